@@ -1,0 +1,157 @@
+"""The collaboration described by the agreement: parties, focus areas, forums, deadlines, members.
+
+Plain frozen data without I/O so dialogs and reminders can be tested with hand-built instances;
+``bot.config.loader`` builds them from a TOML file.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TypeVar
+
+# Codes the bot's dialogs rely on; a municipality may add more but not drop these.
+PARTY_CODES = ("kommun", "polis")
+REQUIRED_FOCUS_AREAS = ("trygga-unga", "fri-fran-vald", "andts", "skadegorelse-skola")
+REQUIRED_FORUMS = ("strategiska-bra", "operativa-bra", "sspf", "styrgrupp-barn-unga")
+REQUIRED_DEADLINES = ("renewal", "follow_up", "lagesbild_update")
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    code: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class FocusArea:
+    code: str
+    name: str
+    synonyms: tuple[str, ...] = ()
+    description: str = ""
+
+    def terms(self) -> tuple[str, ...]:
+        """Everything a user might write for this area: name, code and synonyms."""
+        return (self.name, self.code, *self.synonyms)
+
+
+@dataclass(frozen=True, slots=True)
+class Forum:
+    code: str
+    name: str
+    synonyms: tuple[str, ...] = ()
+    description: str = ""
+    decision_mandate: bool = False
+
+    def terms(self) -> tuple[str, ...]:
+        """Everything a user might write for this forum: name, code and synonyms."""
+        return (self.name, self.code, *self.synonyms)
+
+
+def add_months(day: date, months: int) -> date:
+    """Shift by whole months, clamping to the month's last day (Feb 29 + 12 months -> Feb 28)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    """A deadline the agreement itself sets; ``quote`` is its Swedish wording, shown to users."""
+
+    code: str
+    title: str
+    due: date
+    every_months: int | None = None
+    responsible_forum: str | None = None
+    quote: str = ""
+
+    @property
+    def recurring(self) -> bool:
+        return self.every_months is not None
+
+    def occurrences(self, until: date) -> list[date]:
+        """Due dates from ``due`` up to and including ``until``; one-off deadlines yield at most one.
+
+        Each date is computed from the first due date (not chained), so month-end dates stay at
+        month end instead of drifting.
+        """
+        if not self.every_months:
+            return [self.due] if self.due <= until else []
+        result: list[date] = []
+        n = 0
+        while (current := add_months(self.due, n * self.every_months)) <= until:
+            result.append(current)
+            n += 1
+        return result
+
+    def next_due(self, today: date) -> date | None:
+        """The first due date on or after ``today``; None when a one-off deadline has passed."""
+        if self.due >= today:
+            return self.due
+        if not self.every_months:
+            return None
+        n = 0
+        while (current := add_months(self.due, n * self.every_months)) < today:
+            n += 1
+        return current
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """A pre-registered member; identities let the bot recognise the person on each channel."""
+
+    name: str
+    party: str
+    role: str = ""
+    admin: bool = False
+    teams_object_id: str | None = None
+    teams_tenant_id: str | None = None
+    matrix_id: str | None = None
+
+
+_Coded = TypeVar("_Coded", Party, FocusArea, Forum, Deadline)
+
+
+@dataclass(frozen=True, slots=True)
+class Collaboration:
+    name: str
+    municipality: str
+    police_area: str
+    timezone: str
+    contact: str
+    period_start: date
+    period_end: date
+    extends_until_replaced: bool = False
+    parties: tuple[Party, ...] = ()
+    focus_areas: tuple[FocusArea, ...] = ()
+    forums: tuple[Forum, ...] = ()
+    deadlines: tuple[Deadline, ...] = ()
+    members: tuple[Member, ...] = field(default=())
+
+    def party(self, code: str) -> Party:
+        return _by_code(self.parties, code, "party")
+
+    def focus_area(self, code: str) -> FocusArea:
+        return _by_code(self.focus_areas, code, "focus area")
+
+    def forum(self, code: str) -> Forum:
+        return _by_code(self.forums, code, "forum")
+
+    def deadline(self, code: str) -> Deadline:
+        return _by_code(self.deadlines, code, "deadline")
+
+    def in_force(self, day: date) -> bool:
+        """Whether the agreement applies on ``day``, counting the tacit extension after its end."""
+        if day < self.period_start:
+            return False
+        return self.extends_until_replaced or day <= self.period_end
+
+
+def _by_code(items: tuple[_Coded, ...], code: str, kind: str) -> _Coded:
+    for item in items:
+        if item.code == code:
+            return item
+    raise KeyError(f"unknown {kind} code {code!r}")

@@ -1,0 +1,146 @@
+"""Process settings from the environment (and an optional ``.env`` file).
+
+Kept separate from the collaboration file: settings are deployment secrets and addresses, the
+collaboration file is the agreement's content that a coordinator edits.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+from .errors import ConfigError
+
+DEFAULT_CONFIG_PATH: Path = Path(__file__).resolve().parent / "defaults" / "almhult-ljungby.toml"
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/samverkan.db"
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 3978
+
+APP_TYPES = ("MultiTenant", "SingleTenant", "UserAssignedMSI")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+# The storage layer is async-only, so bare schemes get the async driver SQLAlchemy needs.
+_ASYNC_SCHEMES = {
+    "sqlite": "sqlite+aiosqlite",
+    "postgresql": "postgresql+asyncpg",
+    "postgres": "postgresql+asyncpg",
+}
+_URL_PASSWORD = re.compile(r"(://[^:/@]*:)[^@]*(@)")
+
+
+def normalize_database_url(url: str) -> str:
+    """Give bare ``sqlite``/``postgres(ql)`` URLs their async driver; reject other databases."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or not scheme:
+        raise ConfigError(f"DATABASE_URL: not a database URL: {mask_url(url)!r}")
+    scheme = scheme.lower()
+    if scheme in _ASYNC_SCHEMES:
+        return f"{_ASYNC_SCHEMES[scheme]}://{rest}"
+    dialect, _, driver = scheme.partition("+")
+    if dialect == "postgres":
+        dialect = "postgresql"
+    if dialect not in ("sqlite", "postgresql"):
+        raise ConfigError(f"DATABASE_URL: unsupported database {dialect!r}; use sqlite or postgresql")
+    return f"{dialect}+{driver}://{rest}"
+
+
+def mask_url(url: str) -> str:
+    """Hide the password of a URL so it can be logged."""
+    return _URL_PASSWORD.sub(r"\1***\2", url)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Deployment settings; build with ``Settings.from_env()``."""
+
+    database_url: str = DEFAULT_DATABASE_URL
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+    config_path: Path = DEFAULT_CONFIG_PATH
+    app_id: str = ""
+    app_password: str = field(default="", repr=False)
+    app_tenant_id: str = ""
+    app_type: str = "MultiTenant"
+    log_level: str = "INFO"
+
+    @property
+    def has_credentials(self) -> bool:
+        """True when a Bot Framework app id is set, i.e. the bot talks to the real Teams service."""
+        return bool(self.app_id)
+
+    def __repr__(self) -> str:
+        password = "'***'" if self.app_password else "''"
+        return (
+            f"Settings(database_url={mask_url(self.database_url)!r}, host={self.host!r}, port={self.port!r}, "
+            f"config_path={str(self.config_path)!r}, app_id={self.app_id!r}, app_password={password}, "
+            f"app_tenant_id={self.app_tenant_id!r}, app_type={self.app_type!r}, log_level={self.log_level!r})"
+        )
+
+    __str__ = __repr__
+
+    @classmethod
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, env_file: str | Path | None = ".env"
+    ) -> Settings:
+        """Read settings from ``environ`` (default ``os.environ``), falling back to ``env_file``.
+
+        Real environment variables win over the file, as with ``load_dotenv(override=False)``, but
+        nothing is written into ``os.environ``. A missing ``env_file`` is not an error. Empty values
+        count as unset.
+        """
+        values: dict[str, str] = {}
+        if env_file is not None and Path(env_file).is_file():
+            values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+        values.update(os.environ if environ is None else environ)
+
+        def get(name: str) -> str:
+            return (values.get(name) or "").strip()
+
+        database_url = normalize_database_url(get("DATABASE_URL") or DEFAULT_DATABASE_URL)
+        port = _parse_port(get("PORT"))
+        config = get("SAMVERKAN_CONFIG")
+        config_path = Path(config).expanduser() if config else DEFAULT_CONFIG_PATH
+
+        app_type = get("MicrosoftAppType") or "MultiTenant"
+        canonical = {t.lower(): t for t in APP_TYPES}.get(app_type.lower())
+        if canonical is None:
+            raise ConfigError(f"MicrosoftAppType: {app_type!r} is not one of {', '.join(APP_TYPES)}")
+        app_id = get("MicrosoftAppId")
+        tenant_id = get("MicrosoftAppTenantId")
+        if canonical == "SingleTenant" and app_id and not tenant_id:
+            raise ConfigError("MicrosoftAppTenantId: required when MicrosoftAppType is SingleTenant")
+
+        log_level = (get("LOG_LEVEL") or "INFO").upper()
+        if log_level == "WARN":
+            log_level = "WARNING"
+        if log_level not in LOG_LEVELS:
+            raise ConfigError(f"LOG_LEVEL: {log_level!r} is not one of {', '.join(LOG_LEVELS)}")
+
+        return cls(
+            database_url=database_url,
+            host=get("HOST") or DEFAULT_HOST,
+            port=port,
+            config_path=config_path,
+            app_id=app_id,
+            app_password=get("MicrosoftAppPassword"),
+            app_tenant_id=tenant_id,
+            app_type=canonical,
+            log_level=log_level,
+        )
+
+
+def _parse_port(raw: str) -> int:
+    if not raw:
+        return DEFAULT_PORT
+    try:
+        port = int(raw)
+    except ValueError:
+        raise ConfigError(f"PORT: {raw!r} is not an integer") from None
+    if not 1 <= port <= 65535:
+        raise ConfigError(f"PORT: {port} is outside 1-65535")
+    return port
