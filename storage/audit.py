@@ -1,0 +1,59 @@
+"""The audit log: who did what, when, through which channel; identifiers only, never message text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import AuditEntry, utcnow
+
+# Keys that would smuggle user-written text into the log, which must stay free of message content.
+_FORBIDDEN_DETAIL_KEYS = frozenset({"text", "message_text", "body"})
+
+
+class AuditLog:
+    """Appends audit entries in the caller's session, so they commit (or roll back) with the change itself."""
+
+    def __init__(self, session: AsyncSession):
+        self.session = session
+
+    async def record(
+        self,
+        action: str,
+        *,
+        actor: str | None = None,
+        actor_member_id: int | None = None,
+        channel: str | None = None,
+        subject_type: str | None = None,
+        subject_id: int | str | None = None,
+        detail: dict[str, Any] | None = None,
+    ) -> AuditEntry:
+        """Records e.g. ``message.received``, ``access.denied``, ``observation.created``."""
+        if detail:
+            leaked = _FORBIDDEN_DETAIL_KEYS.intersection(detail)
+            if leaked:
+                raise ValueError(
+                    f"Audit detail must not carry message text (keys: {', '.join(sorted(leaked))})"
+                )
+        entry = AuditEntry(
+            at=utcnow(),
+            action=_clip(action, "action"),
+            actor=_clip(actor, "actor"),
+            actor_member_id=actor_member_id,
+            channel=_clip(channel, "channel"),
+            subject_type=_clip(subject_type, "subject_type"),
+            subject_id=_clip(None if subject_id is None else str(subject_id), "subject_id"),
+            detail=detail,
+        )
+        self.session.add(entry)
+        await self.session.flush()
+        return entry
+
+
+def _clip(value: str | None, column: str) -> str | None:
+    """Shortens an over-long value: an audit entry must never make the audited change fail."""
+    length = AuditEntry.__table__.c[column].type.length
+    if value is None or length is None or len(value) <= length:
+        return value
+    return value[: length - 1] + "…"

@@ -1,0 +1,235 @@
+"""Database access: one async engine per URL, sessions, health check, migrations and error classification.
+
+Two back ends are supported: SQLite (a single file, for small installations and tests) and PostgreSQL
+(for replicas and real concurrency). Everything above this module talks to an ``AsyncSession`` and
+``StorageUnavailable`` only, so the bot can say "could not save, try again" without knowing SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event, exc, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+_SQLITE_PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA synchronous=NORMAL",
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA busy_timeout=5000",
+)
+
+# SQLite reports both "the file is busy" and "your SQL is wrong" as OperationalError; these are transient.
+_SQLITE_UNAVAILABLE_HINTS = (
+    "locked",
+    "busy",
+    "unable to open",
+    "disk i/o",
+    "readonly",
+    "read-only",
+    "disk is full",
+)
+# PostgreSQL SQLSTATEs meaning "cannot serve you now" or "retry" (shutdown, too many connections, resources,
+# serialization failure, deadlock), as opposed to "the statement is wrong".
+_PG_UNAVAILABLE_STATES = {"57P01", "57P02", "57P03", "53300", "53100", "53200", "40001", "40P01"}
+
+
+class StorageUnavailable(Exception):
+    """The database could not be reached or is temporarily unable to serve; retrying later may work."""
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """Whether an exception (or anything in its cause chain) means the database is unreachable or busy."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if _is_unavailable_single(current):
+            return True
+        # Only explicit causes: an error raised while *handling* a connection error is not one itself.
+        current = current.__cause__
+    return False
+
+
+def _is_unavailable_single(error: BaseException) -> bool:
+    if isinstance(error, StorageUnavailable | OSError | exc.DisconnectionError | exc.TimeoutError):
+        # OSError covers ConnectionRefusedError, socket errors and the built-in TimeoutError.
+        return True
+    if isinstance(error, exc.DBAPIError):
+        if error.connection_invalidated:
+            return True
+        state = getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)
+        if isinstance(state, str) and (state.startswith("08") or state in _PG_UNAVAILABLE_STATES):
+            return True
+        if isinstance(error, exc.InterfaceError):
+            return True
+        if isinstance(error, exc.OperationalError):
+            module = type(error.orig).__module__ if error.orig is not None else ""
+            if "sqlite" in module:
+                message = str(error.orig).lower()
+                return any(hint in message for hint in _SQLITE_UNAVAILABLE_HINTS)
+            return True
+    return False
+
+
+@contextmanager
+def unavailable_as_storage_error() -> Iterator[None]:
+    """Re-raise connection-level failures as ``StorageUnavailable``; other errors pass through unchanged."""
+    try:
+        yield
+    except StorageUnavailable:
+        raise
+    except Exception as error:
+        if is_unavailable(error):
+            # Only the type: the driver's message can quote SQL, and SQL can quote what users wrote.
+            raise StorageUnavailable(f"Database unavailable ({type(error).__name__})") from error
+        raise
+
+
+def upsert_insert(session: AsyncSession, table):
+    """A dialect-specific INSERT that supports ``ON CONFLICT`` (both SQLite and PostgreSQL have it)."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table)
+
+
+def alembic_config(url: str | URL | None = None):
+    """An Alembic ``Config`` built in code, so neither the bot nor the tests need an alembic.ini."""
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if url is not None:
+        rendered = url.render_as_string(hide_password=False) if isinstance(url, URL) else url
+        # ConfigParser interpolation would choke on a literal "%" (e.g. in a URL-encoded password).
+        config.set_main_option("sqlalchemy.url", rendered.replace("%", "%%"))
+    return config
+
+
+class Database:
+    """The bot's database: an async engine plus helpers; create one per process and share it."""
+
+    def __init__(
+        self,
+        url: str | URL,
+        *,
+        pool_size: int = 5,
+        max_overflow: int = 10,
+        connect_timeout: float = 5.0,
+        ping_timeout: float = 2.0,
+        echo: bool = False,
+    ):
+        self._url = make_url(url)
+        self.ping_timeout = ping_timeout
+        backend = self._url.get_backend_name()
+        # hide_parameters: exceptions and logs must not carry user-written text (observations, comments).
+        options: dict[str, Any] = {"echo": echo, "hide_parameters": True}
+        if backend == "sqlite":
+            database = self._url.database
+            if database and database != ":memory:" and not database.startswith("file:"):
+                Path(database).parent.mkdir(parents=True, exist_ok=True)
+            if database and database != ":memory:":
+                options.update(pool_size=pool_size, max_overflow=max_overflow)
+        elif backend == "postgresql":
+            options.update(
+                pool_size=pool_size,
+                max_overflow=max_overflow,
+                pool_pre_ping=True,
+                pool_recycle=1800,
+                connect_args={
+                    "timeout": connect_timeout,
+                    "server_settings": {"application_name": "samverkansboten"},
+                },
+            )
+        else:
+            raise ValueError(f"Unsupported database {backend!r}: use sqlite+aiosqlite or postgresql+asyncpg")
+
+        self.engine: AsyncEngine = create_async_engine(self._url, **options)
+        if backend == "sqlite":
+            event.listen(self.engine.sync_engine, "connect", _sqlite_on_connect)
+        self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+
+    def __repr__(self) -> str:
+        return f"Database({self._url.render_as_string(hide_password=True)!r})"
+
+    @property
+    def url(self) -> str:
+        """The URL as given (password included), to open another ``Database`` on the same data."""
+        return self._url.render_as_string(hide_password=False)
+
+    @property
+    def dialect_name(self) -> str:
+        """``"sqlite"`` or ``"postgresql"``, for the few places where SQL differs."""
+        return self.engine.dialect.name
+
+    def session(self) -> AsyncSession:
+        """A new session; use as ``async with db.session() as session:`` and commit explicitly."""
+        return self._sessions()
+
+    async def ping(self) -> bool:
+        """``SELECT 1`` within ``ping_timeout`` seconds; never raises, so /healthz can call it blindly."""
+        try:
+            async with asyncio.timeout(self.ping_timeout):
+                async with self.engine.connect() as conn:
+                    await conn.execute(text("SELECT 1"))
+            return True
+        except Exception as error:
+            log.warning("Database ping failed: %s", error.__class__.__name__)
+            log.debug("Database ping failure detail", exc_info=True)
+            return False
+
+    async def upgrade(self, revision: str = "head") -> None:
+        """Run the Alembic migrations up to ``revision`` on this database."""
+        from alembic import command
+
+        config = alembic_config(self._url)
+
+        def run(sync_connection) -> None:
+            config.attributes["connection"] = sync_connection
+            command.upgrade(config, revision)
+
+        sqlite = self.dialect_name == "sqlite"
+        async with self.engine.connect() as conn:
+            if sqlite:
+                # Batch migrations recreate SQLite tables; with foreign keys on, dropping the old table would
+                # fire ON DELETE CASCADE and empty the child tables. The pragma only works outside a
+                # transaction, which is where the driver still is before the first DML statement.
+                await conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            try:
+                await conn.run_sync(run)
+                await conn.commit()
+            except BaseException:
+                await conn.rollback()
+                raise
+            finally:
+                if sqlite:
+                    await conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+            if sqlite:
+                broken = (await conn.exec_driver_sql("PRAGMA foreign_key_check")).all()
+                if broken:
+                    raise RuntimeError(f"Migration left rows violating foreign keys: {broken[:5]}")
+
+    async def dispose(self) -> None:
+        """Close all pooled connections (at shutdown, and before dropping a test database)."""
+        await self.engine.dispose()
+
+
+def _sqlite_on_connect(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        for pragma in _SQLITE_PRAGMAS:
+            cursor.execute(pragma)
+    finally:
+        cursor.close()

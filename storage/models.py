@@ -1,0 +1,445 @@
+"""The bot's tables as SQLAlchemy 2 declarative models.
+
+Conventions: every timestamp is timezone-aware UTC (``UtcDateTime``); closed vocabularies are plain strings
+guarded by CHECK constraints (no native PostgreSQL enums, so adding a value is a one-line migration on both
+databases); the ``StrEnum`` classes below are the vocabularies for code. Constraint names follow one naming
+convention so Alembic can alter them on both back ends.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    true,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.ext.asyncio import AsyncAttrs
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    """The current time as an aware UTC datetime (the only kind these models accept)."""
+    return datetime.now(UTC)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Stores UTC and always returns aware UTC datetimes, on SQLite (no time zones) and PostgreSQL alike.
+
+    Naive datetimes are rejected: guessing their zone is how Swedish local time silently becomes UTC.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if not isinstance(value, datetime):
+            raise TypeError(f"UtcDateTime expects a datetime, got {type(value).__name__}")
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError("UtcDateTime refuses naive datetimes; pass an aware datetime")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+# Documents without a fixed shape; JSONB on PostgreSQL so they can be indexed and compared later.
+JsonDocument = JSON().with_variant(JSONB(), "postgresql")
+# 64-bit ids where rows accumulate forever; SQLite only auto-increments a plain INTEGER primary key.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Party(StrEnum):
+    KOMMUN = "kommun"
+    POLIS = "polis"
+
+
+class ResponsibleParty(StrEnum):
+    KOMMUN = "kommun"
+    POLIS = "polis"
+    GEMENSAM = "gemensam"
+
+
+class Channel(StrEnum):
+    MSTEAMS = "msteams"
+    MATRIX = "matrix"
+    CONSOLE = "console"
+    EMULATOR = "emulator"
+
+
+class ObservationKind(StrEnum):
+    HANDELSE = "handelse"
+    IAKTTAGELSE = "iakttagelse"
+    MEDBORGARDIALOG = "medborgardialog"
+    MEDARBETARDIALOG = "medarbetardialog"
+    STATISTIK = "statistik"
+
+
+class ActionStatus(StrEnum):
+    PLANERAD = "planerad"
+    PAGAENDE = "pagaende"
+    KLAR = "klar"
+    INSTALLD = "installd"
+
+
+class ActionUpdateKind(StrEnum):
+    CREATED = "created"
+    COMMENT = "comment"
+    STATUS = "status"
+    POSTPONED = "postponed"
+    REASSIGNED = "reassigned"
+    CANCELLED = "cancelled"
+
+
+class MeetingSource(StrEnum):
+    CONFIG = "config"
+    CHAT = "chat"
+    ICS = "ics"
+
+
+class ConversationType(StrEnum):
+    PERSONAL = "personal"
+    CHANNEL = "channel"
+    GROUP_CHAT = "groupChat"
+    ROOM = "room"
+    CONSOLE = "console"
+
+
+class CatalogKind(StrEnum):
+    FOCUS_AREA = "focus_area"
+    FORUM = "forum"
+
+
+class CatalogChangeKind(StrEnum):
+    ADDED = "added"
+    RENAMED = "renamed"
+    RETIRED = "retired"
+    REACTIVATED = "reactivated"
+
+
+def _one_of(column: str, values: type[StrEnum], name: str | None = None) -> CheckConstraint:
+    allowed = ", ".join(f"'{value.value}'" for value in values)
+    return CheckConstraint(f"{column} IN ({allowed})", name=name or column)
+
+
+class Base(AsyncAttrs, DeclarativeBase):
+    """Declarative base; ``AsyncAttrs`` lets async code ``await row.awaitable_attrs.relation``."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UtcDateTime(), date: Date(), dict[str, Any]: JsonDocument}
+
+
+class Member(Base):
+    """A person in the joint work; identities link chat accounts to them."""
+
+    __tablename__ = "members"
+    __table_args__ = (_one_of("party", Party),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    party: Mapped[str] = mapped_column(String(16))
+    role: Mapped[str] = mapped_column(Text, default="", server_default="")
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    identities: Mapped[list[MemberIdentity]] = relationship(
+        back_populates="member", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    def __repr__(self) -> str:
+        return f"Member(id={self.id!r}, name={self.name!r}, party={self.party!r})"
+
+
+class MemberIdentity(Base):
+    """A member's chat account; ``tenant_id`` is '' rather than NULL so the unique key holds on PostgreSQL."""
+
+    __tablename__ = "member_identities"
+    __table_args__ = (UniqueConstraint("channel", "user_key", "tenant_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    user_key: Mapped[str] = mapped_column(String(255))
+    tenant_id: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    member: Mapped[Member] = relationship(back_populates="identities")
+
+
+class _CatalogEntry:
+    """Columns shared by configuration-driven catalogues whose retired entries stay referenceable."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    synonyms: Mapped[list[str]] = mapped_column(JsonDocument, default=list)
+    description: Mapped[str | None] = mapped_column(Text)
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+    retired_at: Mapped[datetime | None]
+
+    @property
+    def is_active(self) -> bool:
+        return self.retired_at is None
+
+
+class FocusArea(_CatalogEntry, Base):
+    __tablename__ = "focus_areas"
+
+
+class Forum(_CatalogEntry, Base):
+    __tablename__ = "forums"
+
+
+class CatalogChange(Base):
+    """History of configuration changes to focus areas and forums."""
+
+    __tablename__ = "catalog_changes"
+    __table_args__ = (
+        _one_of("kind", CatalogKind),
+        _one_of("change", CatalogChangeKind),
+        Index("ix_catalog_changes_kind_code", "kind", "code"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    kind: Mapped[str] = mapped_column(String(16))
+    code: Mapped[str] = mapped_column(String(64))
+    change: Mapped[str] = mapped_column(String(16))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+
+
+class Observation(Base):
+    """Something seen or reported; corrections are new rows that supersede the old one (kept as history)."""
+
+    __tablename__ = "observations"
+    __table_args__ = (
+        _one_of("kind", ObservationKind),
+        _one_of("source_party", Party),
+        Index("ix_observations_focus_area_id_occurred_start", "focus_area_id", "occurred_start"),
+        Index("ix_observations_occurred_start", "occurred_start"),
+        Index("ix_observations_place", "place"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, unique=True)
+    focus_area_id: Mapped[int] = mapped_column(ForeignKey("focus_areas.id"))
+    kind: Mapped[str] = mapped_column(String(32))
+    place: Mapped[str | None] = mapped_column(String(200))
+    occurred_start: Mapped[datetime]
+    occurred_end: Mapped[datetime | None]
+    description: Mapped[str] = mapped_column(Text)
+    source_party: Mapped[str] = mapped_column(String(16))
+    author_member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    deleted_at: Mapped[datetime | None]
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("observations.id"))
+    idempotency_key: Mapped[str | None] = mapped_column(String(128), unique=True)
+
+    focus_area: Mapped[FocusArea] = relationship()
+    author: Mapped[Member] = relationship()
+    supersedes: Mapped[Observation | None] = relationship(remote_side=[id])
+
+
+class CitizenPromise(Base):
+    """A "medborgarlöfte": the joint promise to residents for a period, which actions can belong to."""
+
+    __tablename__ = "citizen_promises"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str | None] = mapped_column(Text)
+    period_start: Mapped[date]
+    period_end: Mapped[date | None]
+    status: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Action(Base):
+    """A measure someone is responsible for; every change is also written to ``action_updates``."""
+
+    __tablename__ = "actions"
+    __table_args__ = (
+        _one_of("responsible_party", ResponsibleParty),
+        _one_of("status", ActionStatus),
+        Index("ix_actions_status_due_date", "status", "due_date"),
+        Index("ix_actions_responsible_member_id_status", "responsible_member_id", "status"),
+        Index("ix_actions_focus_area_id", "focus_area_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    focus_area_id: Mapped[int | None] = mapped_column(ForeignKey("focus_areas.id"))
+    responsible_party: Mapped[str] = mapped_column(String(16))
+    responsible_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    responsible_text: Mapped[str | None] = mapped_column(String(200))
+    start_date: Mapped[date | None]
+    due_date: Mapped[date | None]
+    status: Mapped[str] = mapped_column(
+        String(16), default=ActionStatus.PLANERAD.value, server_default=ActionStatus.PLANERAD.value
+    )
+    promise_id: Mapped[int | None] = mapped_column(ForeignKey("citizen_promises.id"))
+    forum_id: Mapped[int | None] = mapped_column(ForeignKey("forums.id"))
+    created_by_member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    completed_at: Mapped[datetime | None]
+
+    focus_area: Mapped[FocusArea | None] = relationship()
+    responsible_member: Mapped[Member | None] = relationship(foreign_keys=[responsible_member_id])
+    created_by: Mapped[Member] = relationship(foreign_keys=[created_by_member_id])
+    promise: Mapped[CitizenPromise | None] = relationship()
+    forum: Mapped[Forum | None] = relationship()
+    updates: Mapped[list[ActionUpdate]] = relationship(
+        back_populates="action", cascade="all, delete-orphan", order_by="ActionUpdate.id"
+    )
+
+
+class ActionUpdate(Base):
+    """One entry in an action's history (creation, comments, status changes, postponements...)."""
+
+    __tablename__ = "action_updates"
+    __table_args__ = (_one_of("kind", ActionUpdateKind),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
+    author_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str | None] = mapped_column(Text)
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    action: Mapped[Action] = relationship(back_populates="updates")
+    author: Mapped[Member | None] = relationship()
+
+
+class Meeting(Base):
+    """A forum meeting; ``external_uid`` de-duplicates meetings imported from calendars (ICS UID)."""
+
+    __tablename__ = "meetings"
+    __table_args__ = (
+        _one_of("source", MeetingSource),
+        Index("ix_meetings_forum_id_starts_at", "forum_id", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    forum_id: Mapped[int] = mapped_column(ForeignKey("forums.id"))
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime | None]
+    location: Mapped[str | None] = mapped_column(String(200))
+    cancelled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    source: Mapped[str] = mapped_column(String(16))
+    external_uid: Mapped[str | None] = mapped_column(String(255), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    forum: Mapped[Forum] = relationship()
+
+
+class ConversationReference(Base):
+    """Where the bot can post proactively; ``reference`` is the channel's serialized reference (opaque)."""
+
+    __tablename__ = "conversation_references"
+    __table_args__ = (
+        _one_of("conversation_type", ConversationType),
+        Index("ix_conversation_references_channel_id_active", "channel_id", "active"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Teams conversation ids can exceed 300 characters, hence the generous lengths.
+    key: Mapped[str] = mapped_column(String(1024), unique=True)
+    channel_id: Mapped[str] = mapped_column(String(32))
+    service_url: Mapped[str | None] = mapped_column(String(512))
+    conversation_id: Mapped[str] = mapped_column(String(1024))
+    conversation_type: Mapped[str] = mapped_column(String(16))
+    tenant_id: Mapped[str | None] = mapped_column(String(64))
+    team_id: Mapped[str | None] = mapped_column(String(255))
+    teams_channel_id: Mapped[str | None] = mapped_column(String(255))
+    bot_id: Mapped[str | None] = mapped_column(String(255))
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"), index=True)
+    reference: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
+    forum_id: Mapped[int | None] = mapped_column(ForeignKey("forums.id", ondelete="SET NULL"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    last_activity_at: Mapped[datetime | None]
+
+    member: Mapped[Member | None] = relationship()
+    forum: Mapped[Forum | None] = relationship()
+
+
+class AuditEntry(Base):
+    """Who did what and when; ``detail`` holds identifiers and counts, never message text."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (
+        Index("ix_audit_log_at", "at"),
+        Index("ix_audit_log_actor_member_id_at", "actor_member_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    actor: Mapped[str | None] = mapped_column(String(512))
+    action: Mapped[str] = mapped_column(String(64))
+    subject_type: Mapped[str | None] = mapped_column(String(32))
+    # Wide enough for a conversation reference key (Teams conversation ids exceed 300 characters).
+    subject_id: Mapped[str | None] = mapped_column(String(1024))
+    channel: Mapped[str | None] = mapped_column(String(32))
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)
+
+
+class SequenceCounter(Base):
+    """Running numbers users type (``#12``, ``#O12``); see ``storage.sequences``."""
+
+    __tablename__ = "sequences"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer)
+
+
+class BotStateRow(Base):
+    """One botbuilder state document (see ``storage.state.SqlStorage``)."""
+
+    __tablename__ = "bot_state"
+
+    key: Mapped[str] = mapped_column(String(512), primary_key=True)
+    document: Mapped[str] = mapped_column(Text)
+    etag: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
