@@ -1,0 +1,97 @@
+"""Answers about the collaboration agreement itself: its period, focus areas, forums and own deadlines."""
+
+from __future__ import annotations
+
+from botbuilder.core import MessageFactory
+from botbuilder.dialogs import DialogContext
+
+from bot.config import Collaboration, Deadline
+from bot.rules.deadlines import agreement_state, deadline_status
+from dialogs.context import Situation
+from dialogs.format import bullet_list, days_from_today, long_date, recurrence
+from dialogs.nlu import Understanding
+from dialogs.registry import handles
+
+
+def _forum_name(collaboration: Collaboration, code: str | None) -> str | None:
+    try:
+        return collaboration.forum(code).name if code else None
+    except KeyError:
+        return None
+
+
+def deadline_line(collaboration: Collaboration, deadline: Deadline, situation: Situation) -> str:
+    status = deadline_status(deadline, situation.today)
+    when = f"senast {long_date(status.due)} ({days_from_today(status.days_left)})"
+    if status.passed:
+        when = f"senast {long_date(status.due)} – passerat {days_from_today(status.days_left)}"
+    owner = _forum_name(collaboration, deadline.responsible_forum)
+    return f"{deadline.title}: {when}" + (f", ansvar: {owner}" if owner else "")
+
+
+def focus_areas_text(situation: Situation) -> str:
+    c = situation.collaboration
+    lines = [f.name if not f.description else f"{f.name} ({f.description})" for f in c.focus_areas]
+    return f"Fokusområden i {c.name}:\n{bullet_list(lines)}"
+
+
+def forums_text(situation: Situation) -> str:
+    c = situation.collaboration
+    lines = []
+    for forum in c.forums:
+        line = forum.name if not forum.description else f"{forum.name} – {forum.description}"
+        if forum.decision_mandate:
+            line += " (båda parter ska ha representant med beslutsmandat)"
+        lines.append(line)
+    return f"Samverkansforum där båda parter ska vara representerade:\n{bullet_list(lines)}"
+
+
+def deadline_text(situation: Situation, code: str) -> str:
+    c = situation.collaboration
+    try:
+        deadline = c.deadline(code)
+    except KeyError:
+        return "Överenskommelsen anger ingen sådan tidsgräns i den här konfigurationen."
+    text = deadline_line(c, deadline, situation)
+    if deadline.every_months:
+        text += f"\nÅterkommer {recurrence(deadline.every_months)}."
+    if deadline.quote:
+        text += f"\n\nÖverenskommelsen: ”{deadline.quote}”"
+    return text
+
+
+def agreement_text(situation: Situation) -> str:
+    c = situation.collaboration
+    state = agreement_state(c, situation.today)
+    period = f"{long_date(c.period_start)} – {long_date(c.period_end)}"
+    status = {
+        "not_started": "Den har ännu inte börjat gälla.",
+        "in_force": "Den gäller nu.",
+        "extended": "Perioden har gått ut, men överenskommelsen gäller tills vidare tills en ny tecknas.",
+        "expired": "Perioden har gått ut.",
+    }[state]
+    deadlines = [deadline_line(c, d, situation) for d in c.deadlines]
+    parts = [
+        f"{c.name} mellan {c.municipality} och {c.police_area}, {period}. {status}",
+        f"Fokusområden: {', '.join(f.name for f in c.focus_areas)}.",
+        f"Forum: {', '.join(f.name for f in c.forums)}.",
+    ]
+    if deadlines:
+        parts.append("Tidsgränser i överenskommelsen:\n" + bullet_list(deadlines))
+    return "\n\n".join(parts)
+
+
+TOPIC_TEXTS = {
+    "agreement": agreement_text,
+    "focus_areas": focus_areas_text,
+    "forums": forums_text,
+    "renewal": lambda s: deadline_text(s, "renewal"),
+    "follow_up": lambda s: deadline_text(s, "follow_up"),
+    "lagesbild_update": lambda s: deadline_text(s, "lagesbild_update"),
+}
+
+
+@handles("agreement_info")
+async def answer_agreement(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
+    render = TOPIC_TEXTS.get(understanding.slots.get("topic", "agreement"), agreement_text)
+    await dc.context.send_activity(MessageFactory.text(render(situation)))

@@ -1,0 +1,52 @@
+"""One user turn through the dialogs: continue what is under way, otherwise understand and dispatch.
+
+Dialog state is kept per user within a conversation (botbuilder's PrivateConversationState), so in a
+Teams channel or a Matrix room one person's half-answered question is not answered by another's
+message.
+"""
+
+from __future__ import annotations
+
+from botbuilder.core import BotState, MessageFactory, TurnContext
+from botbuilder.dialogs import DialogContext, DialogSet, DialogTurnStatus
+
+# Conversation modules register their intent handlers on import.
+from dialogs import agreement, help  # noqa: F401
+from dialogs.context import SITUATION_KEY, Situation
+from dialogs.help import HelpDialog, Reroute
+from dialogs.nlu import fold, understand
+from dialogs.registry import handler_for
+
+CANCEL_WORDS = frozenset({"avbryt", "cancel", "stopp", "stop", "sluta", "glom det", "strunta i det"})
+
+
+class Conversation:
+    def __init__(self, dialog_state_owner: BotState):
+        self._dialogs = DialogSet(dialog_state_owner.create_property("DialogState"))
+        self._dialogs.add(HelpDialog())
+        for prompt in HelpDialog.prompts():
+            self._dialogs.add(prompt)
+
+    async def respond(self, turn_context: TurnContext, situation: Situation, text: str) -> None:
+        turn_context.turn_state[SITUATION_KEY] = situation
+        dc = await self._dialogs.create_context(turn_context)
+        if fold(text).strip(" .!") in CANCEL_WORDS:
+            await self._cancel(dc)
+            return
+        result = await dc.continue_dialog()
+        if result.status == DialogTurnStatus.Empty:
+            await self._dispatch(dc, text, situation)
+        elif result.status == DialogTurnStatus.Complete and isinstance(result.result, Reroute):
+            await self._dispatch(dc, result.result.text, situation)
+
+    async def _cancel(self, dc: DialogContext) -> None:
+        if dc.active_dialog is not None:
+            await dc.cancel_all_dialogs()
+            await dc.context.send_activity(MessageFactory.text("Okej, jag har avbrutit. Inget har sparats."))
+        else:
+            await dc.context.send_activity(MessageFactory.text("Det finns inget pågående att avbryta."))
+
+    async def _dispatch(self, dc: DialogContext, text: str, situation: Situation) -> None:
+        understanding = understand(text, situation.local_now.replace(tzinfo=None), situation.collaboration)
+        handler = handler_for(understanding.intent) or handler_for("unknown")
+        await handler(dc, understanding, situation)

@@ -1,0 +1,143 @@
+"""The help menu, the answer to what the bot did not understand, and the first greeting.
+
+The menu lists only what the bot can do today; each conversation module adds its own topic when
+it lands. After the menu, a number (or a topic's name) opens that topic, and anything else is
+read as a fresh question, so the menu never traps anyone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from botbuilder.core import MessageFactory
+from botbuilder.dialogs import DialogContext, DialogTurnResult, WaterfallDialog, WaterfallStepContext
+from botbuilder.dialogs.prompts import PromptOptions, TextPrompt
+
+from bot.config import Collaboration
+from dialogs import agreement
+from dialogs.context import SITUATION_KEY, Situation
+from dialogs.nlu import Understanding, fold
+from dialogs.registry import handles
+
+HELP_DIALOG = "help"
+_CHOICE_PROMPT = "help.choice"
+
+
+@dataclass(frozen=True)
+class HelpTopic:
+    title: str
+    keywords: tuple[str, ...]
+    render: Callable[[Situation], str]
+
+
+def _privacy_text(situation: Situation) -> str:
+    return (
+        "Loggen beskriver platser och situationer, aldrig enskilda personer. Skriv därför inte:\n"
+        "- personnummer eller samordningsnummer\n"
+        "- namn på barn eller andra enskilda personer\n"
+        "- uppgifter om hälsa\n"
+        "- telefonnummer, e-postadresser, registreringsnummer eller polisens diarienummer\n\n"
+        "Oro för ett enskilt barn eller en enskild person tas inte upp här: gör en orosanmälan "
+        "till socialtjänsten eller följ skolans rutin. Vid akut fara: ring 112."
+    )
+
+
+def _about_text(situation: Situation) -> str:
+    c = situation.collaboration
+    return (
+        f"Jag är en automatisk assistent, ingen person, för samverkan mellan {c.municipality} och "
+        f"{c.police_area}. Det du skriver till mig sparas i samverkans egen databas och kan läsas av "
+        "medlemmarna i samverkan; allt som läses och skrivs i loggen registreras. "
+        f"Frågor om boten eller om vem som är medlem: kontakta {c.contact}."
+    )
+
+
+TOPICS: list[HelpTopic] = [
+    HelpTopic("Om överenskommelsen – period, parter och tidsgränser",
+              ("overenskommelse", "avtal", "tidsgrans", "period"), agreement.agreement_text),
+    HelpTopic("Fokusområden", ("fokus",), agreement.focus_areas_text),
+    HelpTopic("Samverkansforum", ("forum", "bra", "sspf", "styrgrupp"), agreement.forums_text),
+    HelpTopic("Vad som inte får skrivas här (integritet)", ("integritet", "skriv", "gdpr", "sekretess"),
+              _privacy_text),
+    HelpTopic("Om boten", ("boten", "bot", "vem ar du", "assistent"), _about_text),
+]
+
+
+def greeting(collaboration: Collaboration) -> str:
+    return (
+        f"Hej! Jag är Samverkansboten, en automatisk assistent för samverkan mellan "
+        f"{collaboration.municipality} och {collaboration.police_area}. Jag är ingen person. "
+        "Skriv hjälp för att se vad jag kan."
+    )
+
+
+def menu_text(situation: Situation) -> str:
+    items = "\n".join(f"{number}. {topic.title}" for number, topic in enumerate(TOPICS, start=1))
+    return (
+        f"Hej {situation.asker.first_name}! Jag är Samverkansboten, en automatisk assistent för samverkan "
+        f"mellan {situation.collaboration.municipality} och {situation.collaboration.police_area}.\n\n"
+        f"Det här kan jag hjälpa till med:\n{items}\n\n"
+        "Skriv en siffra för att läsa mer, eller ställ din fråga direkt, till exempel "
+        "”vilka är fokusområdena?” eller ”när ska överenskommelsen förlängas?”."
+    )
+
+
+def not_understood_text() -> str:
+    titles = "\n".join(f"- {topic.title}" for topic in TOPICS)
+    return (
+        "Det där förstod jag inte. Det här kan jag hjälpa till med:\n"
+        f"{titles}\n\nSkriv hjälp för menyn, eller ställ frågan på ett annat sätt."
+    )
+
+
+def topic_for(answer: str) -> HelpTopic | None:
+    folded = fold(answer).strip()
+    match = re.fullmatch(r"(\d{1,2})\W*", folded)
+    if match:
+        number = int(match.group(1))
+        return TOPICS[number - 1] if 1 <= number <= len(TOPICS) else None
+    for topic in TOPICS:
+        if folded == fold(topic.title) or any(folded == keyword for keyword in topic.keywords):
+            return topic
+    return None
+
+
+@dataclass(frozen=True)
+class Reroute:
+    """The help dialog's result when the answer was not a menu choice but a new question."""
+
+    text: str
+
+
+class HelpDialog(WaterfallDialog):
+    def __init__(self) -> None:
+        super().__init__(HELP_DIALOG, [self._show_menu, self._open_topic])
+
+    @staticmethod
+    def prompts() -> list[TextPrompt]:
+        return [TextPrompt(_CHOICE_PROMPT)]
+
+    async def _show_menu(self, step: WaterfallStepContext) -> DialogTurnResult:
+        situation: Situation = step.context.turn_state[SITUATION_KEY]
+        return await step.prompt(_CHOICE_PROMPT, PromptOptions(prompt=MessageFactory.text(menu_text(situation))))
+
+    async def _open_topic(self, step: WaterfallStepContext) -> DialogTurnResult:
+        answer = step.result or ""
+        topic = topic_for(answer)
+        if topic is None:
+            return await step.end_dialog(Reroute(answer))
+        situation: Situation = step.context.turn_state[SITUATION_KEY]
+        await step.context.send_activity(MessageFactory.text(topic.render(situation)))
+        return await step.end_dialog()
+
+
+@handles("help")
+async def start_help(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
+    await dc.begin_dialog(HELP_DIALOG)
+
+
+@handles("unknown")
+async def not_understood(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
+    await dc.context.send_activity(MessageFactory.text(not_understood_text()))

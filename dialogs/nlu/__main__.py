@@ -1,0 +1,27 @@
+"""``python -m dialogs.nlu``: one utterance a line on stdin, one JSON reading a line on stdout."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import datetime
+
+from dialogs.nlu import understand
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m dialogs.nlu")
+    parser.add_argument("--now", help="reference time, local, e.g. 2026-11-26T10:00")
+    args = parser.parse_args(argv)
+    now = datetime.fromisoformat(args.now) if args.now else datetime.now()
+    for line in sys.stdin:
+        text = line.rstrip("\n")
+        reading = understand(text, now)
+        answer = {"intent": reading.intent, "slots": reading.slots}
+        print(json.dumps(answer, ensure_ascii=False), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
