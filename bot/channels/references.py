@@ -1,0 +1,57 @@
+"""What must be kept of an inbound activity to message that user, channel or room again later."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from botbuilder.core import TurnContext
+from botbuilder.schema import Activity
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who wrote: a Teams user by Entra object id and tenant, anyone else by their channel's user id."""
+
+    channel: str
+    user_key: str
+    tenant_id: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.channel}:{self.user_key}" + (f"@{self.tenant_id}" if self.tenant_id else "")
+
+
+def tenant_of(activity: Activity) -> str:
+    data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    tenant = (data.get("tenant") or {}).get("id")
+    return tenant or (activity.conversation.tenant_id if activity.conversation else None) or ""
+
+
+def identity_of(activity: Activity) -> Identity | None:
+    sender = activity.from_property
+    if sender is None or not sender.id:
+        return None
+    user_key = (sender.aad_object_id or sender.id) if activity.channel_id == "msteams" else sender.id
+    return Identity(activity.channel_id or "unknown", user_key, tenant_of(activity))
+
+
+def reference_key(activity: Activity) -> str:
+    return f"{activity.channel_id}:{activity.conversation.id}"
+
+
+def reference_fields(activity: Activity) -> dict[str, Any]:
+    """Columns for ``conversation_references``; ``reference`` is botbuilder's own serialized form."""
+    data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    conversation = activity.conversation
+    kind = conversation.conversation_type or ("channel" if conversation.is_group else "personal")
+    return {
+        "channel_id": activity.channel_id,
+        "service_url": activity.service_url,
+        "conversation_id": conversation.id,
+        "conversation_type": kind,
+        "tenant_id": tenant_of(activity) or None,
+        "team_id": (data.get("team") or {}).get("id"),
+        "teams_channel_id": (data.get("channel") or {}).get("id"),
+        "bot_id": activity.recipient.id if activity.recipient else None,
+        "reference": TurnContext.get_conversation_reference(activity).serialize(),
+    }

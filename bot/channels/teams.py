@@ -1,0 +1,127 @@
+"""The Bot Connector webhook (``POST /api/messages``): Teams, Web Chat and the Bot Framework Emulator.
+
+botbuilder's ``CloudAdapter.process`` is not used as is: on 4.17.1 it answers 500 for a missing
+Content-Type, for every authentication failure and for every invoke that returns a body, and it runs
+turns of one conversation concurrently. This module reads the request itself, answers 400/401/413/415
+as HTTP means them, serializes turns per conversation, and passes invoke bodies through unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+import jwt
+from aiohttp import web
+from botbuilder.core import Bot, InvokeResponse, serializer_helper
+from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+from botbuilder.schema import Activity
+from msrest.exceptions import DeserializationError
+
+from bot.channels import botframework_fixes
+from bot.channels.turn_locks import ConversationLocks
+
+log = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 256 * 1024
+
+
+class BotFrameworkConfiguration:
+    """The attribute names botbuilder's ConfigurationBotFrameworkAuthentication reads."""
+
+    def __init__(self, app_id: str = "", app_password: str = "", tenant_id: str = "",
+                 app_type: str = "MultiTenant"):
+        self.APP_ID = app_id
+        self.APP_PASSWORD = app_password
+        self.APP_TENANTID = tenant_id
+        self.APP_TYPE = app_type
+
+
+def create_adapter(config: BotFrameworkConfiguration, **auth_kwargs: Any) -> CloudAdapter:
+    botframework_fixes.apply()
+    return CloudAdapter(ConfigurationBotFrameworkAuthentication(config, **auth_kwargs))
+
+
+def conversation_key(activity: Activity) -> str:
+    return f"{activity.channel_id}:{activity.conversation.id}"
+
+
+def _restore_tenant(activity: Activity, body: dict) -> None:
+    """msrest drops ``conversation.tenantId`` (the schema says ``tenantID``); Teams puts it in channelData."""
+    tenant = ((body.get("channelData") or {}).get("tenant") or {}).get("id") or (
+        body.get("conversation") or {}).get("tenantId")
+    if tenant and activity.conversation is not None and not activity.conversation.tenant_id:
+        activity.conversation.tenant_id = tenant
+
+
+def _error(status: int, message: str) -> web.Response:
+    return web.json_response({"error": message}, status=status)
+
+
+def parse_activity(raw: bytes) -> Activity:
+    """Decode a webhook body into an Activity, or raise ValueError saying why it is not one."""
+    try:
+        body = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"body is not JSON: {exc.msg if hasattr(exc, 'msg') else exc}") from None
+    if not isinstance(body, dict) or not isinstance(body.get("type"), str) or not body["type"]:
+        raise ValueError("body is not an activity (no 'type')")
+    conversation = body.get("conversation")
+    if not isinstance(conversation, dict) or not isinstance(conversation.get("id"), str):
+        raise ValueError("activity has no conversation id")
+    if not isinstance(body.get("serviceUrl"), str) or not body["serviceUrl"].startswith(("http://", "https://")):
+        raise ValueError("activity has no serviceUrl")
+    try:
+        activity = Activity().deserialize(body)
+    except (DeserializationError, TypeError, ValueError, AttributeError) as exc:
+        raise ValueError(f"activity does not match the schema: {exc}") from None
+    if activity.text is not None and not isinstance(activity.text, str):
+        raise ValueError("text must be a string")
+    _restore_tenant(activity, body)
+    return activity
+
+
+def _invoke_body(response: InvokeResponse) -> Any:
+    body = response.body
+    if body is None or isinstance(body, dict | list | str | int | float | bool):
+        return body
+    return serializer_helper(body)
+
+
+class BotFrameworkWebhook:
+    """aiohttp handler for ``POST /api/messages``."""
+
+    def __init__(self, adapter: CloudAdapter, bot: Bot, locks: ConversationLocks):
+        self.adapter = adapter
+        self.bot = bot
+        self.locks = locks
+
+    async def __call__(self, request: web.Request) -> web.Response:
+        if request.content_type != "application/json":
+            return _error(415, "Content-Type must be application/json")
+        if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
+            return _error(413, f"body larger than {MAX_BODY_BYTES} bytes")
+        try:
+            raw = await request.read()
+        except web.HTTPRequestEntityTooLarge:
+            return _error(413, f"body larger than {MAX_BODY_BYTES} bytes")
+        if len(raw) > MAX_BODY_BYTES:
+            return _error(413, f"body larger than {MAX_BODY_BYTES} bytes")
+        try:
+            activity = parse_activity(raw)
+        except ValueError as exc:
+            return _error(400, str(exc))
+
+        auth = self.adapter.bot_framework_authentication
+        try:
+            authenticated = await auth.authenticate_request(activity, request.headers.get("Authorization", ""))
+        except (PermissionError, jwt.PyJWTError, KeyError) as exc:
+            log.info("refused unauthenticated activity: %s", type(exc).__name__)
+            return _error(401, "unauthorized")
+
+        async with self.locks.hold(conversation_key(activity)):
+            response = await self.adapter.process_activity(authenticated, activity, self.bot.on_turn)
+        if response is not None:
+            return web.json_response(_invoke_body(response), status=response.status or 200)
+        return web.Response(status=200)

@@ -1,0 +1,156 @@
+"""The ``samverkan`` command: run the bot, chat with it in the terminal, check configuration, manage members."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import ipaddress
+import logging
+import sys
+from pathlib import Path
+
+from bot.config import ConfigError, Settings, check_file
+
+log = logging.getLogger("samverkan")
+
+PARTIES = ("kommun", "polis")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="samverkan", description="Samverkansboten: samverkan kommun–polis.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="starta boten (webhook för Teams på /api/messages)")
+    run.add_argument("--dev", action="store_true",
+                     help="utvecklingsläge: utan inloggningsuppgifter, bara på 127.0.0.1")
+    run.add_argument("--host", help="adress att lyssna på (standard: HOST eller 127.0.0.1)")
+    run.add_argument("--port", type=int, help="port (standard: PORT eller 3978)")
+
+    chat = commands.add_parser("chat", help="prata med boten i terminalen som en medlem")
+    chat.add_argument("--as", dest="member", required=True, help="medlemmens namn")
+    chat.add_argument("--party", choices=PARTIES, help="skapa medlemmen med denna part om den saknas")
+    chat.add_argument("--role", default="", help="roll för en ny medlem, t.ex. brottsförebyggande samordnare")
+
+    config = commands.add_parser("config", help="konfiguration")
+    config_commands = config.add_subparsers(dest="config_command", required=True)
+    check = config_commands.add_parser("check", help="kontrollera en samverkansfil (TOML)")
+    check.add_argument("file", nargs="?", help="filen (standard: SAMVERKAN_CONFIG eller den inbyggda)")
+
+    db = commands.add_parser("db", help="databasen")
+    db_commands = db.add_subparsers(dest="db_command", required=True)
+    db_commands.add_parser("upgrade", help="migrera databasen till aktuell version")
+
+    members = commands.add_parser("members", help="medlemmar")
+    member_commands = members.add_subparsers(dest="members_command", required=True)
+    member_commands.add_parser("list", help="lista medlemmar")
+    add = member_commands.add_parser("add", help="lägg till en medlem")
+    add.add_argument("name")
+    add.add_argument("--party", choices=PARTIES, required=True)
+    add.add_argument("--role", default="")
+    add.add_argument("--admin", action="store_true")
+    add.add_argument("--teams-id", help="Entra-objekt-id (aadObjectId) i Teams")
+    add.add_argument("--tenant", default="", help="Entra-klientorganisationens id (tenant) för --teams-id")
+    add.add_argument("--matrix-id", help="Matrix-användare, t.ex. @anna:almhult.se")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+    except ConfigError as error:
+        print(f"Fel i inställningarna: {error}", file=sys.stderr)
+        return 2
+    # In the console the terminal is the chat, so only warnings and errors share it.
+    level = max(logging.getLevelName(settings.log_level), logging.WARNING) if args.command == "chat" \
+        else settings.log_level
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(max(logging.getLevelName(settings.log_level), logging.WARNING))
+    try:
+        if args.command == "config":
+            return config_check(Path(args.file) if args.file else settings.config_path)
+        if args.command == "run":
+            return run(settings, dev=args.dev, host=args.host, port=args.port)
+        if args.command == "chat":
+            from bot.console import chat
+
+            return asyncio.run(chat(settings, args.member, party=args.party, role=args.role))
+        if args.command == "db":
+            return asyncio.run(db_upgrade(settings))
+        if args.command == "members":
+            from bot import member_admin
+
+            if args.members_command == "list":
+                return asyncio.run(member_admin.list_members(settings))
+            return asyncio.run(member_admin.add_member(
+                settings, args.name, party=args.party, role=args.role, admin=args.admin,
+                teams_id=args.teams_id, tenant=args.tenant, matrix_id=args.matrix_id))
+    except ConfigError as error:
+        print(f"Fel i konfigurationen:\n{error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 2
+
+
+def config_check(path: Path) -> int:
+    problems = check_file(path)
+    if not problems:
+        print(f"{path}: OK")
+        return 0
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    print(f"{len(problems)} fel i {path}", file=sys.stderr)
+    return 1
+
+
+async def db_upgrade(settings: Settings) -> int:
+    from storage import Database
+
+    database = Database(settings.database_url)
+    try:
+        await database.upgrade()
+    finally:
+        await database.dispose()
+    print("Databasen är migrerad till aktuell version.")
+    return 0
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def run(settings: Settings, *, dev: bool, host: str | None, port: int | None) -> int:
+    from aiohttp import web
+
+    from bot.app import create_app
+    from bot.runtime import build_runtime
+
+    host = host or settings.host
+    port = port or settings.port
+    if not settings.has_credentials:
+        if not dev:
+            print("MicrosoftAppId och MicrosoftAppPassword saknas. Ange dem (se README) eller starta med "
+                  "--dev för att köra lokalt utan inloggning.", file=sys.stderr)
+            return 2
+        if not _is_loopback(host):
+            print(f"--dev utan inloggningsuppgifter lyssnar bara på loopback, inte {host}.", file=sys.stderr)
+            return 2
+        log.warning("development mode: requests to /api/messages are not authenticated")
+
+    async def app_factory() -> web.Application:
+        return create_app(await build_runtime(settings))
+
+    log.info("Samverkansboten listening on http://%s:%d/api/messages (database: %s)", host, port,
+             settings.database_url.split("://")[0])
+    web.run_app(app_factory(), host=host, port=port, print=None)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

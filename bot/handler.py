@@ -1,0 +1,180 @@
+"""The one activity handler every channel (Teams, Matrix, console) feeds.
+
+It decides who is writing (only known members get answers), keeps the conversation reference so
+the bot can speak first later, greets on installation, and hands messages to ``dialogs``. Activity
+types it does not handle are ignored quietly and leave nothing stored.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from babel.numbers import format_number
+from botbuilder.core import ActivityHandler, BotState, InvokeResponse, MessageFactory, TurnContext
+from botbuilder.schema import ChannelAccount
+
+from bot.channels.references import Identity, identity_of, reference_fields, reference_key
+from bot.clock import Clock
+from bot.config import Collaboration
+from dialogs.context import Asker, Situation
+from dialogs.conversation import Conversation
+from dialogs.help import greeting
+from storage import AuditLog, ConversationReferenceRepository, Database, MemberRepository
+
+log = logging.getLogger(__name__)
+
+MAX_MESSAGE_CHARS = 4000
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028-\u202e\ufeff]")
+
+
+def clean_text(text: str | None) -> str:
+    return _CONTROL.sub("", text or "").strip()
+
+
+def not_a_member_text(collaboration: Collaboration) -> str:
+    return (
+        "Hej! Jag är Samverkansboten, en automatisk assistent för samverkan mellan "
+        f"{collaboration.municipality} och {collaboration.police_area}. Jag känner inte igen dig som "
+        "medlem. Eftersom det som sparas här rör skola, socialtjänst och polis svarar jag bara kända "
+        f"medlemmar. Kontakta {collaboration.contact} för att bli tillagd."
+    )
+
+
+def too_long_text(length: int) -> str:
+    return (
+        f"Meddelandet är för långt ({format_number(length, locale='sv')} tecken). Jag tar emot högst "
+        f"{format_number(MAX_MESSAGE_CHARS, locale='sv')} tecken åt gången – korta ner det eller dela upp det. "
+        "Inget har sparats."
+    )
+
+
+class SamverkanBot(ActivityHandler):
+    def __init__(
+        self,
+        *,
+        database: Database,
+        collaboration: Collaboration,
+        clock: Clock,
+        conversation_state: BotState,
+        private_state: BotState,
+        user_state: BotState,
+    ):
+        self.database = database
+        self.collaboration = collaboration
+        self.clock = clock
+        self._states = (conversation_state, private_state, user_state)
+        self.conversation = Conversation(private_state)
+        # Reference fingerprints already stored by this process: a turn writes one only when it changes.
+        self._stored_references: dict[str, str] = {}
+
+    async def on_turn(self, turn_context: TurnContext) -> None:
+        await super().on_turn(turn_context)
+        for state in self._states:
+            await state.save_changes(turn_context)
+
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        if activity.channel_id == "msteams" or activity.entities:
+            activity.text = TurnContext.remove_recipient_mention(activity)
+        text = clean_text(activity.text)
+        activity.text = text
+        identity = identity_of(activity)
+        if not text:
+            return  # an attachment or card without text: nothing for this version to read
+        asker = await self._admit(turn_context, identity)
+        if asker is None:
+            await turn_context.send_activity(MessageFactory.text(not_a_member_text(self.collaboration)))
+            return
+        if len(text) > MAX_MESSAGE_CHARS:
+            await turn_context.send_activity(MessageFactory.text(too_long_text(len(text))))
+            return
+        situation = Situation(self.collaboration, asker, self.clock.now())
+        await self.conversation.respond(turn_context, situation, text)
+
+    async def _admit(self, turn_context: TurnContext, identity: Identity | None) -> Asker | None:
+        """Look the sender up and keep the conversation reference, in one transaction."""
+        activity = turn_context.activity
+        async with self.database.session() as session:
+            member = None
+            if identity is not None:
+                member = await MemberRepository(session).by_identity(
+                    identity.channel, identity.user_key, identity.tenant_id)
+            personal = (activity.conversation.conversation_type or "personal") == "personal"
+            await self._keep_reference(session, activity, member.id if member and personal else None)
+            if member is None:
+                await AuditLog(session).record(
+                    "access.denied", actor=str(identity) if identity else None, channel=activity.channel_id,
+                    subject_type="conversation", subject_id=reference_key(activity))
+            await session.commit()
+        if member is None:
+            return None
+        return Asker(member.id, member.name, member.party, member.role, member.is_admin)
+
+    async def _keep_reference(self, session, activity, member_id: int | None) -> bool:
+        """Store or refresh the conversation reference; True when it is new or was inactive."""
+        key = reference_key(activity)
+        fields = reference_fields(activity)
+        fingerprint = repr((sorted((k, str(v)) for k, v in fields.items()), member_id))
+        if self._stored_references.get(key) == fingerprint:
+            return False
+        repository = ConversationReferenceRepository(session)
+        existing = await repository.get(key)
+        was_active = existing is not None and existing.active
+        if member_id is None and existing is not None:
+            member_id = existing.member_id
+        await repository.upsert(key, **fields, member_id=member_id, active=True)
+        self._stored_references[key] = fingerprint
+        return not was_active
+
+    async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
+        if turn_context.activity.name == "adaptiveCard/action":
+            # Cards with Action.Execute arrive with the issues that send them; until then say so plainly.
+            # The body is built as a dict: botbuilder's AdaptiveCardInvokeResponse types ``value`` as a
+            # dict, but a message answer carries a string, which its serializer cannot write.
+            return InvokeResponse(status=200, body={
+                "statusCode": 200,
+                "type": "application/vnd.microsoft.activity.message",
+                "value": "Den här knappen stöds inte ännu. Skriv till mig i stället, eller skriv hjälp.",
+            })
+        return await super().on_invoke_activity(turn_context)
+
+    async def on_members_added_activity(self, members_added: list[ChannelAccount], turn_context: TurnContext):
+        bot_id = turn_context.activity.recipient.id if turn_context.activity.recipient else None
+        if any(member.id == bot_id for member in members_added):
+            await self._installed(turn_context)
+
+    async def on_installation_update_add(self, turn_context: TurnContext):
+        await self._installed(turn_context)
+
+    async def on_members_removed_activity(self, members_removed: list[ChannelAccount], turn_context: TurnContext):
+        bot_id = turn_context.activity.recipient.id if turn_context.activity.recipient else None
+        if any(member.id == bot_id for member in members_removed):
+            await self._uninstalled(turn_context)
+
+    async def on_installation_update_remove(self, turn_context: TurnContext):
+        await self._uninstalled(turn_context)
+
+    async def _installed(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        identity = identity_of(activity)
+        async with self.database.session() as session:
+            is_new = await self._keep_reference(session, activity, None)
+            if is_new:
+                await AuditLog(session).record(
+                    "conversation.installed", actor=str(identity) if identity else None,
+                    channel=activity.channel_id, subject_type="conversation", subject_id=reference_key(activity))
+            await session.commit()
+        if is_new:
+            await turn_context.send_activity(MessageFactory.text(greeting(self.collaboration)))
+
+    async def _uninstalled(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        key = reference_key(activity)
+        async with self.database.session() as session:
+            await ConversationReferenceRepository(session).mark_inactive(key)
+            await AuditLog(session).record(
+                "conversation.removed", actor=str(identity_of(activity) or ""), channel=activity.channel_id,
+                subject_type="conversation", subject_id=key)
+            await session.commit()
+        self._stored_references.pop(key, None)

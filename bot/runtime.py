@@ -1,0 +1,70 @@
+"""The composition root: configuration, database, state and the handler, built once per process.
+
+Every entry point (the webhook, the console, tests, benchmarks) builds the same ``Runtime``, so
+they all talk to the same bot on the same database.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from botbuilder.core import ConversationState, PrivateConversationState, UserState
+
+from bot.channels.turn_locks import ConversationLocks
+from bot.clock import Clock, SystemClock
+from bot.config import Collaboration, Settings, load_collaboration
+from bot.handler import SamverkanBot
+from storage import Database, SqlStorage
+from storage.catalog import sync_catalog
+from storage.locks import AdvisoryTurnLock
+from storage.members import sync_configured_members
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    collaboration: Collaboration
+    database: Database
+    bot: SamverkanBot
+    clock: Clock
+    locks: ConversationLocks = field(default_factory=ConversationLocks)
+
+    async def close(self) -> None:
+        await self.database.dispose()
+
+
+async def prepare_database(database: Database, collaboration: Collaboration, clock: Clock) -> None:
+    """Migrate to the current schema and load the configuration's catalogue and members."""
+    await database.upgrade()
+    async with database.session() as session:
+        changes = await sync_catalog(session, collaboration.focus_areas, collaboration.forums, clock.now())
+        await sync_configured_members(session, collaboration.members)
+        await session.commit()
+    for change in changes:
+        log.info("catalogue: %s %s %s", change.kind, change.code, change.change)
+
+
+async def build_runtime(settings: Settings, clock: Clock | None = None, *, prepare: bool = True) -> Runtime:
+    clock = clock or SystemClock()
+    collaboration = load_collaboration(settings.config_path)
+    database = Database(settings.database_url)
+    try:
+        if prepare:
+            await prepare_database(database, collaboration, clock)
+    except BaseException:
+        await database.dispose()
+        raise
+    storage = SqlStorage(database)
+    bot = SamverkanBot(
+        database=database,
+        collaboration=collaboration,
+        clock=clock,
+        conversation_state=ConversationState(storage),
+        private_state=PrivateConversationState(storage),
+        user_state=UserState(storage),
+    )
+    cross_process = AdvisoryTurnLock(database.engine) if database.dialect_name == "postgresql" else None
+    return Runtime(settings, collaboration, database, bot, clock, ConversationLocks(cross_process))

@@ -1,0 +1,84 @@
+"""Teams-shaped activities as the Bot Connector posts them (field names and nesting as on the wire)."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+BOT_ID = "28:samverkansboten-app-id"
+BOT_NAME = "Samverkansboten"
+TENANT = "tenant-almhult"
+TEAM = "19:team-samverkan@thread.tacv2"
+CHANNEL = "19:operativa-bra@thread.tacv2"
+
+_ids = itertools.count(1_764_150_000_000)
+
+
+def _base(kind: str, service_url: str, conversation: dict, sender: dict, **extra: Any) -> dict[str, Any]:
+    activity = {
+        "type": kind,
+        "id": str(next(_ids)),
+        "timestamp": "2026-11-26T09:00:00.000Z",
+        "localTimestamp": "2026-11-26T10:00:00.000+01:00",
+        "serviceUrl": service_url,
+        "channelId": "msteams",
+        "from": sender,
+        "conversation": conversation,
+        "recipient": {"id": BOT_ID, "name": BOT_NAME},
+        "locale": "sv-SE",
+        "channelData": {"tenant": {"id": TENANT}},
+    }
+    activity.update(extra)
+    return activity
+
+
+def user(aad: str = "aad-anna", name: str = "Anna Andersson") -> dict[str, str]:
+    return {"id": f"29:{aad}", "name": name, "aadObjectId": aad}
+
+
+def personal_conversation(aad: str = "aad-anna") -> dict[str, Any]:
+    return {"conversationType": "personal", "tenantId": TENANT, "id": f"a:personal-{aad}"}
+
+
+def channel_conversation(thread: str = "1764150000000") -> dict[str, Any]:
+    return {"isGroup": True, "conversationType": "channel", "tenantId": TENANT,
+            "id": f"{CHANNEL};messageid={thread}"}
+
+
+def message(text: str, service_url: str, *, aad: str = "aad-anna", conversation: dict | None = None,
+            mention: bool = False) -> dict[str, Any]:
+    conversation = conversation or personal_conversation(aad)
+    entities: list[dict[str, Any]] = [{"type": "clientInfo", "locale": "sv-SE", "country": "SE",
+                                       "platform": "Windows"}]
+    if mention:
+        tag = f"<at>{BOT_NAME}</at>"
+        text = f"{tag} {text}"
+        entities.append({"type": "mention", "text": tag, "mentioned": {"id": BOT_ID, "name": BOT_NAME}})
+    activity = _base("message", service_url, conversation, user(aad), text=text, textFormat="plain",
+                     entities=entities)
+    if conversation.get("conversationType") == "channel":
+        activity["channelData"].update({"teamsChannelId": CHANNEL, "teamsTeamId": TEAM,
+                                        "channel": {"id": CHANNEL}, "team": {"id": TEAM}})
+    return activity
+
+
+def bot_added_to_team(service_url: str, *, aad: str = "aad-anna") -> dict[str, Any]:
+    activity = _base("conversationUpdate", service_url,
+                     {"isGroup": True, "conversationType": "channel", "tenantId": TENANT, "id": TEAM},
+                     user(aad), membersAdded=[{"id": BOT_ID}])
+    activity["channelData"].update({"eventType": "teamMemberAdded", "team": {"id": TEAM, "name": "Samverkan"},
+                                    "channel": {"id": TEAM}})
+    return activity
+
+
+def installation_update(service_url: str, action: str = "add", *, aad: str = "aad-anna") -> dict[str, Any]:
+    return _base("installationUpdate", service_url, personal_conversation(aad), user(aad), action=action)
+
+
+def bot_added_personal(service_url: str, *, aad: str = "aad-anna") -> dict[str, Any]:
+    return _base("conversationUpdate", service_url, personal_conversation(aad), user(aad),
+                 membersAdded=[{"id": BOT_ID}, {"id": f"29:{aad}", "aadObjectId": aad}])
+
+
+def of_type(kind: str, service_url: str, **extra: Any) -> dict[str, Any]:
+    return _base(kind, service_url, personal_conversation(), user(), **extra)

@@ -1,0 +1,97 @@
+"""A local Bot Connector service that records what the bot sends, over real HTTP on loopback.
+
+It answers the Bot Framework v3 routes the bot uses (replies, new posts, updates, new
+conversations); tests and ``bench/webhook.py`` read ``activities`` afterwards. ``fail_next``
+queues error answers (e.g. 429 with Retry-After) to exercise retries.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+
+@dataclass
+class Sent:
+    method: str
+    path: str
+    conversation_id: str
+    reply_to_id: str | None
+    body: dict[str, Any]
+    authorization: str | None
+
+    @property
+    def text(self) -> str:
+        return self.body.get("text") or ""
+
+
+@dataclass
+class RecordingConnector:
+    host: str = "127.0.0.1"
+    sent: list[Sent] = field(default_factory=list)
+    _failures: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    _runner: web.AppRunner | None = None
+    url: str = ""
+    _arrived: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def start(self) -> str:
+        app = web.Application()
+        app.router.add_post("/v3/conversations", self._create_conversation)
+        app.router.add_post("/v3/conversations/{conversation_id}/activities", self._activity)
+        app.router.add_post("/v3/conversations/{conversation_id}/activities/{reply_to_id}", self._activity)
+        app.router.add_put("/v3/conversations/{conversation_id}/activities/{reply_to_id}", self._activity)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.host, 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]
+        self.url = f"http://{self.host}:{port}"
+        return self.url
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    def fail_next(self, status: int, headers: dict[str, str] | None = None, times: int = 1) -> None:
+        self._failures.extend([(status, headers or {})] * times)
+
+    def clear(self) -> None:
+        self.sent.clear()
+
+    def texts(self, conversation_id: str | None = None) -> list[str]:
+        return [s.text for s in self.sent if conversation_id in (None, s.conversation_id)]
+
+    async def wait_for(self, count: int) -> list[Sent]:
+        """Wait until ``count`` activities have arrived; wrap in ``asyncio.timeout`` to bound it."""
+        while len(self.sent) < count:
+            self._arrived.clear()
+            await self._arrived.wait()
+        return self.sent
+
+    async def _activity(self, request: web.Request) -> web.Response:
+        if self._failures:
+            status, headers = self._failures.pop(0)
+            return web.json_response({"error": {"code": "Throttled"}}, status=status, headers=headers)
+        body = await request.json()
+        self.sent.append(Sent(
+            method=request.method,
+            path=request.path,
+            conversation_id=request.match_info["conversation_id"],
+            reply_to_id=request.match_info.get("reply_to_id"),
+            body=body,
+            authorization=request.headers.get("Authorization"),
+        ))
+        self._arrived.set()
+        return web.json_response({"id": str(uuid.uuid4())}, status=200)
+
+    async def _create_conversation(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        conversation_id = f"created-{uuid.uuid4()}"
+        self.sent.append(Sent("POST", request.path, conversation_id, None, body,
+                              request.headers.get("Authorization")))
+        self._arrived.set()
+        return web.json_response({"id": conversation_id, "activityId": str(uuid.uuid4())}, status=201)
