@@ -14,13 +14,14 @@ from babel.numbers import format_number
 from botbuilder.core import ActivityHandler, BotState, InvokeResponse, MessageFactory, TurnContext
 from botbuilder.schema import ChannelAccount
 
-from bot.channels.references import Identity, identity_of, reference_fields, reference_key
+from bot.channels.references import Identity, identity_of, reference_fields, reference_key, tenant_of
 from bot.clock import Clock
 from bot.config import Collaboration
+from bot.members import MemberDirectory
 from dialogs.context import Asker, Situation
 from dialogs.conversation import Conversation
 from dialogs.help import greeting
-from storage import AuditLog, ConversationReferenceRepository, Database, MemberRepository
+from storage import AuditLog, ConversationReferenceRepository, Database
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,14 @@ def too_long_text(length: int) -> str:
     )
 
 
+def _fingerprint(activity, member_id: int | None) -> tuple:
+    """What decides whether a stored conversation reference is still current (cheap: no serialization)."""
+    data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    return (activity.service_url, activity.recipient.id if activity.recipient else None,
+            activity.conversation.conversation_type, tenant_of(activity),
+            (data.get("team") or {}).get("id"), (data.get("channel") or {}).get("id"), member_id)
+
+
 class SamverkanBot(ActivityHandler):
     def __init__(
         self,
@@ -65,8 +74,9 @@ class SamverkanBot(ActivityHandler):
         self.clock = clock
         self._states = (conversation_state, private_state, user_state)
         self.conversation = Conversation(private_state)
+        self.members = MemberDirectory(database, clock)
         # Reference fingerprints already stored by this process: a turn writes one only when it changes.
-        self._stored_references: dict[str, str] = {}
+        self._stored_references: dict[str, tuple] = {}
 
     async def on_turn(self, turn_context: TurnContext) -> None:
         await super().on_turn(turn_context)
@@ -93,31 +103,33 @@ class SamverkanBot(ActivityHandler):
         await self.conversation.respond(turn_context, situation, text)
 
     async def _admit(self, turn_context: TurnContext, identity: Identity | None) -> Asker | None:
-        """Look the sender up and keep the conversation reference, in one transaction."""
+        """Look the sender up and keep the conversation reference; the database is touched only when
+        the member is not in memory or the reference changed."""
         activity = turn_context.activity
+        asker = await self.members.lookup(identity) if identity is not None else None
+        personal = (activity.conversation.conversation_type or "personal") == "personal"
+        member_id = asker.member_id if asker and personal else None
+        if asker is not None and not self._reference_changed(activity, member_id):
+            return asker
         async with self.database.session() as session:
-            member = None
-            if identity is not None:
-                member = await MemberRepository(session).by_identity(
-                    identity.channel, identity.user_key, identity.tenant_id)
-            personal = (activity.conversation.conversation_type or "personal") == "personal"
-            await self._keep_reference(session, activity, member.id if member and personal else None)
-            if member is None:
+            await self._keep_reference(session, activity, member_id)
+            if asker is None:
                 await AuditLog(session).record(
                     "access.denied", actor=str(identity) if identity else None, channel=activity.channel_id,
                     subject_type="conversation", subject_id=reference_key(activity))
             await session.commit()
-        if member is None:
-            return None
-        return Asker(member.id, member.name, member.party, member.role, member.is_admin)
+        return asker
+
+    def _reference_changed(self, activity, member_id: int | None) -> bool:
+        return self._stored_references.get(reference_key(activity)) != _fingerprint(activity, member_id)
 
     async def _keep_reference(self, session, activity, member_id: int | None) -> bool:
         """Store or refresh the conversation reference; True when it is new or was inactive."""
         key = reference_key(activity)
-        fields = reference_fields(activity)
-        fingerprint = repr((sorted((k, str(v)) for k, v in fields.items()), member_id))
+        fingerprint = _fingerprint(activity, member_id)
         if self._stored_references.get(key) == fingerprint:
             return False
+        fields = reference_fields(activity)
         repository = ConversationReferenceRepository(session)
         existing = await repository.get(key)
         was_active = existing is not None and existing.active

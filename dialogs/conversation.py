@@ -24,8 +24,6 @@ class Conversation:
     def __init__(self, dialog_state_owner: BotState):
         self._dialogs = DialogSet(dialog_state_owner.create_property("DialogState"))
         self._dialogs.add(HelpDialog())
-        for prompt in HelpDialog.prompts():
-            self._dialogs.add(prompt)
 
     async def respond(self, turn_context: TurnContext, situation: Situation, text: str) -> None:
         turn_context.turn_state[SITUATION_KEY] = situation

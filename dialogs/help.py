@@ -12,8 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from botbuilder.core import MessageFactory
-from botbuilder.dialogs import DialogContext, DialogTurnResult, WaterfallDialog, WaterfallStepContext
-from botbuilder.dialogs.prompts import PromptOptions, TextPrompt
+from botbuilder.dialogs import Dialog, DialogContext, DialogTurnResult, WaterfallDialog, WaterfallStepContext
 
 from bot.config import Collaboration
 from dialogs import agreement
@@ -22,7 +21,6 @@ from dialogs.nlu import Understanding, fold
 from dialogs.registry import handles
 
 HELP_DIALOG = "help"
-_CHOICE_PROMPT = "help.choice"
 
 
 @dataclass(frozen=True)
@@ -115,16 +113,15 @@ class HelpDialog(WaterfallDialog):
     def __init__(self) -> None:
         super().__init__(HELP_DIALOG, [self._show_menu, self._open_topic])
 
-    @staticmethod
-    def prompts() -> list[TextPrompt]:
-        return [TextPrompt(_CHOICE_PROMPT)]
-
     async def _show_menu(self, step: WaterfallStepContext) -> DialogTurnResult:
+        # Sent directly and waited for, not through a prompt: a prompt keeps the whole menu Activity in
+        # dialog state, which botbuilder then serializes and hashes on every turn.
         situation: Situation = step.context.turn_state[SITUATION_KEY]
-        return await step.prompt(_CHOICE_PROMPT, PromptOptions(prompt=MessageFactory.text(menu_text(situation))))
+        await step.context.send_activity(MessageFactory.text(menu_text(situation)))
+        return Dialog.end_of_turn
 
     async def _open_topic(self, step: WaterfallStepContext) -> DialogTurnResult:
-        answer = step.result or ""
+        answer = step.context.activity.text or ""
         topic = topic_for(answer)
         if topic is None:
             return await step.end_dialog(Reroute(answer))

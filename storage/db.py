@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import event, exc, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 log = logging.getLogger(__name__)
 
@@ -96,9 +96,10 @@ def unavailable_as_storage_error() -> Iterator[None]:
         raise
 
 
-def upsert_insert(session: AsyncSession, table):
+def upsert_insert(bind: AsyncSession | AsyncConnection, table):
     """A dialect-specific INSERT that supports ``ON CONFLICT`` (both SQLite and PostgreSQL have it)."""
-    if session.get_bind().dialect.name == "postgresql":
+    dialect = bind.get_bind().dialect if isinstance(bind, AsyncSession) else bind.dialect
+    if dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
@@ -125,8 +126,8 @@ class Database:
         self,
         url: str | URL,
         *,
-        pool_size: int = 5,
-        max_overflow: int = 10,
+        pool_size: int | None = None,
+        max_overflow: int | None = None,
         connect_timeout: float = 5.0,
         ping_timeout: float = 2.0,
         echo: bool = False,
@@ -141,11 +142,14 @@ class Database:
             if database and database != ":memory:" and not database.startswith("file:"):
                 Path(database).parent.mkdir(parents=True, exist_ok=True)
             if database and database != ":memory:":
-                options.update(pool_size=pool_size, max_overflow=max_overflow)
+                # One connection: SQLite has one writer at a time, and several pooled connections make
+                # concurrent turns wait in SQLite's busy handler (sleeps of up to 100 ms) instead of in
+                # an orderly queue for the connection.
+                options.update(pool_size=pool_size or 1, max_overflow=max_overflow or 0, pool_timeout=30)
         elif backend == "postgresql":
             options.update(
-                pool_size=pool_size,
-                max_overflow=max_overflow,
+                pool_size=pool_size or 5,
+                max_overflow=10 if max_overflow is None else max_overflow,
                 pool_pre_ping=True,
                 pool_recycle=1800,
                 connect_args={

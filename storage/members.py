@@ -24,8 +24,7 @@ class MemberRepository:
         """The active member behind a chat account, or None (unknown accounts and inactive members alike).
 
         An identity stored without a tenant matches any tenant (configuration may omit it, while Teams
-        always reports one; Entra object ids are globally unique); an exact tenant match wins.
-        """
+        always reports one; Entra object ids are globally unique); an exact tenant match wins.        """
         tenant_id = tenant_id or ""
         statement = (
             select(Member, MemberIdentity.tenant_id)

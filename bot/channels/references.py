@@ -53,5 +53,14 @@ def reference_fields(activity: Activity) -> dict[str, Any]:
         "team_id": (data.get("team") or {}).get("id"),
         "teams_channel_id": (data.get("channel") or {}).get("id"),
         "bot_id": activity.recipient.id if activity.recipient else None,
-        "reference": TurnContext.get_conversation_reference(activity).serialize(),
+        "reference": _reference(activity),
     }
+
+
+def _reference(activity: Activity) -> dict[str, Any]:
+    """botbuilder's serialized ConversationReference, without the id of the message it was taken from:
+    a later proactive message starts anew rather than replying to an old message, and the stored row
+    changes only when the conversation does (so a turn need not rewrite it)."""
+    reference = TurnContext.get_conversation_reference(activity)
+    reference.activity_id = None
+    return reference.serialize()

@@ -1,0 +1,57 @@
+"""Who is writing: chat identity to member, with a short in-process memory.
+
+Membership is checked on every turn, and a database round trip costs more than the rest of a turn
+does. Answers are remembered for a short while (known members 60 s, unknown identities 10 s, so a
+member just added gets in quickly); a member removed or deactivated loses access within a minute,
+and at once in the process that made the change (``forget``).
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from datetime import datetime, timedelta
+
+from bot.channels.references import Identity
+from bot.clock import Clock
+from dialogs.context import Asker
+from storage import Database, MemberRepository
+
+KNOWN_TTL = timedelta(seconds=60)
+UNKNOWN_TTL = timedelta(seconds=10)
+MAX_ENTRIES = 10_000
+
+
+class MemberDirectory:
+    def __init__(self, database: Database, clock: Clock):
+        self._database = database
+        self._clock = clock
+        self._cache: OrderedDict[Identity, tuple[datetime, Asker | None]] = OrderedDict()
+
+    async def lookup(self, identity: Identity, session=None) -> Asker | None:
+        now = self._clock.now()
+        cached = self._cache.get(identity)
+        if cached is not None and cached[0] > now:
+            return cached[1]
+        if session is None:
+            async with self._database.session() as own_session:
+                asker = await self._fetch(own_session, identity)
+        else:
+            asker = await self._fetch(session, identity)
+        self._cache[identity] = (now + (KNOWN_TTL if asker else UNKNOWN_TTL), asker)
+        self._cache.move_to_end(identity)
+        while len(self._cache) > MAX_ENTRIES:
+            self._cache.popitem(last=False)
+        return asker
+
+    def forget(self, identity: Identity | None = None) -> None:
+        if identity is None:
+            self._cache.clear()
+        else:
+            self._cache.pop(identity, None)
+
+    @staticmethod
+    async def _fetch(session, identity: Identity) -> Asker | None:
+        member = await MemberRepository(session).by_identity(identity.channel, identity.user_key, identity.tenant_id)
+        if member is None:
+            return None
+        return Asker(member.id, member.name, member.party, member.role, member.is_admin)
