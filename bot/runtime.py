@@ -31,8 +31,11 @@ class Runtime:
     bot: SamverkanBot
     clock: Clock
     locks: ConversationLocks = field(default_factory=ConversationLocks)
+    turn_lock: AdvisoryTurnLock | None = None
 
     async def close(self) -> None:
+        if self.turn_lock is not None:
+            await self.turn_lock.dispose()
         await self.database.dispose()
 
 
@@ -66,5 +69,5 @@ async def build_runtime(settings: Settings, clock: Clock | None = None, *, prepa
         private_state=PrivateConversationState(storage),
         user_state=UserState(storage),
     )
-    cross_process = AdvisoryTurnLock(database.engine) if database.dialect_name == "postgresql" else None
-    return Runtime(settings, collaboration, database, bot, clock, ConversationLocks(cross_process))
+    turn_lock = AdvisoryTurnLock(database.url) if database.dialect_name == "postgresql" else None
+    return Runtime(settings, collaboration, database, bot, clock, ConversationLocks(turn_lock), turn_lock)

@@ -1,17 +1,28 @@
 """Cross-process turn serialization for replicas sharing one PostgreSQL database.
 
-A session-level advisory lock keyed by a 64-bit hash of the conversation key, held on a dedicated
-connection for the duration of a turn. SQLite is single-process by nature and needs none.
+A session-level advisory lock keyed by a 64-bit hash of the conversation key, held for the duration
+of a turn on a connection from a pool of its own. The separate pool matters: if lock holders drew
+from the pool the turn's own queries use, twenty concurrent turns could hold every connection while
+each waits for one more, and nothing would move. Here a turn first waits for a lock connection
+(holding nothing), then takes work connections briefly, so there is no cycle. SQLite is
+single-process by nature and needs none of this.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from storage.db import is_unavailable
+
+log = logging.getLogger(__name__)
+
+DEFAULT_CONCURRENT_TURNS = 10
 
 
 def lock_id(key: str) -> int:
@@ -20,16 +31,39 @@ def lock_id(key: str) -> int:
 
 
 class AdvisoryTurnLock:
-    def __init__(self, engine: AsyncEngine):
-        self._engine = engine
+    def __init__(self, url: str, concurrent_turns: int = DEFAULT_CONCURRENT_TURNS):
+        self._engine = create_async_engine(
+            url, pool_size=concurrent_turns, max_overflow=0, pool_timeout=60, pool_pre_ping=True,
+            hide_parameters=True)
 
     @asynccontextmanager
     async def __call__(self, key: str) -> AsyncIterator[None]:
         ident = lock_id(key)
-        async with self._engine.connect() as conn:
+        try:
+            conn = await self._engine.connect()
+        except Exception as error:
+            if not is_unavailable(error):
+                raise
+            # The database is down: the turn can store nothing anyway, and must still run so that the
+            # user is told so in Swedish. The in-process lock still orders this replica's turns.
+            log.warning("turn lock unavailable (database down); continuing without it")
+            yield
+            return
+        try:
             await conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": ident})
             try:
                 yield
             finally:
-                await conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": ident})
-                await conn.commit()
+                try:
+                    await conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": ident})
+                    await conn.commit()
+                except Exception as error:
+                    if not is_unavailable(error):
+                        raise
+                    # A lost connection releases its session locks on the server by itself.
+                    log.warning("could not release the turn lock (database down)")
+        finally:
+            await conn.close()
+
+    async def dispose(self) -> None:
+        await self._engine.dispose()

@@ -196,3 +196,13 @@ async def test_twenty_concurrent_messages_in_one_chat_all_get_their_reply(server
     assert [r.status for r in responses] == [200] * 20
     assert sorted(s.reply_to_id for s in connector.sent) == sorted(a["id"] for a in batch)
     assert all("Samverkansforum" in s.text for s in connector.sent)
+
+
+async def test_twenty_concurrent_chats_all_get_their_reply(server, connector):
+    aads = [f"aad-concurrent-{n}" for n in range(20)]
+    for n, aad in enumerate(aads):
+        await add_teams_member(server.runtime, f"Medlem {n}", "polis", aad, teams.TENANT)
+    batch = [teams.message("hjälp", connector.url, aad=aad) for aad in aads]
+    responses = await asyncio.gather(*(server.post(activity) for activity in batch))
+    assert [r.status for r in responses] == [200] * 20
+    assert sorted(s.reply_to_id for s in connector.sent) == sorted(a["id"] for a in batch)

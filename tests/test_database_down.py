@@ -1,0 +1,51 @@
+"""The database goes away under a running bot (a cut TCP proxy in front of PostgreSQL) and comes back."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
+
+from bot.turn_errors import DATABASE_DOWN_TEXT
+from storage import models
+from tests.support import activities as teams
+from tests.support.bot_server import add_teams_member, start_bot
+from tests.support.connector import RecordingConnector
+from tests.support.tcp_proxy import TcpProxy
+
+
+@pytest.fixture
+async def connector():
+    recording = RecordingConnector()
+    await recording.start()
+    yield recording
+    await recording.stop()
+
+
+async def test_database_down_gives_503_and_a_swedish_answer_then_recovers(database, connector):
+    if database.dialect_name != "postgresql":
+        pytest.skip("a server that can go down: PostgreSQL (an embedded SQLite file cannot)")
+    url = make_url(database.url)
+    proxy = TcpProxy(url.host, url.port or 5432)
+    await proxy.start()
+    bot = await start_bot(url.set(port=proxy.port).render_as_string(hide_password=False))
+    try:
+        await add_teams_member(bot.runtime, "Anna Andersson", "kommun", "aad-anna", teams.TENANT)
+        assert (await bot.post(teams.message("hjälp", connector.url))).status == 200
+
+        await proxy.cut()
+        async with bot.http.get(f"{bot.url}/healthz") as response:
+            assert response.status == 503
+        assert (await bot.post(teams.message("1", connector.url))).status == 200
+        assert connector.sent[-1].text == DATABASE_DOWN_TEXT
+
+        await proxy.start()  # same port: the database is back
+        async with bot.http.get(f"{bot.url}/healthz") as response:
+            assert response.status == 200
+        await bot.post(teams.message("1", connector.url))
+        assert "Samverkansöverenskommelse 2025–2026" in connector.sent[-1].text  # the menu was still open
+    finally:
+        await bot.stop()
+        await proxy.cut()
+    async with database.session() as session:
+        assert await session.scalar(select(func.count()).select_from(models.BotStateRow)) == 1
