@@ -1,0 +1,105 @@
+"""The samverkan command as a user runs it: real processes, the real database file, real HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import aiohttp
+
+from bot.config import DEFAULT_CONFIG_PATH
+from tests.support import activities as teams
+from tests.support.connector import RecordingConnector
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def samverkan(*args: str, cwd: Path, stdin: str = "", env: dict[str, str] | None = None):
+    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=cwd, input=stdin, capture_output=True,
+                          text=True, timeout=120, env={**os.environ, **(env or {}), "PYTHONPATH": str(ROOT)})
+
+
+def test_config_check_accepts_the_default_and_names_the_wrong_line(tmp_path):
+    ok = samverkan("config", "check", str(DEFAULT_CONFIG_PATH), cwd=tmp_path)
+    assert ok.returncode == 0, ok.stderr
+    broken = tmp_path / "kommun.toml"
+    lines = DEFAULT_CONFIG_PATH.read_text(encoding="utf-8").splitlines()
+    index = next(i for i, line in enumerate(lines) if line.startswith("police_area"))
+    lines[index] = "polis_area = " + lines[index].split("=", 1)[1]
+    broken.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = samverkan("config", "check", str(broken), cwd=tmp_path)
+    assert result.returncode == 1
+    assert f"kommun.toml:{index + 1}:" in result.stderr
+
+
+def test_chat_in_the_terminal_as_a_member_remembers_across_runs(tmp_path):
+    first = samverkan("chat", "--as", "Anna Andersson", "--party", "kommun", cwd=tmp_path, stdin="hjälp\n")
+    assert first.returncode == 0, first.stderr
+    assert "Skapade medlemmen Anna Andersson" in first.stdout
+    assert "Det här kan jag hjälpa till med" in first.stdout
+    # A new process on the same ./data database: the open menu is remembered.
+    second = samverkan("chat", "--as", "anna andersson", cwd=tmp_path, stdin="2\n")
+    assert second.returncode == 0, second.stderr
+    assert "Fokusområden i Samverkansöverenskommelse 2025–2026" in second.stdout
+    assert (tmp_path / "data" / "samverkan.db").exists()
+
+
+def test_chat_refuses_an_unknown_member_without_a_party(tmp_path):
+    result = samverkan("chat", "--as", "Okänd Person", cwd=tmp_path, stdin="hjälp\n")
+    assert result.returncode == 2
+    assert "Det finns ingen medlem som heter" in result.stderr
+
+
+def test_members_add_and_list(tmp_path):
+    added = samverkan("members", "add", "Per Polis", "--party", "polis", "--role", "kommunpolis",
+                      "--teams-id", "aad-per", "--tenant", teams.TENANT, cwd=tmp_path)
+    assert added.returncode == 0, added.stderr
+    listed = samverkan("members", "list", cwd=tmp_path)
+    assert "Per Polis\tpolis\tkommunpolis" in listed.stdout
+
+
+def test_run_refuses_without_credentials_unless_dev(tmp_path):
+    result = samverkan("run", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "--dev" in result.stderr
+    exposed = samverkan("run", "--dev", "--host", "0.0.0.0", cwd=tmp_path)
+    assert exposed.returncode == 2
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+async def test_make_run_command_serves_the_webhook_on_sqlite(tmp_path):
+    assert samverkan("members", "add", "Anna Andersson", "--party", "kommun", "--teams-id", "aad-anna",
+                     "--tenant", teams.TENANT, cwd=tmp_path).returncode == 0
+    port = _free_port()
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", "--dev", cwd=tmp_path,
+        env={**os.environ, "PORT": str(port), "PYTHONPATH": str(ROOT)},
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+    connector = RecordingConnector()
+    await connector.start()
+    try:
+        async with aiohttp.ClientSession() as http:
+            for _ in range(200):
+                try:
+                    async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
+                        if response.status == 200:
+                            break
+                except aiohttp.ClientError:
+                    await asyncio.sleep(0.05)
+            async with http.post(f"http://127.0.0.1:{port}/api/messages",
+                                 json=teams.message("hjälp", connector.url)) as response:
+                assert response.status == 200
+        assert "Det här kan jag hjälpa till med" in connector.sent[0].text
+    finally:
+        process.terminate()
+        await process.wait()
+        await connector.stop()
