@@ -68,7 +68,7 @@ async def _serve_bot(port: int, database_url: str) -> None:
     from bot.runtime import build_runtime
     from storage import MemberRepository
 
-    runtime = await build_runtime(Settings.from_env({"DATABASE_URL": database_url}, env_file=None))
+    runtime = await build_runtime(Settings.from_env({"DATABASE_URL": database_url}, env_file=None), serving=True)
     async with runtime.database.session() as session:
         members = MemberRepository(session)
         for n in range(USERS):
@@ -153,7 +153,7 @@ async def _measure(kind: str, args, connector: RecordingConnector, http) -> dict
     url = f"http://127.0.0.1:{port}"
     try:
         await _wait_healthy(http, url, process)
-        await _load(http, url, connector, 60, 4, one_chat=False)  # warm-up
+        await _load(http, url, connector, 100, USERS, one_chat=False)  # warm-up: every user and chat seen once
         return {
             (1, False): await _load(http, url, connector, args.requests, 1, one_chat=False),
             (20, False): await _load(http, url, connector, args.requests * 2, 20, one_chat=False),

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from bot.config import ConfigError, Settings, check_file
+from storage.ownership import DatabaseInUse
 
 log = logging.getLogger("samverkan")
 
@@ -88,6 +89,10 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(f"Fel i konfigurationen:\n{error}", file=sys.stderr)
         return 2
+    except DatabaseInUse as error:
+        print(f"Databasen {error} används redan av en annan 'samverkan run'. Stoppa den först, eller använd "
+              "PostgreSQL (DATABASE_URL) för flera samtidiga processer.", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
     return 2
@@ -144,7 +149,7 @@ def run(settings: Settings, *, dev: bool, host: str | None, port: int | None) ->
         log.warning("development mode: requests to /api/messages are not authenticated")
 
     async def app_factory() -> web.Application:
-        return create_app(await build_runtime(settings))
+        return create_app(await build_runtime(settings, serving=True))
 
     log.info("Samverkansboten listening on http://%s:%d/api/messages (database: %s)", host, port,
              settings.database_url.split("://")[0])

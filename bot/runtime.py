@@ -19,6 +19,7 @@ from storage import Database, SqlStorage
 from storage.catalog import sync_catalog
 from storage.locks import AdvisoryTurnLock
 from storage.members import sync_configured_members
+from storage.ownership import SqliteClaim, claim_sqlite
 
 log = logging.getLogger(__name__)
 
@@ -32,11 +33,14 @@ class Runtime:
     clock: Clock
     locks: ConversationLocks = field(default_factory=ConversationLocks)
     turn_lock: AdvisoryTurnLock | None = None
+    claim: SqliteClaim | None = None
 
     async def close(self) -> None:
         if self.turn_lock is not None:
             await self.turn_lock.dispose()
         await self.database.dispose()
+        if self.claim is not None:
+            self.claim.release()
 
 
 async def prepare_database(database: Database, collaboration: Collaboration, clock: Clock) -> None:
@@ -50,17 +54,23 @@ async def prepare_database(database: Database, collaboration: Collaboration, clo
         log.info("catalogue: %s %s %s", change.kind, change.code, change.change)
 
 
-async def build_runtime(settings: Settings, clock: Clock | None = None, *, prepare: bool = True) -> Runtime:
+async def build_runtime(settings: Settings, clock: Clock | None = None, *, prepare: bool = True,
+                        serving: bool = False) -> Runtime:
+    """``serving``: this process answers the webhook. On SQLite it then claims the file (a second server
+    is refused with ``DatabaseInUse``) and, as the only writer of its state, reads state from memory."""
     clock = clock or SystemClock()
     collaboration = load_collaboration(settings.config_path)
+    claim = claim_sqlite(settings.database_url) if serving else None
     database = Database(settings.database_url)
     try:
         if prepare:
             await prepare_database(database, collaboration, clock)
     except BaseException:
         await database.dispose()
+        if claim is not None:
+            claim.release()
         raise
-    storage = SqlStorage(database)
+    storage = SqlStorage(database, sole_writer=claim is not None)
     bot = SamverkanBot(
         database=database,
         collaboration=collaboration,
@@ -70,4 +80,4 @@ async def build_runtime(settings: Settings, clock: Clock | None = None, *, prepa
         user_state=UserState(storage),
     )
     turn_lock = AdvisoryTurnLock(database.url) if database.dialect_name == "postgresql" else None
-    return Runtime(settings, collaboration, database, bot, clock, ConversationLocks(turn_lock), turn_lock)
+    return Runtime(settings, collaboration, database, bot, clock, ConversationLocks(turn_lock), turn_lock, claim)

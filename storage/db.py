@@ -9,16 +9,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import event, exc, text
+from sqlalchemy import Connection, Engine, create_engine, event, exc, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import SingletonThreadPool
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -135,13 +139,15 @@ class Database:
         self._url = make_url(url)
         self.ping_timeout = ping_timeout
         backend = self._url.get_backend_name()
+        database_is_file = False
         # hide_parameters: exceptions and logs must not carry user-written text (observations, comments).
         options: dict[str, Any] = {"echo": echo, "hide_parameters": True}
         if backend == "sqlite":
             database = self._url.database
             if database and database != ":memory:" and not database.startswith("file:"):
                 Path(database).parent.mkdir(parents=True, exist_ok=True)
-            if database and database != ":memory:":
+            database_is_file = bool(database and database != ":memory:")
+            if database_is_file:
                 # One connection: SQLite has one writer at a time, and several pooled connections make
                 # concurrent turns wait in SQLite's busy handler (sleeps of up to 100 ms) instead of in
                 # an orderly queue for the connection.
@@ -164,6 +170,19 @@ class Database:
         if backend == "sqlite":
             event.listen(self.engine.sync_engine, "connect", _sqlite_on_connect)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self._fair: asyncio.Semaphore | None = None
+        if backend == "sqlite" and database_is_file:
+            self._fair = asyncio.Semaphore((pool_size or 1) + (max_overflow or 0))
+        self.wait_timeout = 30.0
+        self._sqlite_sync: Engine | None = None
+        self._sqlite_thread: ThreadPoolExecutor | None = None
+        if self._fair is not None:
+            # A synchronous engine on the same file, used from one dedicated thread (run_in_transaction).
+            self._sqlite_sync = create_engine(
+                self._url.set(drivername="sqlite+pysqlite"), poolclass=SingletonThreadPool, pool_size=1,
+                hide_parameters=True)
+            event.listen(self._sqlite_sync, "connect", _sqlite_on_connect)
+            self._sqlite_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite")
 
     def __repr__(self) -> str:
         return f"Database({self._url.render_as_string(hide_password=True)!r})"
@@ -178,15 +197,70 @@ class Database:
         """``"sqlite"`` or ``"postgresql"``, for the few places where SQL differs."""
         return self.engine.dialect.name
 
-    def session(self) -> AsyncSession:
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[AsyncSession]:
         """A new session; use as ``async with db.session() as session:`` and commit explicitly."""
-        return self._sessions()
+        async with self._turn_for_connection(), self._sessions() as session:
+            yield session
+
+    @asynccontextmanager
+    async def connect(self) -> AsyncIterator[AsyncConnection]:
+        """A Core connection, for hot paths where the ORM session costs more than the query."""
+        async with self._turn_for_connection(), self.engine.connect() as connection:
+            yield connection
+
+    @asynccontextmanager
+    async def begin(self) -> AsyncIterator[AsyncConnection]:
+        """A Core connection in a transaction, committed on success."""
+        async with self._turn_for_connection(), self.engine.begin() as connection:
+            yield connection
+
+    async def run_in_transaction(self, work: Callable[[Connection], T]) -> T:
+        """Run synchronous Core ``work`` in one transaction, committed if it returns.
+
+        On SQLite the whole block runs in the database's own thread in a single hop, so the write lock
+        is held for the microseconds SQLite needs, not for as many event-loop cycles as the block has
+        statements (which under load serialized every write behind the busy loop). On PostgreSQL the
+        block runs through the async connection (asyncpg has no thread to hop to).
+        """
+        if self._sqlite_sync is None:
+            async with self.begin() as connection:
+                return await connection.run_sync(work)
+        # The one thread is the queue: blocks run in order, and the connection is never held while
+        # waiting for the event loop.
+        return await asyncio.get_running_loop().run_in_executor(self._sqlite_thread, self._run_sqlite, work)
+
+    def _run_sqlite(self, work: Callable[[Connection], T]) -> T:
+        with self._sqlite_sync.begin() as connection:
+            return work(connection)
+
+    @asynccontextmanager
+    async def _turn_for_connection(self) -> AsyncIterator[None]:
+        """On SQLite, wait in line for the one connection.
+
+        SQLAlchemy's async pool hands a returned connection to whichever task asks next, and a task
+        already waiting goes to the back of the line when it loses that race, so under load some turns
+        waited many times longer than others. ``asyncio.Semaphore``, sized to the pool, serves waiters
+        in order.
+        """
+        if self._fair is None:
+            yield
+            return
+        try:
+            async with asyncio.timeout(self.wait_timeout):
+                await self._fair.acquire()
+        except TimeoutError:
+            raise StorageUnavailable("timed out waiting for the database connection") from None
+        try:
+            yield
+        finally:
+            self._fair.release()
 
     async def ping(self) -> bool:
         """``SELECT 1`` within ``ping_timeout`` seconds; never raises, so /healthz can call it blindly."""
         try:
             async with asyncio.timeout(self.ping_timeout):
-                async with self.engine.connect() as conn:
+                async with self.connect() as conn:
                     await conn.execute(text("SELECT 1"))
             return True
         except Exception as error:
@@ -205,7 +279,7 @@ class Database:
             command.upgrade(config, revision)
 
         sqlite = self.dialect_name == "sqlite"
-        async with self.engine.connect() as conn:
+        async with self._turn_for_connection(), self.engine.connect() as conn:
             if sqlite:
                 # Batch migrations recreate SQLite tables; with foreign keys on, dropping the old table would
                 # fire ON DELETE CASCADE and empty the child tables. The pragma only works outside a
@@ -228,6 +302,10 @@ class Database:
     async def dispose(self) -> None:
         """Close all pooled connections (at shutdown, and before dropping a test database)."""
         await self.engine.dispose()
+        if self._sqlite_thread is not None:
+            await asyncio.get_running_loop().run_in_executor(self._sqlite_thread, self._sqlite_sync.dispose)
+            self._sqlite_thread.shutdown(wait=True)
+            self._sqlite_thread = None
 
 
 def _sqlite_on_connect(dbapi_connection, _record) -> None:

@@ -15,13 +15,14 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from collections import OrderedDict
 from collections.abc import Iterable
 from typing import Any
 
 from botbuilder.core import Storage
 from jsonpickle.pickler import Pickler
 from jsonpickle.unpickler import Unpickler
-from sqlalchemy import delete, select, update
+from sqlalchemy import Connection, delete, select, update
 
 from storage.db import Database, unavailable_as_storage_error, upsert_insert
 from storage.models import BotStateRow, utcnow
@@ -79,8 +80,26 @@ def _new_etag() -> str:
 class SqlStorage(Storage):
     """A botbuilder ``Storage`` on the bot's database, with atomic e-tag checks (no read-then-write)."""
 
-    def __init__(self, database: Database):
+    def __init__(self, database: Database, *, sole_writer: bool = False, cache_size: int = 10_000):
+        """``sole_writer``: this process is the only one writing this database's state (an embedded
+        SQLite file claimed with ``storage.ownership``), so what it wrote itself is what is stored, and
+        reads can be answered from memory. With several replicas on PostgreSQL, leave it off."""
         self.database = database
+        self._cache: OrderedDict[str, tuple[str, str] | None] | None = OrderedDict() if sole_writer else None
+        self._cache_size = cache_size
+
+    def _remember(self, stored_key: str, entry: tuple[str, str] | None) -> None:
+        if self._cache is None:
+            return
+        self._cache[stored_key] = entry
+        self._cache.move_to_end(stored_key)
+        while len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+
+    def _forget(self, stored_keys: Iterable[str]) -> None:
+        if self._cache is not None:
+            for stored_key in stored_keys:
+                self._cache.pop(stored_key, None)
 
     async def read(self, keys: list[str]) -> dict[str, Any]:
         """The stored items for ``keys``; missing keys are absent from the result (as in MemoryStorage)."""
@@ -89,21 +108,33 @@ class SqlStorage(Storage):
         by_storage_key: dict[str, list[str]] = {}
         for key in keys:
             by_storage_key.setdefault(storage_key(key), []).append(key)
-        with unavailable_as_storage_error():
-            # Core on a bare connection, not an ORM session: this runs on every turn, and the session
-            # machinery costs more CPU than the query itself.
-            async with self.database.engine.connect() as connection:
-                rows = (
-                    await connection.execute(
-                        select(BotStateRow.key, BotStateRow.document, BotStateRow.etag).where(
-                            BotStateRow.key.in_(list(by_storage_key))
+        cache = self._cache if self._cache is not None else {}
+        wanted = [stored_key for stored_key in by_storage_key if stored_key not in cache]
+        found: dict[str, tuple[str, str] | None] = {stored_key: cache[stored_key] for stored_key in by_storage_key
+                                                     if stored_key in cache}
+        if wanted:
+            with unavailable_as_storage_error():
+                # Core on a bare connection, not an ORM session: this runs on every turn, and the session
+                # machinery costs more CPU than the query itself.
+                async with self.database.connect() as connection:
+                    rows = (
+                        await connection.execute(
+                            select(BotStateRow.key, BotStateRow.document, BotStateRow.etag).where(
+                                BotStateRow.key.in_(wanted)
+                            )
                         )
-                    )
-                ).all()
+                    ).all()
+            for stored_key in wanted:
+                found[stored_key] = None
+            for row_key, document, etag in rows:
+                found[row_key] = (etag, document)
+            for stored_key in wanted:
+                self._remember(stored_key, found[stored_key])
         items: dict[str, Any] = {}
-        for row_key, document, etag in rows:
-            for key in by_storage_key[row_key]:
-                items[key] = _deserialise(document, etag)
+        for stored_key, entry in found.items():
+            if entry is not None:
+                for key in by_storage_key[stored_key]:
+                    items[key] = _deserialise(entry[1], entry[0])
         return items
 
     async def write(self, changes: dict[str, Any]) -> None:
@@ -124,43 +155,51 @@ class SqlStorage(Storage):
             prepared.append((key, storage_key(key), e_tag, _serialise(item)))
 
         table = BotStateRow.__table__
-        with unavailable_as_storage_error():
-            async with self.database.engine.begin() as connection:
-                for key, stored_key, e_tag, document in prepared:
-                    now = utcnow()
-                    values = {"document": document, "etag": _new_etag(), "updated_at": now}
-                    if e_tag is None or e_tag == "*":
-                        statement = (
-                            upsert_insert(connection, table)
-                            .values(key=stored_key, **values)
-                            .on_conflict_do_update(index_elements=[table.c.key], set_=values)
-                        )
-                        await connection.execute(statement)
-                        continue
-                    updated = await connection.execute(
-                        update(table)
-                        .where(table.c.key == stored_key, table.c.etag == str(e_tag))
-                        .values(**values)
-                        .returning(table.c.key)
-                    )
-                    if updated.first() is not None:
-                        continue
-                    # No row with that e-tag: either the key is new (MemoryStorage then just stores it) or
-                    # someone else wrote it. The insert decides atomically: a row already there is a conflict.
-                    inserted = await connection.execute(
+        written: dict[str, tuple[str, str]] = {}
+        try:
+            await self._write(table, prepared, written)
+        except BaseException:
+            self._forget(stored_key for _, stored_key, _, _ in prepared)
+            raise
+        for stored_key, entry in written.items():
+            self._remember(stored_key, entry)
+
+    async def _write(self, table, prepared, written: dict[str, tuple[str, str]]) -> None:
+        def work(connection: Connection) -> None:
+            for key, stored_key, e_tag, document in prepared:
+                values = {"document": document, "etag": _new_etag(), "updated_at": utcnow()}
+                written[stored_key] = (values["etag"], document)
+                if e_tag is None or e_tag == "*":
+                    connection.execute(
                         upsert_insert(connection, table)
                         .values(key=stored_key, **values)
-                        .on_conflict_do_nothing(index_elements=[table.c.key])
-                        .returning(table.c.key)
+                        .on_conflict_do_update(index_elements=[table.c.key], set_=values)
                     )
-                    if inserted.first() is None:
-                        raise StateConflictError(key)
+                    continue
+                updated = connection.execute(
+                    update(table).where(table.c.key == stored_key, table.c.etag == str(e_tag)).values(**values)
+                )
+                if updated.rowcount == 1:
+                    continue
+                # No row with that e-tag: either the key is new (MemoryStorage then just stores it) or
+                # someone else wrote it. The insert decides atomically: a row already there is a conflict.
+                inserted = connection.execute(
+                    upsert_insert(connection, table)
+                    .values(key=stored_key, **values)
+                    .on_conflict_do_nothing(index_elements=[table.c.key])
+                )
+                if inserted.rowcount != 1:
+                    raise StateConflictError(key)
+
+        with unavailable_as_storage_error():
+            await self.database.run_in_transaction(work)
 
     async def delete(self, keys: Iterable[str]) -> None:
         """Removes ``keys``; unknown keys are ignored. Accepts any iterable (BotState passes a set)."""
         stored_keys = list({storage_key(key) for key in keys})
         if not stored_keys:
             return
+        self._forget(stored_keys)
         with unavailable_as_storage_error():
             async with self.database.session() as session, session.begin():
                 await session.execute(delete(BotStateRow).where(BotStateRow.key.in_(stored_keys)))

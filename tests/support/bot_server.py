@@ -43,7 +43,7 @@ class BotServer:
 
 
 async def start_bot(database_url: str, clock: Clock | None = None, **env: str) -> BotServer:
-    runtime = await build_runtime(settings_for(database_url, **env), clock or FixedClock())
+    runtime = await build_runtime(settings_for(database_url, **env), clock or FixedClock(), serving=True)
     runner = web.AppRunner(create_app(runtime), access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
