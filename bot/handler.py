@@ -26,6 +26,7 @@ from storage import AuditLog, ConversationReferenceRepository, Database
 log = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARS = 4000
+NO_TEXT_TEXT = "Jag kan bara läsa textmeddelanden än så länge. Skriv din fråga, eller skriv hjälp."
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028-\u202e\ufeff]")
 
 
@@ -90,11 +91,12 @@ class SamverkanBot(ActivityHandler):
         text = clean_text(activity.text)
         activity.text = text
         identity = identity_of(activity)
-        if not text:
-            return  # an attachment or card without text: nothing for this version to read
         asker = await self._admit(turn_context, identity)
         if asker is None:
             await turn_context.send_activity(MessageFactory.text(not_a_member_text(self.collaboration)))
+            return
+        if not text:
+            await turn_context.send_activity(MessageFactory.text(NO_TEXT_TEXT))
             return
         if len(text) > MAX_MESSAGE_CHARS:
             await turn_context.send_activity(MessageFactory.text(too_long_text(len(text))))
@@ -103,8 +105,9 @@ class SamverkanBot(ActivityHandler):
         await self.conversation.respond(turn_context, situation, text)
 
     async def _admit(self, turn_context: TurnContext, identity: Identity | None) -> Asker | None:
-        """Look the sender up and keep the conversation reference; the database is touched only when
-        the member is not in memory or the reference changed."""
+        """Look the sender up; keep the conversation reference of members only (a refusal is audited,
+        and nothing else of a non-member is stored). The database is touched only when the member is
+        not in memory or the reference changed."""
         activity = turn_context.activity
         asker = await self.members.lookup(identity) if identity is not None else None
         personal = (activity.conversation.conversation_type or "personal") == "personal"
@@ -112,31 +115,30 @@ class SamverkanBot(ActivityHandler):
         if asker is not None and not self._reference_changed(activity, member_id):
             return asker
         async with self.database.session() as session:
-            await self._keep_reference(session, activity, member_id)
-            if asker is None:
+            if asker is not None:
+                await self._keep_reference(session, activity, member_id)
+            else:
                 await AuditLog(session).record(
                     "access.denied", actor=str(identity) if identity else None, channel=activity.channel_id,
                     subject_type="conversation", subject_id=reference_key(activity))
             await session.commit()
+        if asker is not None:
+            self._stored_references[reference_key(activity)] = _fingerprint(activity, member_id)
         return asker
 
     def _reference_changed(self, activity, member_id: int | None) -> bool:
         return self._stored_references.get(reference_key(activity)) != _fingerprint(activity, member_id)
 
     async def _keep_reference(self, session, activity, member_id: int | None) -> bool:
-        """Store or refresh the conversation reference; True when it is new or was inactive."""
+        """Store or refresh the conversation reference; True when it is new or was inactive.
+        The caller commits, then records the fingerprint, so a failed commit is retried next turn."""
         key = reference_key(activity)
-        fingerprint = _fingerprint(activity, member_id)
-        if self._stored_references.get(key) == fingerprint:
-            return False
-        fields = reference_fields(activity)
         repository = ConversationReferenceRepository(session)
         existing = await repository.get(key)
         was_active = existing is not None and existing.active
         if member_id is None and existing is not None:
             member_id = existing.member_id
-        await repository.upsert(key, **fields, member_id=member_id, active=True)
-        self._stored_references[key] = fingerprint
+        await repository.upsert(key, **reference_fields(activity), member_id=member_id, active=True)
         return not was_active
 
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
@@ -177,6 +179,7 @@ class SamverkanBot(ActivityHandler):
                     "conversation.installed", actor=str(identity) if identity else None,
                     channel=activity.channel_id, subject_type="conversation", subject_id=reference_key(activity))
             await session.commit()
+        self._stored_references[reference_key(activity)] = _fingerprint(activity, None)
         if is_new:
             await turn_context.send_activity(MessageFactory.text(greeting(self.collaboration)))
 

@@ -1,1 +1,14 @@
+import pytest
+
+from tests.support.connector import RecordingConnector
+
 pytest_plugins = ["tests.support.databases"]
+
+
+@pytest.fixture
+async def connector():
+    """A local Bot Connector on loopback that records what the bot sends."""
+    recording = RecordingConnector()
+    await recording.start()
+    yield recording
+    await recording.stop()

@@ -10,16 +10,7 @@ from bot.turn_errors import DATABASE_DOWN_TEXT
 from storage import models
 from tests.support import activities as teams
 from tests.support.bot_server import add_teams_member, start_bot
-from tests.support.connector import RecordingConnector
 from tests.support.tcp_proxy import TcpProxy
-
-
-@pytest.fixture
-async def connector():
-    recording = RecordingConnector()
-    await recording.start()
-    yield recording
-    await recording.stop()
 
 
 async def test_database_down_gives_503_and_a_swedish_answer_then_recovers(database, connector):

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from bot.config import Member
 from storage import (
     AuditLog,
     ConversationReferenceRepository,
@@ -160,15 +161,7 @@ async def test_audit_log_records_without_message_text(database: Database):
         assert stored.at.tzinfo is not None
 
 
-@dataclass(frozen=True)
-class ConfiguredMember:
-    name: str
-    party: str
-    role: str = ""
-    admin: bool = False
-    teams_object_id: str | None = None
-    teams_tenant_id: str | None = None
-    matrix_id: str | None = None
+ConfiguredMember = Member  # the configuration's own dataclass, as the bot passes it
 
 
 async def test_configured_members_are_synced_idempotently(database: Database):

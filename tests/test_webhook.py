@@ -12,15 +12,6 @@ from sqlalchemy import func, select
 from storage import models
 from tests.support import activities as teams
 from tests.support.bot_server import BotServer, add_teams_member, start_bot
-from tests.support.connector import RecordingConnector
-
-
-@pytest.fixture
-async def connector():
-    recording = RecordingConnector()
-    await recording.start()
-    yield recording
-    await recording.stop()
 
 
 @pytest.fixture
@@ -81,6 +72,16 @@ async def test_unknown_sender_is_refused_and_the_refusal_audited(server, connect
     assert [e.action for e in entries] == ["access.denied"]
     assert "aad-stranger" in entries[0].actor
     assert "hjälp" not in json.dumps(entries[0].detail or {})
+    assert await count(server, models.ConversationReference) == 0  # nothing else of a non-member is kept
+    assert await count(server, models.BotStateRow) == 0
+
+
+async def test_a_message_without_text_gets_a_plain_answer(server, connector):
+    activity = teams.message("", connector.url)
+    activity["attachments"] = [{"contentType": "image/png", "contentUrl": "https://example.invalid/a.png"}]
+    assert (await server.post(activity)).status == 200
+    [reply] = connector.sent
+    assert "bara läsa textmeddelanden" in reply.text
 
 
 async def test_installation_stores_the_reference_and_greets_once(server, connector):
