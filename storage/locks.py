@@ -32,16 +32,23 @@ def lock_id(key: str) -> int:
 
 class AdvisoryTurnLock:
     def __init__(self, url: str, concurrent_turns: int = DEFAULT_CONCURRENT_TURNS):
+        # Autocommit and no pre-ping: lock and unlock are one round trip each, with no BEGIN/COMMIT or
+        # ping around them (a dead pooled connection fails the lock, which is then skipped for that turn
+        # as when the database is down, and the pool replaces the connection).
         self._engine = create_async_engine(
-            url, pool_size=concurrent_turns, max_overflow=0, pool_timeout=60, pool_pre_ping=True,
+            url, pool_size=concurrent_turns, max_overflow=0, pool_timeout=60, isolation_level="AUTOCOMMIT",
             hide_parameters=True)
 
     @asynccontextmanager
     async def __call__(self, key: str) -> AsyncIterator[None]:
         ident = lock_id(key)
+        conn = None
         try:
             conn = await self._engine.connect()
+            await conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": ident})
         except Exception as error:
+            if conn is not None:
+                await conn.close()
             if not is_unavailable(error):
                 raise
             # The database is down: the turn can store nothing anyway, and must still run so that the
@@ -50,20 +57,17 @@ class AdvisoryTurnLock:
             yield
             return
         try:
-            await conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": ident})
-            try:
-                yield
-            finally:
-                try:
-                    await conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": ident})
-                    await conn.commit()
-                except Exception as error:
-                    if not is_unavailable(error):
-                        raise
-                    # A lost connection releases its session locks on the server by itself.
-                    log.warning("could not release the turn lock (database down)")
+            yield
         finally:
-            await conn.close()
+            try:
+                await conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": ident})
+            except Exception as error:
+                if not is_unavailable(error):
+                    raise
+                # A lost connection releases its session locks on the server by itself.
+                log.warning("could not release the turn lock (database down)")
+            finally:
+                await conn.close()
 
     async def dispose(self) -> None:
         await self._engine.dispose()
