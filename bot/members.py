@@ -27,15 +27,12 @@ class MemberDirectory:
         self._clock = clock
         self._cache: OrderedDict[Identity, tuple[datetime, Asker | None]] = OrderedDict()
 
-    async def lookup(self, identity: Identity, session=None) -> Asker | None:
+    async def lookup(self, identity: Identity) -> Asker | None:
         now = self._clock.now()
         cached = self._cache.get(identity)
         if cached is not None and cached[0] > now:
             return cached[1]
-        if session is None:
-            async with self._database.session() as own_session:
-                asker = await self._fetch(own_session, identity)
-        else:
+        async with self._database.session() as session:
             asker = await self._fetch(session, identity)
         self._cache[identity] = (now + (KNOWN_TTL if asker else UNKNOWN_TTL), asker)
         self._cache.move_to_end(identity)
