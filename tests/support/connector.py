@@ -1,13 +1,12 @@
 """A local Bot Connector service that records what the bot sends, over real HTTP on loopback.
 
 It answers the Bot Framework v3 routes the bot uses (replies, new posts, updates, new
-conversations); tests and ``bench/webhook.py`` read ``activities`` afterwards. ``fail_next``
-queues error answers (e.g. 429 with Retry-After) to exercise retries.
+conversations); the webhook answers only after the turn, so tests and ``bench/webhook.py`` read
+``sent`` right after their request returns.
 """
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,10 +32,8 @@ class Sent:
 class RecordingConnector:
     host: str = "127.0.0.1"
     sent: list[Sent] = field(default_factory=list)
-    _failures: list[tuple[int, dict[str, str]]] = field(default_factory=list)
     _runner: web.AppRunner | None = None
     url: str = ""
-    _arrived: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def start(self) -> str:
         app = web.Application()
@@ -56,26 +53,13 @@ class RecordingConnector:
         if self._runner is not None:
             await self._runner.cleanup()
 
-    def fail_next(self, status: int, headers: dict[str, str] | None = None, times: int = 1) -> None:
-        self._failures.extend([(status, headers or {})] * times)
-
     def clear(self) -> None:
         self.sent.clear()
 
     def texts(self, conversation_id: str | None = None) -> list[str]:
         return [s.text for s in self.sent if conversation_id in (None, s.conversation_id)]
 
-    async def wait_for(self, count: int) -> list[Sent]:
-        """Wait until ``count`` activities have arrived; wrap in ``asyncio.timeout`` to bound it."""
-        while len(self.sent) < count:
-            self._arrived.clear()
-            await self._arrived.wait()
-        return self.sent
-
     async def _activity(self, request: web.Request) -> web.Response:
-        if self._failures:
-            status, headers = self._failures.pop(0)
-            return web.json_response({"error": {"code": "Throttled"}}, status=status, headers=headers)
         body = await request.json()
         self.sent.append(Sent(
             method=request.method,
@@ -85,7 +69,6 @@ class RecordingConnector:
             body=body,
             authorization=request.headers.get("Authorization"),
         ))
-        self._arrived.set()
         return web.json_response({"id": str(uuid.uuid4())}, status=200)
 
     async def _create_conversation(self, request: web.Request) -> web.Response:
@@ -93,5 +76,4 @@ class RecordingConnector:
         conversation_id = f"created-{uuid.uuid4()}"
         self.sent.append(Sent("POST", request.path, conversation_id, None, body,
                               request.headers.get("Authorization")))
-        self._arrived.set()
         return web.json_response({"id": conversation_id, "activityId": str(uuid.uuid4())}, status=201)
