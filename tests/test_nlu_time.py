@@ -1,0 +1,115 @@
+"""The Swedish time reader against the corpus README's conventions, read at Thursday 26 November 2026 10:00."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dialogs.nlu.time import read_time
+
+NOW = datetime(2026, 11, 26, 10, 0)  # a Thursday, ISO week 48
+
+
+def reading(text: str, direction: str = "future") -> tuple[str, str] | None:
+    interval = read_time(text, NOW, direction)
+    return (interval.as_json()["start"], interval.as_json()["end"]) if interval else None
+
+
+def day(iso: str) -> tuple[str, str]:
+    start = datetime.fromisoformat(iso)
+    return start.strftime("%Y-%m-%dT%H:%M"), (start + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+
+
+def instant(iso: str) -> tuple[str, str]:
+    return iso, iso
+
+
+@pytest.mark.parametrize("text,direction,expected", [
+    # days and parts of the day (a night belongs to the day it ends)
+    ("i förrgår kväll", "past", ("2026-11-24T18:00", "2026-11-25T00:00")),
+    ("imorgon förmiddag", "future", ("2026-11-27T10:00", "2026-11-27T12:00")),
+    ("natten till söndag", "future", ("2026-11-29T00:00", "2026-11-29T06:00")),
+    ("inatt", "past", ("2026-11-26T00:00", "2026-11-26T06:00")),
+    # weekday forms: a bare weekday is never today; i fredags behind, på fredag ahead
+    ("torsdag", "past", day("2026-11-19")),
+    ("sön", "future", day("2026-11-29")),
+    ("i lördags", "future", day("2026-11-21")),
+    ("på lördag", "past", day("2026-11-28")),
+    ("tisdag nästa vecka", "future", day("2026-12-01")),
+    ("förra onsdagen", "past", day("2026-11-18")),
+    # clock: instants; clock words read between 07 and 19 unless a part of the day says otherwise
+    ("kl. 8", "future", instant("2026-11-27T08:00")),
+    ("kl 08.15", "past", instant("2026-11-26T08:15")),
+    ("23-tiden igår", "past", instant("2026-11-25T23:00")),
+    ("kvart i tre", "future", instant("2026-11-26T14:45")),
+    ("tjugo över sju ikväll", "future", instant("2026-11-26T19:20")),
+    ("fredag 13-15", "future", ("2026-11-27T13:00", "2026-11-27T15:00")),
+    # relative: days name a whole day, hours and minutes an instant
+    ("om fem dagar", "future", day("2026-12-01")),
+    ("för två veckor sedan", "past", day("2026-11-12")),
+    ("om 45 minuter", "future", instant("2026-11-26T10:45")),
+    # weeks (ISO), months, quarters, seasons, years
+    ("vecka 53", "future", ("2026-12-28T00:00", "2027-01-04T00:00")),
+    ("v.52", "past", ("2025-12-22T00:00", "2025-12-29T00:00")),
+    ("förrförra veckan", "past", ("2026-11-09T00:00", "2026-11-16T00:00")),
+    ("i oktober", "past", ("2026-10-01T00:00", "2026-11-01T00:00")),
+    ("i december förra året", "past", ("2025-12-01T00:00", "2026-01-01T00:00")),
+    ("i mitten av januari", "future", ("2027-01-11T00:00", "2027-01-21T00:00")),
+    ("sista fredagen i månaden", "future", day("2026-11-27")),
+    ("andra tisdagen i januari", "future", day("2027-01-12")),
+    ("Q1 2027", "future", ("2027-01-01T00:00", "2027-04-01T00:00")),
+    ("i somras", "future", ("2026-06-01T00:00", "2026-09-01T00:00")),
+    ("i vintras", "past", ("2025-12-01T00:00", "2026-03-01T00:00")),
+    ("nästa helg", "future", ("2026-12-05T00:00", "2026-12-07T00:00")),
+    # named days from the holidays package and the calendar
+    ("påskdagen", "future", day("2027-03-28")),
+    ("första advent", "future", day("2026-11-29")),
+    ("alla helgons dag", "past", day("2026-10-31")),
+    ("före nyår", "future", day("2026-12-30")),
+    ("mellandagarna", "future", ("2026-12-27T00:00", "2026-12-31T00:00")),
+    # dates and ranges
+    ("7/12-11/12", "future", ("2026-12-07T00:00", "2026-12-12T00:00")),
+    ("3 december 2027", "future", day("2027-12-03")),
+    ("1/12 kl 14", "future", instant("2026-12-01T14:00")),
+    # missing diacritics, case, phone spellings, English
+    ("IGAR KVALL", "past", ("2026-11-25T18:00", "2026-11-26T00:00")),
+    ("imorn", "future", day("2026-11-27")),
+    ("tomorrow at 9", "future", instant("2026-11-27T09:00")),
+    ("last friday", "past", day("2026-11-20")),
+])
+def test_conventions(text, direction, expected):
+    assert reading(text, direction) == expected
+
+
+@pytest.mark.parametrize("text", ["30 februari", "vecka 54", "v 0", "kl 25", "den 32:a", "", "   ", "blå",
+                                  "logga klotter", "om", "kvart i", "13-15-17"])
+def test_what_does_not_exist_or_is_not_time_is_none(text):
+    assert read_time(text, NOW, "future") is None
+
+
+def test_school_breaks_come_from_configuration():
+    breaks = {"sportlov": (8, 8), "jullov": (52, 1)}
+    sportlov = read_time("sportlovet", NOW, "future", breaks)
+    assert sportlov.as_json() == {"start": "2027-02-22T00:00", "end": "2027-03-01T00:00"}
+    jullov = read_time("jullovet", NOW, "future", breaks)
+    assert jullov.as_json() == {"start": "2026-12-21T00:00", "end": "2027-01-11T00:00"}
+    assert read_time("sportlovet", NOW, "future") is None  # not configured: not guessed
+
+
+@settings(max_examples=300, deadline=timedelta(milliseconds=500))
+@given(st.text(max_size=10_000), st.sampled_from(["past", "future"]))
+def test_any_text_reads_to_an_interval_or_none_without_raising(text, direction):
+    interval = read_time(text, NOW, direction)
+    assert interval is None or interval.start <= interval.end
+
+
+@settings(max_examples=200, deadline=timedelta(milliseconds=500))
+@given(st.lists(st.sampled_from(["kl", "19", "fredag", "v", "53", "i", "natt", "om", "tre", "dagar", "sedan",
+                                 "halv", "åtta", "-", "/", "12", "december", "den", "20:e", "🙂", "\x00"]),
+                max_size=8), st.sampled_from(["past", "future"]))
+def test_time_like_word_salad_never_raises(words, direction):
+    interval = read_time(" ".join(words), NOW, direction)
+    assert interval is None or interval.start <= interval.end
