@@ -23,7 +23,6 @@ from dialogs.nlu.timewords import (
     MONTH_PATTERN,
     MONTHS,
     NUMBER_PATTERN,
-    NUMBER_WORDS,
     ORDINAL_WORDS,
     PARTS_OF_DAY,
     SEASONS,
@@ -127,19 +126,13 @@ def _swedish_holidays(year: int) -> dict[str, date]:
     }
 
 
-_HOLIDAY_RE = re.compile(
-    r"^(?:pa |till |senast |under |i )?(?P<name>" + "|".join(
-        sorted(_swedish_holidays(2026), key=len, reverse=True)) + r")$")
-
-
-def _holiday(name: str, ctx: _Context, *, strictly_before_today: bool = False) -> date:
+def _holiday(name: str, ctx: _Context) -> date:
+    """The named day this year if it is still ahead (future) or already here (past), else the next/last."""
     year = ctx.today.year
-    if ctx.future:
-        day = _swedish_holidays(year)[name]
-        return day if day >= ctx.today else _swedish_holidays(year + 1)[name]
     day = _swedish_holidays(year)[name]
-    return day if day < ctx.today or (day == ctx.today and not strictly_before_today) \
-        else _swedish_holidays(year - 1)[name]
+    if ctx.future:
+        return day if day >= ctx.today else _swedish_holidays(year + 1)[name]
+    return day if day <= ctx.today else _swedish_holidays(year - 1)[name]
 
 
 # --- normalising -------------------------------------------------------------------------------------
@@ -457,13 +450,6 @@ def _read_day(text: str, ctx: _Context) -> date | None:
         if match:
             return rule(match, ctx)
     return _dateparser_day(text, ctx)
-
-
-@lru_cache(maxsize=1)
-def _dateparser():
-    import dateparser
-
-    return dateparser.DateDataParser(languages=["sv", "en"], settings={"PREFER_DAY_OF_MONTH": "first"})
 
 
 def _dateparser_day(text: str, ctx: _Context) -> date | None:
@@ -892,4 +878,4 @@ def _read(text: str, ctx: _Context) -> Interval | None:
     return None
 
 
-__all__ = ["Interval", "read_time", "normalise", "NUMBER_WORDS"]
+__all__ = ["Interval", "read_time", "normalise"]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 NUMBER_WORDS = {
     "en": 1, "ett": 1, "tva": 2, "tre": 3, "fyra": 4, "fem": 5, "sex": 6, "sju": 7, "atta": 8, "nio": 9,
     "tio": 10, "elva": 11, "tolv": 12, "tretton": 13, "fjorton": 14, "femton": 15, "sexton": 16,
@@ -62,6 +60,3 @@ def number(token: str) -> int | None:
         return int(token)
     return NUMBER_WORDS.get(token)
 
-
-def weekday_re(prefix: str = "", suffix: str = "") -> re.Pattern[str]:
-    return re.compile(rf"^{prefix}(?P<weekday>{WEEKDAY_PATTERN})(?:en|s)?{suffix}$")
