@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from babel.dates import format_date
 
@@ -42,3 +42,52 @@ def recurrence(every_months: int) -> str:
     if every_months == 1:
         return "varje månad"
     return "varannan månad" if every_months == 2 else f"var {_ORDINAL.get(every_months, f'{every_months}:e')} månad"
+
+
+_WEEKDAYS = ("mån", "tis", "ons", "tors", "fre", "lör", "sön")
+_MONTHS = ("jan", "feb", "mars", "apr", "maj", "juni", "juli", "aug", "sep", "okt", "nov", "dec")
+_MONTH_NAMES = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
+                "oktober", "november", "december")
+
+
+def _short(day: date, year: int | None) -> str:
+    text = f"{day.day} {_MONTHS[day.month - 1]}"
+    return text if day.year == year else f"{text} {day.year}"
+
+
+def interval_text(start: datetime, end: datetime, now: datetime | None = None) -> str:
+    """How the bot says back a time it read: 'tis 25 nov 18:00–24:00', 'v. 49 (30 nov–6 dec)'.
+
+    The year is left out when it is the current one (``now``), so replies stay short.
+    """
+    year = now.year if now else None
+    midnight = time()
+    first, last_day = start.date(), (end - timedelta(microseconds=1)).date()
+    if start == end:
+        return f"{_WEEKDAYS[first.weekday()]} {_short(first, year)} kl {start:%H:%M}"
+    whole_days = start.time() == midnight and end.time() == midnight
+    if whole_days:
+        days = (end.date() - first).days
+        if days == 1:
+            return f"{_WEEKDAYS[first.weekday()]} {_short(first, year)}"
+        if days == 7 and first.weekday() == 0:
+            iso = first.isocalendar()
+            week = f"v. {iso.week}" if iso.year == year else f"v. {iso.week} {iso.year}"
+            shown = year if first.year == last_day.year == year else None
+            return f"{week} ({_short(first, shown)}–{_short(last_day, shown)})"
+        if first.day == 1 and end.date().day == 1:
+            months = (end.year - first.year) * 12 + end.month - first.month
+            if months == 1:
+                name = _MONTH_NAMES[first.month - 1]
+                return name if first.year == year else f"{name} {first.year}"
+            if months == 12 and first.month == 1:
+                return str(first.year)
+            if months == 3 and first.month % 3 == 1:
+                return f"kvartal {first.month // 3 + 1} {first.year}"
+        if (first.year, first.month) == (last_day.year, last_day.month):
+            return f"{first.day}–{_short(last_day, year)}"
+        return f"{_short(first, year)}–{_short(last_day, year)}"
+    if first == last_day or end.time() == midnight and (end.date() - first).days == 1:
+        stop = "24:00" if end.time() == midnight else f"{end:%H:%M}"
+        return f"{_WEEKDAYS[first.weekday()]} {_short(first, year)} {start:%H:%M}–{stop}"
+    return f"{_short(first, year)} {start:%H:%M}–{_short(end.date(), year)} {end:%H:%M}"
