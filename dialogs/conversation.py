@@ -11,9 +11,9 @@ from botbuilder.core import BotState, MessageFactory, TurnContext
 from botbuilder.dialogs import DialogContext, DialogSet, DialogTurnStatus
 
 # Conversation modules register their intent handlers on import.
-from dialogs import agreement, help  # noqa: F401
+from dialogs import agreement, help, safety  # noqa: F401
 from dialogs.context import SITUATION_KEY, Situation
-from dialogs.help import HelpDialog, Reroute
+from dialogs.help import HelpDialog, Reroute, not_yet
 from dialogs.nlu import fold, understand
 from dialogs.registry import handler_for
 
@@ -46,5 +46,5 @@ class Conversation:
 
     async def _dispatch(self, dc: DialogContext, text: str, situation: Situation) -> None:
         understanding = understand(text, situation.local_now.replace(tzinfo=None), situation.collaboration)
-        handler = handler_for(understanding.intent) or handler_for("unknown")
+        handler = handler_for(understanding.intent) or not_yet
         await handler(dc, understanding, situation)

@@ -138,3 +138,28 @@ async def start_help(dc: DialogContext, understanding: Understanding, situation:
 @handles("unknown")
 async def not_understood(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
     await dc.context.send_activity(MessageFactory.text(not_understood_text()))
+
+
+_NOT_YET = {
+    "log_observation": "logga händelser och iakttagelser",
+    "list_actions": "visa åtgärdsplanen",
+    "create_action": "skapa åtgärder",
+    "complete_action": "klarmarkera åtgärder",
+    "postpone_action": "skjuta upp åtgärder",
+    "show_situation": "visa lägesbilden",
+    "show_promises": "visa medborgarlöftena",
+    "next_meeting": "svara på när forumen möts",
+    "meeting_brief": "ta fram underlag inför möten",
+    "remind_me": "påminna dig",
+}
+
+
+async def not_yet(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
+    """Understood, but not something this version can do: say so rather than 'I did not understand'."""
+    what = _NOT_YET.get(understanding.intent)
+    if what is None:
+        await not_understood(dc, understanding, situation)
+        return
+    titles = "\n".join(f"- {topic.title}" for topic in TOPICS)
+    await dc.context.send_activity(MessageFactory.text(
+        f"Jag förstår vad du vill, men jag kan inte {what} ännu. Det här kan jag hjälpa till med nu:\n{titles}"))

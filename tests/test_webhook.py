@@ -207,3 +207,24 @@ async def test_twenty_concurrent_chats_all_get_their_reply(server, connector):
     responses = await asyncio.gather(*(server.post(activity) for activity in batch))
     assert [r.status for r in responses] == [200] * 20
     assert sorted(s.reply_to_id for s in connector.sent) == sorted(a["id"] for a in batch)
+
+
+@pytest.mark.parametrize("text,answer", [
+    ("det brinner i skolan nu!", "Ring 112"),
+    ("jag vill göra en orosanmälan om en elev", "orosanmälan till socialtjänsten"),
+])
+async def test_danger_and_individual_concerns_are_answered_and_not_stored(server, connector, text, answer):
+    await server.post(teams.message(text, connector.url))
+    [reply] = connector.sent
+    assert answer in reply.text and "av det du skrev har sparats" in reply.text
+    async with server.runtime.database.session() as session:
+        documents = (await session.scalars(select(models.BotStateRow.document))).all()
+        audit = (await session.scalars(select(models.AuditEntry))).all()
+    assert not any("brinner" in d or "orosanm" in d for d in documents)
+    assert audit == []
+
+
+async def test_understood_but_not_yet_available_is_said_plainly(server, connector):
+    await server.post(teams.message("logga klotter på Haganässkolan igår kväll", connector.url))
+    [reply] = connector.sent
+    assert reply.text.startswith("Jag förstår vad du vill, men jag kan inte logga händelser")

@@ -149,7 +149,8 @@ _GLUED = [
 # English, mapped onto the Swedish forms read below (the intents are understood in English too).
 _ENGLISH = [
     (r"\btoday\b", "idag"), (r"\byesterday\b", "igar"), (r"\btomorrow\b", "imorgon"),
-    (r"\btonight\b", "ikvall"), (r"\bthis morning\b", "imorse"), (r"\bthis evening\b", "ikvall"),
+    (r"\btonight\b", "ikvall"), (r"\blast night\b", "inatt"), (r"\bthis morning\b", "imorse"),
+    (r"\bthis evening\b", "ikvall"),
     (r"\bthis week\b", "denna vecka"), (r"\bnext week\b", "nasta vecka"), (r"\blast week\b", "forra veckan"),
     (r"\bthis month\b", "denna manad"), (r"\bnext month\b", "nasta manad"), (r"\blast month\b", "forra manaden"),
     (r"\bthis year\b", "i ar"), (r"\blast year\b", "i fjol"), (r"\bnext year\b", "nasta ar"),
@@ -659,6 +660,19 @@ def _numbered_year(m, ctx):
 
 def _year(year: int) -> Interval:
     return Interval(datetime(year, 1, 1), datetime(year + 1, 1, 1))
+
+
+@_period_rule(rf"(?:under |de |den |det )?senaste (?:(?P<n>{NUMBER_PATTERN}) )?(?P<unit>dagarna|dygnen|veckorna|veckan"
+              r"|manaderna|manaden|aret|aren|timmarna|timmen|dygnet)")
+def _recent(m, ctx):
+    """'senaste månaden', 'de senaste 14 dagarna': a window ending now (the rest of today included)."""
+    n = number(m["n"]) if m["n"] else 1
+    unit = m["unit"]
+    if unit.startswith("tim"):
+        return Interval(ctx.now - timedelta(hours=n), ctx.now)
+    end = ctx.today + timedelta(days=1)
+    start = end - (relativedelta(days=n) if unit.startswith("dyg") or unit.startswith("dag") else _span(n, unit))
+    return _days(start, ctx.today)
 
 
 @_period_rule(r"(?:i |under |till )?nasta helg(?:en)?")

@@ -1,0 +1,103 @@
+"""Finding the configuration's focus areas and forums in what people write.
+
+Terms are the names, codes and synonyms in the collaboration file, folded (no case, no å/ä/ö). A
+term matches a whole phrase, a Swedish compound or inflection that starts with it ("klottret",
+"styrgruppsmötet"), or, for long words, a near miss (rapidfuzz) such as "skadegörlse". When two
+entries match equally well nothing is chosen, so the conversation asks instead of guessing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+
+from dialogs.nlu.text import fold
+
+PREFIX_MIN = 4  # shorter terms ("hot", "vnr") must match a whole word
+FUZZY_MIN = 6
+FUZZY_SCORE = 88.0
+
+
+@dataclass(frozen=True)
+class Term:
+    code: str
+    words: tuple[str, ...]
+    strength: int  # 3 name or code, 2 synonym phrase, 1 synonym word
+
+
+@dataclass(frozen=True)
+class Match:
+    code: str
+    start: int  # word index in the text
+    end: int
+    score: float
+
+
+def _terms(entries) -> tuple[Term, ...]:
+    terms = []
+    for entry in entries:
+        names = {fold(entry.name), entry.code.replace("-", " ")}
+        for text in names:
+            terms.append(Term(entry.code, tuple(_words(text)), 3))
+        for synonym in entry.synonyms:
+            words = tuple(_words(fold(synonym)))
+            if words:
+                terms.append(Term(entry.code, words, 2 if len(words) > 1 else 1))
+    return tuple(sorted(terms, key=lambda t: (-len(t.words), -t.strength)))
+
+
+_WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+@lru_cache(maxsize=32)
+def focus_area_terms(collaboration) -> tuple[Term, ...]:
+    return _terms(collaboration.focus_areas)
+
+
+@lru_cache(maxsize=32)
+def forum_terms(collaboration) -> tuple[Term, ...]:
+    return _terms(collaboration.forums)
+
+
+def _word_matches(term_word: str, word: str, last: bool) -> float:
+    if word == term_word:
+        return 100.0
+    if last and len(term_word) >= PREFIX_MIN and word.startswith(term_word):
+        return 95.0
+    if len(term_word) >= FUZZY_MIN and len(word) >= FUZZY_MIN - 1:
+        score = fuzz.ratio(term_word, word)
+        if score >= FUZZY_SCORE:
+            return score - 5
+    return 0.0
+
+
+def find(words: list[str], terms: tuple[Term, ...]) -> list[Match]:
+    """Every place a term matches in ``words`` (folded), best first."""
+    found: list[Match] = []
+    for term in terms:
+        size = len(term.words)
+        for start in range(len(words) - size + 1):
+            scores = [_word_matches(tw, words[start + k], k == size - 1) for k, tw in enumerate(term.words)]
+            if all(scores):
+                # How specific the term is decides, not how exactly it was spelled: "snusförsäljning till
+                # unga" names two focus areas equally, and is left for the conversation to ask about.
+                fuzzy = 1 if min(scores) < 95 else 0
+                found.append(Match(term.code, start, start + size, 10 * term.strength + size - fuzzy))
+    return sorted(found, key=lambda m: -m.score)
+
+
+def best(words: list[str], terms: tuple[Term, ...]) -> Match | None:
+    """The clearly best match, or None when there is none or two different entries tie."""
+    found = find(words, terms)
+    if not found:
+        return None
+    top = found[0]
+    rivals = [m for m in found if m.code != top.code and m.score >= top.score]
+    return None if rivals else top
