@@ -532,3 +532,23 @@ def test_members_load(tmp_path: Path) -> None:
     assert members == [("Anna", "kommun", True), ("Per", "polis", False)]
     assert c.members[0].matrix_id == "@anna:example.org"
     assert c.members[1].teams_object_id is not None and c.members[1].matrix_id is None
+
+
+def test_school_breaks_are_read_and_checked(tmp_path):
+    from bot.config import SchoolBreak, check_file, load_collaboration
+
+    text = DEFAULT_CONFIG_PATH.read_text(encoding="utf-8") + (
+        '\n[[school_breaks]]\nname = "Påsklov"\nfirst_week = 13\n'
+        '\n[[school_breaks]]\nname = "jullov"\nfirst_week = 52\nlast_week = 1\n')
+    good = tmp_path / "good.toml"
+    good.write_text(text, encoding="utf-8")
+    collaboration = load_collaboration(good)
+    assert SchoolBreak("jullov", 52, 1) in collaboration.school_breaks
+    assert collaboration.school_break_weeks()["pasklov"] == (13, 13)
+    assert collaboration.school_break_weeks()["hostlov"] == (44, 44)
+
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text.replace("last_week = 1", "last_week = 54"), encoding="utf-8")
+    [problem] = check_file(bad)
+    assert problem.path == "school_breaks[2].last_week"
+    assert problem.line == len(text.replace("last_week = 1", "last_week = 54").splitlines())

@@ -84,3 +84,15 @@ def test_a_past_incident_is_not_read_as_an_emergency():
 @given(st.text(max_size=10_000))
 def test_any_text_gets_a_known_intent_without_raising(text):
     assert understand(text, NOW).intent in INTENTS
+
+
+def test_school_breaks_from_the_configuration_are_read_inside_sentences():
+    from dataclasses import replace
+
+    from bot.config import SchoolBreak, load_collaboration
+
+    collaboration = load_collaboration()
+    with_sportlov = replace(collaboration, school_breaks=(*collaboration.school_breaks, SchoolBreak("sportlov", 8, 8)))
+    reading = understand("vilka åtgärder ska vara klara till sportlovet", NOW, with_sportlov)
+    assert reading.slots["due"] == {"start": "2027-02-22T00:00", "end": "2027-03-01T00:00"}
+    assert "due" not in understand("vilka åtgärder ska vara klara till sportlovet", NOW, collaboration).slots

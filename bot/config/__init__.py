@@ -4,7 +4,7 @@ The collaboration file describes one municipality's agreement with its local pol
 packaged default (``DEFAULT_CONFIG_PATH``) is the Älmhult–LPO Ljungby agreement 2025–2026.
 """
 
-from .collaboration import Collaboration, Deadline, FocusArea, Forum, Member, Party
+from .collaboration import Collaboration, Deadline, FocusArea, Forum, Member, Party, SchoolBreak
 from .errors import ConfigError, ConfigProblem
 from .loader import check_file, load_collaboration
 from .settings import DEFAULT_CONFIG_PATH, Settings
@@ -19,6 +19,7 @@ __all__ = [
     "Forum",
     "Member",
     "Party",
+    "SchoolBreak",
     "Settings",
     "check_file",
     "load_collaboration",

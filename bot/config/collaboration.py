@@ -7,6 +7,7 @@ Plain frozen data without I/O so dialogs and reminders can be tested with hand-b
 from __future__ import annotations
 
 import calendar
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TypeVar
@@ -100,6 +101,15 @@ class Deadline:
 
 
 @dataclass(frozen=True, slots=True)
+class SchoolBreak:
+    """A school holiday by ISO weeks ("sportlov" week 8); ``last_week`` below ``first_week`` crosses New Year."""
+
+    name: str
+    first_week: int
+    last_week: int
+
+
+@dataclass(frozen=True, slots=True)
 class Member:
     """A pre-registered member; identities let the bot recognise the person on each channel."""
 
@@ -130,6 +140,11 @@ class Collaboration:
     forums: tuple[Forum, ...] = ()
     deadlines: tuple[Deadline, ...] = ()
     members: tuple[Member, ...] = field(default=())
+    school_breaks: tuple[SchoolBreak, ...] = ()
+
+    def school_break_weeks(self) -> dict[str, tuple[int, int]]:
+        """Breaks by their name without case or diacritics ("påsklov" -> "pasklov"), for reading times."""
+        return {_plain(b.name): (b.first_week, b.last_week) for b in self.school_breaks}
 
     def party(self, code: str) -> Party:
         return _by_code(self.parties, code, "party")
@@ -155,3 +170,8 @@ def _by_code(items: tuple[_Coded, ...], code: str, kind: str) -> _Coded:
         if item.code == code:
             return item
     raise KeyError(f"unknown {kind} code {code!r}")
+
+
+def _plain(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))

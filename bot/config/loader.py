@@ -27,6 +27,7 @@ from .collaboration import (
     Forum,
     Member,
     Party,
+    SchoolBreak,
 )
 from .errors import ConfigError, ConfigProblem
 from .locator import KeyLocator, KeyPath, format_path
@@ -128,6 +129,7 @@ _TOP = {
     "forums": _Field("tables"),
     "deadlines": _Field("tables"),
     "members": _Field("tables", required=False, default=[]),
+    "school_breaks": _Field("tables", required=False, default=[]),
 }
 _COLLABORATION = {
     "name": _Field("str"),
@@ -159,6 +161,11 @@ _DEADLINE = {
     "every_months": _Field("int", required=False),
     "responsible_forum": _Field("str", required=False),
     "quote": _Field("text", required=False, default=""),
+}
+_SCHOOL_BREAK = {
+    "name": _Field("str"),
+    "first_week": _Field("int"),
+    "last_week": _Field("int", required=False),
 }
 _MEMBER = {
     "name": _Field("str"),
@@ -284,8 +291,10 @@ class _Checker:
         forum_codes = {f["code"] for f in forums or [] if f}
         deadlines = self.deadlines(get("deadlines"), forum_codes, period)
         members = self.members(get("members"))
+        school_breaks = self.school_breaks(get("school_breaks"))
 
-        if None in (top, header, period, parties, focus_areas, forums, deadlines, members) or self.problems:
+        if None in (top, header, period, parties, focus_areas, forums, deadlines, members, school_breaks) \
+                or self.problems:
             return None
         assert header is not None and period is not None  # for type checkers; implied above
         return Collaboration(
@@ -308,6 +317,7 @@ class _Checker:
             ),
             deadlines=tuple(deadlines or ()),
             members=tuple(members or ()),
+            school_breaks=tuple(school_breaks or ()),
         )
 
     def section(self, table: Any, name: str, schema: Mapping[str, _Field]) -> dict[str, Any] | None:
@@ -468,6 +478,27 @@ class _Checker:
             for e in entries
             if e
         ]
+
+    def school_breaks(self, tables: Any) -> list[SchoolBreak] | None:
+        entries = self.entries(tables, "school_breaks", _SCHOOL_BREAK)
+        if entries is None:
+            return [] if tables is None or tables == [] else None
+        ok = True
+        for i, entry in enumerate(entries):
+            if entry is None:
+                continue
+            if not entry["name"].casefold().endswith("lov"):
+                message = f"{entry['name']!r} is not a school break name like 'sportlov'"
+                self.problem(("school_breaks", i, "name"), message)
+                ok = False
+            for key in ("first_week", "last_week"):
+                week = entry[key]
+                if week is not None and not 1 <= week <= 53:
+                    self.problem(("school_breaks", i, key), f"week {week} is not an ISO week (1-53)")
+                    ok = False
+        if not ok or None in entries:
+            return None
+        return [SchoolBreak(e["name"], e["first_week"], e["last_week"] or e["first_week"]) for e in entries if e]
 
     def members(self, tables: Any) -> list[Member] | None:
         entries = self.entries(tables, "members", _MEMBER)

@@ -135,8 +135,10 @@ def _span(match) -> set[int]:
     return set(range(match.start, match.end)) if match else set()
 
 
-def _time_slot(words: Words, now: datetime, direction: str, skip: set[int]) -> tuple[dict | None, set[int]]:
-    found = find_time(words, now, direction, skip)
+def _time_slot(words: Words, now: datetime, direction: str, skip: set[int],
+               config=None) -> tuple[dict | None, set[int]]:
+    breaks = config.school_break_weeks() if config is not None else None
+    found = find_time(words, now, direction, skip, breaks)
     if found is None:
         return None, set()
     interval, start, end = found
@@ -149,7 +151,7 @@ def _log(words: Words, folded: str, now: datetime, config) -> Understanding:
     taken = _span(focus)
     if focus:
         slots["focus_area"] = focus.code
-    when, when_words = _time_slot(words, now, "past", taken)
+    when, when_words = _time_slot(words, now, "past", taken, config)
     if when:
         slots["when"] = when
     place = find_place(words, taken | when_words)
@@ -172,7 +174,7 @@ def _list_actions(words: Words, folded: str, now: datetime, config) -> Understan
     focus = catalog.best(words.folded, catalog.focus_area_terms(config))
     if focus:
         slots["focus_area"] = focus.code
-    due, _ = _time_slot(words, now, "future", _span(focus))
+    due, _ = _time_slot(words, now, "future", _span(focus), config)
     if due:
         slots["due"] = due
     return Understanding("list_actions", slots)
@@ -187,7 +189,7 @@ def _create(words: Words, folded: str, now: datetime, config) -> Understanding:
     owner = find_owner(words, set())
     if owner and owner != "me":
         slots["owner"] = owner
-    due, due_words = _time_slot(words, now, "future", set())
+    due, due_words = _time_slot(words, now, "future", set(), config)
     if due:
         slots["due"] = due
     focus = catalog.best(words.folded, catalog.focus_area_terms(config))
@@ -236,7 +238,7 @@ def _situation(words: Words, now: datetime, config) -> Understanding:
     taken = _span(focus)
     if focus:
         slots["focus_area"] = focus.code
-    period, period_words = _time_slot(words, now, "past", taken)
+    period, period_words = _time_slot(words, now, "past", taken, config)
     if period:
         slots["period"] = period
     taken |= period_words
