@@ -96,3 +96,15 @@ def test_school_breaks_from_the_configuration_are_read_inside_sentences():
     reading = understand("vilka åtgärder ska vara klara till sportlovet", NOW, with_sportlov)
     assert reading.slots["due"] == {"start": "2027-02-22T00:00", "end": "2027-03-01T00:00"}
     assert "due" not in understand("vilka åtgärder ska vara klara till sportlovet", NOW, collaboration).slots
+
+
+def test_an_owner_can_be_a_member_by_name():
+    from dataclasses import replace
+
+    from bot.config import Member, load_collaboration
+
+    members = (Member("Anna Berg", "kommun"), Member("Per Lund", "polis"), Member("Per Holm", "polis"))
+    collaboration = replace(load_collaboration(), members=members)
+    assert understand("visa Annas åtgärder", NOW, collaboration).slots["owner"] == "Anna Berg"
+    assert understand("vilka åtgärder har Per Holm", NOW, collaboration).slots["owner"] == "Per Holm"
+    assert "owner" not in understand("vilka åtgärder har Per", NOW, collaboration).slots  # two Pers: ask

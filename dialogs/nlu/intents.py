@@ -131,6 +131,10 @@ def understand(text: str, now: datetime | None = None, config: Any = None) -> Un
     return Understanding("unknown", confidence=0.0)
 
 
+def _member_names(config) -> tuple[str, ...]:
+    return tuple(member.name for member in getattr(config, "members", ()))
+
+
 def _span(match) -> set[int]:
     return set(range(match.start, match.end)) if match else set()
 
@@ -168,7 +172,7 @@ def _list_actions(words: Words, folded: str, now: datetime, config) -> Understan
     status = find_status(folded)
     if status:
         slots["status"] = status
-    owner = find_owner(words, set())
+    owner = find_owner(words, set(), _member_names(config))
     if owner:
         slots["owner"] = owner
     focus = catalog.best(words.folded, catalog.focus_area_terms(config))
@@ -186,7 +190,7 @@ _TITLE = re.compile(r"(?:ny|nytt|skapa|lagg till|lagg upp|registrera|new|create|
 
 def _create(words: Words, folded: str, now: datetime, config) -> Understanding:
     slots: dict[str, Any] = {}
-    owner = find_owner(words, set())
+    owner = find_owner(words, set(), _member_names(config))
     if owner and owner != "me":
         slots["owner"] = owner
     due, due_words = _time_slot(words, now, "future", set(), config)
