@@ -57,7 +57,7 @@ _COMPLETE = re.compile(r"\b(?:klar|klart|klarmarkera\w*|fardig\w*|stang\w*|avslu
 _POSTPONE = re.compile(r"\b(?:skjut\w*|flytta\w*|senarelagg\w*|forlang\w*|postpone\w*|move|ny deadline)\b")
 _CREATE = re.compile(r"\b(?:ny|nytt|skapa|lagg till|lagg upp|registrera|new|create|add)\s+(?:en\s+)?"
                      r"(?:atgard\w*|action|task)\b")
-_BRIEF = re.compile(r"\b(?:underlag|dagordning|agenda|sammanfattning|brief\w*|forbered\w*|infor|inför)\b")
+_BRIEF = re.compile(r"\b(?:underlag|dagordning|agenda|sammanfattning|brief\w*|forbered\w*|infor)\b")
 _MEETING = re.compile(r"\b(?:nar|nasta|traffas|mote\w*|when|next|moten)\b|\?$")
 _PROMISES = re.compile(r"\b(?:medborgarlofte\w*|lofte\w*|lovat|promises?)\b")
 _SITUATION = re.compile(r"\b(?:lagesbild\w*|laget|lage|hur ser (?:det|laget) ut|vad (?:har )?hant|vad hande"
