@@ -214,22 +214,17 @@ def _hhmm(m: re.Match[str]):
     return int(m["h"]), int(m["m"]), False
 
 
-@_clock(rf"\bhalv (?P<h>{_HOUR_WORD})\b")
-def _half(m: re.Match[str]):
+# "halv åtta" is 7:30 and "kvart i tre" 2:45: the named hour is the one being approached.
+_CLOCK_WORDS = {"halv": (30, True), "kvart over": (15, False), "kvart i": (45, True)}
+
+
+@_clock(rf"\b(?P<word>halv|kvart over|kvart i) (?P<h>{_HOUR_WORD})\b")
+def _clock_word(m: re.Match[str]):
     hour = _word_hour(m["h"])
-    return None if hour is None else ((hour - 1) % 12 or 12, 30, True)
-
-
-@_clock(rf"\bkvart over (?P<h>{_HOUR_WORD})\b")
-def _quarter_past(m: re.Match[str]):
-    hour = _word_hour(m["h"])
-    return None if hour is None else (hour, 15, True)
-
-
-@_clock(rf"\bkvart i (?P<h>{_HOUR_WORD})\b")
-def _quarter_to(m: re.Match[str]):
-    hour = _word_hour(m["h"])
-    return None if hour is None else ((hour - 1) % 12 or 12, 45, True)
+    if hour is None:
+        return None
+    minute, before = _CLOCK_WORDS[m["word"]]
+    return ((hour - 1) % 12 or 12) if before else hour, minute, True
 
 
 @_clock(rf"\b(?P<n>{_HOUR_WORD}) (?P<rel>over|i) (?P<h>{_HOUR_WORD})\b")
@@ -394,13 +389,8 @@ def _day_of_month(m, ctx):  # "den 20:e": the next or the last 20th
     return None
 
 
-@_day_rule(rf"(?P<n>{NUMBER_PATTERN}) (?P<unit>dag|dagar|vecka|veckor|v|manad|manader|ar) (?:sedan|sen)")
+@_day_rule(rf"(?:for )?(?P<n>{NUMBER_PATTERN}) (?P<unit>dag|dagar|vecka|veckor|v|manad|manader|ar) (?:sedan|sen)")
 def _ago(m, ctx):
-    return ctx.today - _span(number(m["n"]), m["unit"])
-
-
-@_day_rule(rf"for (?P<n>{NUMBER_PATTERN}) (?P<unit>dag|dagar|vecka|veckor|v|manad|manader|ar) (?:sedan|sen)")
-def _for_ago(m, ctx):
     return ctx.today - _span(number(m["n"]), m["unit"])
 
 
@@ -423,11 +413,7 @@ def _span(n: int | None, unit: str) -> relativedelta:
 @_day_rule(rf"(?P<ord>{'|'.join(ORDINAL_WORDS)}) (?P<weekday>{WEEKDAY_PATTERN})(?:en)? i "
            rf"(?P<month>manaden|{MONTH_PATTERN})(?: (?P<y>\d{{4}}))?")
 def _nth_weekday_of_month(m, ctx):
-    if m["month"] == "manaden":
-        year, month = ctx.today.year, ctx.today.month
-    else:
-        month = MONTHS[m["month"]]
-        year = int(m["y"]) if m["y"] else _month_year(ctx, month)
+    year, month = _which_month(m, ctx)
     weekday, ordinal = WEEKDAYS[m["weekday"]], ORDINAL_WORDS[m["ord"]]
     first = date(year, month, 1)
     if ordinal > 0:
@@ -508,6 +494,11 @@ def _numbered_weeks(m, ctx):
             year += 1
         elif not ctx.future and first > current.week:
             year -= 1
+    return _weeks(year, first, last)
+
+
+def _weeks(year: int, first: int, last: int) -> Interval | None:
+    """ISO weeks ``first`` to ``last`` of ``year``; a ``last`` below ``first`` is in the next year."""
     start = _iso_week(year, first)
     end_monday = _iso_week(year if last >= first else year + 1, last)
     if start is None or end_monday is None:
@@ -532,6 +523,14 @@ def _last_month(m, ctx):
     return _month(previous.year, previous.month)
 
 
+def _which_month(m: re.Match[str], ctx: _Context) -> tuple[int, int]:
+    """(year, month) for a match with groups ``month`` ('manaden' or a name) and optional ``y``."""
+    if m["month"] == "manaden":
+        return ctx.today.year, ctx.today.month
+    month = MONTHS[m["month"]]
+    return (int(m["y"]) if m["y"] else _month_year(ctx, month)), month
+
+
 def _month_year(ctx: _Context, month: int) -> int:
     year = ctx.today.year
     if ctx.future and month < ctx.today.month:
@@ -553,11 +552,7 @@ def _named_month(m, ctx):
 
 @_period_rule(rf"i (?P<when>borjan|mitten|slutet) (?:av |pa )?(?P<month>manaden|{MONTH_PATTERN})(?: (?P<y>\d{{4}}))?")
 def _part_of_month(m, ctx):
-    if m["month"] == "manaden":
-        year, month = ctx.today.year, ctx.today.month
-    else:
-        month = MONTHS[m["month"]]
-        year = int(m["y"]) if m["y"] else _month_year(ctx, month)
+    year, month = _which_month(m, ctx)
     whole = _month(year, month)
     first = whole.start
     if m["when"] == "borjan":
@@ -722,21 +717,16 @@ def _school_break(m, ctx):
     if weeks is None:
         return None
     first, last = weeks
-    year = int(m["y"]) if m["y"] else ctx.today.year
-    if not m["y"]:
-        start = _iso_week(year, first)
-        end_monday = _iso_week(year if last >= first else year + 1, last)
-        if start and end_monday:
-            end = end_monday + timedelta(weeks=1)
-            if ctx.future and end <= ctx.today:
-                year += 1
-            elif not ctx.future and start > ctx.today:
-                year -= 1
-    start = _iso_week(year, first)
-    end_monday = _iso_week(year if last >= first else year + 1, last)
-    if start is None or end_monday is None:
+    if m["y"]:
+        return _weeks(int(m["y"]), first, last)
+    this_year = _weeks(ctx.today.year, first, last)
+    if this_year is None:
         return None
-    return Interval(datetime.combine(start, time()), datetime.combine(end_monday + timedelta(weeks=1), time()))
+    if ctx.future and this_year.end.date() <= ctx.today:
+        return _weeks(ctx.today.year + 1, first, last)
+    if not ctx.future and this_year.start.date() > ctx.today:
+        return _weeks(ctx.today.year - 1, first, last)
+    return this_year
 
 
 # --- instants relative to now ------------------------------------------------------------------------
