@@ -82,11 +82,14 @@ def menu_text(situation: Situation) -> str:
     )
 
 
+def _topic_list() -> str:
+    return "\n".join(f"- {topic.title}" for topic in TOPICS)
+
+
 def not_understood_text() -> str:
-    titles = "\n".join(f"- {topic.title}" for topic in TOPICS)
     return (
         "Det där förstod jag inte. Det här kan jag hjälpa till med:\n"
-        f"{titles}\n\nSkriv hjälp för menyn, eller ställ frågan på ett annat sätt."
+        f"{_topic_list()}\n\nSkriv hjälp för menyn, eller ställ frågan på ett annat sätt."
     )
 
 
@@ -160,6 +163,6 @@ async def not_yet(dc: DialogContext, understanding: Understanding, situation: Si
     if what is None:
         await not_understood(dc, understanding, situation)
         return
-    titles = "\n".join(f"- {topic.title}" for topic in TOPICS)
     await dc.context.send_activity(MessageFactory.text(
-        f"Jag förstår vad du vill, men jag kan inte {what} ännu. Det här kan jag hjälpa till med nu:\n{titles}"))
+        f"Jag förstår vad du vill, men jag kan inte {what} ännu. Det här kan jag hjälpa till med nu:\n"
+        f"{_topic_list()}"))

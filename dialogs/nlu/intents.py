@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from dialogs.nlu import catalog
@@ -102,15 +102,16 @@ def understand(text: str, now: datetime | None = None, config: Any = None) -> Un
         return Understanding("individual_case")
     if _HELP.match(folded):
         return Understanding("help")
+    message = _Message(words, folded, now, config)
     if _REMIND.search(folded):
-        return _remind(words, now)
+        return _remind(message)
     ref = find_ref(words)
     if ref and _POSTPONE.search(folded):
-        return _postpone(words, now, ref)
+        return _postpone(message, ref)
     if ref and _COMPLETE.search(folded):
         return Understanding("complete_action", {"ref": ref[0]})
     if _CREATE.search(folded):
-        return _create(words, folded, now, config)
+        return _create(message)
     forum = catalog.best(words.folded, catalog.forum_terms(config))
     if forum and _BRIEF.search(folded):
         return Understanding("meeting_brief", {"forum": forum.code})
@@ -122,87 +123,93 @@ def understand(text: str, now: datetime | None = None, config: Any = None) -> Un
         if pattern.search(folded):
             return Understanding("agreement_info", {"topic": topic})
     if _SITUATION.search(folded):
-        return _situation(words, now, config)
+        return _situation(message)
     if _ACTIONS.search(folded):
-        return _list_actions(words, folded, now, config)
-    focus = catalog.best(words.folded, catalog.focus_area_terms(config))
-    if _LOG.search(folded) or focus is not None:
-        return _log(words, folded, now, config)
+        return _list_actions(message)
+    if _LOG.search(folded) or message.focus is not None:
+        return _log(message)
     return Understanding("unknown", confidence=0.0)
 
 
-def _member_names(config) -> tuple[str, ...]:
-    return tuple(member.name for member in getattr(config, "members", ()))
+@dataclass
+class _Message:
+    """One message as the slot readers need it; the focus-area match is found once and shared."""
+
+    words: Words
+    folded: str
+    now: datetime
+    config: Any
+
+    @cached_property
+    def focus(self) -> catalog.Match | None:
+        return catalog.best(self.words.folded, catalog.focus_area_terms(self.config))
+
+    @property
+    def focus_words(self) -> set[int]:
+        return _span(self.focus)
+
+    def time(self, direction: str, skip: set[int] = frozenset()) -> tuple[dict | None, set[int]]:
+        """The time expression in the message as a slot value, and the words it took."""
+        found = find_time(self.words, self.now, direction, set(skip), self.config.school_break_weeks())
+        if found is None:
+            return None, set()
+        interval, start, end = found
+        return interval.as_json(), set(range(start, end))
+
+    def owner(self) -> str | None:
+        return find_owner(self.words, set(), tuple(member.name for member in self.config.members))
 
 
 def _span(match) -> set[int]:
     return set(range(match.start, match.end)) if match else set()
 
 
-def _time_slot(words: Words, now: datetime, direction: str, skip: set[int],
-               config=None) -> tuple[dict | None, set[int]]:
-    breaks = config.school_break_weeks() if config is not None else None
-    found = find_time(words, now, direction, skip, breaks)
-    if found is None:
-        return None, set()
-    interval, start, end = found
-    return interval.as_json(), set(range(start, end))
+def _filled(**slots: Any) -> dict[str, Any]:
+    return {key: value for key, value in slots.items() if value is not None}
 
 
-def _log(words: Words, folded: str, now: datetime, config) -> Understanding:
-    slots: dict[str, Any] = {}
-    focus = catalog.best(words.folded, catalog.focus_area_terms(config))
-    taken = _span(focus)
-    if focus:
-        slots["focus_area"] = focus.code
-    when, when_words = _time_slot(words, now, "past", taken, config)
-    if when:
-        slots["when"] = when
-    place = find_place(words, taken | when_words)
-    if place:
-        slots["place"] = place[0]
-    kind = find_kind(folded)
-    if kind:
-        slots["kind"] = kind
+def _focus_time_place(message: _Message, time_slot: str) -> tuple[dict[str, Any], set[int]]:
+    """What logging and the lägesbild share: focus area, a time read towards the past, and the words used."""
+    focus = message.focus
+    interval, time_words = message.time("past", message.focus_words)
+    return _filled(focus_area=focus.code if focus else None, **{time_slot: interval}), \
+        message.focus_words | time_words
+
+
+def _log(message: _Message) -> Understanding:
+    slots, taken = _focus_time_place(message, "when")
+    place = find_place(message.words, taken)
+    slots.update(_filled(place=place[0] if place else None, kind=find_kind(message.folded)))
     return Understanding("log_observation", slots)
 
 
-def _list_actions(words: Words, folded: str, now: datetime, config) -> Understanding:
-    slots: dict[str, Any] = {}
-    status = find_status(folded)
-    if status:
-        slots["status"] = status
-    owner = find_owner(words, set(), _member_names(config))
-    if owner:
-        slots["owner"] = owner
-    focus = catalog.best(words.folded, catalog.focus_area_terms(config))
-    if focus:
-        slots["focus_area"] = focus.code
-    due, _ = _time_slot(words, now, "future", _span(focus), config)
-    if due:
-        slots["due"] = due
-    return Understanding("list_actions", slots)
+def _situation(message: _Message) -> Understanding:
+    slots, taken = _focus_time_place(message, "period")
+    every_focus_word = set().union(*(_span(m) for m in catalog.find(
+        message.words.folded, catalog.focus_area_terms(message.config))))
+    place = find_place(message.words, taken) or capitalised_words(message.words, taken | every_focus_word)
+    slots.update(_filled(place=place[0] if place else None))
+    return Understanding("show_situation", slots)
 
 
-_TITLE = re.compile(r"(?:ny|nytt|skapa|lagg till|lagg upp|registrera|new|create|add)\s+(?:en\s+)?"
-                    r"(?:atgard\w*|action|task)\s*:?\s*(?P<title>[^,]+)")
+def _list_actions(message: _Message) -> Understanding:
+    due, _ = message.time("future", message.focus_words)
+    return Understanding("list_actions", _filled(
+        status=find_status(message.folded), owner=message.owner(),
+        focus_area=message.focus.code if message.focus else None, due=due))
 
 
-def _create(words: Words, folded: str, now: datetime, config) -> Understanding:
-    slots: dict[str, Any] = {}
-    owner = find_owner(words, set(), _member_names(config))
-    if owner and owner != "me":
-        slots["owner"] = owner
-    due, due_words = _time_slot(words, now, "future", set(), config)
-    if due:
-        slots["due"] = due
-    focus = catalog.best(words.folded, catalog.focus_area_terms(config))
-    if focus:
-        slots["focus_area"] = focus.code
-    title = _title(words, due_words)
-    if title:
-        slots["title"] = title
-    return Understanding("create_action", slots)
+def _create(message: _Message) -> Understanding:
+    owner = message.owner()
+    due, due_words = message.time("future")
+    return Understanding("create_action", _filled(
+        owner=owner if owner != "me" else None, due=due,
+        focus_area=message.focus.code if message.focus else None, title=_title(message.words, due_words)))
+
+
+def _postpone(message: _Message, ref: tuple[str, set[int]]) -> Understanding:
+    due, _ = message.time("future", ref[1])
+    return Understanding("postpone_action", _filled(ref=ref[0], due=due))
 
 
 def _title(words: Words, due_words: set[int]) -> str | None:
@@ -228,49 +235,11 @@ def _title(words: Words, due_words: set[int]) -> str | None:
     return title[:1].upper() + title[1:] if title else None
 
 
-def _postpone(words: Words, now: datetime, ref: tuple[str, set[int]]) -> Understanding:
-    slots: dict[str, Any] = {"ref": ref[0]}
-    due, _ = _time_slot(words, now, "future", ref[1])
-    if due:
-        slots["due"] = due
-    return Understanding("postpone_action", slots)
-
-
-def _situation(words: Words, now: datetime, config) -> Understanding:
-    slots: dict[str, Any] = {}
-    focus = catalog.best(words.folded, catalog.focus_area_terms(config))
-    taken = _span(focus)
-    if focus:
-        slots["focus_area"] = focus.code
-    period, period_words = _time_slot(words, now, "past", taken, config)
-    if period:
-        slots["period"] = period
-    taken |= period_words
-    place = find_place(words, taken) or capitalised_words(words, taken | _focus_words(words, config))
-    if place:
-        slots["place"] = place[0]
-    return Understanding("show_situation", slots)
-
-
-def _focus_words(words: Words, config) -> set[int]:
-    taken: set[int] = set()
-    for match in catalog.find(words.folded, catalog.focus_area_terms(config)):
-        taken |= _span(match)
-    return taken
-
-
 _REMIND_TEXT = re.compile(r"\b(?:om att|att|om|about|to)\b\s+(?P<text>.+)$")
 
 
-def _remind(words: Words, now: datetime) -> Understanding:
-    slots: dict[str, Any] = {}
-    found = find_time(words, now, "future")
-    after = 0
-    if found:
-        slots["when"] = found[0].as_json()
-        after = found[2]
-    rest = words.text(after, len(words)) if after else words.text(2, len(words))
-    match = _REMIND_TEXT.search(rest)
-    if match:
-        slots["text"] = match["text"].strip()
-    return Understanding("remind_me", slots)
+def _remind(message: _Message) -> Understanding:
+    interval, time_words = message.time("future")
+    after = max(time_words) + 1 if time_words else 2  # what follows the time, or "påminn mig …"
+    match = _REMIND_TEXT.search(message.words.text(after, len(message.words)))
+    return Understanding("remind_me", _filled(when=interval, text=match["text"].strip() if match else None))
