@@ -14,7 +14,7 @@ from babel.numbers import format_number
 from botbuilder.core import ActivityHandler, BotState, InvokeResponse, MessageFactory, TurnContext
 from botbuilder.schema import ChannelAccount
 
-from bot.channels.references import Identity, identity_of, reference_fields, reference_key, tenant_of
+from bot.channels.references import Identity, identity_of, reference_fields, reference_key, teams_ids, tenant_of
 from bot.clock import Clock
 from bot.config import Collaboration
 from bot.members import MemberDirectory
@@ -53,10 +53,8 @@ def too_long_text(length: int) -> str:
 
 def _fingerprint(activity, member_id: int | None) -> tuple:
     """What decides whether a stored conversation reference is still current (cheap: no serialization)."""
-    data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
     return (activity.service_url, activity.recipient.id if activity.recipient else None,
-            activity.conversation.conversation_type, tenant_of(activity),
-            (data.get("team") or {}).get("id"), (data.get("channel") or {}).get("id"), member_id)
+            activity.conversation.conversation_type, tenant_of(activity), *teams_ids(activity), member_id)
 
 
 class SamverkanBot(ActivityHandler):

@@ -35,14 +35,20 @@ def identity_of(activity: Activity) -> Identity | None:
     return Identity(activity.channel_id or "unknown", user_key, tenant_of(activity))
 
 
+def teams_ids(activity: Activity) -> tuple[str | None, str | None]:
+    """The Teams team and channel ids from channelData (None elsewhere)."""
+    data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    return (data.get("team") or {}).get("id"), (data.get("channel") or {}).get("id")
+
+
 def reference_key(activity: Activity) -> str:
     return f"{activity.channel_id}:{activity.conversation.id}"
 
 
 def reference_fields(activity: Activity) -> dict[str, Any]:
     """Columns for ``conversation_references``; ``reference`` is botbuilder's own serialized form."""
-    data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
     conversation = activity.conversation
+    team_id, teams_channel_id = teams_ids(activity)
     kind = conversation.conversation_type or ("channel" if conversation.is_group else "personal")
     return {
         "channel_id": activity.channel_id,
@@ -50,8 +56,8 @@ def reference_fields(activity: Activity) -> dict[str, Any]:
         "conversation_id": conversation.id,
         "conversation_type": kind,
         "tenant_id": tenant_of(activity) or None,
-        "team_id": (data.get("team") or {}).get("id"),
-        "teams_channel_id": (data.get("channel") or {}).get("id"),
+        "team_id": team_id,
+        "teams_channel_id": teams_channel_id,
         "bot_id": activity.recipient.id if activity.recipient else None,
         "reference": _reference(activity),
     }

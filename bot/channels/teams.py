@@ -20,6 +20,7 @@ from botbuilder.schema import Activity
 from msrest.exceptions import DeserializationError
 
 from bot.channels import botframework_fixes
+from bot.channels.references import tenant_of
 from bot.channels.turn_locks import ConversationLocks
 
 log = logging.getLogger(__name__)
@@ -49,8 +50,7 @@ def conversation_key(activity: Activity) -> str:
 
 def _restore_tenant(activity: Activity, body: dict) -> None:
     """msrest drops ``conversation.tenantId`` (the schema says ``tenantID``); Teams puts it in channelData."""
-    tenant = ((body.get("channelData") or {}).get("tenant") or {}).get("id") or (
-        body.get("conversation") or {}).get("tenantId")
+    tenant = tenant_of(activity) or (body.get("conversation") or {}).get("tenantId")
     if tenant and activity.conversation is not None and not activity.conversation.tenant_id:
         activity.conversation.tenant_id = tenant
 
