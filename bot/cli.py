@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from bot.config import ConfigError, Settings, check_file
+from storage.db import is_unavailable
 from storage.ownership import DatabaseInUse
 
 log = logging.getLogger("samverkan")
@@ -92,6 +93,12 @@ def main(argv: list[str] | None = None) -> int:
     except DatabaseInUse as error:
         print(f"Databasen {error} används redan av en annan 'samverkan run'. Stoppa den först, eller använd "
               "PostgreSQL (DATABASE_URL) för flera samtidiga processer.", file=sys.stderr)
+        return 2
+    except Exception as error:
+        if not is_unavailable(error):
+            raise
+        print("Databasen svarar inte. Kontrollera DATABASE_URL och att databasservern är igång, "
+              "och försök igen.", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -103,3 +103,11 @@ async def test_make_run_command_serves_the_webhook_on_sqlite(tmp_path):
         process.terminate()
         await process.wait()
         await connector.stop()
+
+
+def test_a_database_that_does_not_answer_gets_a_swedish_message_not_a_traceback(tmp_path):
+    result = samverkan("members", "list", cwd=tmp_path,
+                       env={"DATABASE_URL": "postgresql+asyncpg://nobody@127.0.0.1:1/none"})
+    assert result.returncode == 2
+    assert "Databasen svarar inte" in result.stderr
+    assert "Traceback" not in result.stderr
