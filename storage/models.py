@@ -27,6 +27,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
     true,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -154,6 +155,10 @@ def _one_of(column: str, values: type[StrEnum], name: str | None = None) -> Chec
     return CheckConstraint(f"{column} IN ({allowed})", name=name or column)
 
 
+# Rows the lägesbild counts: the current version of an observation that was not undone.
+_LIVE = text("replaced_at IS NULL AND deleted_at IS NULL")
+
+
 class Base(AsyncAttrs, DeclarativeBase):
     """Declarative base; ``AsyncAttrs`` lets async code ``await row.awaitable_attrs.relation``."""
 
@@ -244,29 +249,45 @@ class CatalogChange(Base):
 
 
 class Observation(Base):
-    """Something seen or reported; corrections are new rows that supersede the old one (kept as history)."""
+    """Something seen or reported, under one focus area.
+
+    A correction never overwrites: it adds a row with the same number that ``supersedes`` the old one and
+    stamps the old one ``replaced_at``. The current version of an observation is the row with
+    ``replaced_at IS NULL``; an undone one also has ``deleted_at``. ``place_key`` is the place folded
+    (lower case, no diacritics) so "Haganässkolan" and "haganasskolan" count as one place.
+    """
 
     __tablename__ = "observations"
     __table_args__ = (
         _one_of("kind", ObservationKind),
         _one_of("source_party", Party),
+        _one_of("author_party", Party),
         Index("ix_observations_focus_area_id_occurred_start", "focus_area_id", "occurred_start"),
-        Index("ix_observations_occurred_start", "occurred_start"),
         Index("ix_observations_place", "place"),
+        # One current row per number; older versions share it.
+        Index("uq_observations_current_number", "number", unique=True,
+              sqlite_where=text("replaced_at IS NULL"), postgresql_where=text("replaced_at IS NULL")),
+        # The lägesbild reads only live rows in a time range: this index answers its counts by itself.
+        Index("ix_observations_live_occurred_start", "occurred_start", "focus_area_id", "kind",
+              sqlite_where=_LIVE, postgresql_where=_LIVE),
+        Index("ix_observations_author_member_id_created_at", "author_member_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    number: Mapped[int] = mapped_column(Integer, unique=True)
+    number: Mapped[int] = mapped_column(Integer)
     focus_area_id: Mapped[int] = mapped_column(ForeignKey("focus_areas.id"))
     kind: Mapped[str] = mapped_column(String(32))
     place: Mapped[str | None] = mapped_column(String(200))
+    place_key: Mapped[str | None] = mapped_column(String(200))
     occurred_start: Mapped[datetime]
     occurred_end: Mapped[datetime | None]
     description: Mapped[str] = mapped_column(Text)
     source_party: Mapped[str] = mapped_column(String(16))
     author_member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    author_party: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     deleted_at: Mapped[datetime | None]
+    replaced_at: Mapped[datetime | None]
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("observations.id"))
     idempotency_key: Mapped[str | None] = mapped_column(String(128), unique=True)
 

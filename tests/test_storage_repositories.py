@@ -229,6 +229,7 @@ async def test_catalog_sync_keeps_history(database: Database):
                 occurred_start=t0,
                 description="x",
                 source_party="polis",
+                author_party="polis",
                 author_member_id=await _member_id(session),
             )
         )
