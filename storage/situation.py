@@ -7,7 +7,13 @@ never touches SQL and the query never formats Swedish.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import case, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import FocusArea, Observation
 
 
 @dataclass(frozen=True)
@@ -59,3 +65,84 @@ class Picture:
     @property
     def previous_total(self) -> int:
         return sum(t.previous for t in self.tallies)
+
+
+async def load_picture(
+    session: AsyncSession,
+    *,
+    start: datetime,
+    end: datetime,
+    previous_start: datetime,
+    timezone: str,
+    focus_area: str | None = None,
+    place: str | None = None,
+    place_key: str | None = None,
+    top_places: int = 5,
+    latest: int = 5,
+) -> Picture:
+    """Count the live log for ``[start, end)`` and ``[previous_start, start)``; four indexed queries.
+
+    ``place_key`` (folded) filters on places containing it. Days are local (``timezone``): rows are
+    grouped by UTC hour in SQL and the hours mapped to local dates here, which is exact for any zone
+    whose offset is whole hours, as Sweden's is, across daylight-saving changes too.
+    """
+    live = [Observation.replaced_at.is_(None), Observation.deleted_at.is_(None)]
+    if focus_area is not None:
+        live.append(Observation.focus_area_id == select(FocusArea.id).where(FocusArea.code == focus_area)
+                    .scalar_subquery())
+    if place_key:
+        live.append(Observation.place_key.contains(place_key, autoescape=True))
+    in_period = [*live, Observation.occurred_start >= start, Observation.occurred_start < end]
+
+    is_current = case((Observation.occurred_start >= start, 1), else_=0)
+    tally_rows = (await session.execute(
+        select(Observation.focus_area_id, Observation.kind, func.sum(is_current), func.count())
+        .where(*live, Observation.occurred_start >= previous_start, Observation.occurred_start < end)
+        .group_by(Observation.focus_area_id, Observation.kind))).all()
+    names = {focus_id: (code, name) for focus_id, code, name in
+             (await session.execute(select(FocusArea.id, FocusArea.code, FocusArea.name))).all()}
+    tallies = sorted(
+        (Tally(names[focus_id][0], names[focus_id][1], kind, int(current), int(total) - int(current))
+         for focus_id, kind, current, total in tally_rows),
+        key=lambda t: (-t.count, t.focus_name, t.kind))
+
+    place_rows = (await session.execute(
+        select(Observation.place_key, func.max(Observation.place), func.count().label("n"))
+        .where(*in_period, Observation.place_key.is_not(None))
+        .group_by(Observation.place_key).order_by(func.count().desc(), Observation.place_key)
+        .limit(top_places))).all()
+
+    latest_rows = (await session.execute(
+        select(Observation.number, FocusArea.name, Observation.kind, Observation.place,
+               Observation.occurred_start, Observation.occurred_end, Observation.description)
+        .join(FocusArea, FocusArea.id == Observation.focus_area_id)
+        .where(*in_period).order_by(Observation.occurred_start.desc(), Observation.number.desc())
+        .limit(latest))).all()
+
+    hour = _utc_hour(session.get_bind().dialect.name)
+    hour_rows = (await session.execute(
+        select(hour, func.count()).where(*in_period).group_by(hour))).all()
+    zone = ZoneInfo(timezone)
+    per_day: dict[date, int] = {}
+    for bucket, count in hour_rows:
+        local_day = _as_utc_hour(bucket).astimezone(zone).date()
+        per_day[local_day] = per_day.get(local_day, 0) + int(count)
+
+    return Picture(
+        start=start, end=end, previous_start=previous_start, focus_area=focus_area, place=place,
+        tallies=tallies, places=[PlaceCount(shown, int(n)) for _key, shown, n in place_rows],
+        latest=[LatestObservation(*row) for row in latest_rows],
+        per_day=sorted(per_day.items()))
+
+
+def _utc_hour(dialect: str):
+    if dialect == "postgresql":
+        return func.date_trunc("hour", func.timezone("UTC", Observation.occurred_start))
+    # SQLite stores naive UTC text 'YYYY-MM-DD HH:MM:SS…'.
+    return func.substr(Observation.occurred_start, 1, 13)
+
+
+def _as_utc_hour(bucket) -> datetime:
+    if isinstance(bucket, datetime):
+        return bucket.replace(tzinfo=UTC)
+    return datetime.strptime(bucket, "%Y-%m-%d %H").replace(tzinfo=UTC)
