@@ -1,0 +1,1 @@
+"""How replies look: text, cards and images."""
