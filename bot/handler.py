@@ -72,7 +72,7 @@ class SamverkanBot(ActivityHandler):
         self.collaboration = collaboration
         self.clock = clock
         self._states = (conversation_state, private_state, user_state)
-        self.conversation = Conversation(private_state)
+        self.conversation = Conversation(private_state, database)
         self.members = MemberDirectory(database, clock)
         # Reference fingerprints already stored by this process: a turn writes one only when it changes.
         self._stored_references: dict[str, tuple] = {}
@@ -92,6 +92,10 @@ class SamverkanBot(ActivityHandler):
         asker = await self._admit(turn_context, identity)
         if asker is None:
             await turn_context.send_activity(MessageFactory.text(not_a_member_text(self.collaboration)))
+            return
+        if not text and isinstance(activity.value, dict) and "samverkan" in activity.value:
+            await self.conversation.submit(turn_context, Situation(self.collaboration, asker, self.clock.now()),
+                                           activity.value)
             return
         if not text:
             await turn_context.send_activity(MessageFactory.text(NO_TEXT_TEXT))

@@ -40,3 +40,9 @@ class Situation:
 
 
 SITUATION_KEY = "samverkan.situation"
+DATABASE_KEY = "samverkan.database"
+
+
+def database_of(turn_context):
+    """The bot's ``storage.Database`` for this turn (put there by the conversation)."""
+    return turn_context.turn_state[DATABASE_KEY]

@@ -11,9 +11,10 @@ from botbuilder.core import BotState, MessageFactory, TurnContext
 from botbuilder.dialogs import DialogContext, DialogSet, DialogTurnStatus
 
 # Conversation modules register their intent handlers on import.
-from dialogs import agreement, help, safety  # noqa: F401
-from dialogs.context import SITUATION_KEY, Situation
+from dialogs import agreement, help, lagesbild, observation_history, safety  # noqa: F401
+from dialogs.context import DATABASE_KEY, SITUATION_KEY, Situation
 from dialogs.help import HelpDialog, Reroute, not_yet
+from dialogs.log_observation import LogObservationDialog, on_card_submit
 from dialogs.nlu import fold, understand
 from dialogs.registry import handler_for
 
@@ -21,12 +22,14 @@ CANCEL_WORDS = frozenset({"avbryt", "cancel", "stopp", "stop", "sluta", "glom de
 
 
 class Conversation:
-    def __init__(self, dialog_state_owner: BotState):
+    def __init__(self, dialog_state_owner: BotState, database):
         self._dialogs = DialogSet(dialog_state_owner.create_property("DialogState"))
         self._dialogs.add(HelpDialog())
+        self._dialogs.add(LogObservationDialog())
+        self._database = database
 
     async def respond(self, turn_context: TurnContext, situation: Situation, text: str) -> None:
-        turn_context.turn_state[SITUATION_KEY] = situation
+        self._enter(turn_context, situation)
         dc = await self._dialogs.create_context(turn_context)
         if fold(text).strip(" .!") in CANCEL_WORDS:
             await self._cancel(dc)
@@ -36,6 +39,19 @@ class Conversation:
             await self._dispatch(dc, text, situation)
         elif result.status == DialogTurnStatus.Complete and isinstance(result.result, Reroute):
             await self._dispatch(dc, result.result.text, situation)
+
+    async def submit(self, turn_context: TurnContext, situation: Situation, value: dict) -> None:
+        """An Adaptive Card's Action.Submit (Teams sends its inputs and data as ``value``, no text)."""
+        self._enter(turn_context, situation)
+        if str(value.get("samverkan", "")).startswith("observation."):
+            await on_card_submit(turn_context, situation, value)
+        else:
+            await turn_context.send_activity(MessageFactory.text(
+                "Den här knappen känner jag inte igen längre. Skriv till mig i stället, eller skriv hjälp."))
+
+    def _enter(self, turn_context: TurnContext, situation: Situation) -> None:
+        turn_context.turn_state[SITUATION_KEY] = situation
+        turn_context.turn_state[DATABASE_KEY] = self._database
 
     async def _cancel(self, dc: DialogContext) -> None:
         if dc.active_dialog is not None:

@@ -52,7 +52,33 @@ def _about_text(situation: Situation) -> str:
     )
 
 
+def _logging_text(situation: Situation) -> str:
+    areas = ", ".join(f.name for f in situation.collaboration.focus_areas)
+    return (
+        "Logga en händelse eller iakttagelse i en mening, till exempel:\n"
+        "- ”logga skadegörelse på Haganässkolan igår kväll”\n"
+        "- ”iakttagelse ANDTS: ungdomar samlas vid Diö torg fredagar kl 22”\n"
+        "Jag visar hur jag läste det och sparar när du svarar ja (i Teams: knappen Spara). Skriv bara ”logga” "
+        "så frågar jag steg för steg. ”avbryt” avbryter utan att något sparas.\n\n"
+        f"Fokusområden: {areas}. Typer: händelse, iakttagelse, medborgardialog, medarbetardialog, statistik.\n\n"
+        "Efteråt: ”ångra” (inom 15 minuter), ”visa #O12”, ”ändra #O12 plats till …” – rättelser sparas som "
+        "historik. Skriv aldrig namn, personnummer eller andra personuppgifter."
+    )
+
+
+def _situation_help_text(situation: Situation) -> str:
+    return (
+        "Lägesbilden räknar loggen per fokusområde och typ, jämfört med perioden innan, med de vanligaste "
+        "platserna och de senaste observationerna. Till exempel:\n"
+        "- ”lägesbild” (senaste 30 dagarna)\n- ”lägesbild ANDTS”\n- ”läget för skadegörelse i oktober”\n"
+        "- ”lägesbild Diö”"
+    )
+
+
 TOPICS: list[HelpTopic] = [
+    HelpTopic("Logga en händelse eller iakttagelse", ("logga", "logg", "observation", "rapportera"),
+              _logging_text),
+    HelpTopic("Lägesbild – vad loggen visar", ("lagesbild", "laget"), _situation_help_text),
     HelpTopic("Om överenskommelsen – period, parter och tidsgränser",
               ("overenskommelse", "avtal", "tidsgrans", "period"), agreement.agreement_text),
     HelpTopic("Fokusområden", ("fokus",), agreement.focus_areas_text),
@@ -144,12 +170,10 @@ async def not_understood(dc: DialogContext, understanding: Understanding, situat
 
 
 _NOT_YET = {
-    "log_observation": "logga händelser och iakttagelser",
     "list_actions": "visa åtgärdsplanen",
     "create_action": "skapa åtgärder",
     "complete_action": "klarmarkera åtgärder",
     "postpone_action": "skjuta upp åtgärder",
-    "show_situation": "visa lägesbilden",
     "show_promises": "visa medborgarlöftena",
     "next_meeting": "svara på när forumen möts",
     "meeting_brief": "ta fram underlag inför möten",

@@ -27,16 +27,47 @@ async def test_database_down_gives_503_and_a_swedish_answer_then_recovers(databa
         await proxy.cut()
         async with bot.http.get(f"{bot.url}/healthz") as response:
             assert response.status == 503
-        assert (await bot.post(teams.message("1", connector.url))).status == 200
+        assert (await bot.post(teams.message("3", connector.url))).status == 200
         assert connector.sent[-1].text == DATABASE_DOWN_TEXT
 
         await proxy.start()  # same port: the database is back
         async with bot.http.get(f"{bot.url}/healthz") as response:
             assert response.status == 200
-        await bot.post(teams.message("1", connector.url))
+        await bot.post(teams.message("3", connector.url))
         assert "Samverkansöverenskommelse 2025–2026" in connector.sent[-1].text  # the menu was still open
     finally:
         await bot.stop()
         await proxy.cut()
     async with database.session() as session:
         assert await session.scalar(select(func.count()).select_from(models.BotStateRow)) == 1
+
+
+async def test_a_card_submitted_while_the_database_is_down_is_saved_once_when_it_is_back(database, connector):
+    """Nothing half-saved while the database is away, and the same card sent again afterwards saves once."""
+    if database.dialect_name != "postgresql":
+        pytest.skip("a server that can go down: PostgreSQL (an embedded SQLite file cannot)")
+    url = make_url(database.url)
+    proxy = TcpProxy(url.host, url.port or 5432)
+    await proxy.start()
+    bot = await start_bot(url.set(port=proxy.port).render_as_string(hide_password=False))
+    try:
+        await add_teams_member(bot.runtime, "Anna Andersson", "kommun", "aad-anna", teams.TENANT)
+        await bot.post(teams.message("logga skadegörelse på Haganässkolan igår kväll", connector.url))
+        values = teams.submit_values(teams.card_of(connector.sent[-1].body))
+
+        await proxy.cut()
+        assert (await bot.post(teams.card_submit(values, connector.url))).status == 200
+        assert connector.sent[-1].text == DATABASE_DOWN_TEXT
+
+        await proxy.start()
+        await bot.post(teams.card_submit(values, connector.url))
+        assert connector.sent[-1].text.startswith("Sparat som #O1")
+        await bot.post(teams.card_submit(values, connector.url))
+        assert connector.sent[-1].text.startswith("Det här är redan sparat som #O1")
+    finally:
+        await bot.stop()
+        await proxy.cut()
+    async with database.session() as session:
+        assert await session.scalar(select(func.count()).select_from(models.Observation)) == 1
+        assert await session.scalar(select(func.count()).select_from(models.AuditEntry)
+                                    .where(models.AuditEntry.action == "observation.created")) == 1

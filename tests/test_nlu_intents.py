@@ -13,7 +13,8 @@ from dialogs.nlu import understand
 NOW = datetime(2026, 11, 26, 10, 0)
 INTENTS = {"log_observation", "list_actions", "create_action", "complete_action", "postpone_action",
            "show_situation", "show_promises", "next_meeting", "remind_me", "meeting_brief", "agreement_info",
-           "emergency", "individual_case", "help", "unknown"}
+           "emergency", "individual_case", "help", "unknown", "undo_observation", "delete_observation",
+           "correct_observation", "show_observation"}
 
 
 def day(iso: str) -> dict[str, str]:
@@ -68,6 +69,15 @@ def day(iso: str) -> dict[str, str]:
     ("jag är orolig för en elev som heter Kalle", "individual_case", {}),
     ("hur ofta följs överenskommelsen upp", "agreement_info", {"topic": "follow_up"}),
     ("vad är klockan", "unknown", {}),
+    ("ångra", "undo_observation", {}),
+    ("Ångra det jag just loggade", "undo_observation", {}),
+    ("ta bort #O12", "delete_observation", {"ref": "12"}),
+    ("radera observation 7", "delete_observation", {"ref": "7"}),
+    ("Ändra #O12 plats till Diö torg", "correct_observation", {"ref": "12", "change": "plats till Diö torg"}),
+    ("rätta #o3: typ till iakttagelse", "correct_observation", {"ref": "3", "change": "typ till iakttagelse"}),
+    ("visa #O12", "show_observation", {"ref": "12"}),
+    ("#O4", "show_observation", {"ref": "4"}),
+    ("ta bort #12", "unknown", {}),  # an action, not an observation: not for the log's undo
 ])
 def test_intents_and_slots(text, intent, slots):
     reading = understand(text, NOW)

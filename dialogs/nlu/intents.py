@@ -52,6 +52,13 @@ _HELP = re.compile(
     r"^(?:hjalp|help|\?+|meny|kommandon|commands|hej|hejsan|halla|tja|tjena|god ?(?:morgon|dag|kvall)"
     r"|hello|hi|hey|vad kan du(?: gora| hjalpa (?:mig )?med)?|hur funkar (?:du|det)|what can you do)\W*$"
 )
+_OBSERVATION_REF = re.compile(r"(?:^|\s)#\s?o(\d{1,7})\b|\bobservation(?:en)?\s+(?:nr\s+|nummer\s+)?#?o?(\d{1,7})\b")
+_OBSERVATION_REF_WRITTEN = re.compile(r"#\s?o\d{1,7}\b|observation\w*\s+(?:nr\s+|nummer\s+)?#?o?\d{1,7}\b",
+                                      re.IGNORECASE)
+_UNDO = re.compile(r"^(?:angra|undo)(?: (?:det|den|senaste|sista|loggningen|observationen|det senaste|det sista"
+                   r"|det jag (?:just )?(?:loggade|skrev)))?\W*$")
+_DELETE = re.compile(r"\b(?:ta bort|radera|stryk|delete|remove)\b")
+_CORRECT = re.compile(r"\b(?:andra|ratta|korrigera|uppdatera|change|correct|fix)\b")
 _REMIND = re.compile(r"^(?:paminn|pamin|remind)\b|\bpaminnelse\b")
 _COMPLETE = re.compile(r"\b(?:klar|klart|klarmarkera\w*|fardig\w*|stang\w*|avsluta\w*|genomford|done|complete\w*)\b")
 _POSTPONE = re.compile(r"\b(?:skjut\w*|flytta\w*|senarelagg\w*|forlang\w*|postpone\w*|move|ny deadline)\b")
@@ -102,6 +109,11 @@ def understand(text: str, now: datetime | None = None, config: Any = None) -> Un
         return Understanding("individual_case")
     if _HELP.match(folded):
         return Understanding("help")
+    if _UNDO.match(folded):
+        return Understanding("undo_observation")
+    observation = _OBSERVATION_REF.search(folded)
+    if observation:
+        return _observation_ref(clean, folded, observation)
     message = _Message(words, folded, now, config)
     if _REMIND.search(folded):
         return _remind(message)
@@ -174,6 +186,19 @@ def _focus_time_place(message: _Message, time_slot: str) -> tuple[dict[str, Any]
     interval, time_words = message.time("past", message.focus_words)
     return _filled(focus_area=focus.code if focus else None, **{time_slot: interval}), \
         message.focus_words | time_words
+
+
+def _observation_ref(clean: str, folded: str, match: re.Match[str]) -> Understanding:
+    """'ta bort #O12', 'ändra #O12 plats till …' (the change is kept as written), otherwise show it."""
+    ref = match.group(1) or match.group(2)
+    if _DELETE.search(folded):
+        return Understanding("delete_observation", {"ref": ref})
+    if _CORRECT.search(folded):
+        # Found again in the original text: folding can change lengths ("ß" → "ss").
+        written = _OBSERVATION_REF_WRITTEN.search(clean)
+        change = clean[written.end():].strip(" :,.") if written else None
+        return Understanding("correct_observation", _filled(ref=ref, change=change or None))
+    return Understanding("show_observation", {"ref": ref})
 
 
 def _log(message: _Message) -> Understanding:

@@ -82,3 +82,29 @@ def bot_added_personal(service_url: str, *, aad: str = "aad-anna") -> dict[str, 
 
 def of_type(kind: str, service_url: str, **extra: Any) -> dict[str, Any]:
     return _base(kind, service_url, personal_conversation(), user(), **extra)
+
+
+def card_submit(value: dict[str, Any], service_url: str, *, aad: str = "aad-anna",
+                reply_to: str | None = None) -> dict[str, Any]:
+    """An Adaptive Card Action.Submit as Teams posts it: a message with ``value`` and no text."""
+    activity = _base("message", service_url, personal_conversation(aad), user(aad), value=value,
+                     entities=[{"type": "clientInfo", "locale": "sv-SE", "country": "SE", "platform": "Web"}])
+    activity["channelData"]["postBack"] = True
+    if reply_to:
+        activity["replyToId"] = reply_to
+    return activity
+
+
+def card_of(body: dict[str, Any]) -> dict[str, Any]:
+    """The Adaptive Card in an activity the bot sent."""
+    [card] = [a["content"] for a in body.get("attachments") or []
+              if a.get("contentType") == "application/vnd.microsoft.card.adaptive"]
+    return card
+
+
+def submit_values(card: dict[str, Any], action: str = "Spara", **changes: Any) -> dict[str, Any]:
+    """What Teams sends when ``action`` is pressed: every input's current value, then the action's data."""
+    values = {element["id"]: element.get("value", "") for element in card["body"] if "id" in element}
+    values.update(changes)
+    [data] = [a["data"] for a in card["actions"] if a["title"] == action]
+    return {**values, **data}

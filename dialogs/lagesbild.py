@@ -1,0 +1,138 @@
+"""The lägesbild: "lägesbild", "lägesbild ANDTS", "läget för skadegörelse i oktober", "lägesbild Diö".
+
+Counts per focus area and kind for the period (default the last 30 days) against the period before, the
+top places and the latest observations; in Teams with the chart as an image. Every look is audited.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+from datetime import datetime
+from itertools import groupby
+from zoneinfo import ZoneInfo
+
+from botbuilder.core import MessageFactory
+from botbuilder.dialogs import DialogContext
+from botbuilder.schema import Attachment
+
+from bot.rules.observations import clip_period, default_period, previous_period
+from dialogs.context import Situation, database_of
+from dialogs.format import bullet_list, interval_text
+from dialogs.nlu import Understanding
+from dialogs.observation_draft import KIND_NAMES, Draft, place_key, when_text
+from dialogs.registry import handles
+from storage import AuditLog
+from storage.situation import Picture, load_picture
+
+IMAGE_CHANNELS = frozenset({"msteams"})
+LATEST_CHARS = 90
+
+
+@handles("show_situation")
+async def show_situation(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
+    slots = understanding.slots
+    now = situation.local_now.replace(tzinfo=None)
+    period = slots.get("period")
+    if period:
+        start, end = clip_period(datetime.fromisoformat(period["start"]), datetime.fromisoformat(period["end"]), now)
+    else:
+        start, end = default_period(situation.today)
+    previous = previous_period(start, end)
+    zone = ZoneInfo(situation.collaboration.timezone)
+    place = slots.get("place")
+    async with database_of(dc.context).session() as session:
+        picture = await load_picture(
+            session, start=start.replace(tzinfo=zone), end=end.replace(tzinfo=zone),
+            previous_start=previous.replace(tzinfo=zone), timezone=situation.collaboration.timezone,
+            focus_area=slots.get("focus_area"), place=place, place_key=place_key(place))
+        await AuditLog(session).record(
+            "situation.viewed", actor_member_id=situation.asker.member_id, channel=dc.context.activity.channel_id,
+            subject_type="lagesbild", detail={"focus_area": slots.get("focus_area"), "place_filter": bool(place),
+                                              "start": start.isoformat(), "end": end.isoformat()})
+        await session.commit()
+    text = situation_text(picture, situation, default=not period)
+    if dc.context.activity.channel_id in IMAGE_CHANNELS and picture.total:
+        await dc.context.send_activity(MessageFactory.attachment(await chart_attachment(picture, situation),
+                                                                 text=text))
+    else:
+        await dc.context.send_activity(MessageFactory.text(text))
+
+
+def title_of(picture: Picture, situation: Situation) -> str:
+    config = situation.collaboration
+    subject = "Lägesbild"
+    if picture.focus_area:
+        subject += f" {config.focus_area(picture.focus_area).name}"
+    if picture.place:
+        subject += f", {picture.place}"
+    return f"{subject}, {_period_text(picture.start, picture.end, situation)}"
+
+
+def situation_text(picture: Picture, situation: Situation, *, default: bool = False) -> str:
+    period = _period_text(picture.start, picture.end, situation)
+    if default:
+        period = f"senaste 30 dagarna ({period})"
+    before = _period_text(picture.previous_start, picture.start, situation)
+    title = title_of(picture, situation).split(",")[0]
+    if picture.place:
+        title += f" för platser som innehåller ”{picture.place}”"
+    head = f"{title}, {period}, jämfört med {before}."
+    if not picture.total:
+        previous = f" (perioden före: {_count(picture.previous_total)})" if picture.previous_total else ""
+        return f"{head}\nInga observationer i loggen under perioden{previous}."
+    parts = [head, f"{_count(picture.total)}, {_change(picture.total, picture.previous_total)}."]
+    rows = []
+    for (_, name), group in groupby(sorted(picture.tallies, key=lambda t: (t.focus_name, t.focus_area)),
+                                    key=lambda t: (t.focus_area, t.focus_name)):
+        tallies = list(group)
+        count, previous = sum(t.count for t in tallies), sum(t.previous for t in tallies)
+        kinds = ", ".join(f"{KIND_NAMES.get(t.kind, t.kind)} {t.count}" for t in
+                          sorted(tallies, key=lambda t: -t.count) if t.count)
+        rows.append((count, f"{name}: {count} (förra perioden {previous})" + (f" – {kinds}" if kinds else "")))
+    parts.append("Per fokusområde:\n" + bullet_list([line for _, line in sorted(rows, key=lambda r: -r[0])]))
+    if picture.places:
+        parts.append("Platser: " + ", ".join(f"{p.place} {p.count}" for p in picture.places))
+    if picture.latest:
+        parts.append("Senaste:\n" + bullet_list([_latest_line(o, situation) for o in picture.latest]))
+    return "\n\n".join(parts)
+
+
+def _latest_line(observation, situation: Situation) -> str:
+    zone = ZoneInfo(situation.collaboration.timezone)
+    start = observation.occurred_start.astimezone(zone).replace(tzinfo=None)
+    end = observation.occurred_end.astimezone(zone).replace(tzinfo=None) if observation.occurred_end else start
+    when = when_text(Draft(start=start.isoformat(timespec="minutes"), end=end.isoformat(timespec="minutes")),
+                     situation)
+    description = observation.description
+    if len(description) > LATEST_CHARS:
+        description = description[:LATEST_CHARS - 1].rstrip() + "…"
+    place = f" · {observation.place}" if observation.place else ""
+    return f"#O{observation.number} {when} · {observation.focus_name}{place}: {description}"
+
+
+def _period_text(start: datetime, end: datetime, situation: Situation) -> str:
+    zone = ZoneInfo(situation.collaboration.timezone)
+    return interval_text(start.astimezone(zone).replace(tzinfo=None), end.astimezone(zone).replace(tzinfo=None),
+                         now=situation.local_now.replace(tzinfo=None))
+
+
+def _count(n: int) -> str:
+    return f"{n} observation" if n == 1 else f"{n} observationer"
+
+
+def _change(count: int, previous: int) -> str:
+    if previous == 0:
+        return "mot inga under perioden före"
+    percent = round((count - previous) * 100 / previous)
+    sign = "+" if percent > 0 else "±" if percent == 0 else "−"
+    return f"mot {previous} under perioden före ({sign}{abs(percent)}\u00a0%)"
+
+
+async def chart_attachment(picture: Picture, situation: Situation) -> Attachment:
+    """The chart as an inline PNG (Teams shows data-URI images in chats and channels)."""
+    from dialogs.render.chart import situation_chart
+
+    png = await asyncio.to_thread(situation_chart, picture, title=title_of(picture, situation))
+    return Attachment(content_type="image/png", name="lagesbild.png",
+                      content_url="data:image/png;base64," + base64.b64encode(png).decode("ascii"))

@@ -1,0 +1,181 @@
+"""Logging an observation: one sentence and a confirmation, or a guided minute; a card form in Teams.
+
+The guided conversation is a two-step waterfall that restarts itself with the updated draft after every
+answer: step one asks for the next missing field (or shows the reading for confirmation), step two reads
+the answer. Dialog state lives in the database, so a restart mid-conversation loses nothing. In Teams the
+same draft becomes one Adaptive Card form; its submit is checked by the same readers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from botbuilder.core import MessageFactory, TurnContext
+from botbuilder.dialogs import Dialog, DialogContext, DialogTurnResult, WaterfallDialog, WaterfallStepContext
+
+from dialogs.context import SITUATION_KEY, Situation, database_of
+from dialogs.format import bullet_list
+from dialogs.nlu import Understanding, fold
+from dialogs.observation_draft import (
+    FIELD_NAMES,
+    QUESTIONS,
+    UNDO_HINT,
+    Draft,
+    Refusal,
+    apply_answer,
+    from_sentence,
+    is_future,
+    parse_edit,
+    reading_lines,
+    screen_text,
+    to_storage,
+    when_text,
+)
+from dialogs.registry import handles
+from dialogs.render.cards import card_activity, observation_form
+from storage import AuditLog
+from storage.models import Member
+from storage.observations import ObservationRepository
+
+LOG_DIALOG = "log_observation"
+SUBMIT_SAVE = "observation.save"
+SUBMIT_DISCARD = "observation.discard"
+YES = frozenset({"ja", "japp", "jepp", "jo", "ja tack", "ja spara", "spara", "ok", "okej", "okey", "stammer",
+                 "det stammer", "korrekt", "yes", "y", "j", "✅", "👍", "✔", "✔️", "☑️"})
+NO = frozenset({"nej", "nej tack", "nope", "no", "slang", "slang det", "❌"})
+CARD_CHANNELS = frozenset({"msteams"})
+
+
+@handles("log_observation")
+async def log_observation(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
+    text = dc.context.activity.text or ""
+    # The whole sentence is screened before any of it reaches dialog state or the database.
+    refusal = screen_text(text, situation)
+    if refusal is not None:
+        await dc.context.send_activity(MessageFactory.text(refusal.text))
+        return
+    draft = from_sentence(text, understanding.slots, situation)
+    if dc.context.activity.channel_id in CARD_CHANNELS:
+        await dc.context.send_activity(card_activity(observation_form(draft, situation)))
+        return
+    await dc.begin_dialog(LOG_DIALOG, {"draft": draft.as_state()})
+
+
+class LogObservationDialog(WaterfallDialog):
+    def __init__(self) -> None:
+        super().__init__(LOG_DIALOG, [self._ask, self._read_answer])
+
+    async def _ask(self, step: WaterfallStepContext) -> DialogTurnResult:
+        situation: Situation = step.context.turn_state[SITUATION_KEY]
+        draft = Draft.from_state(step.options["draft"])
+        name = draft.missing()
+        step.values["field"] = name
+        if not step.options.get("quiet"):
+            if name is None:
+                await step.context.send_activity(MessageFactory.text(confirmation_text(draft, situation)))
+            else:
+                await step.context.send_activity(MessageFactory.text(QUESTIONS[name](situation)))
+        return Dialog.end_of_turn
+
+    async def _read_answer(self, step: WaterfallStepContext) -> DialogTurnResult:
+        situation: Situation = step.context.turn_state[SITUATION_KEY]
+        draft = Draft.from_state(step.options["draft"])
+        text = step.context.activity.text or ""
+        name = step.values["field"]
+        if name is None:
+            return await self._confirm(step, draft, text, situation)
+        result = apply_answer(draft, name, text, situation)
+        return await self._continue(step, draft, result)
+
+    async def _confirm(self, step: WaterfallStepContext, draft: Draft, text: str,
+                       situation: Situation) -> DialogTurnResult:
+        answer = fold(text).strip(" .!")
+        if answer in YES:
+            await step.context.send_activity(MessageFactory.text(await save(step.context, situation, draft)))
+            return await step.end_dialog()
+        if answer in NO:
+            await step.context.send_activity(MessageFactory.text("Okej, jag har slängt utkastet. Inget har sparats."))
+            return await step.end_dialog()
+        edit = parse_edit(text)
+        if edit is None:
+            await step.context.send_activity(MessageFactory.text(
+                "Svara ”ja” för att spara, skriv till exempel ”ändra tid till kl 22” eller ”ändra plats till "
+                "Diö torg” för att rätta, eller ”avbryt” för att slänga utkastet."))
+            return await step.replace_dialog(LOG_DIALOG, {"draft": draft.as_state(), "quiet": True})
+        name, value = edit
+        return await self._continue(step, draft, apply_answer(draft, name, value, situation))
+
+    async def _continue(self, step: WaterfallStepContext, draft: Draft, result: Draft | Refusal) -> DialogTurnResult:
+        if isinstance(result, Refusal):
+            await step.context.send_activity(MessageFactory.text(result.text))
+            if result.stop:
+                return await step.end_dialog()
+            # The same question (or the reading) again, with the draft as it was before the refused answer.
+            return await step.replace_dialog(LOG_DIALOG, {"draft": draft.as_state()})
+        return await step.replace_dialog(LOG_DIALOG, {"draft": result.as_state()})
+
+
+def confirmation_text(draft: Draft, situation: Situation) -> str:
+    question = "Spara? Svara ”ja”, rätta med till exempel ”ändra tid till kl 22”, eller skriv ”avbryt”."
+    if is_future(draft, situation) and not draft.future_ok:
+        question = (f"Obs! Tiden ({when_text(draft, situation)}) ligger i framtiden – stämmer det? Svara ”ja” "
+                    "för att spara ändå, eller rätta med till exempel ”ändra tid till igår kl 22”.")
+    return f"Så här läser jag det:\n{bullet_list(reading_lines(draft, situation))}\n\n{question}"
+
+
+async def save(context: TurnContext, situation: Situation, draft: Draft) -> str:
+    """Save the draft as one transaction with its audit entry; a second save of the same draft is a no-op."""
+    database = database_of(context)
+    async with database.session() as session:
+        author = await session.get(Member, situation.asker.member_id)
+        row, created = await ObservationRepository(session).add(
+            to_storage(draft, situation), author, at=situation.now, idempotency_key=draft.id)
+        if created:
+            await AuditLog(session).record(
+                "observation.created", actor_member_id=author.id, channel=context.activity.channel_id,
+                subject_type="observation", subject_id=f"O{row.number}",
+                detail={"focus_area": draft.focus_area, "kind": row.kind})
+        number = row.number
+        await session.commit()
+    if not created:
+        return f"Det här är redan sparat som #O{number}. Inget nytt har sparats."
+    party = situation.collaboration.party(situation.asker.party).name
+    return (f"Sparat som #O{number}, loggat av {situation.asker.name} ({party}): "
+            f"{situation.collaboration.focus_area(draft.focus_area).name}, {when_text(draft, situation)}"
+            f"{', ' + draft.place if draft.place else ''}. {UNDO_HINT}")
+
+
+async def on_card_submit(context: TurnContext, situation: Situation, value: dict) -> None:
+    """The Teams form: check every field as the guided questions would, then save, or show the form again."""
+    action = value.get("samverkan")
+    if action == SUBMIT_DISCARD:
+        await context.send_activity(MessageFactory.text("Okej, inget har sparats."))
+        return
+    draft = Draft(id=str(value.get("draft") or "")[:64] or Draft().id, source_party=situation.asker.party)
+    problems: list[str] = []
+    for name in ("focus_area", "when", "place", "description", "kind", "source_party"):
+        raw = str(value.get(name) or "").strip()
+        if name == "when" and raw and raw == value.get("when_shown") and value.get("when_start"):
+            draft = replace(draft, start=str(value["when_start"])[:16], end=str(value.get("when_end") or "")[:16]
+                            or str(value["when_start"])[:16])
+            continue
+        if not raw:
+            if name in ("focus_area", "when", "description"):
+                problems.append(f"Fyll i {FIELD_NAMES[name]}.")
+            continue
+        result = apply_answer(draft, name, raw, situation)
+        if isinstance(result, Refusal):
+            if result.stop:
+                await context.send_activity(MessageFactory.text(result.text))
+                return
+            problems.append(result.text)
+        else:
+            draft = result
+    draft.future_ok = str(value.get("future_ok", "")).lower() == "true"
+    if not problems and is_future(draft, situation) and not draft.future_ok:
+        problems.append(f"Tiden ({when_text(draft, situation)}) ligger i framtiden. Rätta tiden, eller kryssa i "
+                        "att den stämmer.")
+    if problems:
+        await context.send_activity(card_activity(observation_form(draft, situation, problems=problems)))
+        return
+    await context.send_activity(MessageFactory.text(await save(context, situation, draft)))

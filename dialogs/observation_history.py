@@ -1,0 +1,162 @@
+"""After saving: show an observation with its history, undo it (the author, within 15 minutes), correct it.
+
+A correction is a new version under the same number; the old one stays, so the log shows what was first
+written and who changed it. Every read and change is audited.
+"""
+
+from __future__ import annotations
+
+from botbuilder.core import MessageFactory, TurnContext
+from botbuilder.dialogs import DialogContext
+
+from bot.rules.observations import UNDO_WINDOW, may_correct, may_undo
+from dialogs.context import Situation, database_of
+from dialogs.format import bullet_list
+from dialogs.nlu import Understanding
+from dialogs.observation_draft import (
+    FIELD_NAMES,
+    KIND_NAMES,
+    Draft,
+    Refusal,
+    apply_answer,
+    local_interval,
+    parse_edit,
+    to_storage,
+    when_text,
+)
+from dialogs.registry import handles
+from storage import AuditLog
+from storage.models import Member, Observation
+from storage.observations import ObservationRepository
+
+
+def _draft_of(row: Observation, situation: Situation) -> Draft:
+    start, end = local_interval(row.occurred_start, row.occurred_end, situation)
+    return Draft(focus_area=row.focus_area.code, kind=row.kind, place=row.place,
+                 start=start.strftime("%Y-%m-%dT%H:%M"), end=end.strftime("%Y-%m-%dT%H:%M"),
+                 description=row.description, source_party=row.source_party)
+
+
+def summary(row: Observation, situation: Situation) -> str:
+    draft = _draft_of(row, situation)
+    place = f", {row.place}" if row.place else ""
+    return (f"#O{row.number} {row.focus_area.name} · {KIND_NAMES.get(row.kind, row.kind)} · "
+            f"{when_text(draft, situation)}{place}: {row.description}")
+
+
+async def _audit(context: TurnContext, session, situation: Situation, action: str, number: int, **detail) -> None:
+    await AuditLog(session).record(
+        action, actor_member_id=situation.asker.member_id, channel=context.activity.channel_id,
+        subject_type="observation", subject_id=f"O{number}", detail=detail or None)
+
+
+def _missing(number: int | str) -> str:
+    return f"Det finns ingen observation #O{number}."
+
+
+@handles("show_observation")
+async def show_observation(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
+    number = int(understanding.slots["ref"])
+    async with database_of(dc.context).session() as session:
+        versions = await ObservationRepository(session).history(number)
+        if versions:
+            await _audit(dc.context, session, situation, "observation.viewed", number)
+        await session.commit()
+        if not versions:
+            await dc.context.send_activity(MessageFactory.text(_missing(number)))
+            return
+        current = versions[-1]
+        lines = [summary(current, situation),
+                 f"Loggad av {versions[0].author.name} ({versions[0].author_party}) "
+                 f"{_local(versions[0].created_at, situation)}."]
+        if current.deleted_at is not None:
+            lines.append(f"Borttagen {_local(current.deleted_at, situation)}.")
+        if len(versions) > 1:
+            lines.append("Tidigare versioner:\n" + bullet_list(
+                f"{summary(old, situation)} (ersatt {_local(old.replaced_at, situation)} av "
+                f"{_next_author(versions, index)})" for index, old in enumerate(versions[:-1])))
+    await dc.context.send_activity(MessageFactory.text("\n".join(lines)))
+
+
+def _next_author(versions: list[Observation], index: int) -> str:
+    return versions[index + 1].author.name
+
+
+def _local(moment, situation: Situation) -> str:
+    start, _ = local_interval(moment, None, situation)
+    return when_text(Draft(start=start.strftime("%Y-%m-%dT%H:%M")), situation)
+
+
+@handles("undo_observation", "delete_observation")
+async def undo_observation(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
+    ref = understanding.slots.get("ref")
+    async with database_of(dc.context).session() as session:
+        repo = ObservationRepository(session)
+        if ref is None:
+            row = await repo.latest_by(situation.asker.member_id, since=situation.now - UNDO_WINDOW)
+            if row is None:
+                await dc.context.send_activity(MessageFactory.text(
+                    "Du har inget loggat de senaste 15 minuterna att ångra. Rätta en äldre observation med till "
+                    "exempel ”ändra #O12 plats till Diö torg” – rättelser sparas som historik."))
+                return
+        else:
+            row = await repo.current(int(ref))
+            if row is None or row.deleted_at is not None:
+                await dc.context.send_activity(MessageFactory.text(
+                    _missing(ref) if row is None else f"#O{ref} är redan borttagen."))
+                return
+            if not may_undo(row.created_at, row.author_member_id, situation.asker.member_id, situation.now):
+                await dc.context.send_activity(MessageFactory.text(
+                    f"#O{row.number} kan bara tas bort av den som loggade den, inom 15 minuter. Rätta den i stället "
+                    f"med till exempel ”ändra #O{row.number} plats till …” – rättelsen sparas som historik."))
+                return
+        await repo.delete(row, at=situation.now)
+        await _audit(dc.context, session, situation, "observation.deleted", row.number)
+        text = f"Borttagen: {summary(row, situation)}"
+        await session.commit()
+    await dc.context.send_activity(MessageFactory.text(text))
+
+
+@handles("correct_observation")
+async def correct_observation(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
+    number = int(understanding.slots["ref"])
+    edit = parse_edit(understanding.slots.get("change") or "")
+    if edit is None:
+        await dc.context.send_activity(MessageFactory.text(
+            f"Vad ska ändras? Skriv till exempel ”ändra #O{number} plats till Diö torg”, ”ändra #O{number} tid "
+            f"till igår kl 22” eller ”ändra #O{number} typ till iakttagelse”."))
+        return
+    name, value = edit
+    async with database_of(dc.context).session() as session:
+        repo = ObservationRepository(session)
+        row = await repo.current(number)
+        if row is None or row.deleted_at is not None:
+            await dc.context.send_activity(MessageFactory.text(_missing(number)))
+            return
+        if not may_correct(row.author_member_id, situation.asker.member_id, situation.asker.is_admin):
+            await dc.context.send_activity(MessageFactory.text(
+                f"Bara den som loggade #O{number} eller en administratör kan rätta den."))
+            return
+        result = apply_answer(_draft_of(row, situation), name, value, situation)
+        if isinstance(result, Refusal):
+            await dc.context.send_activity(MessageFactory.text(result.text))
+            return
+        new = to_storage(result, situation)
+        changes = {key: getattr(new, key) for key in _FIELDS[name]}
+        author = await session.get(Member, situation.asker.member_id)
+        corrected = await repo.correct(row, changes, author, at=situation.now)
+        await _audit(dc.context, session, situation, "observation.corrected", number, field=name)
+        text = f"Rättat ({FIELD_NAMES[name]}): {summary(corrected, situation)}\nDen tidigare versionen finns kvar " \
+               f"i historiken (”visa #O{number}”)."
+        await session.commit()
+    await dc.context.send_activity(MessageFactory.text(text))
+
+
+_FIELDS = {
+    "focus_area": ("focus_area",),
+    "when": ("occurred_start", "occurred_end"),
+    "place": ("place", "place_key"),
+    "description": ("description",),
+    "kind": ("kind",),
+    "source_party": ("source_party",),
+}

@@ -1,0 +1,120 @@
+"""Guided and one-sentence logging through the console channel: the same handler, dialog state in the
+database (so a restart mid-conversation loses nothing), answers read in Swedish."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.channels.console import CHANNEL_ID, ConsoleAdapter, console_user_key
+from bot.clock import FixedClock
+from bot.runtime import build_runtime
+from bot.turn_errors import turn_error_handler
+from storage import MemberRepository, models
+from tests.support.bot_server import settings_for
+
+
+class Console:
+    """One member typing into ``samverkan chat``, with what the bot wrote collected per line typed."""
+
+    def __init__(self, database_url: str, clock: FixedClock):
+        self.database_url, self.clock = database_url, clock
+        self.written: list[str] = []
+
+    async def start(self) -> Console:
+        self.runtime = await build_runtime(settings_for(self.database_url), self.clock, serving=False)
+        self.adapter = ConsoleAdapter(self.written.append, turn_error_handler(self.runtime.collaboration))
+        async with self.runtime.database.session() as session:
+            members = MemberRepository(session)
+            found = await members.find_by_name("Olle Polis")
+            self.member = found[0] if found else await members.add("Olle Polis", "polis", "kommunpolis")
+            if await members.by_identity(CHANNEL_ID, console_user_key(self.member.id)) is None:
+                await members.add_identity(self.member, CHANNEL_ID, console_user_key(self.member.id))
+            await session.commit()
+        return self
+
+    async def say(self, text: str) -> str:
+        self.written.clear()
+        await self.adapter.say(text, member_id=self.member.id, member_name=self.member.name,
+                               logic=self.runtime.bot.on_turn)
+        return "\n".join(self.written)
+
+    async def observations(self) -> list[models.Observation]:
+        async with self.runtime.database.session() as session:
+            return list((await session.scalars(select(models.Observation).order_by(models.Observation.id))).all())
+
+
+@pytest.fixture
+async def console(database):
+    chat = await Console(database.url, FixedClock()).start()
+    yield chat
+    await chat.runtime.close()
+
+
+async def test_guided_logging_asks_only_for_what_is_missing_and_saves_on_ja(console):
+    assert "Vilket fokusområde" in await console.say("logga")
+    assert "När hände det" in await console.say("2")  # Kommun fri från våld
+    assert "Var hände det" in await console.say("igår kväll")
+    assert "Vad hände" in await console.say("Diö torg")
+    assert "Vilken typ" in await console.say("Bråk mellan två grupper ungdomar, vakter ingrep")
+    assert "Vem kommer uppgiften från" in await console.say("händelse")
+    reading = await console.say("polisen")
+    assert "Fokusområde: Kommun fri från våld" in reading
+    assert "När: ons 25 nov 18:00–24:00" in reading
+    assert "Var: Diö torg" in reading and "Källa: Lokalpolisområde Ljungby" in reading
+    reading = await console.say("ändra tid till kl 22")
+    assert "När: ons 25 nov kl 22:00" in reading
+    saved = await console.say("ja")
+    assert saved.startswith("Sparat som #O1, loggat av Olle Polis")
+    [row] = await console.observations()
+    assert (row.kind, row.place, row.source_party, row.author_party) == ("handelse", "Diö torg", "polis", "polis")
+    assert row.description == "Bråk mellan två grupper ungdomar, vakter ingrep"
+
+
+async def test_one_sentence_shows_the_reading_and_a_typo_in_the_answer_is_asked_again(console):
+    reading = await console.say("logga skadegörelse på Haganässkolan igår kväll")
+    assert reading.startswith("Så här läser jag det:")
+    assert "Skadegörelser i skolmiljö" in reading and "Var: Haganässkolan" in reading
+    assert "Svara ”ja”" in await console.say("kanske")
+    assert await console.observations() == []
+    assert (await console.say("✅")).startswith("Sparat som #O1")
+
+
+async def test_cancel_at_any_step_stores_nothing(console):
+    await console.say("logga")
+    await console.say("ANDTS")
+    assert "Inget har sparats" in await console.say("avbryt")
+    assert await console.observations() == []
+    assert "Det finns inget pågående" in await console.say("avbryt")
+
+
+async def test_a_privacy_slip_in_an_answer_is_refused_and_asked_again_quietly(console):
+    await console.say("logga ANDTS vid Diö torg igår")
+    reply = await console.say("ändra beskrivning till Lisa Svensson i 8B, 14 år, sålde snus")
+    assert "namn" in reply and "skolklass tillsammans med en ålder" in reply and "Inget har sparats" in reply
+    assert "Så här läser jag det" in reply  # the draft is shown again, as it was
+    async with console.runtime.database.session() as session:
+        state = " ".join((await session.scalars(select(models.BotStateRow.document))).all())
+    assert "Svensson" not in state and "14 år" not in state
+    reading = await console.say("ändra beskrivning till Snusförsäljning till unga vid torget")
+    assert "Vad: Snusförsäljning till unga vid torget" in reading
+
+
+async def test_the_conversation_survives_a_restart(console, database):
+    await console.say("logga")
+    await console.say("skadegörelse")
+    await console.runtime.close()
+    restarted = await Console(database.url, console.clock).start()
+    try:
+        assert "Var hände det" in await restarted.say("igår")
+        assert "Vad hände" in await restarted.say("Linnéskolan")
+        await restarted.say("Fönster krossat på baksidan")
+        await restarted.say("1")
+        reading = await restarted.say("kommunen")
+        assert "Var: Linnéskolan" in reading
+        assert (await restarted.say("ja")).startswith("Sparat som #O1")
+        async with restarted.runtime.database.session() as session:
+            assert await session.scalar(select(func.count()).select_from(models.Observation)) == 1
+    finally:
+        await restarted.runtime.close()
+        console.runtime = restarted.runtime
