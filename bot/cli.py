@@ -53,6 +53,13 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--teams-id", help="Entra-objekt-id (aadObjectId) i Teams")
     add.add_argument("--tenant", default="", help="Entra-klientorganisationens id (tenant) för --teams-id")
     add.add_argument("--matrix-id", help="Matrix-användare, t.ex. @anna:almhult.se")
+    export = commands.add_parser("export", help="exportera till CSV eller Excel")
+    export_commands = export.add_subparsers(dest="export_command", required=True)
+    observations = export_commands.add_parser("observations", help="loggen, för den årliga uppföljningen")
+    observations.add_argument("--from", dest="first", help="första dagen, t.ex. 2026-01-01 (standard: 1 januari)")
+    observations.add_argument("--to", dest="last", help="sista dagen, t.ex. 2026-12-31 (standard: i dag)")
+    observations.add_argument("--format", choices=("csv", "xlsx"), default="xlsx")
+    observations.add_argument("--output", "-o", help="filen att skriva (standard: observationer-FRÅN-TILL.FORMAT)")
     return parser
 
 
@@ -79,6 +86,11 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(chat(settings, args.member, party=args.party, role=args.role))
         if args.command == "db":
             return asyncio.run(db_upgrade(settings))
+        if args.command == "export":
+            from bot.export import export_observations
+
+            return asyncio.run(export_observations(settings, first=args.first, last=args.last, fmt=args.format,
+                                                   output=args.output))
         if args.command == "members":
             from bot import member_admin
 

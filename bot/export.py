@@ -1,0 +1,79 @@
+"""``samverkan export observations``: the log as a spreadsheet with Swedish headers, for the yearly follow-up.
+
+Only the current, not undone version of each observation is exported; times are local. The export is
+audited like any other read of the log.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bot.config import Settings, load_collaboration
+from bot.spreadsheets import write_table
+from dialogs.nlu.time import read_time
+from dialogs.observation_draft import KIND_NAMES
+from storage import AuditLog, Database
+from storage.observations import ObservationRepository
+
+OBSERVATION_HEADERS = ["Nummer", "Fokusområde", "Typ", "Plats", "Inträffade från", "Inträffade till",
+                       "Beskrivning", "Källa", "Loggad av", "Loggad av part", "Loggad"]
+FORMATS = ("csv", "xlsx")
+
+
+def read_day(text: str, today: date, *, end: bool) -> date | None:
+    """'2026-01-01', '1/1 2026', or Swedish such as 'i januari' (its first or last day)."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        pass
+    interval = read_time(text, datetime.combine(today, time(12)), "past")
+    if interval is None:
+        return None
+    return (interval.end - timedelta(microseconds=1)).date() if end else interval.start.date()
+
+
+async def export_observations(settings: Settings, *, first: str | None, last: str | None, fmt: str,
+                              output: str | None, today: date | None = None) -> int:
+    collaboration = load_collaboration(settings.config_path)
+    zone = ZoneInfo(collaboration.timezone)
+    today = today or datetime.now(zone).date()
+    start = read_day(first, today, end=False) if first else date(today.year, 1, 1)
+    stop = read_day(last, today, end=True) if last else today
+    if start is None or stop is None:
+        print(f"Datumet {first if start is None else last!r} förstår jag inte. Skriv till exempel 2026-01-01.",
+              file=sys.stderr)
+        return 2
+    if stop < start:
+        print(f"--to ({stop}) ligger före --from ({start}).", file=sys.stderr)
+        return 2
+    path = Path(output) if output else Path(f"observationer-{start}-{stop}.{fmt}")
+    if path.suffix.lower() != f".{fmt}":
+        print(f"Filen {path} har inte ändelsen .{fmt}.", file=sys.stderr)
+        return 2
+    database = Database(settings.database_url)
+    try:
+        await database.upgrade()
+        async with database.session() as session:
+            observations = await ObservationRepository(session).between(
+                datetime.combine(start, time(), zone), datetime.combine(stop + timedelta(days=1), time(), zone))
+            party_names = {p.code: p.name for p in collaboration.parties}
+
+            def local(moment: datetime | None) -> datetime | None:
+                return moment.astimezone(zone).replace(tzinfo=None, second=0, microsecond=0) if moment else None
+
+            rows = [[o.number, o.focus_area.name, KIND_NAMES.get(o.kind, o.kind), o.place or "",
+                     local(o.occurred_start), local(o.occurred_end), o.description,
+                     party_names.get(o.source_party, o.source_party), o.author.name,
+                     party_names.get(o.author_party, o.author_party), local(o.created_at)] for o in observations]
+            write_table(path, OBSERVATION_HEADERS, rows, sheet_title="Observationer")
+            await AuditLog(session).record(
+                "observations.exported", actor="cli", subject_type="observations",
+                detail={"from": start.isoformat(), "to": stop.isoformat(), "rows": len(rows), "format": fmt})
+            await session.commit()
+    finally:
+        await database.dispose()
+    print(f"Skrev {len(rows)} observationer ({start}–{stop}) till {path}.")
+    return 0
