@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
+
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
@@ -13,7 +15,9 @@ from tests.support.bot_server import add_teams_member, start_bot
 from tests.support.tcp_proxy import TcpProxy
 
 
-async def test_database_down_gives_503_and_a_swedish_answer_then_recovers(database, connector):
+@asynccontextmanager
+async def bot_behind_a_proxy(database):
+    """The bot on a PostgreSQL reached through a TCP proxy the test can cut, with one Teams member."""
     if database.dialect_name != "postgresql":
         pytest.skip("a server that can go down: PostgreSQL (an embedded SQLite file cannot)")
     url = make_url(database.url)
@@ -22,6 +26,14 @@ async def test_database_down_gives_503_and_a_swedish_answer_then_recovers(databa
     bot = await start_bot(url.set(port=proxy.port).render_as_string(hide_password=False))
     try:
         await add_teams_member(bot.runtime, "Anna Andersson", "kommun", "aad-anna", teams.TENANT)
+        yield bot, proxy
+    finally:
+        await bot.stop()
+        await proxy.cut()
+
+
+async def test_database_down_gives_503_and_a_swedish_answer_then_recovers(database, connector):
+    async with bot_behind_a_proxy(database) as (bot, proxy):
         assert (await bot.post(teams.message("hjälp", connector.url))).status == 200
 
         await proxy.cut()
@@ -35,23 +47,13 @@ async def test_database_down_gives_503_and_a_swedish_answer_then_recovers(databa
             assert response.status == 200
         await bot.post(teams.message("3", connector.url))
         assert "Samverkansöverenskommelse 2025–2026" in connector.sent[-1].text  # the menu was still open
-    finally:
-        await bot.stop()
-        await proxy.cut()
     async with database.session() as session:
         assert await session.scalar(select(func.count()).select_from(models.BotStateRow)) == 1
 
 
 async def test_a_card_submitted_while_the_database_is_down_is_saved_once_when_it_is_back(database, connector):
     """Nothing half-saved while the database is away, and the same card sent again afterwards saves once."""
-    if database.dialect_name != "postgresql":
-        pytest.skip("a server that can go down: PostgreSQL (an embedded SQLite file cannot)")
-    url = make_url(database.url)
-    proxy = TcpProxy(url.host, url.port or 5432)
-    await proxy.start()
-    bot = await start_bot(url.set(port=proxy.port).render_as_string(hide_password=False))
-    try:
-        await add_teams_member(bot.runtime, "Anna Andersson", "kommun", "aad-anna", teams.TENANT)
+    async with bot_behind_a_proxy(database) as (bot, proxy):
         await bot.post(teams.message("logga skadegörelse på Haganässkolan igår kväll", connector.url))
         values = teams.submit_values(teams.card_of(connector.sent[-1].body))
 
@@ -64,9 +66,6 @@ async def test_a_card_submitted_while_the_database_is_down_is_saved_once_when_it
         assert connector.sent[-1].text.startswith("Sparat som #O1")
         await bot.post(teams.card_submit(values, connector.url))
         assert connector.sent[-1].text.startswith("Det här är redan sparat som #O1")
-    finally:
-        await bot.stop()
-        await proxy.cut()
     async with database.session() as session:
         assert await session.scalar(select(func.count()).select_from(models.Observation)) == 1
         assert await session.scalar(select(func.count()).select_from(models.AuditEntry)
