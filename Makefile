@@ -24,6 +24,7 @@ test: lint
 
 bench: $(STAMP)
 	$(BIN)/python bench/webhook.py
+	$(BIN)/python bench/situation.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
