@@ -46,6 +46,7 @@ class Runtime:
 async def prepare_database(database: Database, collaboration: Collaboration, clock: Clock) -> None:
     """Migrate to the current schema and load the configuration's catalogue and members."""
     await database.upgrade()
+    await database.refresh_statistics()
     async with database.session() as session:
         changes = await sync_catalog(session, collaboration.focus_areas, collaboration.forums, clock.now())
         await sync_configured_members(session, collaboration.members)

@@ -157,6 +157,7 @@ def _one_of(column: str, values: type[StrEnum], name: str | None = None) -> Chec
 
 # Rows the lägesbild counts: the current version of an observation that was not undone.
 _LIVE = text("replaced_at IS NULL AND deleted_at IS NULL")
+_LIVE_WITH_PLACE = text("replaced_at IS NULL AND deleted_at IS NULL AND place_key IS NOT NULL")
 
 
 class Base(AsyncAttrs, DeclarativeBase):
@@ -262,14 +263,17 @@ class Observation(Base):
         _one_of("kind", ObservationKind),
         _one_of("source_party", Party),
         _one_of("author_party", Party),
-        Index("ix_observations_focus_area_id_occurred_start", "focus_area_id", "occurred_start"),
-        Index("ix_observations_place", "place"),
         # One current row per number; older versions share it.
         Index("uq_observations_current_number", "number", unique=True,
               sqlite_where=text("replaced_at IS NULL"), postgresql_where=text("replaced_at IS NULL")),
         # The lägesbild reads only live rows in a time range: this index answers its counts by itself.
         Index("ix_observations_live_occurred_start", "occurred_start", "focus_area_id", "kind",
+              sqlite_where=_LIVE, postgresql_where=_LIVE, postgresql_include=["place_key", "place"]),
+        # Its tally per focus area and kind, and its top places, follow these in index order, without sorting.
+        Index("ix_observations_live_focus_kind_start", "focus_area_id", "kind", "occurred_start",
               sqlite_where=_LIVE, postgresql_where=_LIVE),
+        Index("ix_observations_live_place_start", "place_key", "occurred_start", "place",
+              sqlite_where=_LIVE_WITH_PLACE, postgresql_where=_LIVE_WITH_PLACE),
         Index("ix_observations_author_member_id_created_at", "author_member_id", "created_at"),
     )
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import FocusArea, Observation
@@ -88,22 +88,27 @@ async def load_picture(
     """
     live = [Observation.replaced_at.is_(None), Observation.deleted_at.is_(None)]
     if focus_area is not None:
-        live.append(Observation.focus_area_id == select(FocusArea.id).where(FocusArea.code == focus_area)
-                    .scalar_subquery())
+        # A literal id, not a subquery: SQLite plans with the value and picks the focus area's index.
+        focus_id = await session.scalar(select(FocusArea.id).where(FocusArea.code == focus_area))
+        live.append(Observation.focus_area_id == (focus_id or -1))
     if place_key:
         live.append(Observation.place_key.contains(place_key, autoescape=True))
     in_period = [*live, Observation.occurred_start >= start, Observation.occurred_start < end]
 
-    is_current = case((Observation.occurred_start >= start, 1), else_=0)
-    tally_rows = (await session.execute(
-        select(Observation.focus_area_id, Observation.kind, func.sum(is_current), func.count())
-        .where(*live, Observation.occurred_start >= previous_start, Observation.occurred_start < end)
-        .group_by(Observation.focus_area_id, Observation.kind))).all()
+    async def tally(first: datetime, last: datetime) -> dict[tuple[int, str], int]:
+        # Two plain counts rather than one with a CASE per row: half the time on SQLite for a year.
+        rows = await session.execute(
+            select(Observation.focus_area_id, Observation.kind, func.count())
+            .where(*live, Observation.occurred_start >= first, Observation.occurred_start < last)
+            .group_by(Observation.focus_area_id, Observation.kind))
+        return {(focus_id, kind): n for focus_id, kind, n in rows}
+
+    current, before = await tally(start, end), await tally(previous_start, start)
     names = {focus_id: (code, name) for focus_id, code, name in
              (await session.execute(select(FocusArea.id, FocusArea.code, FocusArea.name))).all()}
     tallies = sorted(
-        (Tally(names[focus_id][0], names[focus_id][1], kind, int(current), int(total) - int(current))
-         for focus_id, kind, current, total in tally_rows),
+        (Tally(names[focus_id][0], names[focus_id][1], kind, current.get((focus_id, kind), 0),
+               before.get((focus_id, kind), 0)) for focus_id, kind in current.keys() | before.keys()),
         key=lambda t: (-t.count, t.focus_name, t.kind))
 
     place_rows = (await session.execute(
@@ -145,4 +150,4 @@ def _utc_hour(dialect: str):
 def _as_utc_hour(bucket) -> datetime:
     if isinstance(bucket, datetime):
         return bucket.replace(tzinfo=UTC)
-    return datetime.strptime(bucket, "%Y-%m-%d %H").replace(tzinfo=UTC)
+    return datetime.fromisoformat(f"{bucket}:00+00:00")  # 'YYYY-MM-DD HH'; several times faster than strptime
