@@ -113,3 +113,15 @@ def test_any_text_reads_to_an_interval_or_none_without_raising(text, direction):
 def test_time_like_word_salad_never_raises(words, direction):
     interval = read_time(" ".join(words), NOW, direction)
     assert interval is None or interval.start <= interval.end
+
+
+@pytest.mark.parametrize("text,expected", [
+    # What the bot itself writes back (interval_text) reads as the same interval, so a user can edit it.
+    ("ons 25 nov 18:00–24:00", ("2026-11-25T18:00", "2026-11-26T00:00")),
+    ("ons 25 nov kl 22:00", instant("2026-11-25T22:00")),
+    ("ons 25 nov", day("2026-11-25")),
+    ("onsdag den 25 november", day("2026-11-25")),
+    ("ons 25/11", day("2026-11-25")),
+])
+def test_a_weekday_before_a_date_only_repeats_it(text, expected):
+    assert reading(text, "past") == expected

@@ -177,7 +177,7 @@ def normalise(text: str) -> str:
     folded = re.sub(r"(?<=\d):(?:e|a)\b", "", folded)  # "3:e", "1:a"
     for pattern, replacement in _GLUED:
         folded = re.sub(pattern, replacement, folded)
-    folded = re.sub(r"\s*-\s*", "-", folded)
+    folded = re.sub(r"\s*[-\u2010-\u2015\u2212]\s*", "-", folded)  # hyphen, en and em dash, minus
     return " ".join(folded.split()).strip(" .")
 
 
@@ -430,8 +430,14 @@ def _named_day(m, ctx):
     return _holiday(name, ctx)
 
 
+_WEEKDAY_BEFORE_DATE = re.compile(
+    rf"^(?:{'|'.join(sorted(WEEKDAYS, key=len, reverse=True))})(?:en)?\.? (?:den )?(?=\d)")
+
+
 def _read_day(text: str, ctx: _Context) -> date | None:
     text = re.sub(r"^(?:senast|till|pa|den|fram till) (?=\d)", "", text)
+    # "ons 25 nov", "onsdag den 25/11": the date decides; the weekday only says it again.
+    text = _WEEKDAY_BEFORE_DATE.sub("", text)
     for pattern, rule in _DAY_RULES:
         match = pattern.match(text)
         if match:
