@@ -9,6 +9,7 @@ same draft becomes one Adaptive Card form; its submit is checked by the same rea
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 
 from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.dialogs import Dialog, DialogContext, DialogTurnResult, WaterfallDialog, WaterfallStepContext
@@ -145,6 +146,19 @@ async def save(context: TurnContext, situation: Situation, draft: Draft) -> str:
             f"{', ' + draft.place if draft.place else ''}. {UNDO_HINT}")
 
 
+def _card_interval(value: dict) -> tuple[str, str] | None:
+    """The time the card was filled with, when the user left it as shown (the card's data is client input:
+    anything that is not a local 'YYYY-MM-DDTHH:MM' is ignored and the visible text is read instead)."""
+    try:
+        start = datetime.strptime(str(value.get("when_start")), "%Y-%m-%dT%H:%M")
+        end = datetime.strptime(str(value.get("when_end") or value.get("when_start")), "%Y-%m-%dT%H:%M")
+    except ValueError:
+        return None
+    if end < start:
+        return None
+    return start.strftime("%Y-%m-%dT%H:%M"), end.strftime("%Y-%m-%dT%H:%M")
+
+
 async def on_card_submit(context: TurnContext, situation: Situation, value: dict) -> None:
     """The Teams form: check every field as the guided questions would, then save, or show the form again."""
     action = value.get("samverkan")
@@ -155,9 +169,9 @@ async def on_card_submit(context: TurnContext, situation: Situation, value: dict
     problems: list[str] = []
     for name in ("focus_area", "when", "place", "description", "kind", "source_party"):
         raw = str(value.get(name) or "").strip()
-        if name == "when" and raw and raw == value.get("when_shown") and value.get("when_start"):
-            draft = replace(draft, start=str(value["when_start"])[:16], end=str(value.get("when_end") or "")[:16]
-                            or str(value["when_start"])[:16])
+        shown = _card_interval(value) if name == "when" and raw == value.get("when_shown") else None
+        if shown is not None:
+            draft = replace(draft, start=shown[0], end=shown[1])
             continue
         if not raw:
             if name in ("focus_area", "when", "description"):

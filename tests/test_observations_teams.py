@@ -229,3 +229,14 @@ async def test_an_overlong_message_is_refused_with_the_limit(server, connector):
     [reply] = await say(server, connector, "logga " + "klotter " * 1250)
     assert "för långt" in reply.text and "4\u00a0000" in reply.text
     assert await count(server, models.Observation) == 0
+
+
+async def test_tampered_card_data_is_not_trusted(server, connector):
+    [sent] = await say(server, connector, "logga skadegörelse på Haganässkolan igår kväll")
+    values = teams.submit_values(teams.card_of(sent.body), when_start="not a time", when_end="2026-13-99T25:00")
+    connector.clear()
+    await server.post(teams.card_submit(values, connector.url))
+    # The visible text "ons 25 nov 18:00–24:00" is not Swedish a person writes: the form comes back asking.
+    card = teams.card_of(connector.sent[0].body)
+    assert any("Den tiden förstår jag inte" in b.get("text", "") for b in card["body"])
+    assert await count(server, models.Observation) == 0

@@ -103,8 +103,8 @@ def card_of(body: dict[str, Any]) -> dict[str, Any]:
 
 
 def submit_values(card: dict[str, Any], action: str = "Spara", **changes: Any) -> dict[str, Any]:
-    """What Teams sends when ``action`` is pressed: every input's current value, then the action's data."""
+    """What Teams sends when ``action`` is pressed: every input's current value and the action's data;
+    ``changes`` are what the user typed (or what a tampering client sent)."""
     values = {element["id"]: element.get("value", "") for element in card["body"] if "id" in element}
-    values.update(changes)
     [data] = [a["data"] for a in card["actions"] if a["title"] == action]
-    return {**values, **data}
+    return {**values, **data, **changes}
