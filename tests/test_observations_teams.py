@@ -233,10 +233,16 @@ async def test_an_overlong_message_is_refused_with_the_limit(server, connector):
 
 async def test_tampered_card_data_is_not_trusted(server, connector):
     [sent] = await say(server, connector, "logga skadegörelse på Haganässkolan igår kväll")
-    values = teams.submit_values(teams.card_of(sent.body), when_start="not a time", when_end="2026-13-99T25:00")
+    card = teams.card_of(sent.body)
     connector.clear()
-    await server.post(teams.card_submit(values, connector.url))
-    # The visible text "ons 25 nov 18:00–24:00" is not Swedish a person writes: the form comes back asking.
-    card = teams.card_of(connector.sent[0].body)
-    assert any("Den tiden förstår jag inte" in b.get("text", "") for b in card["body"])
+    await server.post(teams.card_submit(teams.submit_values(card, when="när som helst", when_start="not a time"),
+                                        connector.url))
+    asked = teams.card_of(connector.sent[0].body)
+    assert any("Den tiden förstår jag inte" in b.get("text", "") for b in asked["body"])
     assert await count(server, models.Observation) == 0
+    # Left as shown, the visible text is read again ("ons 25 nov 18:00–24:00"), not the broken data.
+    connector.clear()
+    await server.post(teams.card_submit(teams.submit_values(card, when_start="2026-13-99T25:00"), connector.url))
+    assert connector.sent[0].text.startswith("Sparat som #O1")
+    [saved] = await rows(server, models.Observation)
+    assert saved.occurred_start.isoformat() == "2026-11-25T17:00:00+00:00"
