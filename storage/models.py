@@ -325,6 +325,11 @@ class Action(Base):
         Index("ix_actions_status_due_date", "status", "due_date"),
         Index("ix_actions_responsible_member_id_status", "responsible_member_id", "status"),
         Index("ix_actions_focus_area_id", "focus_area_id"),
+        Index("ix_actions_status_completed_at", "status", "completed_at"),
+        Index("ix_actions_responsible_party_status_due_date", "responsible_party", "status", "due_date"),
+        # One action per occurrence of an agreement deadline.
+        Index("uq_actions_deadline_code_due_date", "deadline_code", "due_date", unique=True,
+              sqlite_where=text("deadline_code IS NOT NULL"), postgresql_where=text("deadline_code IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -341,14 +346,16 @@ class Action(Base):
     )
     promise_id: Mapped[int | None] = mapped_column(ForeignKey("citizen_promises.id"))
     forum_id: Mapped[int | None] = mapped_column(ForeignKey("forums.id"))
-    created_by_member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    # Empty when the bot made it: from an agreement deadline in the configuration, or an import.
+    created_by_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     completed_at: Mapped[datetime | None]
+    deadline_code: Mapped[str | None] = mapped_column(String(64))
 
     focus_area: Mapped[FocusArea | None] = relationship()
     responsible_member: Mapped[Member | None] = relationship(foreign_keys=[responsible_member_id])
-    created_by: Mapped[Member] = relationship(foreign_keys=[created_by_member_id])
+    created_by: Mapped[Member | None] = relationship(foreign_keys=[created_by_member_id])
     promise: Mapped[CitizenPromise | None] = relationship()
     forum: Mapped[Forum | None] = relationship()
     updates: Mapped[list[ActionUpdate]] = relationship(

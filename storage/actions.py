@@ -1,0 +1,325 @@
+"""The action plan: actions with their history, the citizen promises they serve, and the agreement's deadlines.
+
+Every change goes through this repository and writes an ``action_updates`` row in the same transaction,
+so an action's history is complete by construction. Queries return pages with a total, so a long list is
+paged, never cut silently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from storage.models import (
+    Action,
+    ActionStatus,
+    ActionUpdate,
+    ActionUpdateKind,
+    CitizenPromise,
+    FocusArea,
+    Forum,
+    Member,
+)
+from storage.sequences import next_number
+
+SEQUENCE = "action"
+PROMISE_SEQUENCE = "promise"
+OPEN_STATUSES = (ActionStatus.PLANERAD.value, ActionStatus.PAGAENDE.value)
+
+
+@dataclass(frozen=True)
+class NewAction:
+    title: str
+    responsible_party: str  # kommun, polis or gemensam
+    due_date: date | None = None
+    focus_area: str | None = None  # code
+    responsible_member_id: int | None = None
+    responsible_text: str | None = None  # someone outside the bot
+    start_date: date | None = None
+    status: str = ActionStatus.PLANERAD.value
+    promise_id: int | None = None
+    forum: str | None = None  # code
+    deadline_code: str | None = None
+
+
+@dataclass(frozen=True)
+class ActionQuery:
+    """Which actions a question asks for. Date ranges are half-open ``[from, to)``."""
+
+    status: str = "open"  # open, overdue, done, cancelled or all
+    today: date | None = None  # needed for "overdue"
+    due_from: date | None = None
+    due_to: date | None = None
+    done_from: datetime | None = None
+    done_to: datetime | None = None
+    member_id: int | None = None
+    party: str | None = None  # kommun or polis also match joint (gemensam) actions
+    focus_area: str | None = None  # code
+    offset: int = 0
+    limit: int = 10
+
+
+@dataclass
+class ActionPage:
+    actions: list[Action]
+    total: int
+    offset: int
+    limit: int
+
+    @property
+    def has_more(self) -> bool:
+        return self.offset + len(self.actions) < self.total
+
+
+@dataclass
+class PromiseState:
+    promise: CitizenPromise
+    actions: list[Action] = field(default_factory=list)
+
+
+class ActionRepository:
+    def __init__(self, session: AsyncSession):
+        self.session = session
+
+    async def add(self, new: NewAction, author: Member | None, *, at: datetime, number: int | None = None) -> Action:
+        """Create an action (the next number unless ``number`` is given, as an import does). Caller commits."""
+        values: dict[str, Any] = {
+            "title": new.title, "responsible_party": new.responsible_party, "due_date": new.due_date,
+            "responsible_member_id": new.responsible_member_id, "responsible_text": new.responsible_text,
+            "start_date": new.start_date, "status": new.status, "promise_id": new.promise_id,
+            "deadline_code": new.deadline_code,
+            "focus_area_id": await self._focus_id(new.focus_area), "forum_id": await self._forum_id(new.forum),
+        }
+        action = Action(number=number if number is not None else await next_number(self.session, SEQUENCE),
+                        created_by_member_id=author.id if author else None, created_at=at, updated_at=at,
+                        completed_at=at if new.status == ActionStatus.KLAR.value else None, **values)
+        self.session.add(action)
+        await self.session.flush()
+        self._history(action, ActionUpdateKind.CREATED, author, at, new_value=new.status)
+        await self.session.flush()
+        return await self.get(action.number)
+
+    async def get(self, number: int) -> Action | None:
+        return await self.session.scalar(_with_relations(select(Action)).where(Action.number == number))
+
+    async def nearest(self, number: int, count: int = 3) -> list[Action]:
+        """Actions whose numbers are closest to one that does not exist (a typo is usually one digit off)."""
+        rows = await self.session.scalars(
+            _with_relations(select(Action)).order_by(func.abs(Action.number - number), Action.number).limit(count))
+        return list(rows)
+
+    async def page(self, query: ActionQuery) -> ActionPage:
+        conditions = self._conditions(query)
+        total = await self.session.scalar(select(func.count()).select_from(Action).where(*conditions))
+        order = (Action.completed_at.desc(), Action.number) if query.status == "done" else \
+            (Action.due_date.is_(None), Action.due_date, Action.number)
+        rows = await self.session.scalars(
+            _with_relations(select(Action)).where(*conditions).order_by(*order)
+            .offset(query.offset).limit(query.limit))
+        return ActionPage(list(rows), int(total or 0), query.offset, query.limit)
+
+    async def all(self) -> list[Action]:
+        return list(await self.session.scalars(_with_relations(select(Action)).order_by(Action.number)))
+
+    def _conditions(self, query: ActionQuery) -> list:
+        conditions: list = []
+        if query.status == "open":
+            conditions.append(Action.status.in_(OPEN_STATUSES))
+        elif query.status == "overdue":
+            if query.today is None:
+                raise ValueError("an overdue query needs today")
+            conditions += [Action.status.in_(OPEN_STATUSES), Action.due_date < query.today]
+        elif query.status == "done":
+            conditions.append(Action.status == ActionStatus.KLAR.value)
+        elif query.status == "cancelled":
+            conditions.append(Action.status == ActionStatus.INSTALLD.value)
+        elif query.status != "all":
+            raise ValueError(f"unknown status filter {query.status!r}")
+        if query.due_from is not None:
+            conditions.append(Action.due_date >= query.due_from)
+        if query.due_to is not None:
+            conditions.append(Action.due_date < query.due_to)
+        if query.done_from is not None:
+            conditions.append(Action.completed_at >= query.done_from)
+        if query.done_to is not None:
+            conditions.append(Action.completed_at < query.done_to)
+        if query.member_id is not None:
+            conditions.append(Action.responsible_member_id == query.member_id)
+        if query.party is not None:
+            conditions.append(or_(Action.responsible_party == query.party, Action.responsible_party == "gemensam")
+                              if query.party in ("kommun", "polis") else Action.responsible_party == query.party)
+        if query.focus_area is not None:
+            conditions.append(Action.focus_area_id == select(FocusArea.id).where(
+                FocusArea.code == query.focus_area).scalar_subquery())
+        return conditions
+
+    async def set_status(self, action: Action, status: str, author: Member | None, *, at: datetime,
+                         text: str | None = None) -> None:
+        old = action.status
+        action.status = status
+        action.completed_at = at if status == ActionStatus.KLAR.value else None
+        action.updated_at = at
+        kind = ActionUpdateKind.CANCELLED if status == ActionStatus.INSTALLD.value else ActionUpdateKind.STATUS
+        self._history(action, kind, author, at, text=text, old_value=old, new_value=status)
+        await self.session.flush()
+
+    async def postpone(self, action: Action, due: date, reason: str, author: Member | None, *, at: datetime) -> None:
+        old = action.due_date
+        action.due_date = due
+        action.updated_at = at
+        self._history(action, ActionUpdateKind.POSTPONED, author, at, text=reason,
+                      old_value=old.isoformat() if old else None, new_value=due.isoformat())
+        await self.session.flush()
+
+    async def reassign(self, action: Action, *, party: str, member: Member | None, text: str | None,
+                       author: Member | None, at: datetime) -> None:
+        old = responsible_label(action)
+        action.responsible_party = party
+        action.responsible_member_id = member.id if member else None
+        action.responsible_member = member
+        action.responsible_text = None if member else text
+        action.updated_at = at
+        self._history(action, ActionUpdateKind.REASSIGNED, author, at, old_value=old,
+                      new_value=responsible_label(action))
+        await self.session.flush()
+
+    async def comment(self, action: Action, text: str, author: Member | None, *, at: datetime) -> None:
+        action.updated_at = at
+        self._history(action, ActionUpdateKind.COMMENT, author, at, text=text)
+        await self.session.flush()
+
+    async def update_fields(self, action: Action, changes: dict[str, Any], author: Member | None, *,
+                            at: datetime) -> list[str]:
+        """Apply an import row's changes; each changed field is one history entry. Returns what changed."""
+        changed = []
+        for name, value in changes.items():
+            if name == "focus_area":
+                name, value = "focus_area_id", await self._focus_id(value)
+            elif name == "forum":
+                name, value = "forum_id", await self._forum_id(value)
+            old = getattr(action, name)
+            if old == value:
+                continue
+            if name == "status":
+                await self.set_status(action, value, author, at=at, text="import")
+            else:
+                setattr(action, name, value)
+                self._history(action, _FIELD_KIND.get(name, ActionUpdateKind.COMMENT), author, at,
+                              text=f"import: {name}",
+                    old_value=_text(old), new_value=_text(value))
+            changed.append(name)
+        if changed:
+            action.updated_at = at
+            await self.session.flush()
+        return changed
+
+    async def history(self, action: Action) -> list[ActionUpdate]:
+        return list(await self.session.scalars(
+            select(ActionUpdate).options(selectinload(ActionUpdate.author))
+            .where(ActionUpdate.action_id == action.id).order_by(ActionUpdate.id)))
+
+    def _history(self, action: Action, kind: ActionUpdateKind, author: Member | None, at: datetime, *,
+                 text: str | None = None, old_value: str | None = None, new_value: str | None = None) -> None:
+        self.session.add(ActionUpdate(action_id=action.id, author_member_id=author.id if author else None,
+                                      kind=kind.value, text=text, old_value=old_value, new_value=new_value,
+                                      created_at=at))
+
+    async def _focus_id(self, code: str | None) -> int | None:
+        if code is None:
+            return None
+        found = await self.session.scalar(select(FocusArea.id).where(FocusArea.code == code))
+        if found is None:
+            raise LookupError(f"unknown focus area {code!r}")
+        return found
+
+    async def _forum_id(self, code: str | None) -> int | None:
+        if code is None:
+            return None
+        found = await self.session.scalar(select(Forum.id).where(Forum.code == code))
+        if found is None:
+            raise LookupError(f"unknown forum {code!r}")
+        return found
+
+
+_FIELD_KIND = {"due_date": ActionUpdateKind.POSTPONED, "responsible_party": ActionUpdateKind.REASSIGNED,
+               "responsible_member_id": ActionUpdateKind.REASSIGNED, "responsible_text": ActionUpdateKind.REASSIGNED}
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def responsible_label(action: Action) -> str:
+    """Who answers for an action, as a reply shows it: the member, the outside person, or the party."""
+    if action.responsible_member is not None:
+        return action.responsible_member.name
+    return action.responsible_text or action.responsible_party
+
+
+def _with_relations(statement):
+    return statement.options(selectinload(Action.focus_area), selectinload(Action.responsible_member),
+                             selectinload(Action.promise), selectinload(Action.forum))
+
+
+class PromiseRepository:
+    def __init__(self, session: AsyncSession):
+        self.session = session
+
+    async def by_title(self, title: str) -> CitizenPromise | None:
+        return await self.session.scalar(
+            select(CitizenPromise).where(func.lower(CitizenPromise.title) == title.strip().lower()))
+
+    async def get_or_create(self, title: str, *, period_start: date) -> CitizenPromise:
+        existing = await self.by_title(title)
+        if existing is not None:
+            return existing
+        promise = CitizenPromise(number=await next_number(self.session, PROMISE_SEQUENCE), title=title.strip(),
+                                 period_start=period_start, status="aktivt")
+        self.session.add(promise)
+        await self.session.flush()
+        return promise
+
+    async def states(self) -> list[PromiseState]:
+        promises = list(await self.session.scalars(select(CitizenPromise).order_by(CitizenPromise.number)))
+        actions = await self.session.scalars(
+            _with_relations(select(Action)).where(Action.promise_id.is_not(None)).order_by(Action.number))
+        by_promise: dict[int, list[Action]] = {}
+        for action in actions:
+            by_promise.setdefault(action.promise_id, []).append(action)
+        return [PromiseState(p, by_promise.get(p.id, [])) for p in promises]
+
+
+async def sync_deadline_actions(session: AsyncSession, deadlines: Any, today: date, *, at: datetime) -> list[Action]:
+    """Make sure each agreement deadline has an action for its current occurrence; returns those created.
+
+    A new deadline starts at its next due date on or after today (or its one date, if already passed); a
+    recurring one gets its next occurrence once the previous action is closed or cancelled. The unique
+    (deadline_code, due_date) index makes two processes starting at once harmless.
+    """
+    repository = ActionRepository(session)
+    created = []
+    for deadline in deadlines:
+        latest = await session.scalar(
+            select(Action).where(Action.deadline_code == deadline.code)
+            .order_by(Action.due_date.desc()).limit(1))
+        if latest is None:
+            due = deadline.next_due(today) or deadline.due
+        elif latest.status in OPEN_STATUSES or not deadline.every_months:
+            continue
+        else:
+            due = deadline.next_due(latest.due_date + timedelta(days=1))
+            if due is None:
+                continue
+        created.append(await repository.add(NewAction(
+            title=deadline.title, responsible_party="gemensam", due_date=due, forum=deadline.responsible_forum,
+            deadline_code=deadline.code), None, at=at))
+    return created
+
+
