@@ -16,6 +16,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Collaboration, Settings, load_collaboration
 from bot.handler import SamverkanBot
 from storage import Database, SqlStorage
+from storage.actions import sync_deadline_actions
 from storage.catalog import sync_catalog
 from storage.locks import AdvisoryTurnLock
 from storage.members import sync_configured_members
@@ -44,12 +45,14 @@ class Runtime:
 
 
 async def prepare_database(database: Database, collaboration: Collaboration, clock: Clock) -> None:
-    """Migrate to the current schema and load the configuration's catalogue and members."""
+    """Migrate to the current schema and load the configuration's catalogue, members and deadlines."""
     await database.upgrade()
     await database.refresh_statistics()
     async with database.session() as session:
         changes = await sync_catalog(session, collaboration.focus_areas, collaboration.forums, clock.now())
         await sync_configured_members(session, collaboration.members)
+        await sync_deadline_actions(session, collaboration.deadlines, collaboration.today(clock.now()),
+                                    at=clock.now())
         await session.commit()
     for change in changes:
         log.info("catalogue: %s %s %s", change.kind, change.code, change.change)

@@ -9,8 +9,9 @@ from __future__ import annotations
 import calendar
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import TypeVar
+from zoneinfo import ZoneInfo
 
 # Codes the bot's dialogs rely on; a municipality may add more but not drop these.
 PARTY_CODES = ("kommun", "polis")
@@ -141,6 +142,10 @@ class Collaboration:
     deadlines: tuple[Deadline, ...] = ()
     members: tuple[Member, ...] = field(default=())
     school_breaks: tuple[SchoolBreak, ...] = ()
+
+    def today(self, now: datetime) -> date:
+        """The collaboration's local date at the aware instant ``now``."""
+        return now.astimezone(ZoneInfo(self.timezone)).date()
 
     def school_break_weeks(self) -> dict[str, tuple[int, int]]:
         """Breaks by their name without case or diacritics ("påsklov" -> "pasklov"), for reading times."""
