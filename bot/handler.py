@@ -94,8 +94,7 @@ class SamverkanBot(ActivityHandler):
             await turn_context.send_activity(MessageFactory.text(not_a_member_text(self.collaboration)))
             return
         if not text and isinstance(activity.value, dict) and "samverkan" in activity.value:
-            await self.conversation.submit(turn_context, Situation(self.collaboration, asker, self.clock.now()),
-                                           activity.value)
+            await self.conversation.submit(turn_context, await self._situation(asker), activity.value)
             return
         if not text:
             await turn_context.send_activity(MessageFactory.text(NO_TEXT_TEXT))
@@ -103,8 +102,10 @@ class SamverkanBot(ActivityHandler):
         if len(text) > MAX_MESSAGE_CHARS:
             await turn_context.send_activity(MessageFactory.text(too_long_text(len(text))))
             return
-        situation = Situation(self.collaboration, asker, self.clock.now())
-        await self.conversation.respond(turn_context, situation, text)
+        await self.conversation.respond(turn_context, await self._situation(asker), text)
+
+    async def _situation(self, asker: Asker) -> Situation:
+        return Situation(self.collaboration, asker, self.clock.now(), await self.members.names())
 
     async def _admit(self, turn_context: TurnContext, identity: Identity | None) -> Asker | None:
         """Look the sender up; keep the conversation reference of members only (a refusal is audited,

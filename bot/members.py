@@ -26,6 +26,17 @@ class MemberDirectory:
         self._database = database
         self._clock = clock
         self._cache: OrderedDict[Identity, tuple[datetime, Asker | None]] = OrderedDict()
+        self._names: tuple[datetime, tuple[str, ...]] | None = None
+
+    async def names(self) -> tuple[str, ...]:
+        """Active members' names, for reading "ge #12 till Olle" (remembered like a known member)."""
+        now = self._clock.now()
+        if self._names is not None and self._names[0] > now:
+            return self._names[1]
+        async with self._database.session() as session:
+            names = tuple(member.name for member in await MemberRepository(session).list())
+        self._names = (now + KNOWN_TTL, names)
+        return names
 
     async def lookup(self, identity: Identity) -> Asker | None:
         now = self._clock.now()
@@ -41,6 +52,7 @@ class MemberDirectory:
         return asker
 
     def forget(self, identity: Identity | None = None) -> None:
+        self._names = None
         if identity is None:
             self._cache.clear()
         else:

@@ -29,6 +29,7 @@ class Situation:
     collaboration: Collaboration
     asker: Asker
     now: datetime  # timezone-aware
+    member_names: tuple[str, ...] = ()  # active members, for reading who a message names
 
     @property
     def local_now(self) -> datetime:
@@ -46,3 +47,9 @@ DATABASE_KEY = "samverkan.database"
 def database_of(turn_context):
     """The bot's ``storage.Database`` for this turn (put there by the conversation)."""
     return turn_context.turn_state[DATABASE_KEY]
+LISTING_KEY = "samverkan.listing"
+
+
+def listing_of(turn_context):
+    """The user's last paged list (a botbuilder state property), so "mer" can show the next page."""
+    return turn_context.turn_state[LISTING_KEY]

@@ -11,13 +11,16 @@ from botbuilder.core import BotState, MessageFactory, TurnContext
 from botbuilder.dialogs import DialogContext, DialogSet, DialogTurnStatus
 
 # Conversation modules register their intent handlers on import.
-from dialogs import agreement, help, lagesbild, observation_history, safety  # noqa: F401
-from dialogs.context import DATABASE_KEY, SITUATION_KEY, Situation
+from dialogs import action_changes, action_plan, agreement, help, lagesbild, observation_history, promises, safety  # noqa: F401
+from dialogs.context import DATABASE_KEY, LISTING_KEY, SITUATION_KEY, Situation
 from dialogs.help import HelpDialog, Reroute, not_yet
 from dialogs.log_observation import LogObservationDialog, on_card_submit
-from dialogs.nlu import fold, understand
+from dialogs.nlu import Understanding, fold, understand
 from dialogs.registry import handler_for
+from dialogs.render.actions import SUBMIT_DONE, SUBMIT_POSTPONE
 
+# Buttons on action cards do what the typed command would ("#12 klar", "skjut upp #12").
+_CARD_INTENTS = {SUBMIT_DONE: "complete_action", SUBMIT_POSTPONE: "postpone_action"}
 CANCEL_WORDS = frozenset({"avbryt", "cancel", "stopp", "stop", "sluta", "glom det", "strunta i det"})
 
 
@@ -26,7 +29,10 @@ class Conversation:
         self._dialogs = DialogSet(dialog_state_owner.create_property("DialogState"))
         self._dialogs.add(HelpDialog())
         self._dialogs.add(LogObservationDialog())
+        self._dialogs.add(action_changes.CreateActionDialog())
+        self._dialogs.add(action_changes.PostponeDialog())
         self._database = database
+        self._listing = dialog_state_owner.create_property("Listing")
 
     async def respond(self, turn_context: TurnContext, situation: Situation, text: str) -> None:
         self._enter(turn_context, situation)
@@ -43,8 +49,15 @@ class Conversation:
     async def submit(self, turn_context: TurnContext, situation: Situation, value: dict) -> None:
         """An Adaptive Card's Action.Submit (Teams sends its inputs and data as ``value``, no text)."""
         self._enter(turn_context, situation)
-        if str(value.get("samverkan", "")).startswith("observation."):
+        action = str(value.get("samverkan", ""))
+        number = value.get("number")
+        if action.startswith("observation."):
             await on_card_submit(turn_context, situation, value)
+        elif action in _CARD_INTENTS and isinstance(number, int):
+            dc = await self._dialogs.create_context(turn_context)
+            await dc.cancel_all_dialogs()  # a button press starts afresh, as a typed command would
+            await handler_for(_CARD_INTENTS[action])(dc, Understanding(_CARD_INTENTS[action], {"ref": str(number)}),
+                                                     situation)
         else:
             await turn_context.send_activity(MessageFactory.text(
                 "Den här knappen känner jag inte igen längre. Skriv till mig i stället, eller skriv hjälp."))
@@ -52,6 +65,7 @@ class Conversation:
     def _enter(self, turn_context: TurnContext, situation: Situation) -> None:
         turn_context.turn_state[SITUATION_KEY] = situation
         turn_context.turn_state[DATABASE_KEY] = self._database
+        turn_context.turn_state[LISTING_KEY] = self._listing
 
     async def _cancel(self, dc: DialogContext) -> None:
         if dc.active_dialog is not None:
@@ -61,6 +75,7 @@ class Conversation:
             await dc.context.send_activity(MessageFactory.text("Det finns inget pågående att avbryta."))
 
     async def _dispatch(self, dc: DialogContext, text: str, situation: Situation) -> None:
-        understanding = understand(text, situation.local_now.replace(tzinfo=None), situation.collaboration)
+        understanding = understand(text, situation.local_now.replace(tzinfo=None), situation.collaboration,
+                                   member_names=situation.member_names)
         handler = handler_for(understanding.intent) or not_yet
         await handler(dc, understanding, situation)

@@ -91,3 +91,8 @@ def interval_text(start: datetime, end: datetime, now: datetime | None = None) -
         stop = "24:00" if end.time() == midnight else f"{end:%H:%M}"
         return f"{_WEEKDAYS[first.weekday()]} {_short(first, year)} {start:%H:%M}–{stop}"
     return f"{_short(first, year)} {start:%H:%M}–{_short(end.date(), year)} {end:%H:%M}"
+
+
+def short_date(day: date, today: date) -> str:
+    """'15 nov', or '15 jan 2027' when it is not this year."""
+    return _short(day, today.year)

@@ -75,10 +75,26 @@ def _situation_help_text(situation: Situation) -> str:
     )
 
 
+def _actions_help_text(situation: Situation) -> str:
+    return (
+        "Åtgärdsplanen, till exempel:\n"
+        "- ”vilka åtgärder är försenade”, ”mina åtgärder”, ”polisens åtgärder”, ”åtgärder för ANDTS”\n"
+        "- ”vad ska vara klart denna vecka”, ”åtgärder före jul”, ”vad blev klart i oktober”\n"
+        "- ”ny åtgärd: trygghetsvandring i centrum, kommunen, senast 15/1”\n"
+        "- ”#12 klar”, ”skjut upp #12 till nästa fredag”, ”ge #12 till polisen”, ”kommentar #12: …”, "
+        "”ställ in #12”, ”visa #12”\n"
+        "- ”medborgarlöften”\n"
+        "Långa listor visas en sida i taget: skriv ”mer”. Bara den ansvariga eller en administratör för "
+        "den ansvariga parten kan ändra en åtgärd; alla kan kommentera. Allt sparas som historik."
+    )
+
+
 TOPICS: list[HelpTopic] = [
     HelpTopic("Logga en händelse eller iakttagelse", ("logga", "logg", "observation", "rapportera"),
               _logging_text),
     HelpTopic("Lägesbild – vad loggen visar", ("lagesbild", "laget"), _situation_help_text),
+    HelpTopic("Åtgärdsplanen – försenat, mitt, nytt, klart", ("atgard", "atgarder", "atgardsplan"),
+              _actions_help_text),
     HelpTopic("Om överenskommelsen – period, parter och tidsgränser",
               ("overenskommelse", "avtal", "tidsgrans", "period"), agreement.agreement_text),
     HelpTopic("Fokusområden", ("fokus",), agreement.focus_areas_text),
@@ -170,11 +186,6 @@ async def not_understood(dc: DialogContext, understanding: Understanding, situat
 
 
 _NOT_YET = {
-    "list_actions": "visa åtgärdsplanen",
-    "create_action": "skapa åtgärder",
-    "complete_action": "klarmarkera åtgärder",
-    "postpone_action": "skjuta upp åtgärder",
-    "show_promises": "visa medborgarlöftena",
     "next_meeting": "svara på när forumen möts",
     "meeting_brief": "ta fram underlag inför möten",
     "remind_me": "påminna dig",

@@ -42,7 +42,7 @@ def test_chat_in_the_terminal_as_a_member_remembers_across_runs(tmp_path):
     assert "Skapade medlemmen Anna Andersson" in first.stdout
     assert "Det här kan jag hjälpa till med" in first.stdout
     # A new process on the same ./data database: the open menu is remembered.
-    second = samverkan("chat", "--as", "anna andersson", cwd=tmp_path, stdin="4\n")
+    second = samverkan("chat", "--as", "anna andersson", cwd=tmp_path, stdin="5\n")
     assert second.returncode == 0, second.stderr
     assert "Fokusområden i Samverkansöverenskommelse 2025–2026" in second.stdout
     assert (tmp_path / "data" / "samverkan.db").exists()

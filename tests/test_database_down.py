@@ -39,13 +39,13 @@ async def test_database_down_gives_503_and_a_swedish_answer_then_recovers(databa
         await proxy.cut()
         async with bot.http.get(f"{bot.url}/healthz") as response:
             assert response.status == 503
-        assert (await bot.post(teams.message("3", connector.url))).status == 200
+        assert (await bot.post(teams.message("4", connector.url))).status == 200
         assert connector.sent[-1].text == DATABASE_DOWN_TEXT
 
         await proxy.start()  # same port: the database is back
         async with bot.http.get(f"{bot.url}/healthz") as response:
             assert response.status == 200
-        await bot.post(teams.message("3", connector.url))
+        await bot.post(teams.message("4", connector.url))
         assert "Samverkansöverenskommelse 2025–2026" in connector.sent[-1].text  # the menu was still open
     async with database.session() as session:
         assert await session.scalar(select(func.count()).select_from(models.BotStateRow)) == 1

@@ -174,11 +174,11 @@ async def test_menu_choice_survives_a_restart_on_the_same_database(database, con
 
     second = await start_bot(database.url)
     try:
-        await second.post(teams.message("5", connector.url))
+        await second.post(teams.message("6", connector.url))
     finally:
         await second.stop()
     menu, choice = connector.texts()
-    assert "5. Samverkansforum" in menu
+    assert "6. Samverkansforum" in menu
     assert choice.startswith("Samverkansforum där båda parter")
 
 
@@ -225,6 +225,6 @@ async def test_danger_and_individual_concerns_are_answered_and_not_stored(server
 
 
 async def test_understood_but_not_yet_available_is_said_plainly(server, connector):
-    await server.post(teams.message("vilka åtgärder är försenade", connector.url))
+    await server.post(teams.message("när är nästa operativa BRÅ", connector.url))
     [reply] = connector.sent
-    assert reply.text.startswith("Jag förstår vad du vill, men jag kan inte visa åtgärdsplanen")
+    assert reply.text.startswith("Jag förstår vad du vill, men jag kan inte svara på när forumen möts")

@@ -25,6 +25,7 @@ from dialogs.nlu.slots import (
     find_time,
 )
 from dialogs.nlu.text import fold
+from dialogs.nlu.timewords import number
 
 MAX_UNDERSTOOD_CHARS = 2000
 
@@ -59,6 +60,17 @@ _UNDO = re.compile(r"^(?:angra|undo)(?: (?:det|den|senaste|sista|loggningen|obse
                    r"|det jag (?:just )?(?:loggade|skrev)))?\W*$")
 _DELETE = re.compile(r"\b(?:ta bort|radera|stryk|delete|remove)\b")
 _CORRECT = re.compile(r"\b(?:andra|ratta|korrigera|uppdatera|change|correct|fix)\b")
+_MORE = re.compile(r"^(?:mer|fler|visa (?:mer|fler)|nasta(?: sida)?|fortsatt|more|next(?: page)?)\W*$")
+_COMMENT = re.compile(r"\b(?:kommentar\w*|kommentera\w*|anteckn\w*|notera\w*|comment\w*|note)\b")
+_CANCEL_ACTION = re.compile(r"\b(?:stall in|stalla in|installd|installt|avbryt|avbrytes|stryk|makulera\w*|cancel\w*)\b")
+_REASSIGN = re.compile(r"\b(?:ge|tilldela|overlat|lamna over|flytta|byt ansvarig|ansvarig\w*|assign\w*|reassign\w*)\b")
+_SHOW_ACTION = re.compile(r"\b(?:visa|historik\w*|vad hander med|hur gar det med|status for|show|history)\b")
+_RELATIVE = re.compile(r"\b(?:med )?(?P<n>\d{1,3}|en|ett|tva|tre|fyra|fem|sex|sju|atta|nio|tio)\s+"
+                       r"(?P<unit>dag|dagar|vecka|veckor|manad|manader|day|days|week|weeks|month|months)\b")
+_DONE_QUESTION = re.compile(r"\b(?:blev klar\w*|blev (?:gjort|fardig\w*)|gjort klart|gjorde klart|klarat|avslutat\w*"
+                            r"|slutfor\w*|genomfor(?:t|da|des)|har vi (?:gjort|klarat)|what got done)\b")
+_CREATE_FOR_ME = re.compile(r"(?:^|,)\s*(?:jag|mig|mig sjalv)\s*(?:,|$)|ansvarig\w*:?\s+(?:ar\s+)?(?:jag|mig)\b"
+                            r"|\bjag (?:ansvarar|tar den|tar det)\b")
 _REMIND = re.compile(r"^(?:paminn|pamin|remind)\b|\bpaminnelse\b")
 _COMPLETE = re.compile(r"\b(?:klar|klart|klarmarkera\w*|fardig\w*|stang\w*|avsluta\w*|genomford|done|complete\w*)\b")
 _POSTPONE = re.compile(r"\b(?:skjut\w*|flytta\w*|senarelagg\w*|forlang\w*|postpone\w*|move|ny deadline)\b")
@@ -93,8 +105,10 @@ def _default_collaboration():
     return load_collaboration()
 
 
-def understand(text: str, now: datetime | None = None, config: Any = None) -> Understanding:
-    """Read one message at ``now`` (local time); ``config`` is the Collaboration (default: the packaged one)."""
+def understand(text: str, now: datetime | None = None, config: Any = None,
+               member_names: tuple[str, ...] = ()) -> Understanding:
+    """Read one message at ``now`` (local time); ``config`` is the Collaboration (default: the packaged one);
+    ``member_names`` are the bot's members beyond those in the configuration."""
     clean = " ".join((text or "").split())
     if not clean or len(clean) > MAX_UNDERSTOOD_CHARS:
         return Understanding("unknown", confidence=0.0)
@@ -109,19 +123,27 @@ def understand(text: str, now: datetime | None = None, config: Any = None) -> Un
         return Understanding("individual_case")
     if _HELP.match(folded):
         return Understanding("help")
+    if _MORE.match(folded):
+        return Understanding("more")
     if _UNDO.match(folded):
         return Understanding("undo_observation")
     observation = _OBSERVATION_REF.search(folded)
     if observation:
         return _observation_ref(clean, folded, observation)
-    message = _Message(words, folded, now, config)
+    message = _Message(words, folded, now, config, member_names)
     if _REMIND.search(folded):
         return _remind(message)
     ref = find_ref(words)
-    if ref and _POSTPONE.search(folded):
-        return _postpone(message, ref)
-    if ref and _COMPLETE.search(folded):
-        return Understanding("complete_action", {"ref": ref[0]})
+    if ref:
+        changed = _action_change(message, ref, clean)
+        if changed is not None:
+            return changed
+    if _DONE_QUESTION.search(folded) and not ref:
+        done, _ = message.time("past", message.focus_words)
+        if done is not None or _ACTIONS.search(folded):
+            return Understanding("list_actions", _filled(
+                status="done", due=done, owner=message.owner(),
+                focus_area=message.focus.code if message.focus else None))
     if _CREATE.search(folded):
         return _create(message)
     forum = catalog.best(words.folded, catalog.forum_terms(config))
@@ -151,6 +173,7 @@ class _Message:
     folded: str
     now: datetime
     config: Any
+    member_names: tuple[str, ...] = ()
 
     @cached_property
     def focus(self) -> catalog.Match | None:
@@ -169,7 +192,8 @@ class _Message:
         return interval.as_json(), set(range(start, end))
 
     def owner(self) -> str | None:
-        return find_owner(self.words, set(), tuple(member.name for member in self.config.members))
+        names = tuple(dict.fromkeys((*(member.name for member in self.config.members), *self.member_names)))
+        return find_owner(self.words, set(), names)
 
 
 def _span(match) -> set[int]:
@@ -227,14 +251,55 @@ def _list_actions(message: _Message) -> Understanding:
 def _create(message: _Message) -> Understanding:
     owner = message.owner()
     due, due_words = message.time("future")
+    if owner == "me" and not _CREATE_FOR_ME.search(message.folded):
+        owner = None  # "mig" in a title ("ring mig …") does not make the writer responsible
     return Understanding("create_action", _filled(
-        owner=owner if owner != "me" else None, due=due,
+        owner=owner, due=due,
         focus_area=message.focus.code if message.focus else None, title=_title(message.words, due_words)))
 
 
 def _postpone(message: _Message, ref: tuple[str, set[int]]) -> Understanding:
-    due, _ = message.time("future", ref[1])
-    return Understanding("postpone_action", _filled(ref=ref[0], due=due))
+    relative = _RELATIVE.search(message.folded)
+    due, _ = message.time("future", ref[1]) if relative is None else (None, None)
+    by = None
+    if relative is not None:
+        count = int(relative["n"]) if relative["n"].isdigit() else number(relative["n"])
+        unit = relative["unit"]
+        by = {"months": count} if unit.startswith(("man", "month")) else \
+            {"days": count * (7 if unit.startswith(("veck", "week")) else 1)}
+    reason = _REASON.search(message.words.text(0, len(message.words)))
+    return Understanding("postpone_action", _filled(ref=ref[0], due=due, by=by,
+                                                    reason=reason["text"].strip() if reason else None))
+
+
+_REASON = re.compile(r"\b(?:eftersom|pga\.?|på grund av|för att|då|because)\s+(?P<text>.+)$", re.IGNORECASE)
+_AFTER_REF = re.compile(r"^.*?(?:#\s?\d{1,6}|(?:åtgärd(?:en)?|atgard(?:en)?|nr|nummer)\s+#?\d{1,6})\s*[:,-]?\s*",
+                        re.IGNORECASE)
+
+
+def _action_change(message: _Message, ref: tuple[str, set[int]], clean: str) -> Understanding | None:
+    """What a message naming an action (#12) asks to do with it, in order of how specific the words are."""
+    folded = message.folded
+    number_text = ref[0]
+    if _COMMENT.search(folded):
+        after = _AFTER_REF.sub("", clean, count=1).strip()
+        after = re.sub(r"^(?:lägg till |lagg till )?(?:en )?(?:kommentar\w*|anteckning\w*|notering)"
+                       r"(?: (?:på|pa|till|om|för|for))?\s*[:,-]?\s*", "", after, flags=re.IGNORECASE)
+        return Understanding("comment_action", _filled(ref=number_text, text=after or None))
+    if _CANCEL_ACTION.search(folded):
+        reason = _REASON.search(clean)
+        return Understanding("cancel_action", _filled(ref=number_text,
+                                                      reason=reason["text"].strip() if reason else None))
+    owner = message.owner() if _REASSIGN.search(folded) else None
+    if owner is not None and owner != "me" or owner == "me" and re.search(r"\b(?:till mig|ge mig|jag tar)\b", folded):
+        return Understanding("reassign_action", {"ref": number_text, "owner": owner})
+    if _POSTPONE.search(folded):
+        return _postpone(message, ref)
+    if _COMPLETE.search(folded):
+        return Understanding("complete_action", {"ref": number_text})
+    if _SHOW_ACTION.search(folded) or len(message.words) <= 2:
+        return Understanding("show_action", {"ref": number_text})
+    return None
 
 
 def _title(words: Words, due_words: set[int]) -> str | None:

@@ -136,17 +136,21 @@ _OWNERS = {
 
 
 def find_owner(words: Words, skip: set[int], member_names: tuple[str, ...] = ()) -> str | None:
-    """'mina', 'polisen', 'kommunens', or a member by full or first name ('Annas åtgärder' -> the name)."""
+    """'mina', 'polisen', 'kommunens', or a member by full or first name ('Annas åtgärder' -> the name).
+
+    A member's full name is looked for first, so "Olle Polis" is the member, not the police."""
+    for name in member_names:
+        parts = [fold(part) for part in name.split()]
+        for index in range(len(words)):
+            here = words.folded[index:index + len(parts)]
+            genitive = [*here[:-1], here[-1].removesuffix("s")] if here else here
+            if parts in (here, genitive) and words.original[index][:1].isupper():
+                return name
     for index, word in enumerate(words.folded):
         if index not in skip and word in _OWNERS:
             return _OWNERS[word]
     for name in member_names:
         parts = [fold(part) for part in name.split()]
-        for index in range(len(words)):
-            here = [w.removesuffix("s") if k == len(parts) - 1 else w
-                    for k, w in enumerate(words.folded[index:index + len(parts)])]
-            if here == parts and words.original[index][:1].isupper():
-                return name
         first = [i for i, w in enumerate(words.folded) if w.removesuffix("s") == parts[0]
                  and words.original[i][:1].isupper()]
         if first and sum(1 for other in member_names if fold(other.split()[0]) == parts[0]) == 1:

@@ -1,0 +1,485 @@
+"""Changing the action plan by chat: create, close, postpone, reassign, comment, cancel.
+
+Only the responsible person or an admin of the responsible party may change an action (any member may
+comment); every change is history in the same transaction, and audited. What is missing is asked for:
+a new action's title, owner and due date, a postponement's new date and its reason.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timedelta
+
+from botbuilder.core import MessageFactory, TurnContext
+from botbuilder.dialogs import Dialog, DialogContext, DialogTurnResult, WaterfallDialog, WaterfallStepContext
+
+from bot.rules.actions import MAX_TITLE_CHARS, OPEN, PARTY_NAMES, STATUS_NAMES, may_change, shift
+from dialogs.action_plan import not_found_text
+from dialogs.context import SITUATION_KEY, Situation, database_of
+from dialogs.format import long_date, short_date
+from dialogs.help import Reroute
+from dialogs.nlu import Understanding, catalog, fold, understand
+from dialogs.nlu.slots import Words
+from dialogs.nlu.time import read_time
+from dialogs.observation_draft import screen_text
+from dialogs.privacy import refusal_text, screen
+from dialogs.registry import handles
+from dialogs.render.actions import owner_text
+from storage import AuditLog, MemberRepository
+from storage.actions import ActionRepository, NewAction, sync_deadline_actions
+from storage.models import Action, Member
+
+CREATE_DIALOG = "action.create"
+POSTPONE_DIALOG = "action.postpone"
+YES = frozenset({"ja", "japp", "jo", "ok", "okej", "stammer", "det stammer", "yes", "✅", "👍"})
+SKIP = frozenset({"-", "inget", "ingen", "vet ej", "vet inte", "hoppa over", "nej"})
+_RELATIVE = re.compile(r"^(?:med )?(?P<n>\d{1,3}|en|ett|tva|tre|fyra|fem|sex|sju|atta|nio|tio)\s+"
+                       r"(?P<unit>dag|dagar|vecka|veckor|manad|manader)(?: till)?$")
+_NUMBERS = {"en": 1, "ett": 1, "tva": 2, "tre": 3, "fyra": 4, "fem": 5, "sex": 6, "sju": 7, "atta": 8, "nio": 9,
+            "tio": 10}
+_PARTY_WORDS = {"kommun": "kommun", "kommunen": "kommun", "polis": "polis", "polisen": "polis",
+                "gemensam": "gemensam", "gemensamt": "gemensam", "bada": "gemensam", "kommun och polis": "gemensam",
+                "kommunen och polisen": "gemensam", "bada parter": "gemensam"}
+
+
+# --- shared --------------------------------------------------------------------------------------------
+
+# An answer that is clearly a new command leaves the question instead of being read as the answer.
+_COMMANDS = frozenset({"create_action", "list_actions", "complete_action", "postpone_action", "reassign_action",
+                       "comment_action", "cancel_action", "show_action", "help", "more", "emergency",
+                       "individual_case"})
+
+
+async def _rerouted(step: WaterfallStepContext, answer: str, what: str) -> DialogTurnResult | None:
+    situation: Situation = step.context.turn_state[SITUATION_KEY]
+    intent = understand(answer, situation.local_now.replace(tzinfo=None), situation.collaboration,
+                        member_names=situation.member_names).intent
+    if intent not in _COMMANDS:
+        return None
+    await step.context.send_activity(MessageFactory.text(f"(Jag lämnar {what}; inget av den har sparats.)"))
+    return await step.end_dialog(Reroute(answer))
+
+
+async def _load(context: TurnContext, session, number: int | str) -> Action | None:
+    action = await ActionRepository(session).get(int(number))
+    if action is None:
+        await context.send_activity(MessageFactory.text(await not_found_text(session, number)))
+    return action
+
+
+def _allowed(action: Action, situation: Situation) -> bool:
+    asker = situation.asker
+    return may_change(responsible_member_id=action.responsible_member_id,
+                      responsible_party=action.responsible_party, asker_id=asker.member_id,
+                      asker_party=asker.party, asker_is_admin=asker.is_admin)
+
+
+def _refusal(action: Action) -> str:
+    party = PARTY_NAMES.get(action.responsible_party, action.responsible_party)
+    admins = "en administratör hos kommunen eller polisen" if action.responsible_party == "gemensam" else \
+        f"en administratör hos {party}"
+    return (f"Du kan inte ändra #{action.number}: det kan bara den ansvariga ({owner_text(action)}) eller "
+            f"{admins}. Du kan lägga till en kommentar: ”kommentar #{action.number}: …”.")
+
+
+def _closed(action: Action) -> str | None:
+    if action.status in OPEN:
+        return None
+    return f"#{action.number} är redan {STATUS_NAMES[action.status]}."
+
+
+async def _audit(context: TurnContext, session, situation: Situation, what: str, number: int, **detail) -> None:
+    await AuditLog(session).record(what, actor_member_id=situation.asker.member_id,
+                                   channel=context.activity.channel_id, subject_type="action", subject_id=number,
+                                   detail=detail or None)
+
+
+async def _me(session, situation: Situation) -> Member:
+    return await session.get(Member, situation.asker.member_id)
+
+
+def _screened(text: str, situation: Situation, *, names_allowed: bool = False) -> str | None:
+    """A refusal for free text that would put a person in the plan (names allowed for a responsible person)."""
+    refusal = screen_text(text, situation)
+    if refusal is None:
+        return None
+    if names_allowed:
+        findings = [f for f in screen(text, [m.name for m in situation.collaboration.members]) if f.kind != "namn"]
+        return refusal_text(findings) if findings else None
+    return refusal.text
+
+
+# --- close, reassign, comment, cancel -------------------------------------------------------------------
+
+@handles("complete_action")
+async def complete_action(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
+    context = dc.context
+    async with database_of(context).session() as session:
+        action = await _load(context, session, understanding.slots["ref"])
+        if action is None:
+            return
+        problem = _closed(action) or (None if _allowed(action, situation) else _refusal(action))
+        if problem:
+            await context.send_activity(MessageFactory.text(problem))
+            return
+        await ActionRepository(session).set_status(action, "klar", await _me(session, situation), at=situation.now)
+        await _audit(context, session, situation, "action.completed", action.number)
+        text = f"Klart: #{action.number} {action.title}. Bra jobbat!"
+        if action.deadline_code:
+            [*created] = await sync_deadline_actions(session, situation.collaboration.deadlines, situation.today,
+                                                     at=situation.now)
+            for new in created:
+                text += f"\nNästa gång: #{new.number} {new.title}, senast {long_date(new.due_date)}."
+        await session.commit()
+    await context.send_activity(MessageFactory.text(text))
+
+
+@handles("cancel_action")
+async def cancel_action(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
+    context = dc.context
+    reason = understanding.slots.get("reason")
+    if reason and (refusal := _screened(reason, situation)):
+        await context.send_activity(MessageFactory.text(refusal))
+        return
+    async with database_of(context).session() as session:
+        action = await _load(context, session, understanding.slots["ref"])
+        if action is None:
+            return
+        problem = _closed(action) or (None if _allowed(action, situation) else _refusal(action))
+        if problem:
+            await context.send_activity(MessageFactory.text(problem))
+            return
+        await ActionRepository(session).set_status(action, "installd", await _me(session, situation),
+                                                   at=situation.now, text=reason)
+        await _audit(context, session, situation, "action.cancelled", action.number)
+        await session.commit()
+        text = f"Inställd: #{action.number} {action.title}." + ("" if reason else
+                                                               " Skriv gärna varför som en kommentar.")
+    await context.send_activity(MessageFactory.text(text))
+
+
+@handles("comment_action")
+async def comment_action(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
+    context = dc.context
+    number = understanding.slots["ref"]
+    text = understanding.slots.get("text")
+    if not text:
+        await context.send_activity(MessageFactory.text(
+            f"Skriv kommentaren efter numret, till exempel ”kommentar #{number}: väntar på belysningen”."))
+        return
+    if len(text) > 1000:
+        await context.send_activity(MessageFactory.text("En kommentar får vara högst 1 000 tecken."))
+        return
+    if refusal := _screened(text, situation):
+        await context.send_activity(MessageFactory.text(refusal))
+        return
+    async with database_of(context).session() as session:
+        action = await _load(context, session, number)
+        if action is None:
+            return
+        await ActionRepository(session).comment(action, text, await _me(session, situation), at=situation.now)
+        await _audit(context, session, situation, "action.commented", action.number)
+        await session.commit()
+        reply = f"Kommentaren är sparad på #{action.number} {action.title}."
+    await context.send_activity(MessageFactory.text(reply))
+
+
+@handles("reassign_action")
+async def reassign_action(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
+    context = dc.context
+    async with database_of(context).session() as session:
+        action = await _load(context, session, understanding.slots["ref"])
+        if action is None:
+            return
+        problem = _closed(action) or (None if _allowed(action, situation) else _refusal(action))
+        if problem:
+            await context.send_activity(MessageFactory.text(problem))
+            return
+        owner = await read_owner(session, understanding.slots["owner"], situation)
+        if isinstance(owner, str):
+            await context.send_activity(MessageFactory.text(owner))
+            return
+        party, member, _ = owner
+        await ActionRepository(session).reassign(action, party=party, member=member, text=None,
+                                                 author=await _me(session, situation), at=situation.now)
+        await _audit(context, session, situation, "action.reassigned", action.number, party=party)
+        await session.commit()
+        reply = f"#{action.number} {action.title}: ansvarig är nu {owner_text(action)}."
+    await context.send_activity(MessageFactory.text(reply))
+
+
+async def read_owner(session, answer: str, situation: Situation, *, free_text: bool = False):
+    """(party, member, outside person) from 'me', 'kommunen', 'polisen', 'gemensamt', a member's name or, when
+    ``free_text``, someone outside the bot; otherwise a Swedish reply saying what was not found."""
+    folded = fold(answer).strip(" .!")
+    if folded in ("me", "jag", "mig", "jag sjalv"):
+        member = await _me(session, situation)
+        return member.party, member, None
+    if folded in _PARTY_WORDS:
+        return _PARTY_WORDS[folded], None, None
+    found = await MemberRepository(session).find_by_name(answer)
+    if not found:
+        first = [m for m in await MemberRepository(session).list() if fold(m.name.split()[0]) == folded]
+        found = first if len(first) == 1 else []
+    if found:
+        return found[0].party, found[0], None
+    if free_text and len(answer) <= 200:
+        return situation.asker.party, None, answer.strip()
+    return (f"Jag hittar ingen medlem som heter {answer}. Skriv kommunen, polisen, gemensamt eller en medlems "
+            "namn.")
+
+
+# --- postpone -----------------------------------------------------------------------------------------
+
+def read_due(answer: str, situation: Situation, current: date | None) -> date | None:
+    """A new due date: a Swedish date ('nästa fredag', '15/1', 'vecka 3' – its last weekday) or a shift
+    from the current one ('en vecka', '2 månader')."""
+    folded = fold(answer).strip(" .!")
+    relative = _RELATIVE.match(folded)
+    if relative is not None:
+        count = int(relative["n"]) if relative["n"].isdigit() else _NUMBERS[relative["n"]]
+        base = current or situation.today
+        if relative["unit"].startswith("man"):
+            return shift(base, months=count)
+        return shift(base, days=count * (7 if relative["unit"].startswith("veck") else 1))
+    now = situation.local_now.replace(tzinfo=None)
+    interval = read_time(answer, now, "future", situation.collaboration.school_break_weeks())
+    return last_day(interval.start, interval.end) if interval else None
+
+
+def last_day(start: datetime, end: datetime) -> date:
+    """The day a read interval ends on: 'vecka 3' is its Sunday, 'före jul' 23 December, 'kl 9 fredag' Friday."""
+    return start.date() if end <= start else (end - timedelta(microseconds=1)).date()
+
+
+@handles("postpone_action")
+async def postpone_action(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
+    context = dc.context
+    slots = understanding.slots
+    async with database_of(context).session() as session:
+        action = await _load(context, session, slots["ref"])
+        if action is None:
+            return
+        problem = _closed(action) or (None if _allowed(action, situation) else _refusal(action))
+        if problem:
+            await context.send_activity(MessageFactory.text(problem))
+            return
+        current = action.due_date
+    due = None
+    if slots.get("due"):
+        due = last_day(datetime.fromisoformat(slots["due"]["start"]), datetime.fromisoformat(slots["due"]["end"]))
+    elif slots.get("by"):
+        due = shift(current or situation.today, **slots["by"])
+    await dc.begin_dialog(POSTPONE_DIALOG, {"number": int(slots["ref"]), "due": due.isoformat() if due else None,
+                                            "reason": slots.get("reason"), "current": current.isoformat()
+                                            if current else None})
+
+
+class PostponeDialog(WaterfallDialog):
+    """Asks for what is missing (the new date, the reason), then postpones; restarts itself per answer."""
+
+    def __init__(self) -> None:
+        super().__init__(POSTPONE_DIALOG, [self._ask, self._answer])
+
+    async def _ask(self, step: WaterfallStepContext) -> DialogTurnResult:
+        situation: Situation = step.context.turn_state[SITUATION_KEY]
+        state = step.options
+        if state.get("due") and date.fromisoformat(state["due"]) <= situation.today:
+            await step.context.send_activity(MessageFactory.text(
+                f"{short_date(date.fromisoformat(state['due']), situation.today)} har redan varit. Skriv ett "
+                "datum efter i dag."))
+            state = {**state, "due": None}
+        if not state.get("due"):
+            step.values["asking"] = "due"
+            await step.context.send_activity(MessageFactory.text(
+                f"Till när ska #{state['number']} skjutas upp? Skriv till exempel ”nästa fredag”, ”15/1” eller "
+                "”två veckor”."))
+            return Dialog.end_of_turn
+        if not state.get("reason"):
+            step.values["asking"] = "reason"
+            when = short_date(date.fromisoformat(state["due"]), situation.today)
+            await step.context.send_activity(MessageFactory.text(
+                f"Varför skjuts #{state['number']} upp till {when}? Skälet sparas i historiken."))
+            return Dialog.end_of_turn
+        await step.context.send_activity(MessageFactory.text(await _postpone(step.context, situation, state)))
+        return await step.end_dialog()
+
+    async def _answer(self, step: WaterfallStepContext) -> DialogTurnResult:
+        situation: Situation = step.context.turn_state[SITUATION_KEY]
+        answer = (step.context.activity.text or "").strip()
+        state = dict(step.options)
+        if (left := await _rerouted(step, answer, f"uppskjutningen av #{state['number']}")) is not None:
+            return left
+        if step.values.get("asking") == "due":
+            current = date.fromisoformat(state["current"]) if state.get("current") else None
+            due = read_due(answer, situation, current)
+            if due is None:
+                await step.context.send_activity(MessageFactory.text("Det datumet förstår jag inte."))
+            else:
+                state["due"] = due.isoformat()
+        else:
+            refusal = _screened(answer, situation)
+            if refusal:
+                await step.context.send_activity(MessageFactory.text(refusal))
+            elif len(answer) > 500:
+                await step.context.send_activity(MessageFactory.text("Skälet får vara högst 500 tecken."))
+            else:
+                state["reason"] = answer
+        return await step.replace_dialog(POSTPONE_DIALOG, state)
+
+
+async def _postpone(context: TurnContext, situation: Situation, state: dict) -> str:
+    due = date.fromisoformat(state["due"])
+    async with database_of(context).session() as session:
+        action = await ActionRepository(session).get(state["number"])
+        if action is None or _closed(action) or not _allowed(action, situation):
+            return "Åtgärden har ändrats under tiden; inget har skjutits upp. Försök igen."
+        await ActionRepository(session).postpone(action, due, state["reason"], await _me(session, situation),
+                                                 at=situation.now)
+        await _audit(context, session, situation, "action.postponed", action.number, due=due.isoformat())
+        await session.commit()
+        return f"#{action.number} {action.title} är uppskjuten till {long_date(due)}. Skälet är sparat."
+
+
+# --- create -------------------------------------------------------------------------------------------
+
+@dataclass
+class ActionDraft:
+    title: str | None = None
+    party: str | None = None
+    member_id: int | None = None
+    member_name: str | None = None
+    outside: str | None = None
+    due: str | None = None
+    focus_area: str | None = None
+    asked: list[str] = field(default_factory=list)
+    past_ok: bool = False
+
+    def missing(self) -> str | None:
+        if not self.title:
+            return "title"
+        if not self.party:
+            return "owner"
+        if not self.due:
+            return "due"
+        if self.focus_area is None and "focus_area" not in self.asked:
+            return "focus_area"
+        return None
+
+
+_QUESTIONS = {
+    "title": "Vad ska göras? Skriv en kort rubrik, till exempel ”trygghetsvandring i centrum”.",
+    "owner": "Vem ansvarar? Skriv kommunen, polisen, gemensamt, en medlems namn eller en funktion utanför boten.",
+    "due": "När ska den vara klar? Skriv till exempel ”15/1”, ”vecka 3” eller ”före jul”.",
+}
+
+
+@handles("create_action")
+async def create_action(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
+    slots = understanding.slots
+    draft = ActionDraft(title=slots.get("title"), focus_area=slots.get("focus_area"))
+    if draft.title and (refusal := _screened(draft.title, situation)):
+        await dc.context.send_activity(MessageFactory.text(refusal))
+        return
+    if slots.get("owner"):
+        async with database_of(dc.context).session() as session:
+            owner = await read_owner(session, slots["owner"], situation)
+        if not isinstance(owner, str):
+            draft.party, member, _ = owner
+            draft.member_id, draft.member_name = (member.id, member.name) if member else (None, None)
+    if slots.get("due"):
+        draft.due = last_day(datetime.fromisoformat(slots["due"]["start"]),
+                             datetime.fromisoformat(slots["due"]["end"])).isoformat()
+    await dc.begin_dialog(CREATE_DIALOG, asdict(draft))
+
+
+class CreateActionDialog(WaterfallDialog):
+    def __init__(self) -> None:
+        super().__init__(CREATE_DIALOG, [self._ask, self._answer])
+
+    async def _ask(self, step: WaterfallStepContext) -> DialogTurnResult:
+        situation: Situation = step.context.turn_state[SITUATION_KEY]
+        draft = ActionDraft(**step.options)
+        name = draft.missing()
+        if name in (None, "focus_area") and draft.due < situation.today.isoformat() and not draft.past_ok:
+            name = "past"
+        step.values["asking"] = name
+        if name == "focus_area":
+            areas = "\n".join(f"{n}. {a.name}" for n, a in enumerate(situation.collaboration.focus_areas, 1))
+            text = f"Vilket fokusområde hör den till? Skriv ”-” om ingen.\n{areas}"
+        elif name == "past":
+            text = (f"Slutdatumet {long_date(date.fromisoformat(draft.due))} har redan passerat. Stämmer det? "
+                    "Svara ”ja”, eller skriv ett nytt datum.")
+        elif name is not None:
+            text = _QUESTIONS[name]
+        else:
+            text = await _create(step.context, situation, draft)
+            await step.context.send_activity(MessageFactory.text(text))
+            return await step.end_dialog()
+        await step.context.send_activity(MessageFactory.text(text))
+        return Dialog.end_of_turn
+
+    async def _answer(self, step: WaterfallStepContext) -> DialogTurnResult:
+        situation: Situation = step.context.turn_state[SITUATION_KEY]
+        draft = ActionDraft(**step.options)
+        answer = (step.context.activity.text or "").strip()
+        if (left := await _rerouted(step, answer, "den nya åtgärden")) is not None:
+            return left
+        name = step.values.get("asking")
+        problem = None
+        if name == "title":
+            if len(answer) > MAX_TITLE_CHARS:
+                problem = f"Rubriken får vara högst {MAX_TITLE_CHARS} tecken."
+            else:
+                problem = _screened(answer, situation)
+            if problem is None:
+                draft.title = answer[:1].upper() + answer[1:]
+        elif name == "owner":
+            problem = _screened(answer, situation, names_allowed=True)
+            if problem is None:
+                async with database_of(step.context).session() as session:
+                    owner = await read_owner(session, answer, situation, free_text=True)
+                draft.party, member, draft.outside = owner
+                draft.member_id, draft.member_name = (member.id, member.name) if member else (None, None)
+        elif name in ("due", "past"):
+            if name == "past" and fold(answer).strip(" .!") in YES:
+                draft.past_ok = True
+            else:
+                due = read_due(answer, situation, None)
+                if due is None:
+                    problem = "Det datumet förstår jag inte."
+                else:
+                    draft.due, draft.past_ok = due.isoformat(), False
+        elif name == "focus_area":
+            if fold(answer).strip(" .!") in SKIP:
+                draft.asked.append("focus_area")
+            else:
+                code = _focus_area(answer, situation)
+                if code is None:
+                    problem = "Det fokusområdet känner jag inte igen."
+                else:
+                    draft.focus_area = code
+        if problem:
+            await step.context.send_activity(MessageFactory.text(problem))
+        return await step.replace_dialog(CREATE_DIALOG, asdict(draft))
+
+
+def _focus_area(answer: str, situation: Situation) -> str | None:
+    areas = situation.collaboration.focus_areas
+    if answer.strip().isdigit() and 1 <= int(answer) <= len(areas):
+        return areas[int(answer) - 1].code
+    match = catalog.best(Words.of(answer).folded, catalog.focus_area_terms(situation.collaboration))
+    return match.code if match else None
+
+
+async def _create(context: TurnContext, situation: Situation, draft: ActionDraft) -> str:
+    async with database_of(context).session() as session:
+        action = await ActionRepository(session).add(NewAction(
+            title=draft.title, responsible_party=draft.party, due_date=date.fromisoformat(draft.due),
+            focus_area=draft.focus_area, responsible_member_id=draft.member_id, responsible_text=draft.outside,
+        ), await _me(session, situation), at=situation.now)
+        await _audit(context, session, situation, "action.created", action.number)
+        await session.commit()
+        return (f"Skapade #{action.number} {action.title} – {owner_text(action)}, senast "
+                f"{long_date(action.due_date)}.")
