@@ -122,6 +122,7 @@ def test_time_like_word_salad_never_raises(words, direction):
     ("ons 25 nov", day("2026-11-25")),
     ("onsdag den 25 november", day("2026-11-25")),
     ("ons 25/11", day("2026-11-25")),
+    ("1.2.2027", day("2027-02-01")),
 ])
 def test_a_weekday_before_a_date_only_repeats_it(text, expected):
     assert reading(text, "past") == expected

@@ -449,7 +449,9 @@ def _dateparser_day(text: str, ctx: _Context) -> date | None:
     """Absolute dates the rules above do not cover ("3 december 2027", "2027-12-03"), never relative ones."""
     if not re.search(r"\d", text) or re.search(r"\b(?:om|for|sedan|sen|nasta|forra)\b", text):
         return None
-    settings = {"RELATIVE_BASE": ctx.now, "PREFER_DATES_FROM": "future" if ctx.future else "past"}
+    # Day before month, as Swedes write "1.2.2027" (dateparser's default read it as 2 January).
+    settings = {"RELATIVE_BASE": ctx.now, "PREFER_DATES_FROM": "future" if ctx.future else "past",
+                "DATE_ORDER": "DMY"}
     try:
         import dateparser
 
