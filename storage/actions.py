@@ -86,8 +86,11 @@ class ActionRepository:
     def __init__(self, session: AsyncSession):
         self.session = session
 
-    async def add(self, new: NewAction, author: Member | None, *, at: datetime, number: int | None = None) -> Action:
-        """Create an action (the next number unless ``number`` is given, as an import does). Caller commits."""
+    async def add(self, new: NewAction, author: Member | None, *, at: datetime, number: int | None = None,
+                  load: bool = True) -> Action:
+        """Create an action (the next number unless ``number`` is given, as an import does). Caller commits.
+
+        ``load=False`` skips reading the new action back with its relations (an import of thousands)."""
         values: dict[str, Any] = {
             "title": new.title, "responsible_party": new.responsible_party, "due_date": new.due_date,
             "responsible_member_id": new.responsible_member_id, "responsible_text": new.responsible_text,
@@ -102,7 +105,7 @@ class ActionRepository:
         await self.session.flush()
         self._history(action, ActionUpdateKind.CREATED, author, at, new_value=new.status)
         await self.session.flush()
-        return await self.get(action.number)
+        return await self.get(action.number) if load else action
 
     async def get(self, number: int) -> Action | None:
         return await self.session.scalar(_with_relations(select(Action)).where(Action.number == number))
@@ -195,8 +198,10 @@ class ActionRepository:
 
     async def update_fields(self, action: Action, changes: dict[str, Any], author: Member | None, *,
                             at: datetime) -> list[str]:
-        """Apply an import row's changes; each changed field is one history entry. Returns what changed."""
+        """Apply an import row's changes; each changed field is one history entry, in words (names, dates),
+        and a change of who is responsible is one entry however many columns it touches."""
         changed = []
+        responsible_before = responsible_label(action)
         for name, value in changes.items():
             if name == "focus_area":
                 name, value = "focus_area_id", await self._focus_id(value)
@@ -205,18 +210,32 @@ class ActionRepository:
             old = getattr(action, name)
             if old == value:
                 continue
+            changed.append(name)
             if name == "status":
                 await self.set_status(action, value, author, at=at, text="import")
-            else:
-                setattr(action, name, value)
-                self._history(action, _FIELD_KIND.get(name, ActionUpdateKind.COMMENT), author, at,
-                              text=f"import: {name}",
-                    old_value=_text(old), new_value=_text(value))
-            changed.append(name)
+                continue
+            setattr(action, name, value)
+            if name in _RESPONSIBLE:
+                continue
+            shown_old, shown_new = _text(old), _text(value)
+            if name == "focus_area_id":
+                shown_old, shown_new = await self._focus_name(old), await self._focus_name(value)
+            self._history(action, _FIELD_KIND.get(name, ActionUpdateKind.COMMENT), author, at,
+                          text=f"import: {_FIELD_NAMES.get(name, name)}", old_value=shown_old, new_value=shown_new)
         if changed:
             action.updated_at = at
             await self.session.flush()
+            await self.session.refresh(action, ["focus_area", "responsible_member", "promise", "forum"])
+            if _RESPONSIBLE.intersection(changed):
+                self._history(action, ActionUpdateKind.REASSIGNED, author, at, text="import",
+                              old_value=responsible_before, new_value=responsible_label(action))
+                await self.session.flush()
         return changed
+
+    async def _focus_name(self, focus_id: int | None) -> str | None:
+        if focus_id is None:
+            return None
+        return await self.session.scalar(select(FocusArea.name).where(FocusArea.id == focus_id))
 
     async def history(self, action: Action) -> list[ActionUpdate]:
         return list(await self.session.scalars(
@@ -246,8 +265,10 @@ class ActionRepository:
         return found
 
 
-_FIELD_KIND = {"due_date": ActionUpdateKind.POSTPONED, "responsible_party": ActionUpdateKind.REASSIGNED,
-               "responsible_member_id": ActionUpdateKind.REASSIGNED, "responsible_text": ActionUpdateKind.REASSIGNED}
+_FIELD_KIND = {"due_date": ActionUpdateKind.POSTPONED}
+_RESPONSIBLE = frozenset({"responsible_party", "responsible_member_id", "responsible_text"})
+_FIELD_NAMES = {"title": "rubrik", "focus_area_id": "fokusområde", "start_date": "start", "due_date": "klart senast",
+                "promise_id": "medborgarlöfte", "forum_id": "forum"}
 
 
 def _text(value: Any) -> str | None:
@@ -273,8 +294,12 @@ class PromiseRepository:
         self.session = session
 
     async def by_title(self, title: str) -> CitizenPromise | None:
-        return await self.session.scalar(
-            select(CitizenPromise).where(func.lower(CitizenPromise.title) == title.strip().lower()))
+        """Case-insensitive in Python: SQLite's lower() leaves Å, Ä and Ö alone. Promises are few."""
+        wanted = " ".join(title.split()).casefold()
+        for promise in await self.session.scalars(select(CitizenPromise)):
+            if " ".join(promise.title.split()).casefold() == wanted:
+                return promise
+        return None
 
     async def get_or_create(self, title: str, *, period_start: date) -> CitizenPromise:
         existing = await self.by_title(title)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import case
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import upsert_insert
@@ -23,3 +24,19 @@ async def next_number(session: AsyncSession, name: str) -> int:
         .returning(table.c.value)
     )
     return int((await session.execute(statement)).scalar_one())
+
+
+async def raise_to(session: AsyncSession, name: str, value: int) -> None:
+    """Make sequence ``name`` at least ``value``, never lowering it, in the caller's transaction.
+
+    An import that keeps its spreadsheet's numbers calls this, so the next number handed out in chat
+    lies above every imported one instead of colliding with it.
+    """
+    table = SequenceCounter.__table__
+    statement = upsert_insert(session, table).values(name=name, value=value)
+    statement = statement.on_conflict_do_update(
+        index_elements=[table.c.name],
+        set_={"value": case((table.c.value < statement.excluded.value, statement.excluded.value),
+                            else_=table.c.value)},
+    )
+    await session.execute(statement)
