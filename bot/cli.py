@@ -60,6 +60,20 @@ def _parser() -> argparse.ArgumentParser:
     observations.add_argument("--to", dest="last", help="sista dagen, t.ex. 2026-12-31 (standard: i dag)")
     observations.add_argument("--format", choices=("csv", "xlsx"), default="xlsx")
     observations.add_argument("--output", "-o", help="filen att skriva (standard: observationer-FRÅN-TILL.FORMAT)")
+    export_actions = export_commands.add_parser("actions", help="åtgärdsplanen, i samma format som importen läser")
+    export_actions.add_argument("--format", choices=("csv", "xlsx"), default="xlsx")
+    export_actions.add_argument("--output", "-o", help="filen att skriva (standard: atgardsplan-DATUM.FORMAT)")
+    imports = commands.add_parser("import", help="importera från CSV eller Excel")
+    import_commands = imports.add_subparsers(dest="import_command", required=True)
+    import_actions = import_commands.add_parser("actions", help="åtgärdsplanen; rader med nummer uppdateras")
+    import_actions.add_argument("file", help="filen (.xlsx eller .csv)")
+    import_actions.add_argument("--skip-bad", action="store_true",
+                                help="importera de felfria raderna och hoppa över (men lista) de felaktiga")
+    report = commands.add_parser("report", help="rapporter")
+    report_commands = report.add_subparsers(dest="report_command", required=True)
+    follow_up = report_commands.add_parser("follow-up", help="årlig uppföljning för Strategiska BRÅ (HTML)")
+    follow_up.add_argument("--year", type=int, help="året att följa upp, t.ex. 2026 (standard: i år)")
+    follow_up.add_argument("--output", "-o", help="filen att skriva (standard: uppfoljning-ÅR.html)")
     return parser
 
 
@@ -86,11 +100,23 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(chat(settings, args.member, party=args.party, role=args.role))
         if args.command == "db":
             return asyncio.run(db_upgrade(settings))
+        if args.command == "export" and args.export_command == "actions":
+            from bot.action_files import export_actions
+
+            return asyncio.run(export_actions(settings, fmt=args.format, output=args.output))
+        if args.command == "import":
+            from bot.action_files import import_actions
+
+            return asyncio.run(import_actions(settings, args.file, skip_bad=args.skip_bad))
         if args.command == "export":
             from bot.export import export_observations
 
             return asyncio.run(export_observations(settings, first=args.first, last=args.last, fmt=args.format,
                                                    output=args.output))
+        if args.command == "report":
+            from bot.reports import write_follow_up
+
+            return asyncio.run(write_follow_up(settings, year=args.year, output=args.output))
         if args.command == "members":
             from bot import member_admin
 
