@@ -25,6 +25,7 @@ test: lint
 bench: $(STAMP)
 	$(BIN)/python bench/webhook.py
 	$(BIN)/python bench/situation.py
+	$(BIN)/python bench/actions.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
