@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -30,6 +30,9 @@ from storage.sequences import next_number
 SEQUENCE = "action"
 PROMISE_SEQUENCE = "promise"
 OPEN_STATUSES = (ActionStatus.PLANERAD.value, ActionStatus.PAGAENDE.value)
+# Rendered as literals: SQLite uses a partial index (WHERE status IN ('planerad', 'pagaende')) only when the
+# query's condition is written out the same way, not with bound parameters.
+_IS_OPEN = Action.status.in_(bindparam("open_statuses", list(OPEN_STATUSES), expanding=True, literal_execute=True))
 
 
 @dataclass(frozen=True)
@@ -132,11 +135,11 @@ class ActionRepository:
     def _conditions(self, query: ActionQuery) -> list:
         conditions: list = []
         if query.status == "open":
-            conditions.append(Action.status.in_(OPEN_STATUSES))
+            conditions.append(_IS_OPEN)
         elif query.status == "overdue":
             if query.today is None:
                 raise ValueError("an overdue query needs today")
-            conditions += [Action.status.in_(OPEN_STATUSES), Action.due_date < query.today]
+            conditions += [_IS_OPEN, Action.due_date < query.today]
         elif query.status == "done":
             conditions.append(Action.status == ActionStatus.KLAR.value)
         elif query.status == "cancelled":
@@ -154,7 +157,7 @@ class ActionRepository:
         if query.member_id is not None:
             conditions.append(Action.responsible_member_id == query.member_id)
         if query.party is not None:
-            conditions.append(or_(Action.responsible_party == query.party, Action.responsible_party == "gemensam")
+            conditions.append(Action.responsible_party.in_((query.party, "gemensam"))
                               if query.party in ("kommun", "polis") else Action.responsible_party == query.party)
         if query.focus_area is not None:
             conditions.append(Action.focus_area_id == select(FocusArea.id).where(

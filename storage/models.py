@@ -157,6 +157,7 @@ def _one_of(column: str, values: type[StrEnum], name: str | None = None) -> Chec
 
 # Rows the lägesbild counts: the current version of an observation that was not undone.
 _LIVE = text("replaced_at IS NULL AND deleted_at IS NULL")
+_OPEN = text("status IN ('planerad', 'pagaende')")
 _LIVE_WITH_PLACE = text("replaced_at IS NULL AND deleted_at IS NULL AND place_key IS NOT NULL")
 
 
@@ -324,7 +325,12 @@ class Action(Base):
         _one_of("status", ActionStatus),
         Index("ix_actions_status_due_date", "status", "due_date"),
         Index("ix_actions_responsible_member_id_status", "responsible_member_id", "status"),
-        Index("ix_actions_focus_area_id", "focus_area_id"),
+        Index("ix_actions_focus_area_id_status", "focus_area_id", "status"),
+        # Open actions in the order lists show them, so a page of ten reads ten entries (see migration 0005).
+        Index("ix_actions_open_due", text("(due_date IS NULL)"), "due_date", "number",
+              sqlite_where=_OPEN, postgresql_where=_OPEN),
+        Index("ix_actions_member_open_due", "responsible_member_id", text("(due_date IS NULL)"), "due_date",
+              "number", sqlite_where=_OPEN, postgresql_where=_OPEN),
         Index("ix_actions_status_completed_at", "status", "completed_at"),
         Index("ix_actions_responsible_party_status_due_date", "responsible_party", "status", "due_date"),
         # One action per occurrence of an agreement deadline.
