@@ -6,7 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from PIL import Image
 
-from dialogs.render.chart import STOCKHOLM, _days, _short_date, _ticks, _wrap, situation_chart
+from dialogs.render.chart import _LABEL_WIDTH, STOCKHOLM, _days, _short_date, _ticks, situation_chart
+from dialogs.render.chart_style import wrap_label
 from storage.situation import Picture, Tally
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -123,7 +124,7 @@ def test_long_and_many_focus_names_keep_the_size():
     tallies = [Tally(f"area{n}", f"{name} {n}", "handelse", n, 12 - n) for n in range(12)]
     png = situation_chart(picture(tallies=tallies), title="Lägesbild " + name * 2)
     assert image(png).size == (1000, 450)
-    lines = _wrap(name).split("\n")
+    lines = wrap_label(name, _LABEL_WIDTH).split("\n")
     assert len(lines) == 2 and all(len(line) <= 22 for line in lines) and lines[1].endswith("…")
-    assert _wrap("ANDTS") == "ANDTS"
+    assert wrap_label("ANDTS", _LABEL_WIDTH) == "ANDTS"
 

@@ -9,29 +9,30 @@ version in the PNG, so the same data gives the same bytes.
 from __future__ import annotations
 
 import base64
-import io
-import textwrap
 from collections.abc import Sequence
 from datetime import date
 from typing import Protocol
 
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from dialogs.render.chart_style import (
+    BLUE,
+    GREEN,
+    GREY,
+    GRID_COLOUR,
+    MONTHS,
+    ORANGE,
+    SKY_BLUE,
+    TEXT_COLOUR,
+    VERMILION,
+    png_bytes,
+    style_axes,
+    wrap_label,
+)
+
 _DPI = 100
 _WIDTH_INCHES = 10.0  # 1000 px: sharp on screen and across an A4 page
-# Okabe–Ito; year and previous year as in the lägesbild chart so the two read alike.
-_YEAR_COLOUR = "#0072B2"
-_PREVIOUS_COLOUR = "#E69F00"
-_DONE_COLOUR = "#009E73"
-_ON_TIME_COLOUR = "#56B4E9"
-_LATE_COLOUR = "#D55E00"
-_CANCELLED_COLOUR = "#999999"
-_TEXT_COLOUR = "#333333"
-_GRID_COLOUR = "#DDDDDD"
-_MONTHS = ("jan", "feb", "mars", "apr", "maj", "juni", "juli", "aug", "sep", "okt", "nov", "dec")
 _LABEL_WIDTH = 24  # characters per line of a focus area name
 
 
@@ -61,23 +62,23 @@ def observations_by_month_chart(year: int, months: Sequence[int], previous_month
     if not any(months) and not any(previous_months):
         return _empty(figure, f"Inga observationer under {year - 1} eller {year}")
     axes = figure.subplots(gridspec_kw={"left": 0.06, "right": 0.99, "bottom": 0.2, "top": 0.88})
-    _style(axes, "Observationer per månad")
+    style_axes(axes, "Observationer per månad", title_y=1.03)
     width = 0.4
-    shown = f"{year} ({sum(months)}, t.o.m. {until.day} {_MONTHS[until.month - 1]})" if until else \
+    shown = f"{year} ({sum(months)}, t.o.m. {until.day} {MONTHS[until.month - 1]})" if until else \
         f"{year} ({sum(months)})"
-    previous = axes.bar([m - width / 2 for m in range(12)], previous_months, width, color=_PREVIOUS_COLOUR,
+    previous = axes.bar([m - width / 2 for m in range(12)], previous_months, width, color=ORANGE,
                         label=f"{year - 1} ({sum(previous_months)})")
-    current = axes.bar([m + width / 2 for m in range(12)], months, width, color=_YEAR_COLOUR, label=shown)
+    current = axes.bar([m + width / 2 for m in range(12)], months, width, color=BLUE, label=shown)
     for bars, values in ((previous, previous_months), (current, months)):
         axes.bar_label(bars, labels=[str(v) if v else "" for v in values], padding=2, fontsize=8,
-                       color=_TEXT_COLOUR)
-    axes.set_xticks(range(12), _MONTHS)
+                       color=TEXT_COLOUR)
+    axes.set_xticks(range(12), MONTHS)
     axes.set_xlim(-0.6, 11.6)
     axes.set_ylim(0, max(max(months), max(previous_months)) * 1.15 or 1)
     axes.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=5))
-    axes.grid(axis="y", color=_GRID_COLOUR, linewidth=0.8)
+    axes.grid(axis="y", color=GRID_COLOUR, linewidth=0.8)
     axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=2, fontsize=9, frameon=False)
-    return _png(figure)
+    return png_bytes(figure)
 
 
 def actions_by_area_chart(areas: Sequence[AreaCounts]) -> bytes:
@@ -91,9 +92,9 @@ def actions_by_area_chart(areas: Sequence[AreaCounts]) -> bytes:
     height = figure.get_figheight()
     bottom, top = 0.9 / height, 1 - 0.5 / height
     axes = figure.subplots(gridspec_kw={"left": 0.22, "right": 0.97, "bottom": bottom, "top": top})
-    _style(axes, "Åtgärder per fokusområde")
-    segments = (("Klara", "done", _DONE_COLOUR, "white"), ("Öppna i tid", "on_time", _ON_TIME_COLOUR, "black"),
-                ("Försenade", "late", _LATE_COLOUR, "white"), ("Inställda", "cancelled", _CANCELLED_COLOUR, "black"))
+    style_axes(axes, "Åtgärder per fokusområde", title_y=1.03)
+    segments = (("Klara", "done", GREEN, "white"), ("Öppna i tid", "on_time", SKY_BLUE, "black"),
+                ("Försenade", "late", VERMILION, "white"), ("Inställda", "cancelled", GREY, "black"))
     left = [0] * rows
     for label, field, colour, text_colour in segments:
         values = [getattr(area, field) for area in areas]
@@ -103,41 +104,17 @@ def actions_by_area_chart(areas: Sequence[AreaCounts]) -> bytes:
         left = [start + value for start, value in zip(left, values, strict=True)]
     highest = max(totals)
     for index, total in enumerate(totals):
-        axes.text(total + highest * 0.01, index, str(total), va="center", fontsize=9, color=_TEXT_COLOUR)
-    axes.set_yticks(range(rows), [_wrap(area.name) for area in areas], fontsize=9)
+        axes.text(total + highest * 0.01, index, str(total), va="center", fontsize=9, color=TEXT_COLOUR)
+    axes.set_yticks(range(rows), [wrap_label(area.name, _LABEL_WIDTH) for area in areas], fontsize=9)
     axes.set_ylim(max(rows, 3) - 0.5, -0.5)  # first area on top; a few rows of room so bars stay bars
     axes.set_xlim(0, highest * 1.08)
     axes.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=6))
-    axes.grid(axis="x", color=_GRID_COLOUR, linewidth=0.8)
+    axes.grid(axis="x", color=GRID_COLOUR, linewidth=0.8)
     axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.35 / (height * (top - bottom))), ncols=4, fontsize=9,
                 frameon=False)
-    return _png(figure)
-
-
-def _style(axes: Axes, heading: str) -> None:
-    # An explicit y skips the automatic title placement, which measures the whole axes.
-    axes.set_title(heading, fontsize=12, loc="left", color=_TEXT_COLOUR, y=1.03)
-    for side in ("top", "right"):
-        axes.spines[side].set_visible(False)
-    axes.tick_params(labelsize=9, colors=_TEXT_COLOUR)
-    axes.set_axisbelow(True)
-
-
-def _wrap(name: str) -> str:
-    """Two lines at most, and '$' escaped: matplotlib would read text between two as mathematics."""
-    lines = textwrap.wrap(name, width=_LABEL_WIDTH, break_long_words=True) or [""]
-    if len(lines) > 2:
-        lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), width=_LABEL_WIDTH, placeholder="…")]
-    return "\n".join(lines).replace("$", r"\$")
+    return png_bytes(figure)
 
 
 def _empty(figure: Figure, text: str) -> bytes:
-    figure.text(0.5, 0.5, text, ha="center", va="center", fontsize=14, color=_TEXT_COLOUR)
-    return _png(figure)
-
-
-def _png(figure: Figure) -> bytes:
-    buffer = io.BytesIO()
-    # No "Software" (matplotlib version) and no creation time: the bytes depend on the data only.
-    FigureCanvasAgg(figure).print_png(buffer, metadata={"Software": None})
-    return buffer.getvalue()
+    figure.text(0.5, 0.5, text, ha="center", va="center", fontsize=14, color=TEXT_COLOUR)
+    return png_bytes(figure)

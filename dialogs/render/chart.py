@@ -7,7 +7,6 @@ The output is deterministic (no timestamps or version in the PNG) so the same pi
 
 from __future__ import annotations
 
-import io
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,22 +14,25 @@ from datetime import date, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from dialogs.render.chart_style import (
+    BLUE,
+    GRID_COLOUR,
+    MONTHS,
+    ORANGE,
+    TEXT_COLOUR,
+    png_bytes,
+    style_axes,
+    wrap_label,
+)
 from storage.situation import Picture
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 _SIZE_INCHES = (10.0, 4.5)  # 1000 × 450 px at _DPI: fits a Teams card and a phone screen
 _DPI = 100
-# Okabe–Ito: distinguishable with the common colour-vision deficiencies and in greyscale.
-_PERIOD_COLOUR = "#0072B2"
-_PREVIOUS_COLOUR = "#E69F00"
-_TEXT_COLOUR = "#333333"
-_GRID_COLOUR = "#DDDDDD"
-_MONTHS = ("jan", "feb", "mars", "apr", "maj", "juni", "juli", "aug", "sep", "okt", "nov", "dec")
 _EMPTY_TEXT = "Inga observationer under perioden"
 _BARS_UP_TO_DAYS = 92  # longer periods get a line: a year of one-pixel bars reads as noise
 _LABEL_WIDTH = 22  # characters per line of a focus area name
@@ -52,17 +54,14 @@ def situation_chart(picture: Picture, *, title: str, zone: tzinfo = STOCKHOLM) -
     ``zone`` turns the UTC period into the local dates that ``picture.per_day`` is counted in.
     """
     figure = Figure(figsize=_SIZE_INCHES, dpi=_DPI, facecolor="white")
-    figure.suptitle(textwrap.shorten(title, width=110, placeholder=" …"), fontsize=14, color=_TEXT_COLOUR)
+    figure.suptitle(textwrap.shorten(title, width=110, placeholder=" …"), fontsize=14, color=TEXT_COLOUR)
     if not picture.tallies or (picture.total == 0 and picture.previous_total == 0):
         _draw_empty(figure)
     else:
         by_area, per_day = figure.subplots(1, 2, gridspec_kw=_GRID)
         _draw_areas(by_area, _areas(picture), picture)
         _draw_days(per_day, _days(picture, zone), picture.total)
-    buffer = io.BytesIO()
-    # No "Software" (matplotlib version) and no creation time: the bytes depend on the picture only.
-    FigureCanvasAgg(figure).print_png(buffer, metadata={"Software": None})
-    return buffer.getvalue()
+    return png_bytes(figure)
 
 
 def _areas(picture: Picture) -> list[_Area]:
@@ -90,71 +89,53 @@ def _date_range(first: date, last: date) -> list[date]:
 
 
 def _draw_empty(figure: Figure) -> None:
-    figure.text(0.5, 0.45, _EMPTY_TEXT, ha="center", va="center", fontsize=16, color=_TEXT_COLOUR)
-
-
-def _style(axes: Axes, heading: str) -> None:
-    # An explicit y skips the automatic title placement, which measures the whole axes (~10 ms each).
-    axes.set_title(heading, fontsize=12, loc="left", color=_TEXT_COLOUR, y=1.02)
-    for side in ("top", "right"):
-        axes.spines[side].set_visible(False)
-    axes.tick_params(labelsize=9, colors=_TEXT_COLOUR)
-    axes.set_axisbelow(True)
+    figure.text(0.5, 0.45, _EMPTY_TEXT, ha="center", va="center", fontsize=16, color=TEXT_COLOUR)
 
 
 def _draw_areas(axes: Axes, areas: Sequence[_Area], picture: Picture) -> None:
-    _style(axes, "Antal per fokusområde")
+    style_axes(axes, "Antal per fokusområde")
     rows = range(len(areas))
     height = 0.4
     current = axes.barh([row - height / 2 for row in rows], [area.count for area in areas], height,
-                        color=_PERIOD_COLOUR, label=f"Perioden ({picture.total})")
+                        color=BLUE, label=f"Perioden ({picture.total})")
     previous = axes.barh([row + height / 2 for row in rows], [area.previous for area in areas], height,
-                         color=_PREVIOUS_COLOUR, label=f"Föregående period ({picture.previous_total})")
+                         color=ORANGE, label=f"Föregående period ({picture.previous_total})")
     crowded = len(areas) > 8
-    axes.bar_label(current, padding=2, fontsize=7 if crowded else 8, color=_TEXT_COLOUR)
-    axes.bar_label(previous, padding=2, fontsize=7 if crowded else 8, color=_TEXT_COLOUR)
-    names = [_wrap(area.name, lines=1 if crowded else 2) for area in areas]
+    axes.bar_label(current, padding=2, fontsize=7 if crowded else 8, color=TEXT_COLOUR)
+    axes.bar_label(previous, padding=2, fontsize=7 if crowded else 8, color=TEXT_COLOUR)
+    names = [wrap_label(area.name, _LABEL_WIDTH, lines=1 if crowded else 2) for area in areas]
     axes.set_yticks(list(rows), names, fontsize=8 if crowded else 9)
     # Largest on top; at least four rows of room so one or two focus areas do not become slabs.
     axes.set_ylim(max(len(areas), 4) - 0.5, -0.5)
     highest = max(max(area.count, area.previous) for area in areas)
     axes.set_xlim(0, max(highest * 1.15, 1))  # room for the value labels at the bar ends
     axes.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=5))
-    axes.grid(axis="x", color=_GRID_COLOUR, linewidth=0.8)
+    axes.grid(axis="x", color=GRID_COLOUR, linewidth=0.8)
     # Below the axis rather than inside it, where it would cover bars.
     axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.07), ncols=2, fontsize=8, frameon=False,
                 handlelength=1.2, columnspacing=1.2)
 
 
-def _wrap(name: str, *, lines: int = 2) -> str:
-    """At most ``lines`` lines of _LABEL_WIDTH characters, the rest cut with '…'."""
-    wrapped = textwrap.wrap(name, width=_LABEL_WIDTH, break_long_words=True) or [""]
-    if len(wrapped) > lines:
-        rest = " ".join(wrapped[lines - 1:])
-        wrapped = wrapped[: lines - 1] + [textwrap.shorten(rest, width=_LABEL_WIDTH, placeholder="…")]
-    return "\n".join(wrapped)
-
-
 def _draw_days(axes: Axes, days: Sequence[tuple[date, int]], total: int) -> None:
-    _style(axes, "Per dag")
+    style_axes(axes, "Per dag")
     positions = range(len(days))
     counts = [count for _, count in days]
     if len(days) <= _BARS_UP_TO_DAYS:
-        axes.bar(positions, counts, width=0.8, color=_PERIOD_COLOUR)
+        axes.bar(positions, counts, width=0.8, color=BLUE)
     else:
-        axes.plot(positions, counts, color=_PERIOD_COLOUR, linewidth=1.2)
-        axes.fill_between(positions, counts, color=_PERIOD_COLOUR, alpha=0.2, linewidth=0)
+        axes.plot(positions, counts, color=BLUE, linewidth=1.2)
+        axes.fill_between(positions, counts, color=BLUE, alpha=0.2, linewidth=0)
     axes.set_xlim(-0.6, len(days) - 0.4)
     axes.set_ylim(0, max(max(counts, default=0) * 1.1, 1))
     axes.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=5))
-    axes.set_ylabel("Antal", fontsize=9, color=_TEXT_COLOUR)
-    axes.grid(axis="y", color=_GRID_COLOUR, linewidth=0.8)
+    axes.set_ylabel("Antal", fontsize=9, color=TEXT_COLOUR)
+    axes.grid(axis="y", color=GRID_COLOUR, linewidth=0.8)
     ticks = _ticks([day for day, _ in days])
     year = days[-1][0].year
     axes.set_xticks([index for index, _ in ticks], [_short_date(day, year) for _, day in ticks])
     if total == 0:
         axes.text(0.5, 0.5, _EMPTY_TEXT, transform=axes.transAxes, ha="center", va="center", fontsize=11,
-                  color=_TEXT_COLOUR)
+                  color=TEXT_COLOUR)
 
 
 def _ticks(days: Sequence[date]) -> list[tuple[int, date]]:
@@ -175,6 +156,6 @@ def _ticks(days: Sequence[date]) -> list[tuple[int, date]]:
 
 def _short_date(day: date, year: int) -> str:
     """'3 nov'; the year is added only when it differs from the period's last year, e.g. '1 dec 2025'."""
-    text = f"{day.day} {_MONTHS[day.month - 1]}"
+    text = f"{day.day} {MONTHS[day.month - 1]}"
     return text if day.year == year else f"{text} {day.year}"
 
