@@ -68,6 +68,18 @@ async def _load(context: TurnContext, session, number: int | str) -> Action | No
     return action
 
 
+async def _changeable(context: TurnContext, session, number: int | str, situation: Situation) -> Action | None:
+    """The action, if it exists, is open and the asker may change it; otherwise None, with the reason said."""
+    action = await _load(context, session, number)
+    if action is None:
+        return None
+    problem = _closed(action) or (None if _allowed(action, situation) else _refusal(action))
+    if problem:
+        await context.send_activity(MessageFactory.text(problem))
+        return None
+    return action
+
+
 def _allowed(action: Action, situation: Situation) -> bool:
     asker = situation.asker
     return may_change(responsible_member_id=action.responsible_member_id,
@@ -116,12 +128,8 @@ def _screened(text: str, situation: Situation, *, names_allowed: bool = False) -
 async def complete_action(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
     context = dc.context
     async with database_of(context).session() as session:
-        action = await _load(context, session, understanding.slots["ref"])
+        action = await _changeable(context, session, understanding.slots["ref"], situation)
         if action is None:
-            return
-        problem = _closed(action) or (None if _allowed(action, situation) else _refusal(action))
-        if problem:
-            await context.send_activity(MessageFactory.text(problem))
             return
         await ActionRepository(session).set_status(action, "klar", await _me(session, situation), at=situation.now)
         await _audit(context, session, situation, "action.completed", action.number)
@@ -143,12 +151,8 @@ async def cancel_action(dc: DialogContext, understanding: Understanding, situati
         await context.send_activity(MessageFactory.text(refusal))
         return
     async with database_of(context).session() as session:
-        action = await _load(context, session, understanding.slots["ref"])
+        action = await _changeable(context, session, understanding.slots["ref"], situation)
         if action is None:
-            return
-        problem = _closed(action) or (None if _allowed(action, situation) else _refusal(action))
-        if problem:
-            await context.send_activity(MessageFactory.text(problem))
             return
         await ActionRepository(session).set_status(action, "installd", await _me(session, situation),
                                                    at=situation.now, text=reason)
@@ -189,12 +193,8 @@ async def comment_action(dc: DialogContext, understanding: Understanding, situat
 async def reassign_action(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
     context = dc.context
     async with database_of(context).session() as session:
-        action = await _load(context, session, understanding.slots["ref"])
+        action = await _changeable(context, session, understanding.slots["ref"], situation)
         if action is None:
-            return
-        problem = _closed(action) or (None if _allowed(action, situation) else _refusal(action))
-        if problem:
-            await context.send_activity(MessageFactory.text(problem))
             return
         owner = await read_owner(session, understanding.slots["owner"], situation)
         if isinstance(owner, str):
@@ -258,12 +258,8 @@ async def postpone_action(dc: DialogContext, understanding: Understanding, situa
     context = dc.context
     slots = understanding.slots
     async with database_of(context).session() as session:
-        action = await _load(context, session, slots["ref"])
+        action = await _changeable(context, session, slots["ref"], situation)
         if action is None:
-            return
-        problem = _closed(action) or (None if _allowed(action, situation) else _refusal(action))
-        if problem:
-            await context.send_activity(MessageFactory.text(problem))
             return
         current = action.due_date
     due = None
