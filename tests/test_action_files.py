@@ -13,12 +13,12 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.action_files import HEADERS, _written_day, export_actions, import_actions
-from bot.config import load_collaboration
 from bot.spreadsheets import read_table, write_table
-from storage import Database, MemberRepository, sync_catalog
+from storage import Database, MemberRepository
 from storage.actions import ActionRepository, NewAction, PromiseRepository
 from storage.models import Action, ActionUpdate, AuditEntry, SequenceCounter
 from tests.support.bot_server import settings_for
+from tests.support.seed import seed
 from tests.test_cli import samverkan
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -30,13 +30,7 @@ TODAY = date(2026, 11, 26)
 
 async def _prepare(database: Database) -> dict[str, int]:
     """The catalogue and the two test members, as a running bot would have them."""
-    collaboration = load_collaboration()
-    async with database.session() as session:
-        await sync_catalog(session, collaboration.focus_areas, collaboration.forums, T0)
-        anna = await MemberRepository(session).add("Anna Andersson", "kommun", "samordnare")
-        olle = await MemberRepository(session).add("Olle Polis", "polis", "kommunpolis")
-        await session.commit()
-        return {"Anna Andersson": anna.id, "Olle Polis": olle.id}
+    return await seed(database, at=T0)
 
 
 async def _import(database: Database, path: Path, *, skip_bad: bool = False) -> int:

@@ -5,21 +5,17 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from bot.config import load_collaboration
-from storage import Database, MemberRepository, sync_catalog
+from storage import Database, MemberRepository
 from storage.actions import ActionQuery, ActionRepository, NewAction, PromiseRepository, sync_deadline_actions
+from tests.support.seed import seed
 
 T0 = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 26)
 
 
 async def _prepare(database: Database) -> tuple[int, int]:
-    collaboration = load_collaboration()
-    async with database.session() as session:
-        await sync_catalog(session, collaboration.focus_areas, collaboration.forums, T0)
-        anna = await MemberRepository(session).add("Anna Andersson", "kommun", "samordnare")
-        olle = await MemberRepository(session).add("Olle Polis", "polis", "kommunpolis")
-        await session.commit()
-        return anna.id, olle.id
+    members = await seed(database, at=T0)
+    return members["Anna Andersson"], members["Olle Polis"]
 
 
 async def test_queries_count_everything_and_page(database: Database):

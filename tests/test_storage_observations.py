@@ -8,24 +8,20 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from bot.config import load_collaboration
-from storage import Database, MemberRepository, sync_catalog
+from storage import Database, MemberRepository
 from storage.models import Observation
 from storage.observations import ObservationDraft, ObservationRepository
 from storage.situation import load_picture
+from tests.support.seed import seed
 
 T0 = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
 async def _prepare(database: Database):
-    async with database.session() as session:
-        collaboration = load_collaboration()
-        await sync_catalog(session, collaboration.focus_areas, collaboration.forums, T0)
-        anna = await MemberRepository(session).add("Anna Åberg", "kommun", "Samordnare")
-        olle = await MemberRepository(session).add("Olle Polis", "polis", "Kommunpolis")
-        await session.commit()
-        return anna.id, olle.id
+    members = await seed(database, at=T0, members=(("Anna Åberg", "kommun", "Samordnare"),
+                                                   ("Olle Polis", "polis", "Kommunpolis")))
+    return members["Anna Åberg"], members["Olle Polis"]
 
 
 def _draft(**changes) -> ObservationDraft:
