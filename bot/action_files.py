@@ -26,8 +26,9 @@ from dialogs.nlu.slots import Words
 from dialogs.nlu.text import fold, words
 from dialogs.nlu.time import read_time
 from dialogs.nlu.timewords import MONTHS
-from storage import AuditLog, Database, MemberRepository, sync_catalog
+from storage import AuditLog, MemberRepository, sync_catalog
 from storage.actions import SEQUENCE, ActionRepository, NewAction, PromiseRepository
+from storage.db import migrated_database
 from storage.models import Action, ActionStatus, FocusArea, Member, ResponsibleParty
 from storage.sequences import raise_to
 
@@ -109,9 +110,7 @@ async def import_actions(settings: Settings, path: str, *, skip_bad: bool, today
     if not table:
         print(f"”{file.name}” har rubriker men inga åtgärder. Inget importerades.", file=sys.stderr)
         return 1
-    database = Database(settings.database_url)
-    try:
-        await database.upgrade()
+    async with migrated_database(settings.database_url) as database:
         async with database.session() as session:
             now = datetime.now(UTC)
             # A fresh database has no focus areas until the bot has started once; the import needs them.
@@ -137,8 +136,6 @@ async def import_actions(settings: Settings, path: str, *, skip_bad: bool, today
                 detail={"rows": len(table), "created": created, "updated": updated, "unchanged": unchanged,
                         "skipped": len(bad_lines)})
             await session.commit()
-    finally:
-        await database.dispose()
     print(f"Importerade {_count(len(rows), 'åtgärd', 'åtgärder')} ({_count(created, 'ny', 'nya')}, "
           f"{_count(updated, 'uppdaterad', 'uppdaterade')}, {_count(unchanged, 'oförändrad', 'oförändrade')}).")
     if bad_lines:
@@ -417,9 +414,7 @@ async def export_actions(settings: Settings, *, fmt: str, output: str | None, to
         return 2
     party_names = {party.code: party.name for party in collaboration.parties}
     party_names[ResponsibleParty.GEMENSAM.value] = JOINT_NAME
-    database = Database(settings.database_url)
-    try:
-        await database.upgrade()
+    async with migrated_database(settings.database_url) as database:
         async with database.session() as session:
             actions = await ActionRepository(session).all()
             rows = [[action.number, action.title, action.focus_area.name if action.focus_area else None,
@@ -431,8 +426,6 @@ async def export_actions(settings: Settings, *, fmt: str, output: str | None, to
             await AuditLog(session).record("actions.exported", actor="cli", subject_type="actions",
                                            detail={"rows": len(rows), "format": fmt})
             await session.commit()
-    finally:
-        await database.dispose()
     print(f"Skrev {_count(len(rows), 'åtgärd', 'åtgärder')} till {path}.")
     return 0
 

@@ -15,7 +15,8 @@ from bot.config import Settings, load_collaboration
 from bot.spreadsheets import write_table
 from dialogs.nlu.time import read_time
 from dialogs.observation_draft import KIND_NAMES
-from storage import AuditLog, Database
+from storage import AuditLog
+from storage.db import migrated_database
 from storage.observations import ObservationRepository
 
 OBSERVATION_HEADERS = ["Nummer", "Fokusområde", "Typ", "Plats", "Inträffade från", "Inträffade till",
@@ -53,9 +54,7 @@ async def export_observations(settings: Settings, *, first: str | None, last: st
     if path.suffix.lower() != f".{fmt}":
         print(f"Filen {path} har inte ändelsen .{fmt}.", file=sys.stderr)
         return 2
-    database = Database(settings.database_url)
-    try:
-        await database.upgrade()
+    async with migrated_database(settings.database_url) as database:
         async with database.session() as session:
             observations = await ObservationRepository(session).between(
                 datetime.combine(start, time(), zone), datetime.combine(stop + timedelta(days=1), time(), zone))
@@ -73,7 +72,5 @@ async def export_observations(settings: Settings, *, first: str | None, last: st
                 "observations.exported", actor="cli", subject_type="observations",
                 detail={"from": start.isoformat(), "to": stop.isoformat(), "rows": len(rows), "format": fmt})
             await session.commit()
-    finally:
-        await database.dispose()
     print(f"Skrev {len(rows)} observationer ({start}–{stop}) till {path}.")
     return 0

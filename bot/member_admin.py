@@ -5,13 +5,12 @@ from __future__ import annotations
 import sys
 
 from bot.config import Settings
-from storage import AuditLog, Database, MemberRepository
+from storage import AuditLog, MemberRepository
+from storage.db import migrated_database
 
 
 async def list_members(settings: Settings) -> int:
-    database = Database(settings.database_url)
-    try:
-        await database.upgrade()
+    async with migrated_database(settings.database_url) as database:
         async with database.session() as session:
             members = await MemberRepository(session).list()
         if not members:
@@ -20,8 +19,6 @@ async def list_members(settings: Settings) -> int:
             admin = ", administratör" if member.is_admin else ""
             print(f"{member.id}\t{member.name}\t{member.party}\t{member.role or '-'}{admin}")
         return 0
-    finally:
-        await database.dispose()
 
 
 async def add_member(settings: Settings, name: str, *, party: str, role: str, admin: bool,
@@ -29,9 +26,7 @@ async def add_member(settings: Settings, name: str, *, party: str, role: str, ad
     if not name.strip():
         print("Namnet får inte vara tomt.", file=sys.stderr)
         return 2
-    database = Database(settings.database_url)
-    try:
-        await database.upgrade()
+    async with migrated_database(settings.database_url) as database:
         async with database.session() as session:
             members = MemberRepository(session)
             if await members.find_by_name(name):
@@ -47,5 +42,3 @@ async def add_member(settings: Settings, name: str, *, party: str, role: str, ad
             await session.commit()
         print(f"Lade till {member.name} ({party}{', administratör' if admin else ''}).")
         return 0
-    finally:
-        await database.dispose()

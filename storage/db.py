@@ -329,6 +329,17 @@ class Database:
             self._sqlite_thread = None
 
 
+@asynccontextmanager
+async def migrated_database(url: str | URL) -> AsyncIterator[Database]:
+    """A ``Database`` migrated to the current schema, disposed afterwards: what each CLI command opens."""
+    database = Database(url)
+    try:
+        await database.upgrade()
+        yield database
+    finally:
+        await database.dispose()
+
+
 def _sqlite_on_connect(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     try:

@@ -23,8 +23,9 @@ from bot.config import Collaboration, Settings, load_collaboration
 from bot.reports import charts
 from bot.rules.deadlines import deadline_status
 from dialogs.format import long_date
-from storage import AuditLog, Database
+from storage import AuditLog
 from storage.actions import OPEN_STATUSES, ActionRepository, PromiseRepository, responsible_label
+from storage.db import migrated_database
 from storage.models import Action, ActionStatus, ActionUpdate, ActionUpdateKind, utcnow
 from storage.situation import Picture, load_picture
 
@@ -326,9 +327,7 @@ async def write_follow_up(settings: Settings, *, year: int | None, output: str |
     if path.suffix.lower() not in (".html", ".htm"):
         print(f"Filen {path} har inte ändelsen .html.", file=sys.stderr)
         return 2
-    database = Database(settings.database_url)
-    try:
-        await database.upgrade()
+    async with migrated_database(settings.database_url) as database:
         async with database.session() as session:
             report = await gather_follow_up(session, collaboration, year, now=now)
             await AuditLog(session).record("report.follow_up", actor="cli", subject_type="report",
@@ -339,7 +338,5 @@ async def write_follow_up(settings: Settings, *, year: int | None, output: str |
                 print(f"Kunde inte skriva {path}: {error.strerror or error}.", file=sys.stderr)
                 return 1
             await session.commit()
-    finally:
-        await database.dispose()
     print(f"Skrev uppföljningen för {year} till {path}")
     return 0
