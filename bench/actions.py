@@ -16,26 +16,19 @@ the goal (its count or page statement, if that takes 2 ms or more).
 ``--extra-index`` creates an index in the bench database after loading (before the statistics step), to
 measure a proposal; nothing in the schema or migrations changes.
 
-PostgreSQL is the server at 127.0.0.1 (``PGPORT``, default 5432; user ``PGUSER`` or the OS user); a
-``samverkan_bench_*`` database is created through the admin database ``test`` and dropped at the end.
+On PostgreSQL it runs in a scratch database on the bench server (see ``bench/common.py`` or ``--help``).
 """
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import getpass
-import math
 import os
 import random
 import sqlite3
-import statistics
 import sys
-import tempfile
 import time
-import uuid
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -43,13 +36,12 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import asyncpg  # noqa: E402
-from sqlalchemy import Date, bindparam, event, select, text  # noqa: E402
+import common  # noqa: E402
+from sqlalchemy import Date, bindparam, select, text  # noqa: E402
 
 from bot.config import load_collaboration  # noqa: E402
 from storage import Database, sync_catalog  # noqa: E402
 from storage.actions import OPEN_STATUSES, ActionQuery, ActionRepository  # noqa: E402
-from storage.db import SQLITE_STATISTICS  # noqa: E402
 from storage.models import CitizenPromise, FocusArea, Forum, Member, MemberIdentity  # noqa: E402
 
 ZONE = ZoneInfo("Europe/Stockholm")
@@ -61,11 +53,6 @@ GOAL_MS = 20.0
 WARM_UPS = 3
 BATCH = 20_000
 SEED = 20261126
-
-PG_HOST = "127.0.0.1"
-PG_PORT = int(os.environ.get("PGPORT", "5432"))
-PG_USER = os.environ.get("PGUSER") or getpass.getuser()
-PG_ADMIN_DATABASE = "test"
 
 MEMBERS = 300
 HEAVY_MEMBERS = 30  # "a few dozen" members responsible for most actions
@@ -130,6 +117,9 @@ EXPLAINED = ("(a) försenade", "(b) mina, tung medlem")  # count and page plans 
 BASELINE_SQL = text("SELECT count(*) FROM actions WHERE status IN ('planerad', 'pagaende') AND due_date < :today"
                     ).bindparams(bindparam("today", type_=Date()))
 STATEMENTS = ("count", "page", "relations")
+TABLE = common.Table(26, (("matching", 9, ""), ("shown", 6, ""), ("stmts", 6, ""), ("median ms", 10, ".2f"),
+                          ("p95 ms", 8, ".2f"), ("x base", 8, ".1f"), ("count", 7, ".2f"), ("page", 7, ".2f"),
+                          ("rel.", 7, ".2f"), ("rest", 7, ".2f")))
 
 
 def _statement_kind(statement: str) -> str:
@@ -259,11 +249,8 @@ async def _prepare(url: str) -> tuple[list[tuple[int, str]], dict[str, int], lis
 
 
 def _fill_sqlite(path: Path, rows: list[tuple], indexes: list[str], analyze: bool) -> tuple[float, float]:
-    connection = sqlite3.connect(path, isolation_level=None)
-    try:
-        connection.execute("PRAGMA synchronous=OFF")
-        connection.execute("PRAGMA cache_size=-262144")
-        insert = f"INSERT INTO actions ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
+    with common.sqlite_loader(path) as connection:
+        insert = common.insert_statement("actions", COLUMNS)
         started = time.perf_counter()
         connection.execute("BEGIN")
         for start in range(0, len(rows), BATCH):
@@ -273,19 +260,11 @@ def _fill_sqlite(path: Path, rows: list[tuple], indexes: list[str], analyze: boo
         for statement in indexes:
             connection.execute(statement)
         loaded = time.perf_counter() - started
-        started = time.perf_counter()
-        if analyze:
-            for statement in SQLITE_STATISTICS:  # what the bot runs at every start
-                connection.execute(statement)
-        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        return loaded, time.perf_counter() - started
-    finally:
-        connection.close()
+        return loaded, common.finish_sqlite_load(connection, analyze)
 
 
-async def _fill_postgresql(dsn: str, rows: list[tuple], indexes: list[str], analyze: bool) -> tuple[float, float]:
-    connection = await asyncpg.connect(dsn)
-    try:
+async def _fill_postgresql(database: str, rows: list[tuple], indexes: list[str], analyze: bool) -> tuple[float, float]:
+    async with common.pg_connection(database) as connection:
         started = time.perf_counter()
         async with connection.transaction():
             for start in range(0, len(rows), BATCH):
@@ -294,164 +273,61 @@ async def _fill_postgresql(dsn: str, rows: list[tuple], indexes: list[str], anal
             for statement in indexes:
                 await connection.execute(statement)
         loaded = time.perf_counter() - started
-        started = time.perf_counter()
-        # VACUUM sets the visibility map, so index-only scans need no heap fetches.
-        await connection.execute("VACUUM ANALYZE" if analyze else "VACUUM")
-        return loaded, time.perf_counter() - started
-    finally:
-        await connection.close()
+        return loaded, await common.vacuum(connection, analyze)
 
 
 # ---- timing -------------------------------------------------------------------------------------
 
-class StatementClock:
-    """Times each SQL statement the engine runs, so a slow list can be traced to one query."""
-
-    def __init__(self, database: Database):
-        self.runs: list[tuple[str, object, float]] = []
-        engine = database.engine.sync_engine
-        event.listen(engine, "before_cursor_execute", self._before)
-        event.listen(engine, "after_cursor_execute", self._after)
-
-    def _before(self, conn, cursor, statement, parameters, context, executemany) -> None:
-        conn.info["bench_started"] = time.perf_counter()
-
-    def _after(self, conn, cursor, statement, parameters, context, executemany) -> None:
-        self.runs.append((statement, parameters, time.perf_counter() - conn.info.pop("bench_started")))
-
-
-@dataclass
-class Timing:
-    samples: list[float]  # seconds, sorted
-    statements: dict[str, list[float]] = field(default_factory=dict)
-    sql: dict[str, tuple[str, object]] = field(default_factory=dict)
-    executed: int = 0  # statements per call
-    total: int | None = None  # matching actions
-    shown: int = 0  # actions on the page
-
-    @property
-    def median_ms(self) -> float:
-        return statistics.median(self.samples) * 1000
-
-    @property
-    def p95_ms(self) -> float:
-        return self.samples[max(0, math.ceil(len(self.samples) * 0.95) - 1)] * 1000
-
-
-async def _timed(call, repeat: int, clock: StatementClock | None = None) -> Timing:
-    for _ in range(WARM_UPS):
-        result = await call()
-    samples = []
-    statements: dict[str, list[float]] = {}
-    sql: dict[str, tuple[str, object]] = {}
-    executed = 0
-    for _ in range(repeat):
-        if clock is not None:
-            clock.runs.clear()
-        started = time.perf_counter()
-        result = await call()
-        samples.append(time.perf_counter() - started)
-        if clock is not None:
-            spent = dict.fromkeys(STATEMENTS, 0.0)
-            for statement, parameters, seconds in clock.runs:
-                kind = _statement_kind(statement)
-                spent[kind] += seconds
-                sql.setdefault(kind, (statement, parameters))
-            for name, seconds in spent.items():
-                statements.setdefault(name, []).append(seconds)
-            statements.setdefault("rest", []).append(samples[-1] - sum(spent.values()))
-            executed = len(clock.runs)
-    timing = Timing(sorted(samples), statements, sql, executed)
-    if isinstance(result, int):
-        timing.total = result
-    elif result is not None:
-        timing.total, timing.shown = result.total, len(result.actions)
-    return timing
-
-
-async def _explain(database: Database, statement: str, parameters) -> list[str]:
-    async with database.session() as session:
-        connection = await session.connection()
-        if database.dialect_name == "postgresql":
-            rows = (await connection.exec_driver_sql(f"EXPLAIN (ANALYZE, BUFFERS) {statement}", parameters)).all()
-            return [row[0] for row in rows]
-        rows = (await connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)).all()
-        depth = {0: 0}
-        lines = []
-        for node, parent, _unused, detail in rows:
-            depth[node] = depth.get(parent, 0) + 1
-            lines.append("  " * (depth[node] - 1) + detail)
-        return lines
-
-
-def _one_line(statement: str) -> str:
-    return " ".join(statement.split())
-
-
-async def _print_plan(database: Database, kind: str, what: str, statement: str, parameters) -> None:
-    print(f"\n{kind}, {what}:\n  {_one_line(statement)}\n  parameters: {parameters}")
-    for line in await _explain(database, statement, parameters):
-        print(f"    {line}")
-
-
 async def _measure(name: str, url: str, repeat: int, population: Population) -> None:
     database = Database(url)
-    clock = StatementClock(database)
+    clock = common.StatementClock(database, STATEMENTS, _statement_kind)
     load_before = os.getloadavg()[0]  # other work on the machine shows in the p95 first
     try:
         async def bare_count() -> int:
             async with database.session() as session:
                 return int(await session.scalar(BASELINE_SQL, {"today": TODAY}))
 
-        baseline = await _timed(bare_count, repeat)
-        timings: list[tuple[str, Timing]] = []
+        baseline = await common.timed(bare_count, repeat, WARM_UPS)
+        timings: list[tuple[str, common.Timing]] = []
         for case in _cases(population):
             async def page(query=case.query):
                 async with database.session() as session:
                     return await ActionRepository(session).page(query)
-            timings.append((case.label, await _timed(page, repeat, clock)))
+            timings.append((case.label, await common.timed(page, repeat, WARM_UPS, clock)))
 
         base = baseline.median_ms
-        print(f"{'case':<26}{'matching':>9}{'shown':>6}{'stmts':>6}{'median ms':>10}{'p95 ms':>8}{'x base':>8}"
-              f"{'count':>7}{'page':>7}{'rel.':>7}{'rest':>7}  goal")
-        print(f"{'baseline: bare count (a)':<26}{baseline.total:>9}{'':>6}{1:>6}{base:>10.2f}{baseline.p95_ms:>8.2f}"
-              f"{1:>8.1f}")
-        failed = []
+        print(TABLE.header())
+        print(TABLE.row("baseline: bare count (a)", baseline.total, "", 1, base, baseline.p95_ms, 1))
+        failed = [(label, timing) for label, timing in timings if timing.p95_ms >= GOAL_MS]
         for label, timing in timings:
-            parts = "".join(f"{statistics.median(timing.statements.get(s, [0])) * 1000:>7.2f}"
-                            for s in (*STATEMENTS, "rest"))
-            ok = timing.p95_ms < GOAL_MS
-            if not ok:
-                failed.append((label, timing))
-            print(f"{label:<26}{timing.total:>9}{timing.shown:>6}{timing.executed:>6}{timing.median_ms:>10.2f}"
-                  f"{timing.p95_ms:>8.2f}{timing.median_ms / base:>8.1f}{parts}  {'PASS' if ok else 'FAIL'}")
+            print(TABLE.row(label, timing.total, len(timing.result.actions), timing.executed, timing.median_ms,
+                            timing.p95_ms, timing.median_ms / base,
+                            *(timing.statement_ms(kind) for kind in (*STATEMENTS, "rest")),
+                            verdict="PASS" if timing.p95_ms < GOAL_MS else "FAIL"))
         print(f"{name}: goal p95 < {GOAL_MS:.0f} ms for (a)-(g): "
               f"{'all PASS' if not failed else 'FAIL ' + ', '.join(label for label, _ in failed)}; "
               f"load average (1 min) {load_before:.2f} before timing, {os.getloadavg()[0]:.2f} after")
 
-        kind = "EXPLAIN (ANALYZE, BUFFERS)" if name == "postgresql" else "EXPLAIN QUERY PLAN"
         shown = set()
         for label, timing in timings:
             for query in ("count", "page"):
                 if label in EXPLAINED and (label, query) not in shown:
                     shown.add((label, query))
-                    await _print_plan(database, kind, f"{query} query of {label}", *timing.sql[query])
+                    await common.print_plan(database, f"{query} query of {label}", *timing.sql[query],
+                                            show_parameters=True)
         for label, timing in failed:  # its count or page statement, if it takes a tenth of the goal or more
             for query in ("count", "page"):
                 if (label, query) in shown or query not in timing.sql or \
-                        statistics.median(timing.statements[query]) * 1000 < GOAL_MS / 10:
+                        timing.statement_ms(query) < GOAL_MS / 10:
                     continue
                 shown.add((label, query))
-                await _print_plan(database, kind, f"{query} query of {label}", *timing.sql[query])
+                await common.print_plan(database, f"{query} query of {label}", *timing.sql[query],
+                                        show_parameters=True)
     finally:
         await database.dispose()
 
 
 # ---- backends -----------------------------------------------------------------------------------
-
-def _pg_dsn(database: str) -> str:
-    return f"postgresql://{PG_USER}@{PG_HOST}:{PG_PORT}/{database}"
-
 
 def _describe(population: Population) -> str:
     members = population.actions_by_member
@@ -468,9 +344,7 @@ def _heavy_ids(population: Population) -> set[int]:
 
 
 async def _run_sqlite(args) -> None:
-    with tempfile.TemporaryDirectory(prefix="samverkan-bench-") as scratch:
-        path = Path(scratch) / "bench.db"
-        url = f"sqlite+aiosqlite:///{path}"
+    with common.scratch_sqlite() as (path, url):
         rows, population = _actions(args.rows, *await _prepare(url))
         loaded, analyze = await asyncio.to_thread(_fill_sqlite, path, rows, args.extra_index, not args.no_analyze)
         size = path.stat().st_size / 2**20
@@ -482,35 +356,16 @@ async def _run_sqlite(args) -> None:
 
 
 async def _run_postgresql(args) -> None:
-    name = f"samverkan_bench_{uuid.uuid4().hex[:8]}"
-    admin = await asyncpg.connect(_pg_dsn(PG_ADMIN_DATABASE), timeout=5)
-    try:
-        version = await admin.fetchval("SHOW server_version")
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    try:
-        url = f"postgresql+asyncpg://{PG_USER}@{PG_HOST}:{PG_PORT}/{name}"
+    async with common.scratch_postgresql() as (name, version):
+        url = common.pg_url(name)
         rows, population = _actions(args.rows, *await _prepare(url))
-        loaded, analyze = await _fill_postgresql(_pg_dsn(name), rows, args.extra_index, not args.no_analyze)
-        connection = await asyncpg.connect(_pg_dsn(name))
-        try:
-            size = await connection.fetchval("SELECT pg_total_relation_size('actions')") / 2**20
-        finally:
-            await connection.close()
+        loaded, analyze = await _fill_postgresql(name, rows, args.extra_index, not args.no_analyze)
+        size = await common.relation_size_mb(name, "actions")
         print(f"\npostgresql {version}: loaded {len(rows)} actions in {loaded:.1f} s "
               f"({len(rows) / loaded:,.0f} rows/s), VACUUM{'' if args.no_analyze else ' ANALYZE'} {analyze:.1f} s, "
               f"table and indexes {size:.0f} MB")
         print(_describe(population))
         await _measure("postgresql", url, args.repeat, population)
-    finally:
-        admin = await asyncpg.connect(_pg_dsn(PG_ADMIN_DATABASE), timeout=5)
-        try:
-            await admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                                " WHERE datname = $1 AND pid <> pg_backend_pid()", name)
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        finally:
-            await admin.close()
 
 
 async def _main(args) -> None:
@@ -521,19 +376,12 @@ async def _main(args) -> None:
           f"(rel. = the selectin loads), rest = Python and session; goal: p95 < {GOAL_MS:.0f} ms")
     for statement in args.extra_index:
         print(f"extra index: {statement}")
-    if args.backend in ("sqlite", "both"):
-        await _run_sqlite(args)
-    if args.backend in ("postgresql", "both"):
-        await _run_postgresql(args)
+    await common.run_backends(args, _run_sqlite, _run_postgresql)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
-    parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--repeat", type=int, default=50)
-    parser.add_argument("--no-analyze", action="store_true",
-                        help="skip ANALYZE after loading (the bot runs a full ANALYZE on SQLite at every start)")
+    parser = common.argument_parser(__doc__, rows=100_000, repeat=50, analyze_help=(
+        "skip ANALYZE after loading (the bot runs a full ANALYZE on SQLite at every start)"))
     parser.add_argument("--extra-index", action="append", default=[], metavar="SQL",
                         help="a CREATE INDEX statement run in the bench database after loading (repeatable)")
     asyncio.run(_main(parser.parse_args()))

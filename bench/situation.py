@@ -11,26 +11,18 @@ used, and the plan of any query behind a missed goal is printed too.
     .venv/bin/python bench/situation.py [--backend sqlite|postgresql|both] [--rows 1000000] [--repeat 20]
                                         [--no-analyze]
 
-PostgreSQL is the server at 127.0.0.1 (``PGPORT``, default 5432; user ``PGUSER`` or the OS user); a
-``samverkan_bench_*`` database is created through the admin database ``test`` and dropped at the end.
+On PostgreSQL it runs in a scratch database on the bench server (see ``bench/common.py`` or ``--help``).
 """
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import getpass
-import math
-import os
 import random
 import re
 import sqlite3
-import statistics
 import sys
-import tempfile
 import time
 import unicodedata
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -40,13 +32,12 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import asyncpg  # noqa: E402
-from sqlalchemy import event, func, select  # noqa: E402
+import common  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
 
 from bot.config import load_collaboration  # noqa: E402
 from dialogs.render.chart import situation_chart  # noqa: E402
 from storage import Database, MemberRepository, sync_catalog  # noqa: E402
-from storage.db import SQLITE_STATISTICS  # noqa: E402
 from storage.models import FocusArea, Observation  # noqa: E402
 from storage.situation import load_picture  # noqa: E402
 
@@ -58,11 +49,6 @@ GOAL_MS = 300.0
 WARM_UPS = 2
 BATCH = 50_000
 SEED = 20261126
-
-PG_HOST = "127.0.0.1"
-PG_PORT = int(os.environ.get("PGPORT", "5432"))
-PG_USER = os.environ.get("PGUSER") or getpass.getuser()
-PG_ADMIN_DATABASE = "test"
 
 COLUMNS = ("number", "focus_area_id", "kind", "place", "place_key", "occurred_start", "occurred_end",
            "description", "source_party", "author_member_id", "author_party", "created_at", "deleted_at",
@@ -116,6 +102,8 @@ CASES = (
     Case("(e) år 2025", _local(2025, 1, 1), _local(2026, 1, 1), _local(2024, 1, 1)),
 )
 STATEMENTS = ("tally", "places", "latest", "hours")  # load_picture's timed statements; lookups count as "rest"
+TABLE = common.Table(34, (("in period", 10, ""), ("median ms", 11, ".1f"), ("p95 ms", 9, ".1f"), ("x base", 8, ".1f"),
+                          *((kind, 8, ".1f") for kind in (*STATEMENTS, "rest"))))
 
 
 def _statement_kind(statement: str) -> str | None:
@@ -205,129 +193,32 @@ async def _prepare(url: str) -> tuple[list[int], list[tuple[int, str]]]:
 
 
 def _fill_sqlite(path: Path, batches: Iterator[list[tuple]], analyze: bool) -> tuple[int, float]:
-    connection = sqlite3.connect(path, isolation_level=None)
-    try:
-        connection.execute("PRAGMA synchronous=OFF")
-        connection.execute("PRAGMA cache_size=-262144")  # 256 MB: keeps the index pages in memory while loading
-        insert = f"INSERT INTO observations ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
+    with common.sqlite_loader(path) as connection:
+        insert = common.insert_statement("observations", COLUMNS)
         total = 0
         connection.execute("BEGIN")
         for batch in batches:
             connection.executemany(insert, map(_sqlite_text, batch))
             total += len(batch)
         connection.execute("COMMIT")
-        started = time.perf_counter()
-        if analyze:
-            for statement in SQLITE_STATISTICS:  # what the bot runs at every start
-                connection.execute(statement)
-        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        return total, time.perf_counter() - started
-    finally:
-        connection.close()
+        return total, common.finish_sqlite_load(connection, analyze)
 
 
-async def _fill_postgresql(dsn: str, batches: Iterator[list[tuple]], analyze: bool) -> tuple[int, float]:
-    connection = await asyncpg.connect(dsn)
-    try:
+async def _fill_postgresql(database: str, batches: Iterator[list[tuple]], analyze: bool) -> tuple[int, float]:
+    async with common.pg_connection(database) as connection:
         total = 0
         async with connection.transaction():
             for batch in batches:
                 await connection.copy_records_to_table("observations", records=batch, columns=COLUMNS)
                 total += len(batch)
-        started = time.perf_counter()
-        # VACUUM sets the visibility map, so index-only scans need no heap fetches.
-        await connection.execute("VACUUM ANALYZE" if analyze else "VACUUM")
-        return total, time.perf_counter() - started
-    finally:
-        await connection.close()
+        return total, await common.vacuum(connection, analyze)
 
 
 # ---- timing -------------------------------------------------------------------------------------
 
-class StatementClock:
-    """Times each SQL statement the engine runs, so a slow lägesbild can be traced to one query."""
-
-    def __init__(self, database: Database):
-        self.runs: list[tuple[str, object, float]] = []
-        engine = database.engine.sync_engine
-        event.listen(engine, "before_cursor_execute", self._before)
-        event.listen(engine, "after_cursor_execute", self._after)
-
-    def _before(self, conn, cursor, statement, parameters, context, executemany) -> None:
-        conn.info["bench_started"] = time.perf_counter()
-
-    def _after(self, conn, cursor, statement, parameters, context, executemany) -> None:
-        self.runs.append((statement, parameters, time.perf_counter() - conn.info.pop("bench_started")))
-
-
-@dataclass
-class Timing:
-    samples: list[float]  # seconds, sorted
-    statements: dict[str, list[float]] = field(default_factory=dict)
-    sql: dict[str, tuple[str, object]] = field(default_factory=dict)
-    total: int | None = None  # observations in the period
-
-    @property
-    def median_ms(self) -> float:
-        return statistics.median(self.samples) * 1000
-
-    @property
-    def p95_ms(self) -> float:
-        return self.samples[max(0, math.ceil(len(self.samples) * 0.95) - 1)] * 1000
-
-
-async def _timed(call, repeat: int, clock: StatementClock | None = None) -> Timing:
-    for _ in range(WARM_UPS):
-        result = await call()
-    samples = []
-    statements: dict[str, list[float]] = {}
-    sql: dict[str, tuple[str, object]] = {}
-    for _ in range(repeat):
-        if clock is not None:
-            clock.runs.clear()
-        started = time.perf_counter()
-        result = await call()
-        samples.append(time.perf_counter() - started)
-        if clock is not None:
-            spent = dict.fromkeys(STATEMENTS, 0.0)
-            for statement, parameters, seconds in clock.runs:
-                kind = _statement_kind(statement)
-                if kind is not None:
-                    spent[kind] += seconds
-                    sql.setdefault(kind, (statement, parameters))
-            for name, seconds in spent.items():
-                statements.setdefault(name, []).append(seconds)
-            statements.setdefault("rest", []).append(samples[-1] - sum(spent.values()))
-    timing = Timing(sorted(samples), statements, sql)
-    if isinstance(result, int):
-        timing.total = result
-    elif result is not None and hasattr(result, "total"):
-        timing.total = result.total
-    return timing
-
-
-async def _explain(database: Database, statement: str, parameters) -> list[str]:
-    async with database.session() as session:
-        connection = await session.connection()
-        if database.dialect_name == "postgresql":
-            rows = (await connection.exec_driver_sql(f"EXPLAIN (ANALYZE, BUFFERS) {statement}", parameters)).all()
-            return [row[0] for row in rows]
-        rows = (await connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)).all()
-        depth = {0: 0}
-        lines = []
-        for node, parent, _unused, detail in rows:
-            depth[node] = depth.get(parent, 0) + 1
-            lines.append("  " * (depth[node] - 1) + detail)
-        return lines
-
-
-def _one_line(statement: str) -> str:
-    return " ".join(statement.split())
-
-
 async def _measure(name: str, url: str, repeat: int) -> None:
     database = Database(url)
-    clock = StatementClock(database)
+    clock = common.StatementClock(database, STATEMENTS, _statement_kind)
     try:
         live = [Observation.replaced_at.is_(None), Observation.deleted_at.is_(None)]
         period = [Observation.occurred_start >= DEFAULT.start, Observation.occurred_start < DEFAULT.end]
@@ -336,69 +227,50 @@ async def _measure(name: str, url: str, repeat: int) -> None:
             async with database.session() as session:
                 return int(await session.scalar(select(func.count()).select_from(Observation).where(*where)))
 
-        baseline = await _timed(lambda: count(*live, *period), repeat)
-        bare = await _timed(lambda: count(*period), repeat)
-        timings: list[tuple[str, Timing]] = []
+        baseline = await common.timed(lambda: count(*live, *period), repeat, WARM_UPS)
+        bare = await common.timed(lambda: count(*period), repeat, WARM_UPS)
+        timings: list[tuple[str, common.Timing]] = []
         for case in CASES:
             async def picture(case=case):
                 async with database.session() as session:
                     return await load_picture(session, **case.window(), timezone=ZONE_NAME, **case.filters)
-            timings.append((case.label, await _timed(picture, repeat, clock)))
+            timings.append((case.label, await common.timed(picture, repeat, WARM_UPS, clock)))
         async with database.session() as session:
             default_picture = await load_picture(session, **DEFAULT.window(), timezone=ZONE_NAME)
 
         async def chart():
             situation_chart(default_picture, title="Lägesbild, 28 oktober–26 november 2026")
-        chart_timing = await _timed(chart, repeat)
+        chart_timing = await common.timed(chart, repeat, WARM_UPS)
 
         base = baseline.median_ms
-        print(f"{'case':<34}{'in period':>10}{'median ms':>11}{'p95 ms':>9}{'x base':>8}"
-              f"{'tally':>8}{'places':>8}{'latest':>8}{'hours':>8}{'rest':>8}  goal")
-        print(f"{'baseline: count live, 30 days':<34}{baseline.total:>10}{base:>11.1f}{baseline.p95_ms:>9.1f}"
-              f"{1:>8.1f}")
-        print(f"{'count all rows, 30 days (no live)':<34}{bare.total:>10}{bare.median_ms:>11.1f}"
-              f"{bare.p95_ms:>9.1f}{bare.median_ms / base:>8.1f}")
-        failed = []
+        print(TABLE.header())
+        print(TABLE.row("baseline: count live, 30 days", baseline.total, base, baseline.p95_ms, 1))
+        print(TABLE.row("count all rows, 30 days (no live)", bare.total, bare.median_ms, bare.p95_ms,
+                        bare.median_ms / base))
+        failed = [(label, timing) for label, timing in timings if timing.p95_ms >= GOAL_MS]
         for label, timing in timings:
-            parts = "".join(f"{statistics.median(timing.statements.get(s, [0])) * 1000:>8.1f}"
-                            for s in ("tally", "places", "latest", "hours", "rest"))
-            ok = timing.p95_ms < GOAL_MS
-            if not ok:
-                failed.append((label, timing))
-            print(f"{label:<34}{timing.total:>10}{timing.median_ms:>11.1f}{timing.p95_ms:>9.1f}"
-                  f"{timing.median_ms / base:>8.1f}{parts}  {'PASS' if ok else 'FAIL'}")
-        print(f"{'(f) chart of (a)':<34}{'':>10}{chart_timing.median_ms:>11.1f}{chart_timing.p95_ms:>9.1f}"
-              f"{chart_timing.median_ms / base:>8.1f}")
+            print(TABLE.row(label, timing.total, timing.median_ms, timing.p95_ms, timing.median_ms / base,
+                            *(timing.statement_ms(kind) for kind in (*STATEMENTS, "rest")),
+                            verdict="PASS" if timing.p95_ms < GOAL_MS else "FAIL"))
+        print(TABLE.row("(f) chart of (a)", "", chart_timing.median_ms, chart_timing.p95_ms,
+                        chart_timing.median_ms / base))
         print(f"{name}: goal p95 < {GOAL_MS:.0f} ms for (a)-(e): "
               f"{'all PASS' if not failed else 'FAIL ' + ', '.join(label for label, _ in failed)}")
 
-        kind = "EXPLAIN (ANALYZE, BUFFERS)" if name == "postgresql" else "EXPLAIN QUERY PLAN"
-        tally_sql, tally_parameters = timings[0][1].sql["tally"]
-        print(f"\n{kind}, tally query of (a):\n  {_one_line(tally_sql)}")
-        for line in await _explain(database, tally_sql, tally_parameters):
-            print(f"    {line}")
+        await common.print_plan(database, "tally query of (a)", *timings[0][1].sql["tally"])
         for label, timing in failed:  # every query that takes a tenth of the goal or more
             for query in STATEMENTS:
-                if query not in timing.sql or statistics.median(timing.statements[query]) * 1000 < GOAL_MS / 10:
+                if query not in timing.sql or timing.statement_ms(query) < GOAL_MS / 10:
                     continue
-                statement, parameters = timing.sql[query]
-                print(f"\n{kind}, {query} query of {label}:\n  {_one_line(statement)}")
-                for line in await _explain(database, statement, parameters):
-                    print(f"    {line}")
+                await common.print_plan(database, f"{query} query of {label}", *timing.sql[query])
     finally:
         await database.dispose()
 
 
 # ---- backends -----------------------------------------------------------------------------------
 
-def _pg_dsn(database: str) -> str:
-    return f"postgresql://{PG_USER}@{PG_HOST}:{PG_PORT}/{database}"
-
-
 async def _run_sqlite(args) -> None:
-    with tempfile.TemporaryDirectory(prefix="samverkan-bench-") as scratch:
-        path = Path(scratch) / "bench.db"
-        url = f"sqlite+aiosqlite:///{path}"
+    with common.scratch_sqlite() as (path, url):
         focus_ids, authors = await _prepare(url)
         started = time.perf_counter()
         rows, analyze = await asyncio.to_thread(_fill_sqlite, path, _rows(args.rows, focus_ids, authors),
@@ -411,36 +283,16 @@ async def _run_sqlite(args) -> None:
 
 
 async def _run_postgresql(args) -> None:
-    name = f"samverkan_bench_{uuid.uuid4().hex[:8]}"
-    admin = await asyncpg.connect(_pg_dsn(PG_ADMIN_DATABASE), timeout=5)
-    try:
-        version = await admin.fetchval("SHOW server_version")
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    try:
-        url = f"postgresql+asyncpg://{PG_USER}@{PG_HOST}:{PG_PORT}/{name}"
+    async with common.scratch_postgresql() as (name, version):
+        url = common.pg_url(name)
         focus_ids, authors = await _prepare(url)
         started = time.perf_counter()
-        rows, analyze = await _fill_postgresql(_pg_dsn(name), _rows(args.rows, focus_ids, authors),
-                                                not args.no_analyze)
+        rows, analyze = await _fill_postgresql(name, _rows(args.rows, focus_ids, authors), not args.no_analyze)
         loaded = time.perf_counter() - started - analyze
-        connection = await asyncpg.connect(_pg_dsn(name))
-        try:
-            size = await connection.fetchval("SELECT pg_total_relation_size('observations')") / 2**20
-        finally:
-            await connection.close()
+        size = await common.relation_size_mb(name, "observations")
         print(f"\npostgresql {version}: loaded {rows} rows in {loaded:.1f} s ({rows / loaded:,.0f} rows/s), "
               f"VACUUM{'' if args.no_analyze else ' ANALYZE'} {analyze:.1f} s, table and indexes {size:.0f} MB")
         await _measure("postgresql", url, args.repeat)
-    finally:
-        admin = await asyncpg.connect(_pg_dsn(PG_ADMIN_DATABASE), timeout=5)
-        try:
-            await admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                                " WHERE datname = $1 AND pid <> pg_backend_pid()", name)
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        finally:
-            await admin.close()
 
 
 async def _main(args) -> None:
@@ -448,19 +300,12 @@ async def _main(args) -> None:
           f"{args.repeat} runs after {WARM_UPS} warm-ups;")
     print("times in ms; 'x base' = median / baseline median; tally..hours = median of each of load_picture's "
           f"queries, rest = the rest of it (Python, session); goal: p95 < {GOAL_MS:.0f} ms")
-    if args.backend in ("sqlite", "both"):
-        await _run_sqlite(args)
-    if args.backend in ("postgresql", "both"):
-        await _run_postgresql(args)
+    await common.run_backends(args, _run_sqlite, _run_postgresql)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=20)
-    parser.add_argument("--no-analyze", action="store_true",
-                        help="skip ANALYZE after loading (the bot runs a sampled ANALYZE on SQLite at every start)")
+    parser = common.argument_parser(__doc__, rows=1_000_000, repeat=20, analyze_help=(
+        "skip ANALYZE after loading (the bot runs a sampled ANALYZE on SQLite at every start)"))
     asyncio.run(_main(parser.parse_args()))
 
 
