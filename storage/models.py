@@ -180,6 +180,9 @@ class Member(Base):
     role: Mapped[str] = mapped_column(Text, default="", server_default="")
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # "inga påminnelser före kl 9": local wall time as 'HH:MM'; empty for the default (08:00).
+    reminders_not_before: Mapped[str | None] = mapped_column(String(5))
+    weekly_digest: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -358,6 +361,7 @@ class Action(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     completed_at: Mapped[datetime | None]
     deadline_code: Mapped[str | None] = mapped_column(String(64))
+    snoozed_until: Mapped[datetime | None]  # "snooza #12 till måndag": no reminders before then
 
     focus_area: Mapped[FocusArea | None] = relationship()
     responsible_member: Mapped[Member | None] = relationship(foreign_keys=[responsible_member_id])
@@ -461,6 +465,57 @@ class AuditEntry(Base):
     subject_id: Mapped[str | None] = mapped_column(String(1024))
     channel: Mapped[str | None] = mapped_column(String(32))
     detail: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)
+
+
+class OutboxState(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    DEAD = "dead"
+
+
+class OutboxMessage(Base):
+    """A message the bot sends on its own: planned once (unique ``key``), claimed, sent, retried.
+
+    Everything the scheduler decides goes here first, so a crash between deciding and sending loses
+    nothing, and the unique key means two processes deciding the same reminder plan it once.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        _one_of("state", OutboxState),
+        Index("ix_outbox_state_next_attempt_at", "state", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), unique=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    reference_id: Mapped[int | None] = mapped_column(ForeignKey("conversation_references.id", ondelete="CASCADE"))
+    payload: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
+    due_at: Mapped[datetime]
+    late: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    state: Mapped[str] = mapped_column(String(16), default=OutboxState.PENDING.value,
+                                       server_default=OutboxState.PENDING.value)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    next_attempt_at: Mapped[datetime]
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_until: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PersonalReminder(Base):
+    """'påminn mig imorgon kl 9 om …': the text passed the privacy guard before it was stored."""
+
+    __tablename__ = "personal_reminders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class SequenceCounter(Base):

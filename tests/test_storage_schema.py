@@ -16,6 +16,8 @@ from storage import Database, StorageUnavailable, is_unavailable, models, unavai
 from storage.models import Base, Member
 
 EXPECTED_TABLES = {
+    "outbox",
+    "personal_reminders",
     "members",
     "member_identities",
     "focus_areas",
