@@ -14,7 +14,9 @@ NOW = datetime(2026, 11, 26, 10, 0)
 INTENTS = {"log_observation", "list_actions", "create_action", "complete_action", "postpone_action",
            "show_situation", "show_promises", "next_meeting", "remind_me", "meeting_brief", "agreement_info",
            "emergency", "individual_case", "help", "unknown", "undo_observation", "delete_observation",
-           "correct_observation", "show_observation"}
+           "correct_observation", "show_observation", "more", "reassign_action", "comment_action", "cancel_action",
+           "show_action", "schedule_meeting", "cancel_meeting", "bind_channel", "unbind_channel", "snooze_action",
+           "reminder_settings"}
 
 
 def day(iso: str) -> dict[str, str]:
@@ -78,6 +80,23 @@ def day(iso: str) -> dict[str, str]:
     ("visa #O12", "show_observation", {"ref": "12"}),
     ("#O4", "show_observation", {"ref": "4"}),
     ("ta bort #12", "unknown", {}),  # an action, not an observation: not for the log's undo
+    ("nästa operativa BRÅ är tisdag 8/12 kl 13", "schedule_meeting",
+     {"forum": "operativa-bra", "when": {"start": "2026-12-08T13:00", "end": "2026-12-08T13:00"}}),
+    ("operativa BRÅ varannan tisdag kl 13", "schedule_meeting",
+     {"forum": "operativa-bra", "recurrence": "varannan tisdag kl 13"}),
+    ("ställ in operativa BRÅ 22/12", "cancel_meeting",
+     {"forum": "operativa-bra", "when": {"start": "2026-12-22T00:00", "end": "2026-12-23T00:00"}}),
+    ("koppla den här kanalen till Operativa BRÅ", "bind_channel", {"forum": "operativa-bra"}),
+    ("koppla bort", "unbind_channel", {}),
+    ("snooza #12 till måndag", "snooze_action",
+     {"ref": "12", "until": {"start": "2026-11-30T00:00", "end": "2026-12-01T00:00"}}),
+    ("inga påminnelser före kl 9", "reminder_settings", {"not_before": "09:00"}),
+    ("stäng av veckosammanfattningen", "reminder_settings", {"digest": False}),
+    ("ge #12 till polisen", "reassign_action", {"ref": "12", "owner": "polis"}),
+    ("kommentar #12: väntar på belysningen", "comment_action", {"ref": "12", "text": "väntar på belysningen"}),
+    ("skjut upp #3 två veckor", "postpone_action", {"ref": "3", "by": {"days": 14}}),
+    ("vad blev klart i oktober", "list_actions", {"status": "done"}),
+    ("mer", "more", {}),
 ])
 def test_intents_and_slots(text, intent, slots):
     reading = understand(text, NOW)

@@ -71,6 +71,18 @@ _DONE_QUESTION = re.compile(r"\b(?:blev klar\w*|blev (?:gjort|fardig\w*)|gjort k
                             r"|slutfor\w*|genomfor(?:t|da|des)|har vi (?:gjort|klarat)|what got done)\b")
 _CREATE_FOR_ME = re.compile(r"(?:^|,)\s*(?:jag|mig|mig sjalv)\s*(?:,|$)|ansvarig\w*:?\s+(?:ar\s+)?(?:jag|mig)\b"
                             r"|\bjag (?:ansvarar|tar den|tar det)\b")
+_SETTING_NOT_BEFORE = re.compile(r"\b(?:inga|inte|ingen) (?:paminnelse\w*|notis\w*|meddelande\w*) (?:fore|innan)\b"
+                                 r"|\bpaminnelse\w* (?:tidigast|forst|efter)\b")
+_SETTING_DIGEST = re.compile(r"\bveckosammanfattning\w*|\bveckobrev\w*|\bweekly digest\b")
+_SNOOZE = re.compile(r"\b(?:snooz\w*|slumra\w*|tysta\w*|vila)\b")
+_BIND = re.compile(r"\bkoppla (?:den har |denna |det har |detta )?(?:kanal\w* |rum\w* |chatt\w* |grupp\w* )?till\b")
+_UNBIND = re.compile(r"\bkoppla (?:bort|loss|ifran)\b")
+_CANCEL_MEETING = re.compile(r"\b(?:stall in|stalla in|installt|installd|inget|ingen) (?:\w+ ){0,3}?"
+                             r"(?:mote\w*|bra|sspf|styrgrupp\w*)\b"
+                             r"|\b(?:mote\w*|bra) (?:\w+ ){0,2}?(?:installt|installd|stalls in)\b")
+_RECURRENCE = re.compile(r"\b(?:varannan|varje|var (?:tredje|fjarde)|(?:forsta|andra|tredje|fjarde|sista) "
+                         r"(?:mandag|tisdag|onsdag|torsdag|fredag)\w*)\b")
+_IS = re.compile(r"\b(?:ar|blir|halls|traffas|moter|motes)\b")
 _REMIND = re.compile(r"^(?:paminn|pamin|remind)\b|\bpaminnelse\b")
 _COMPLETE = re.compile(r"\b(?:klar|klart|klarmarkera\w*|fardig\w*|stang\w*|avsluta\w*|genomford|done|complete\w*)\b")
 _POSTPONE = re.compile(r"\b(?:skjut\w*|flytta\w*|senarelagg\w*|forlang\w*|postpone\w*|move|ny deadline)\b")
@@ -131,9 +143,21 @@ def understand(text: str, now: datetime | None = None, config: Any = None,
     if observation:
         return _observation_ref(clean, folded, observation)
     message = _Message(words, folded, now, config, member_names)
+    if _SETTING_NOT_BEFORE.search(folded):
+        clock, _ = message.time("future")
+        return Understanding("reminder_settings", _filled(not_before=clock["start"][11:16] if clock else None))
+    if _SETTING_DIGEST.search(folded):
+        off = re.search(r"\b(?:av|stang\w*|sluta|inte|ingen|nej|off)\b", folded)
+        return Understanding("reminder_settings", {"digest": not off})
     if _REMIND.search(folded):
         return _remind(message)
     ref = find_ref(words)
+    if ref and _SNOOZE.search(folded):
+        until, _ = message.time("future", ref[1])
+        return Understanding("snooze_action", _filled(ref=ref[0], until=until))
+    meeting = _meeting(message, clean) if not ref else None
+    if meeting is not None:
+        return meeting
     if ref:
         changed = _action_change(message, ref, clean)
         if changed is not None:
@@ -210,6 +234,32 @@ def _focus_time_place(message: _Message, time_slot: str) -> tuple[dict[str, Any]
     interval, time_words = message.time("past", message.focus_words)
     return _filled(focus_area=focus.code if focus else None, **{time_slot: interval}), \
         message.focus_words | time_words
+
+
+def _meeting(message: _Message, clean: str) -> Understanding | None:
+    """Forums and their meetings: bind a channel, cancel a meeting, set one or a series."""
+    folded = message.folded
+    forum = catalog.best(message.words.folded, catalog.forum_terms(message.config))
+    code = forum.code if forum else None
+    if _UNBIND.search(folded):
+        return Understanding("unbind_channel", _filled(forum=code))
+    if _BIND.search(folded):
+        return Understanding("bind_channel", _filled(forum=code))
+    if _CANCEL_MEETING.search(folded):
+        when, _ = message.time("future", _span(forum))
+        return Understanding("cancel_meeting", _filled(forum=code, when=when))
+    if forum is None:
+        return None
+    if _RECURRENCE.search(folded):
+        start = forum.end if forum.end < len(message.words) else len(message.words)
+        rule = message.words.text(start, len(message.words)).strip(" :,.")
+        rule = re.sub(r"^(?:ar|blir|halls|traffas|moter|motes|är)\s+", "", rule, flags=re.IGNORECASE)
+        return Understanding("schedule_meeting", _filled(forum=code, recurrence=rule or None))
+    if _IS.search(folded):
+        when, _ = message.time("future", _span(forum))
+        if when is not None:
+            return Understanding("schedule_meeting", {"forum": code, "when": when})
+    return None
 
 
 def _observation_ref(clean: str, folded: str, match: re.Match[str]) -> Understanding:
