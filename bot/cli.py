@@ -194,7 +194,7 @@ def run(settings: Settings, *, dev: bool, host: str | None, port: int | None) ->
         log.warning("development mode: requests to /api/messages are not authenticated")
 
     async def app_factory() -> web.Application:
-        return create_app(await build_runtime(settings, serving=True))
+        return create_app(await build_runtime(settings, serving=True), schedule=True)
 
     log.info("Samverkansboten listening on http://%s:%d/api/messages (database: %s)", host, port,
              settings.database_url.split("://")[0])

@@ -68,7 +68,7 @@ async def _load(context: TurnContext, session, number: int | str) -> Action | No
     return action
 
 
-async def _changeable(context: TurnContext, session, number: int | str, situation: Situation) -> Action | None:
+async def changeable(context: TurnContext, session, number: int | str, situation: Situation) -> Action | None:
     """The action, if it exists, is open and the asker may change it; otherwise None, with the reason said."""
     action = await _load(context, session, number)
     if action is None:
@@ -107,7 +107,7 @@ async def _audit(context: TurnContext, session, situation: Situation, what: str,
                                    detail=detail or None)
 
 
-async def _me(session, situation: Situation) -> Member:
+async def asker_member(session, situation: Situation) -> Member:
     return await session.get(Member, situation.asker.member_id)
 
 
@@ -128,10 +128,11 @@ def _screened(text: str, situation: Situation, *, names_allowed: bool = False) -
 async def complete_action(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
     context = dc.context
     async with database_of(context).session() as session:
-        action = await _changeable(context, session, understanding.slots["ref"], situation)
+        action = await changeable(context, session, understanding.slots["ref"], situation)
         if action is None:
             return
-        await ActionRepository(session).set_status(action, "klar", await _me(session, situation), at=situation.now)
+        await ActionRepository(session).set_status(action, "klar", await asker_member(session, situation),
+                                                   at=situation.now)
         await _audit(context, session, situation, "action.completed", action.number)
         text = f"Klart: #{action.number} {action.title}. Bra jobbat!"
         if action.deadline_code:
@@ -151,10 +152,10 @@ async def cancel_action(dc: DialogContext, understanding: Understanding, situati
         await context.send_activity(MessageFactory.text(refusal))
         return
     async with database_of(context).session() as session:
-        action = await _changeable(context, session, understanding.slots["ref"], situation)
+        action = await changeable(context, session, understanding.slots["ref"], situation)
         if action is None:
             return
-        await ActionRepository(session).set_status(action, "installd", await _me(session, situation),
+        await ActionRepository(session).set_status(action, "installd", await asker_member(session, situation),
                                                    at=situation.now, text=reason)
         await _audit(context, session, situation, "action.cancelled", action.number)
         await session.commit()
@@ -182,7 +183,7 @@ async def comment_action(dc: DialogContext, understanding: Understanding, situat
         action = await _load(context, session, number)
         if action is None:
             return
-        await ActionRepository(session).comment(action, text, await _me(session, situation), at=situation.now)
+        await ActionRepository(session).comment(action, text, await asker_member(session, situation), at=situation.now)
         await _audit(context, session, situation, "action.commented", action.number)
         await session.commit()
         reply = f"Kommentaren är sparad på #{action.number} {action.title}."
@@ -193,7 +194,7 @@ async def comment_action(dc: DialogContext, understanding: Understanding, situat
 async def reassign_action(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
     context = dc.context
     async with database_of(context).session() as session:
-        action = await _changeable(context, session, understanding.slots["ref"], situation)
+        action = await changeable(context, session, understanding.slots["ref"], situation)
         if action is None:
             return
         owner = await read_owner(session, understanding.slots["owner"], situation)
@@ -202,7 +203,7 @@ async def reassign_action(dc: DialogContext, understanding: Understanding, situa
             return
         party, member, _ = owner
         await ActionRepository(session).reassign(action, party=party, member=member, text=None,
-                                                 author=await _me(session, situation), at=situation.now)
+                                                 author=await asker_member(session, situation), at=situation.now)
         await _audit(context, session, situation, "action.reassigned", action.number, party=party)
         await session.commit()
         reply = f"#{action.number} {action.title}: ansvarig är nu {owner_text(action)}."
@@ -214,7 +215,7 @@ async def read_owner(session, answer: str, situation: Situation, *, free_text: b
     ``free_text``, someone outside the bot; otherwise a Swedish reply saying what was not found."""
     folded = fold(answer).strip(" .!")
     if folded in ("me", "jag", "mig", "jag sjalv"):
-        member = await _me(session, situation)
+        member = await asker_member(session, situation)
         return member.party, member, None
     if folded in _PARTY_WORDS:
         return _PARTY_WORDS[folded], None, None
@@ -258,7 +259,7 @@ async def postpone_action(dc: DialogContext, understanding: Understanding, situa
     context = dc.context
     slots = understanding.slots
     async with database_of(context).session() as session:
-        action = await _changeable(context, session, slots["ref"], situation)
+        action = await changeable(context, session, slots["ref"], situation)
         if action is None:
             return
         current = action.due_date
@@ -331,7 +332,7 @@ async def _postpone(context: TurnContext, situation: Situation, state: dict) -> 
         action = await ActionRepository(session).get(state["number"])
         if action is None or _closed(action) or not _allowed(action, situation):
             return "Åtgärden har ändrats under tiden; inget har skjutits upp. Försök igen."
-        await ActionRepository(session).postpone(action, due, state["reason"], await _me(session, situation),
+        await ActionRepository(session).postpone(action, due, state["reason"], await asker_member(session, situation),
                                                  at=situation.now)
         await _audit(context, session, situation, "action.postponed", action.number, due=due.isoformat())
         await session.commit()
@@ -474,7 +475,7 @@ async def _create(context: TurnContext, situation: Situation, draft: ActionDraft
         action = await ActionRepository(session).add(NewAction(
             title=draft.title, responsible_party=draft.party, due_date=date.fromisoformat(draft.due),
             focus_area=draft.focus_area, responsible_member_id=draft.member_id, responsible_text=draft.outside,
-        ), await _me(session, situation), at=situation.now)
+        ), await asker_member(session, situation), at=situation.now)
         await _audit(context, session, situation, "action.created", action.number)
         await session.commit()
         return (f"Skapade #{action.number} {action.title} – {owner_text(action)}, senast "

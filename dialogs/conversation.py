@@ -11,7 +11,17 @@ from botbuilder.core import BotState, MessageFactory, TurnContext
 from botbuilder.dialogs import DialogContext, DialogSet, DialogTurnStatus
 
 # Conversation modules register their intent handlers on import.
-from dialogs import action_changes, action_plan, agreement, help, lagesbild, observation_history, promises, safety  # noqa: F401
+from dialogs import (  # noqa: F401
+    action_changes,
+    action_plan,
+    agreement,
+    help,
+    lagesbild,
+    observation_history,
+    promises,
+    reminders,
+    safety,
+)
 from dialogs.context import DATABASE_KEY, LISTING_KEY, SITUATION_KEY, Situation
 from dialogs.help import HelpDialog, Reroute, not_yet
 from dialogs.log_observation import LogObservationDialog, on_card_submit

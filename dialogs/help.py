@@ -188,7 +188,6 @@ async def not_understood(dc: DialogContext, understanding: Understanding, situat
 _NOT_YET = {
     "next_meeting": "svara på när forumen möts",
     "meeting_brief": "ta fram underlag inför möten",
-    "remind_me": "påminna dig",
 }
 
 

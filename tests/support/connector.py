@@ -34,6 +34,8 @@ class RecordingConnector:
     sent: list[Sent] = field(default_factory=list)
     _runner: web.AppRunner | None = None
     url: str = ""
+    refused: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    _failures: list[tuple[int, int | None]] = field(default_factory=list)
 
     async def start(self) -> str:
         app = web.Application()
@@ -56,11 +58,21 @@ class RecordingConnector:
     def clear(self) -> None:
         self.sent.clear()
 
+    def fail_next(self, status: int, *, times: int = 1, retry_after: int | None = None) -> None:
+        """The next ``times`` posts are answered ``status`` (with Retry-After), as Teams throttles or refuses."""
+        self._failures.extend([(status, retry_after)] * times)
+
     def texts(self, conversation_id: str | None = None) -> list[str]:
         return [s.text for s in self.sent if conversation_id in (None, s.conversation_id)]
 
     async def _activity(self, request: web.Request) -> web.Response:
         body = await request.json()
+        if self._failures:
+            status, retry_after = self._failures.pop(0)
+            self.refused.append((status, body))
+            headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
+            return web.json_response({"error": {"code": "Throttled" if status == 429 else "Forbidden"}},
+                                     status=status, headers=headers)
         self.sent.append(Sent(
             method=request.method,
             path=request.path,

@@ -1,0 +1,290 @@
+"""The scheduler: every minute, decide from the database what is due, put it in the outbox, and deliver.
+
+Nothing is held in timers: a tick reads actions, reminders, meetings and settings and plans what is due by
+now (a bot that was down sends what it missed, once, marked late), then claims and sends outbox messages.
+Two processes on one PostgreSQL database plan through unique keys and claim with SKIP LOCKED, so each
+message goes out once. The clock is injected; tests step it through days, holidays and DST.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+
+from botbuilder.core import MessageFactory
+from botbuilder.schema import Activity, Attachment
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from bot.channels.proactive import Delivery, Target, TeamsDelivery
+from bot.clock import Clock
+from bot.config import Collaboration
+from bot.rules import reminders as rules
+from bot.rules.calendar import local_day
+from dialogs.reminders import action_reminder_text, digest_text, personal_reminder_text
+from storage import ConversationReferenceRepository, Database
+from storage.actions import OPEN_STATUSES
+from storage.models import (
+    Action,
+    ConversationReference,
+    Forum,
+    Member,
+    MemberIdentity,
+    OutboxMessage,
+    PersonalReminder,
+)
+from storage.outbox import Outbox
+
+log = logging.getLogger(__name__)
+
+TICK = timedelta(seconds=60)
+MEETING_HORIZON = timedelta(days=21)  # far enough for "two working days before" across any holiday
+ACTION_WINDOW_AFTER = timedelta(days=14)  # reminders start at most a few working days before the due date
+
+
+@dataclass
+class TickReport:
+    planned: int = 0
+    sent: int = 0
+    retried: int = 0
+    gone: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+class Scheduler:
+    def __init__(self, *, database: Database, collaboration: Collaboration, clock: Clock,
+                 delivery: TeamsDelivery | None, worker: str | None = None):
+        self.database = database
+        self.collaboration = collaboration
+        self.clock = clock
+        self.delivery = delivery
+        self.worker = worker or f"{socket.gethostname()}:{uuid.uuid4().hex[:8]}"
+
+    async def tick(self) -> TickReport:
+        report = TickReport()
+        now = self.clock.now()
+        report.planned = await self.plan(now)
+        await self.deliver(now, report)
+        return report
+
+    async def run_forever(self) -> None:
+        """Tick every minute until cancelled; a failed tick is logged and the next one tries again."""
+        while True:
+            try:
+                await self.tick()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("scheduler tick failed")
+            await asyncio.sleep(TICK.total_seconds())
+
+    # --- planning --------------------------------------------------------------------------------------
+
+    async def plan(self, now: datetime) -> int:
+        async with self.database.session() as session:
+            outbox = Outbox(session)
+            planned = 0
+            planned += await self._plan_actions(session, outbox, now)
+            planned += await self._plan_personal(session, outbox, now)
+            planned += await self._plan_meetings(session, outbox, now)
+            planned += await self._plan_digests(session, outbox, now)
+            await session.commit()
+        return planned
+
+    async def _plan_actions(self, session, outbox: Outbox, now: datetime) -> int:
+        today = local_day(now)
+        rows = await session.execute(
+            select(Action, Member.reminders_not_before)
+            .join(Member, Member.id == Action.responsible_member_id)
+            .options(selectinload(Action.responsible_member))
+            .where(Action.status.in_(OPEN_STATUSES), Action.due_date.is_not(None),
+                   Action.due_date <= today + ACTION_WINDOW_AFTER, Member.active.is_(True)))
+        planned = 0
+        for action, not_before in rows:
+            for due in rules.action_reminders(action_id=action.id, due=action.due_date, status=action.status,
+                                              now=now, not_before=_clock(not_before),
+                                              snoozed_until=action.snoozed_until):
+                late = rules.is_late(due, now)
+                text = action_reminder_text(action, due.kind, today, late=late)
+                planned += await outbox.plan(key=due.key, kind=due.kind, due_at=due.at, now=now, late=late,
+                                             member_id=action.responsible_member_id, payload={"text": text})
+        return planned
+
+    async def _plan_personal(self, session, outbox: Outbox, now: datetime) -> int:
+        rows = await session.scalars(select(PersonalReminder).where(
+            PersonalReminder.at <= now, PersonalReminder.at > now - timedelta(days=30)))
+        planned = 0
+        for reminder in rows:
+            due = rules.personal_reminder(reminder_id=reminder.id, at=reminder.at, now=now)
+            if due is not None:
+                late = rules.is_late(due, now)
+                planned += await outbox.plan(key=due.key, kind=due.kind, due_at=due.at, now=now, late=late,
+                                             member_id=reminder.member_id,
+                                             payload={"text": personal_reminder_text(reminder.text, late=late)})
+        return planned
+
+    async def _plan_meetings(self, session, outbox: Outbox, now: datetime) -> int:
+        bound = (await session.execute(
+            select(ConversationReference, Forum.code).join(Forum, Forum.id == ConversationReference.forum_id)
+            .where(ConversationReference.active.is_(True)))).all()
+        if not bound:
+            return 0
+        from dialogs.meeting_post import meeting_post  # noqa: I001 (the post imports the lägesbild and the chart)
+        from storage.meetings import MeetingRepository
+
+        meetings = MeetingRepository(session)
+        occurrences = await meetings.occurrences(now - MEETING_HORIZON, now + MEETING_HORIZON)
+        planned = 0
+        for occurrence in occurrences:
+            if occurrence.cancelled:
+                continue
+            channels = [reference for reference, code in bound if code == occurrence.forum_code]
+            due = rules.meeting_post(meeting_id=occurrence.key, starts_at=occurrence.starts_at, now=now) \
+                if channels else None
+            if due is None:
+                continue
+            previous = [o for o in occurrences if o.forum_code == occurrence.forum_code and not o.cancelled
+                        and o.starts_at < occurrence.starts_at]
+            text, attachments = await meeting_post(
+                session, self.collaboration, forum_name=occurrence.forum_name, starts_at=occurrence.starts_at,
+                since=previous[-1].starts_at if previous else None, now=now)
+            payload = {"text": text, "attachments": [a.serialize() for a in attachments]}
+            for reference in channels:
+                planned += await outbox.plan(key=f"{due.key}:{reference.id}", kind=due.kind, due_at=due.at, now=now,
+                                             late=rules.is_late(due, now), reference_id=reference.id, payload=payload)
+        return planned
+
+    async def _plan_digests(self, session, outbox: Outbox, now: datetime) -> int:
+        members = list(await session.scalars(select(Member).where(Member.weekly_digest.is_(True),
+                                                                  Member.active.is_(True))))
+        planned = 0
+        today = local_day(now)
+        for member in members:
+            due = rules.digest(member_id=member.id, now=now)
+            if due is None:
+                continue
+            actions = list(await session.scalars(
+                select(Action).where(Action.responsible_member_id == member.id, Action.status.in_(OPEN_STATUSES),
+                                     Action.due_date < today + timedelta(days=7)).order_by(Action.due_date)))
+            planned += await outbox.plan(key=due.key, kind=due.kind, due_at=due.at, now=now, member_id=member.id,
+                                         payload={"text": digest_text(member.name, actions, today)})
+        return planned
+
+    # --- delivery --------------------------------------------------------------------------------------
+
+    async def deliver(self, now: datetime, report: TickReport | None = None) -> TickReport:
+        report = report or TickReport()
+        if self.delivery is None:
+            return report
+        while True:
+            async with self.database.session() as session:
+                claimed = await Outbox(session).claim(now=now, worker=self.worker)
+                await session.commit()
+                targets = {m.id: await self._target(session, m) for m in claimed}
+                snapshot = [(m.id, m.kind, m.member_id, dict(m.payload)) for m in claimed]
+            if not snapshot:
+                return report
+            for message_id, kind, member_id, payload in snapshot:
+                target = targets[message_id]
+                if target is None:
+                    outcome, opened = Delivery("gone", "ingen kanal att nå mottagaren i"), None
+                else:
+                    outcome, opened = await self.delivery.send(target, _activity(payload))
+                await self._settle(message_id, kind, member_id, target, outcome, opened, now, report)
+
+    async def _settle(self, message_id: int, kind: str, member_id: int | None, target: Target | None,
+                      outcome: Delivery, opened: Target | None, now: datetime, report: TickReport) -> None:
+        async with self.database.session() as session:
+            outbox = Outbox(session)
+            if outcome.outcome == "sent":
+                await outbox.sent(message_id, now=now)
+                report.sent += 1
+                if opened is not None and member_id is not None:
+                    await _remember_personal(session, opened, member_id)
+            elif outcome.outcome == "retry":
+                message = await session.get(OutboxMessage, message_id)
+                report.retried += 1
+                await outbox.retry(message, now=now, error=outcome.error, retry_after=outcome.retry_after)
+            else:
+                report.gone += 1
+                await outbox.dead(message_id, error=outcome.error)
+                if kind != "notice":
+                    await self._gone(session, outbox, target, member_id, now)
+            await session.commit()
+
+    async def _target(self, session, message: OutboxMessage) -> Target | None:
+        if message.reference_id is not None:
+            reference = await session.get(ConversationReference, message.reference_id)
+            if reference is None or not reference.active or reference.channel_id != "msteams":
+                return None
+            return Target(reference=reference.reference, service_url=reference.service_url,
+                          tenant_id=reference.tenant_id, teams_channel_id=reference.teams_channel_id,
+                          key=reference.key)
+        personal = await session.scalar(
+            select(ConversationReference).where(
+                ConversationReference.member_id == message.member_id, ConversationReference.active.is_(True),
+                ConversationReference.channel_id == "msteams",
+                ConversationReference.conversation_type == "personal")
+            .order_by(ConversationReference.updated_at.desc()).limit(1))
+        if personal is not None:
+            return Target(reference=personal.reference, key=personal.key)
+        identity = await session.scalar(select(MemberIdentity).where(
+            MemberIdentity.member_id == message.member_id, MemberIdentity.channel == "msteams"))
+        if identity is None:
+            return None
+        anchor = await session.scalar(
+            select(ConversationReference).where(
+                ConversationReference.channel_id == "msteams", ConversationReference.active.is_(True),
+                *([ConversationReference.tenant_id == identity.tenant_id] if identity.tenant_id else []))
+            .order_by(ConversationReference.updated_at.desc()).limit(1))
+        if anchor is None:
+            return None
+        return Target(user_id=identity.user_key, tenant_id=identity.tenant_id or anchor.tenant_id,
+                      service_url=anchor.service_url)
+
+    async def _gone(self, session, outbox: Outbox, target: Target | None, member_id: int | None,
+                    now: datetime) -> None:
+        """The conversation no longer takes messages: stop using it and tell the admins, once a day."""
+        if target is not None and target.key is not None:
+            await ConversationReferenceRepository(session).mark_inactive(target.key)
+        member = await session.get(Member, member_id) if member_id is not None else None
+        where = f"{member.name} i Teams" if member else "en kanal eller chatt som jag inte längre är med i"
+        subject = f"member:{member_id}" if member else f"ref:{target.key if target else '-'}"
+        text = (f"Jag kunde inte skicka till {where}. Kontrollera att appen Samverkansboten finns kvar i teamet "
+                "eller chatten, och koppla kanalen igen om det behövs.")
+        admins = await session.scalars(select(Member.id).where(Member.is_admin.is_(True), Member.active.is_(True)))
+        for admin_id in admins:
+            if admin_id != member_id:
+                await outbox.plan(key=f"notice:{subject}:{now.date().isoformat()}:{admin_id}", kind="notice",
+                                  due_at=now, now=now, member_id=admin_id, payload={"text": text})
+
+
+def _clock(value: str | None) -> time | None:
+    if not value:
+        return None
+    hours, minutes = value.split(":")
+    return time(int(hours), int(minutes))
+
+
+def _activity(payload: dict) -> Activity:
+    activity = MessageFactory.text(payload.get("text", ""))
+    attachments = payload.get("attachments") or []
+    if attachments:
+        activity.attachments = [Attachment().deserialize(a) for a in attachments]
+    return activity
+
+
+async def _remember_personal(session, opened: Target, member_id: int) -> None:
+    """A 1:1 chat the bot opened is kept like one the member started, so the next message continues it."""
+    reference = opened.reference or {}
+    conversation = (reference.get("conversation") or {}).get("id")
+    if not conversation:
+        return
+    await ConversationReferenceRepository(session).upsert(
+        f"msteams:{conversation}", channel_id="msteams", service_url=reference.get("serviceUrl"),
+        conversation_id=conversation, conversation_type="personal", member_id=member_id, reference=reference,
+        bot_id=(reference.get("bot") or {}).get("id"))

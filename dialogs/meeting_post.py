@@ -1,0 +1,61 @@
+"""The post before a forum's meeting: what is overdue, what falls due before the meeting, what the log shows
+since the previous meeting (with the lägesbild chart), and the agreement's deadlines coming up."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from botbuilder.schema import Attachment
+
+from bot.config import Collaboration
+from bot.rules.observations import previous_period
+from dialogs.format import bullet_list, long_date
+from dialogs.lagesbild import chart_attachment, situation_text
+from dialogs.render.actions import action_line
+from storage.actions import ActionQuery, ActionRepository
+from storage.situation import load_picture
+
+_WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
+
+
+async def meeting_post(session, collaboration: Collaboration, *, forum_name: str, starts_at: datetime,
+                       since: datetime | None, now: datetime, chart: bool = True) -> tuple[str, list[Attachment]]:
+    """Text and attachments (the chart, when the log has anything) for the post before a meeting."""
+    from dialogs.context import Asker, Situation
+
+    zone = ZoneInfo(collaboration.timezone)
+    local = starts_at.astimezone(zone)
+    today = now.astimezone(zone).date()
+    # The picture's text helpers take a Situation; the post is the bot's own, read by everyone in the channel.
+    situation = Situation(collaboration, Asker(0, "Samverkansboten", "kommun", ""), now)
+    actions = ActionRepository(session)
+    overdue = await actions.page(ActionQuery(status="overdue", today=today, limit=10))
+    coming = await actions.page(ActionQuery(status="open", due_from=today, due_to=local.date() + timedelta(days=1),
+                                            limit=10))
+    deadlines = [a for a in (await actions.page(ActionQuery(status="open", due_from=today,
+                                                            due_to=today + timedelta(days=90), limit=50))).actions
+                 if a.deadline_code]
+    start = since or (now - timedelta(days=30))
+    start_local = start.astimezone(zone).replace(tzinfo=None)
+    end_local = now.astimezone(zone).replace(tzinfo=None)
+    picture = await load_picture(session, start=start, end=now,
+                                 previous_start=previous_period(start_local, end_local).replace(tzinfo=zone),
+                                 timezone=collaboration.timezone)
+    parts = [f"Inför {forum_name} {_WEEKDAYS[local.weekday()]} {long_date(local.date())} kl {local:%H:%M}"]
+    parts.append(_section("Försenade åtgärder", overdue, today))
+    parts.append(_section("Ska vara klara före mötet", coming, today))
+    parts.append(situation_text(picture, situation))
+    if deadlines:
+        parts.append("Överenskommelsens tidsgränser de närmaste tre månaderna:\n"
+                     + bullet_list([action_line(a, today) for a in deadlines]))
+    attachments = [await chart_attachment(picture, situation)] if chart and picture.total else []
+    return "\n\n".join(parts), attachments
+
+
+def _section(title: str, page, today) -> str:
+    if not page.total:
+        return f"{title}: inga."
+    more = f"\n… och {page.total - len(page.actions)} till: fråga mig ”vilka åtgärder är försenade”." \
+        if page.has_more else ""
+    return f"{title} ({page.total}):\n" + bullet_list([action_line(a, today) for a in page.actions]) + more

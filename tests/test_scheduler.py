@@ -1,0 +1,201 @@
+"""The bot speaking first, end to end: the scheduler plans from the database, the outbox delivers over real
+HTTP to the recording Bot Connector; the clock is stepped through days, weekends and restarts."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.app import SCHEDULER_KEY
+from bot.channels.proactive import TeamsDelivery
+from bot.channels.teams import BotFrameworkConfiguration, create_adapter
+from bot.clock import FixedClock
+from bot.scheduler import Scheduler
+from storage import Database, models
+from storage.actions import ActionRepository, NewAction
+from tests.support import activities as teams
+from tests.support.bot_server import BotServer, add_teams_member, start_bot
+
+DUE = date(2026, 12, 4)  # a Friday: "before" on Tue 1 Dec, "due" on Fri 4 Dec, weekly from Fri 11 Dec
+
+
+def local(day: date, hour: int, minute: int = 0) -> datetime:
+    from zoneinfo import ZoneInfo
+
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=ZoneInfo("Europe/Stockholm")).astimezone(UTC)
+
+
+@pytest.fixture
+async def clock():
+    return FixedClock()  # Thursday 26 November 2026, 10:00 in Älmhult
+
+
+@pytest.fixture
+async def server(database, clock, connector):
+    bot = await start_bot(database.url, clock)
+    bot.members = {
+        "anna": await add_teams_member(bot.runtime, "Anna Andersson", "kommun", "aad-anna", teams.TENANT,
+                                       admin=True),
+        "olle": await add_teams_member(bot.runtime, "Olle Polis", "polis", "aad-olle", teams.TENANT),
+    }
+    # Anna has talked to the bot: her 1:1 conversation reference is stored.
+    await bot.post(teams.message("hjälp", connector.url))
+    connector.clear()
+    yield bot
+    await bot.stop()
+
+
+def scheduler_of(server: BotServer) -> Scheduler:
+    return server.runner.app[SCHEDULER_KEY]
+
+
+async def add_action(server: BotServer, title: str, member: str, due: date = DUE) -> int:
+    async with server.runtime.database.session() as session:
+        action = await ActionRepository(session).add(
+            NewAction(title, "kommun", due, responsible_member_id=server.members[member]), None,
+            at=server.runtime.clock.now())
+        await session.commit()
+        return action.number
+
+
+async def tick_at(server: BotServer, connector, moment: datetime) -> list[str]:
+    server.runtime.clock.current = moment
+    connector.clear()
+    await scheduler_of(server).tick()
+    return [s.text for s in connector.sent]
+
+
+async def test_owner_reminders_before_on_and_after_the_due_date_each_once(server, connector):
+    number = await add_action(server, "Trygghetsvandring i centrum", "anna")
+    assert await tick_at(server, connector, local(date(2026, 11, 26), 10)) == []
+    assert await tick_at(server, connector, local(date(2026, 12, 1), 7, 59)) == []
+    [before] = await tick_at(server, connector, local(date(2026, 12, 1), 8, 0))
+    assert before.startswith(f"Påminnelse: #{number} Trygghetsvandring i centrum ska vara klar 4 december 2026 "
+                             "(om 3 dagar).")
+    assert connector.sent[0].conversation_id == "a:personal-aad-anna"
+    assert await tick_at(server, connector, local(date(2026, 12, 1), 9)) == []  # once, however often it ticks
+    [on_the_day] = await tick_at(server, connector, local(DUE, 8))
+    assert "ska vara klar i dag" in on_the_day
+    assert await tick_at(server, connector, local(date(2026, 12, 7), 8)) == []
+    [overdue] = await tick_at(server, connector, local(date(2026, 12, 11), 8))
+    assert overdue.startswith(f"#{number} Trygghetsvandring i centrum är försenad sedan 4 december 2026 (7 dagar).")
+    assert "snooza" in overdue
+
+
+async def test_weekends_and_holidays_move_reminders_to_working_days(server, connector):
+    await add_action(server, "Julmöte", "anna", due=date(2026, 12, 26))  # annandag jul, a Saturday
+    # "due" on the working day before: Wednesday 23 December (24 and 25 are days off).
+    assert await tick_at(server, connector, local(date(2026, 12, 22), 12)) != []  # "before" by then
+    [due] = await tick_at(server, connector, local(date(2026, 12, 23), 8))
+    assert "ska vara klar 26 december 2026" in due
+
+
+async def test_a_bot_that_was_down_sends_what_it_missed_once_marked_late(server, connector, database):
+    await add_action(server, "Trygghetsvandring i centrum", "anna")
+    # Down from 26 November to 9 December: only the newest reminder (the due-date one) goes out, late.
+    [late] = await tick_at(server, connector, local(date(2026, 12, 9), 10))
+    assert late.startswith("(Försenad: jag var inte igång när den skulle ha skickats.) Påminnelse:")
+    # Restarted: a new scheduler on the same database sends nothing twice.
+    delivery = TeamsDelivery(create_adapter(BotFrameworkConfiguration("", "", "", "MultiTenant")), "")
+    restarted = Scheduler(database=server.runtime.database, collaboration=server.runtime.collaboration,
+                          clock=server.runtime.clock, delivery=delivery)
+    connector.clear()
+    await restarted.tick()
+    assert connector.sent == []
+
+
+async def test_snooze_and_quiet_mornings(server, connector):
+    number = await add_action(server, "Trygghetsvandring i centrum", "anna")
+    await server.post(teams.message(f"snooza #{number} till onsdag", connector.url))
+    assert connector.sent[-1].text.startswith(f"Inga påminnelser om #{number} före 2 december 2026 kl 08:00.")
+    await server.post(teams.message("inga påminnelser före kl 9", connector.url))
+    assert connector.sent[-1].text.startswith("Okej, inga påminnelser före kl 09:00.")
+    assert await tick_at(server, connector, local(date(2026, 12, 1), 8)) == []  # snoozed
+    [after_snooze] = await tick_at(server, connector, local(date(2026, 12, 2), 8))
+    assert after_snooze.startswith("Påminnelse (efter snooze):")
+    assert await tick_at(server, connector, local(DUE, 8)) == []  # not before 09:00
+    [due] = await tick_at(server, connector, local(DUE, 9))
+    assert "ska vara klar i dag" in due
+
+
+async def test_personal_reminder_arrives_at_the_time_asked(server, connector):
+    await server.post(teams.message("påminn mig imorgon kl 9 om att ringa rektorn", connector.url))
+    assert connector.sent[-1].text == "Jag påminner dig 27 november 2026 kl 09:00 om: ringa rektorn"
+    assert await tick_at(server, connector, local(date(2026, 11, 27), 8, 59)) == []
+    assert await tick_at(server, connector, local(date(2026, 11, 27), 9)) == ["Påminnelse: ringa rektorn"]
+    assert await tick_at(server, connector, local(date(2026, 11, 27), 9, 1)) == []
+
+
+async def test_a_member_without_a_chat_gets_a_new_one_opened(server, connector):
+    await add_action(server, "Kvällspatrull", "olle")
+    await tick_at(server, connector, local(date(2026, 12, 1), 8))
+    created = [s for s in connector.sent if s.path == "/v3/conversations"]
+    assert len(created) == 1
+    assert created[0].body["members"][0]["id"] == "aad-olle"
+    [reminder] = [s for s in connector.sent if s.conversation_id == created[0].conversation_id and s.text]
+    assert reminder.text.startswith("Påminnelse: #")
+    async with server.runtime.database.session() as session:
+        opened = await session.scalar(select(models.ConversationReference).where(
+            models.ConversationReference.member_id == server.members["olle"]))
+    assert opened is not None and opened.conversation_type == "personal"
+
+
+async def test_throttled_then_delivered_once(server, connector):
+    await add_action(server, "Trygghetsvandring i centrum", "anna")
+    connector.fail_next(429, retry_after=90)
+    assert await tick_at(server, connector, local(date(2026, 12, 1), 8)) == []
+    assert connector.refused[0][0] == 429
+    assert await tick_at(server, connector, local(date(2026, 12, 1), 8, 1)) == []  # honours Retry-After: 90 s
+    [delivered] = await tick_at(server, connector, local(date(2026, 12, 1), 8, 2))
+    assert delivered.startswith("Påminnelse: #")
+    assert await tick_at(server, connector, local(date(2026, 12, 1), 8, 30)) == []
+
+
+async def test_removed_from_the_chat_marks_the_reference_and_tells_an_admin(server, connector):
+    await add_action(server, "Kvällspatrull", "anna")
+    await server.post(teams.message("hjälp", connector.url, aad="aad-olle"))  # Olle's chat exists
+    async with server.runtime.database.session() as session:
+        anna = await session.get(models.Member, server.members["anna"])
+        anna.is_admin = False
+        olle = await session.get(models.Member, server.members["olle"])
+        olle.is_admin = True
+        await session.commit()
+    connector.fail_next(403)
+    notices = await tick_at(server, connector, local(date(2026, 12, 1), 8))
+    async with server.runtime.database.session() as session:
+        reference = await session.scalar(select(models.ConversationReference).where(
+            models.ConversationReference.conversation_id == "a:personal-aad-anna"))
+    assert reference.active is False
+    assert notices == ["Jag kunde inte skicka till Anna Andersson i Teams. Kontrollera att appen Samverkansboten "
+                       "finns kvar i teamet eller chatten, och koppla kanalen igen om det behövs."]
+    assert connector.sent[0].conversation_id == "a:personal-aad-olle"
+    assert await tick_at(server, connector, local(date(2026, 12, 2), 8)) == []  # the dead chat is not retried
+
+
+async def test_two_schedulers_on_postgresql_send_each_reminder_exactly_once(server, connector, database):
+    if database.dialect_name != "postgresql":
+        pytest.skip("several processes share one database only on PostgreSQL")
+    for n in range(12):
+        await add_action(server, f"Åtgärd {n}", "anna" if n % 2 else "olle")
+    others = [Database(database.url) for _ in range(2)]
+    try:
+        delivery = TeamsDelivery(create_adapter(BotFrameworkConfiguration("", "", "", "MultiTenant")), "")
+        schedulers = [Scheduler(database=db, collaboration=server.runtime.collaboration,
+                                clock=server.runtime.clock, delivery=delivery, worker=f"w{n}")
+                      for n, db in enumerate(others)]
+        server.runtime.clock.current = local(date(2026, 12, 1), 8)
+        connector.clear()
+        for _ in range(3):
+            await asyncio.gather(*(s.tick() for s in schedulers))
+    finally:
+        for db in others:
+            await db.dispose()
+    reminders = [s for s in connector.sent if s.text.startswith("Påminnelse: #")]
+    assert len(reminders) == 12
+    async with server.runtime.database.session() as session:
+        sent = await session.scalar(select(func.count()).select_from(models.OutboxMessage).where(
+            models.OutboxMessage.state == "sent"))
+    assert sent == 12
