@@ -97,21 +97,26 @@ class Scheduler:
 
     async def _plan_actions(self, session, outbox: Outbox, now: datetime) -> int:
         today = local_day(now)
-        rows = await session.execute(
+        rows = (await session.execute(
             select(Action, Member.reminders_not_before)
             .join(Member, Member.id == Action.responsible_member_id)
             .options(selectinload(Action.responsible_member))
             .where(Action.status.in_(OPEN_STATUSES), Action.due_date.is_not(None),
-                   Action.due_date <= today + ACTION_WINDOW_AFTER, Member.active.is_(True)))
+                   Action.due_date <= today + ACTION_WINDOW_AFTER, Member.active.is_(True)))).all()
+        candidates = [(due, action) for action, not_before in rows
+                      for due in rules.action_reminders(action_id=action.id, due=action.due_date,
+                                                        status=action.status, now=now, not_before=_clock(not_before),
+                                                        snoozed_until=action.snoozed_until)]
+        # Every tick derives the same reminders again; those already planned are skipped with one query.
+        planned_before = await outbox.existing([due.key for due, _ in candidates])
         planned = 0
-        for action, not_before in rows:
-            for due in rules.action_reminders(action_id=action.id, due=action.due_date, status=action.status,
-                                              now=now, not_before=_clock(not_before),
-                                              snoozed_until=action.snoozed_until):
-                late = rules.is_late(due, now)
-                text = action_reminder_text(action, due.kind, today, late=late)
-                planned += await outbox.plan(key=due.key, kind=due.kind, due_at=due.at, now=now, late=late,
-                                             member_id=action.responsible_member_id, payload={"text": text})
+        for due, action in candidates:
+            if due.key in planned_before:
+                continue
+            late = rules.is_late(due, now)
+            text = action_reminder_text(action, due.kind, today, late=late)
+            planned += await outbox.plan(key=due.key, kind=due.kind, due_at=due.at, now=now, late=late,
+                                         member_id=action.responsible_member_id, payload={"text": text})
         return planned
 
     async def _plan_personal(self, session, outbox: Outbox, now: datetime) -> int:
@@ -147,6 +152,12 @@ class Scheduler:
                 if channels else None
             if due is None:
                 continue
+            keys = {reference.id: f"{due.key}:{reference.id}" for reference in channels}
+            # The post (a lägesbild query and a chart) is built only while some bound channel lacks it.
+            done = await outbox.existing(list(keys.values()))
+            channels = [reference for reference in channels if keys[reference.id] not in done]
+            if not channels:
+                continue
             previous = [o for o in occurrences if o.forum_code == occurrence.forum_code and not o.cancelled
                         and o.starts_at < occurrence.starts_at]
             text, attachments = await meeting_post(
@@ -154,7 +165,7 @@ class Scheduler:
                 since=previous[-1].starts_at if previous else None, now=now)
             payload = {"text": text, "attachments": [a.serialize() for a in attachments]}
             for reference in channels:
-                planned += await outbox.plan(key=f"{due.key}:{reference.id}", kind=due.kind, due_at=due.at, now=now,
+                planned += await outbox.plan(key=keys[reference.id], kind=due.kind, due_at=due.at, now=now,
                                              late=rules.is_late(due, now), reference_id=reference.id, payload=payload)
         return planned
 
