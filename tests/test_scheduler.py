@@ -199,3 +199,39 @@ async def test_two_schedulers_on_postgresql_send_each_reminder_exactly_once(serv
         sent = await session.scalar(select(func.count()).select_from(models.OutboxMessage).where(
             models.OutboxMessage.state == "sent"))
     assert sent == 12
+
+
+async def test_reminders_keep_08_00_local_across_the_autumn_dst_change(server, connector):
+    await add_action(server, "Höststädning", "anna", due=date(2026, 10, 28))  # winter time from Sunday 25 October
+    # "before": Friday 23 October 08:00 CEST = 06:00 UTC; "due": Wednesday 28 October 08:00 CET = 07:00 UTC.
+    assert await tick_at(server, connector, datetime(2026, 10, 23, 5, 59, tzinfo=UTC)) == []
+    [before] = await tick_at(server, connector, datetime(2026, 10, 23, 6, 0, tzinfo=UTC))
+    assert before.startswith("Påminnelse: #4 Höststädning ska vara klar 28 oktober 2026 (om 5 dagar).")
+    assert await tick_at(server, connector, datetime(2026, 10, 28, 6, 59, tzinfo=UTC)) == []
+    [due] = await tick_at(server, connector, datetime(2026, 10, 28, 7, 0, tzinfo=UTC))
+    assert "ska vara klar i dag" in due
+
+
+async def test_weekly_digest_on_monday_morning_for_those_who_want_it(server, connector):
+    await add_action(server, "Trygghetsvandring i centrum", "anna")
+    await server.post(teams.message("veckosammanfattning på", connector.url))
+    assert connector.sent[-1].text.startswith("Du får en sammanfattning av veckans åtgärder måndagar kl 8.")
+    sent = await tick_at(server, connector, local(date(2026, 11, 30), 8))  # Monday
+    assert [t for t in sent if t.startswith("God morgon Anna! Det här är ditt för veckan:")]
+    assert "Trygghetsvandring i centrum" in sent[0]
+    assert await tick_at(server, connector, local(date(2026, 11, 30), 9)) == []
+
+
+async def test_a_claim_left_by_a_crashed_process_is_taken_over_after_its_lease(server, connector):
+    from storage.outbox import Outbox
+
+    await add_action(server, "Trygghetsvandring i centrum", "anna")
+    moment = local(date(2026, 12, 1), 8)
+    scheduler = scheduler_of(server)
+    await scheduler.plan(moment)
+    async with server.runtime.database.session() as session:  # a process claims, then dies before sending
+        [claimed] = await Outbox(session).claim(now=moment, worker="crashed")
+        await session.commit()
+    assert await tick_at(server, connector, moment) == []  # still leased to the crashed process
+    [taken_over] = await tick_at(server, connector, local(date(2026, 12, 1), 8, 6))
+    assert taken_over.startswith("Påminnelse: #")
