@@ -7,6 +7,7 @@ import contextlib
 
 from aiohttp import web
 
+from bot.calendar_feed import calendar_feed
 from bot.channels.proactive import TeamsDelivery
 from bot.channels.teams import MAX_BODY_BYTES, BotFrameworkConfiguration, BotFrameworkWebhook, create_adapter
 from bot.runtime import Runtime
@@ -32,6 +33,7 @@ def create_app(runtime: Runtime, *, close_runtime: bool = True, schedule: bool =
     app[RUNTIME_KEY] = runtime
     app.router.add_post("/api/messages", BotFrameworkWebhook(adapter, runtime.bot, runtime.locks))
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/calendar/{forum}.ics", calendar_feed)
     # Its own adapter, without the webhook's turn-error handler: a failed proactive send must reach the
     # outbox (to be retried or given up), not be answered with an apology into the same conversation.
     proactive = create_adapter(BotFrameworkConfiguration(settings.app_id, settings.app_password,

@@ -69,6 +69,9 @@ def _parser() -> argparse.ArgumentParser:
     import_actions.add_argument("file", help="filen (.xlsx eller .csv)")
     import_actions.add_argument("--skip-bad", action="store_true",
                                 help="importera de felfria raderna och hoppa över (men lista) de felaktiga")
+    import_meetings = import_commands.add_parser("meetings", help="forummöten från en kalenderfil (.ics)")
+    import_meetings.add_argument("file", help="kalenderfilen (.ics)")
+    import_meetings.add_argument("--forum", help="forumets kod, t.ex. operativa-bra (standard: efter rubriken)")
     report = commands.add_parser("report", help="rapporter")
     report_commands = report.add_subparsers(dest="report_command", required=True)
     follow_up = report_commands.add_parser("follow-up", help="årlig uppföljning för Strategiska BRÅ (HTML)")
@@ -104,6 +107,10 @@ def main(argv: list[str] | None = None) -> int:
             from bot.action_files import export_actions
 
             return asyncio.run(export_actions(settings, fmt=args.format, output=args.output))
+        if args.command == "import" and args.import_command == "meetings":
+            from bot.calendar_feed import import_meetings
+
+            return asyncio.run(import_meetings(settings, args.file, forum=args.forum))
         if args.command == "import":
             from bot.action_files import import_actions
 

@@ -17,6 +17,7 @@ from dialogs import (  # noqa: F401
     agreement,
     help,
     lagesbild,
+    meetings,
     observation_history,
     promises,
     reminders,

@@ -15,7 +15,7 @@ from botbuilder.core import MessageFactory
 from botbuilder.dialogs import Dialog, DialogContext, DialogTurnResult, WaterfallDialog, WaterfallStepContext
 
 from bot.config import Collaboration
-from dialogs import agreement
+from dialogs import agreement, meetings
 from dialogs.context import SITUATION_KEY, Situation
 from dialogs.nlu import Understanding, fold
 from dialogs.registry import handles
@@ -102,6 +102,7 @@ TOPICS: list[HelpTopic] = [
     HelpTopic("Vad som inte får skrivas här (integritet)", ("integritet", "skriv", "gdpr", "sekretess"),
               _privacy_text),
     HelpTopic("Om boten", ("boten", "bot", "vem ar du", "assistent"), _about_text),
+    HelpTopic("Forumens möten – nästa möte, kalender", ("mote", "moten", "motet", "kalender"), meetings.help_text),
 ]
 
 
@@ -186,7 +187,6 @@ async def not_understood(dc: DialogContext, understanding: Understanding, situat
 
 
 _NOT_YET = {
-    "next_meeting": "svara på när forumen möts",
     "meeting_brief": "ta fram underlag inför möten",
 }
 

@@ -8,7 +8,7 @@ convention so Alembic can alter them on both back ends.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from typing import Any
 
@@ -25,6 +25,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    Time,
     UniqueConstraint,
     false,
     text,
@@ -393,7 +394,11 @@ class ActionUpdate(Base):
 
 
 class Meeting(Base):
-    """A forum meeting; ``external_uid`` de-duplicates meetings imported from calendars (ICS UID)."""
+    """A forum meeting; ``external_uid`` de-duplicates meetings imported from calendars (ICS UID).
+
+    A row also overrides a series occurrence at the same forum and start: a cancelled occurrence of a series
+    is a row with ``cancelled`` set there (see ``storage.meetings``).
+    """
 
     __tablename__ = "meetings"
     __table_args__ = (
@@ -412,6 +417,34 @@ class Meeting(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     forum: Mapped[Forum] = relationship()
+
+
+class MeetingSeries(Base):
+    """A forum's recurring meetings: an RFC 5545 RRULE from ``dtstart`` at a local wall time.
+
+    Kept as a rule, not as rows per date, so "varannan tisdag" has no end to materialise and 13:00 stays 13:00
+    local across daylight saving time; occurrences are expanded on reading (``storage.meetings``).
+    """
+
+    __tablename__ = "meeting_series"
+    __table_args__ = (_one_of("source", MeetingSource),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    forum_id: Mapped[int] = mapped_column(ForeignKey("forums.id"), index=True)
+    # Without DTSTART and UNTIL (columns of their own), e.g. FREQ=WEEKLY;INTERVAL=2;BYDAY=TU.
+    rrule: Mapped[str] = mapped_column(String(500))
+    start_time: Mapped[time] = mapped_column(Time)  # local wall time in the collaboration's zone
+    duration_minutes: Mapped[int] = mapped_column(Integer, default=120, server_default="120")
+    location: Mapped[str | None] = mapped_column(String(200))
+    dtstart: Mapped[date]  # the first day the rule counts from (local)
+    until: Mapped[date | None]  # the last day it may fall on (local), inclusive
+    source: Mapped[str] = mapped_column(String(16))
+    external_uid: Mapped[str | None] = mapped_column(String(255), unique=True)
+    created_by_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    forum: Mapped[Forum] = relationship()
+    created_by: Mapped[Member | None] = relationship()
 
 
 class ConversationReference(Base):

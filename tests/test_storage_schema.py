@@ -28,6 +28,7 @@ EXPECTED_TABLES = {
     "actions",
     "action_updates",
     "meetings",
+    "meeting_series",
     "conversation_references",
     "audit_log",
     "sequences",

@@ -225,6 +225,6 @@ async def test_danger_and_individual_concerns_are_answered_and_not_stored(server
 
 
 async def test_understood_but_not_yet_available_is_said_plainly(server, connector):
-    await server.post(teams.message("när är nästa operativa BRÅ", connector.url))
+    await server.post(teams.message("underlag inför operativa BRÅ", connector.url))
     [reply] = connector.sent
-    assert reply.text.startswith("Jag förstår vad du vill, men jag kan inte svara på när forumen möts")
+    assert reply.text.startswith("Jag förstår vad du vill, men jag kan inte ta fram underlag inför möten")

@@ -67,6 +67,8 @@ class Settings:
     app_tenant_id: str = ""
     app_type: str = "MultiTenant"
     log_level: str = "INFO"
+    # The secret in the meeting calendars' addresses (/calendar/FORUM.ics?token=…); empty: no calendars served.
+    calendar_token: str = field(default="", repr=False)
 
     @property
     def has_credentials(self) -> bool:
@@ -128,6 +130,7 @@ class Settings:
             config_path=config_path,
             app_id=app_id,
             app_password=get("MicrosoftAppPassword"),
+            calendar_token=get("SAMVERKAN_CALENDAR_TOKEN"),
             app_tenant_id=tenant_id,
             app_type=canonical,
             log_level=log_level,
