@@ -235,3 +235,35 @@ async def test_a_claim_left_by_a_crashed_process_is_taken_over_after_its_lease(s
     assert await tick_at(server, connector, moment) == []  # still leased to the crashed process
     [taken_over] = await tick_at(server, connector, local(date(2026, 12, 1), 8, 6))
     assert taken_over.startswith("Påminnelse: #")
+
+
+async def test_the_agenda_is_posted_in_the_bound_channel_two_working_days_before_once(server, connector):
+    channel = teams.channel_conversation()
+    await server.post(teams.message("koppla den här kanalen till Operativa BRÅ", connector.url, mention=True,
+                                    conversation=channel))
+    assert "kopplad till Operativa BRÅ" in connector.sent[-1].text
+    await server.post(teams.message("nästa operativa BRÅ är tisdag 8/12 kl 13", connector.url))
+    late = await add_action(server, "Trygghetsvandring i centrum", "anna", due=date(2026, 11, 20))
+    coming = await add_action(server, "Föräldramöte", "olle", due=date(2026, 12, 7))
+    await server.post(teams.message("logga klotter på Haganässkolan igår kväll", connector.url))
+    await server.post(teams.card_submit(teams.submit_values(teams.card_of(connector.sent[-1].body)), connector.url))
+    # Friday 4 December 08:00 is two working days before Tuesday 8 December.
+    def posts():  # new channel posts (reminders to owners open 1:1 chats the same way)
+        return [s for s in connector.sent if s.path == "/v3/conversations" and "channel" in s.body["channelData"]]
+
+    await tick_at(server, connector, local(date(2026, 12, 4), 7, 59))
+    assert posts() == []
+    await tick_at(server, connector, local(date(2026, 12, 4), 8))
+    [post] = posts()
+    assert post.body["channelData"]["channel"]["id"] == teams.CHANNEL  # a new top-level post in the channel
+    [text] = [s.text for s in connector.sent if s.conversation_id == post.conversation_id and s.text]
+    assert text.startswith("Inför Operativa BRÅ tisdag 8 december 2026 kl 13:00")
+    assert f"Försenade åtgärder (2):\n- #{late} Trygghetsvandring i centrum" in text
+    assert "Förlängning eller ny samverkansöverenskommelse (överenskommelsen)" in text  # due 30 November
+    assert f"Ska vara klara före mötet (1):\n- #{coming} Föräldramöte" in text
+    assert "Skadegörelser i skolmiljö: 1" in text
+    [message] = [s for s in connector.sent if s.conversation_id == post.conversation_id and s.text]
+    assert message.body["attachments"][0]["contentType"] == "image/png"
+    for moment in (local(date(2026, 12, 4), 9), local(date(2026, 12, 7), 8)):
+        await tick_at(server, connector, moment)
+        assert posts() == []  # one post per meeting, ever
