@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 from botbuilder.core import ConversationState, PrivateConversationState, UserState
 
@@ -53,9 +54,39 @@ async def prepare_database(database: Database, collaboration: Collaboration, clo
         await sync_configured_members(session, collaboration.members)
         await sync_deadline_actions(session, collaboration.deadlines, collaboration.today(clock.now()),
                                     at=clock.now())
+        await sync_configured_meetings(session, collaboration, clock.now())
         await session.commit()
     for change in changes:
         log.info("catalogue: %s %s %s", change.kind, change.code, change.change)
+
+
+async def sync_configured_meetings(session, collaboration: Collaboration, now) -> None:
+    """Forums whose configuration says when they meet ('meets = "varannan tisdag kl 13"') get that series.
+
+    One series per forum, kept while the text's rule is unchanged (so its first date stays put); a changed
+    rule replaces it, and a forum whose line was removed loses it. Series set by chat or calendar are left
+    alone.
+    """
+    from bot.rules.recurrence import parse_recurrence
+    from storage.meetings import MeetingRepository
+
+    meetings = MeetingRepository(session, collaboration.timezone)
+    local_now = now.astimezone(ZoneInfo(collaboration.timezone))
+    for forum in collaboration.forums:
+        uid = f"config:{forum.code}"
+        existing = await meetings.series_by_uid(uid)
+        rule = parse_recurrence(forum.meets, local_now) if forum.meets else None
+        if rule is None or rule.start_time is None:
+            if existing is not None:
+                await meetings.remove_imported_series(uid)
+            continue
+        if existing is not None and (existing.rrule, existing.start_time) == (rule.rrule, rule.start_time):
+            continue
+        if existing is not None:
+            await meetings.remove_imported_series(uid)
+        await meetings.add_series(forum.code, rule.rrule, start_time=rule.start_time, dtstart=rule.first,
+                                  duration_minutes=rule.duration_minutes or 120, source="config", external_uid=uid)
+        log.info("meetings: %s meets %s", forum.code, rule.text())
 
 
 async def build_runtime(settings: Settings, clock: Clock | None = None, *, prepare: bool = True,

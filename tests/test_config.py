@@ -552,3 +552,13 @@ def test_school_breaks_are_read_and_checked(tmp_path):
     [problem] = check_file(bad)
     assert problem.path == "school_breaks[2].last_week"
     assert problem.line == len(text.replace("last_week = 1", "last_week = 54").splitlines())
+
+
+def test_a_forum_says_when_it_meets_in_swedish(tmp_path: Path) -> None:
+    text = MINIMAL.replace('code = "operativa-bra"', 'code = "operativa-bra"\nmeets = "varannan tisdag kl 13"', 1)
+    collaboration = load_collaboration(write(tmp_path, text))
+    assert collaboration.forum("operativa-bra").meets == "varannan tisdag kl 13"
+    unreadable = text.replace("varannan tisdag kl 13", "ibland när det passar")
+    [problem] = check_file(write(tmp_path, unreadable, "bad.toml"))
+    assert problem.path.endswith(".meets") and problem.line == line_containing(unreadable, "meets =")
+    assert "varannan tisdag kl 13" in problem.message  # the example to follow

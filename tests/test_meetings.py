@@ -389,3 +389,26 @@ async def test_import_refuses_what_is_not_a_calendar_in_swedish(database, tmp_pa
     assert missing.returncode == 1 and "finns inte" in missing.stderr
     wrong_forum = samverkan("import", "meetings", str(spreadsheet), "--forum", "okänt", cwd=tmp_path, env=env)
     assert wrong_forum.returncode == 1 and "Det finns inget forum ”okänt”" in wrong_forum.stderr
+
+
+async def test_meetings_from_the_configuration_file(database, connector, tmp_path):
+    from bot.config import DEFAULT_CONFIG_PATH
+
+    text = DEFAULT_CONFIG_PATH.read_text(encoding="utf-8").replace(
+        'code = "operativa-bra"', 'code = "operativa-bra"\nmeets = "varannan tisdag kl 13"', 1)
+    config = tmp_path / "samverkan.toml"
+    config.write_text(text, encoding="utf-8")
+    bot = await start_bot(database.url, FixedClock(), SAMVERKAN_CONFIG=str(config))
+    try:
+        await add_teams_member(bot.runtime, "Karin Lund", "kommun", "aad-karin", teams.TENANT)
+        answer = await say(bot, connector, "när är nästa operativa BRÅ", aad="aad-karin")
+        assert answer.startswith("Nästa Operativa BRÅ: tisdag 1 december kl 13:00 (om 5 dagar)")
+    finally:
+        await bot.stop()
+    # Started again with the same file: the series is kept as it was, not added twice.
+    again = await start_bot(database.url, FixedClock(), SAMVERKAN_CONFIG=str(config))
+    try:
+        async with again.runtime.database.session() as session:
+            assert await session.scalar(select(func.count()).select_from(MeetingSeries)) == 1
+    finally:
+        await again.stop()

@@ -45,6 +45,7 @@ class Forum:
     synonyms: tuple[str, ...] = ()
     description: str = ""
     decision_mandate: bool = False
+    meets: str = ""  # when it meets, in Swedish: "varannan tisdag kl 13"; empty when set by chat or calendar
 
     def terms(self) -> tuple[str, ...]:
         """Everything a user might write for this forum: name, code and synonyms."""

@@ -12,7 +12,7 @@ import tomllib
 import zoneinfo
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -153,6 +153,7 @@ _FOCUS_AREA = {
 _FORUM = {
     **_FOCUS_AREA,
     "decision_mandate": _Field("bool", required=False, default=False),
+    "meets": _Field("str", required=False, default=""),
 }
 _DEADLINE = {
     "code": _Field("str"),
@@ -289,6 +290,7 @@ class _Checker:
         forums = self.coded_list(get("forums"), "forums", _FORUM, REQUIRED_FORUMS)
         self.term_collisions(get("focus_areas"), get("forums"))
         forum_codes = {f["code"] for f in forums or [] if f}
+        self.meeting_rules(forums, period)
         deadlines = self.deadlines(get("deadlines"), forum_codes, period)
         members = self.members(get("members"))
         school_breaks = self.school_breaks(get("school_breaks"))
@@ -312,7 +314,8 @@ class _Checker:
                 for f in focus_areas or ()
             ),
             forums=tuple(
-                Forum(f["code"], f["name"], tuple(f["synonyms"]), f["description"], f["decision_mandate"])
+                Forum(f["code"], f["name"], tuple(f["synonyms"]), f["description"], f["decision_mandate"],
+                      f["meets"])
                 for f in forums or ()
             ),
             deadlines=tuple(deadlines or ()),
@@ -403,6 +406,19 @@ class _Checker:
         if not ok or None in entries:
             return None
         return [e for e in entries if e]
+
+    def meeting_rules(self, forums: list[dict[str, Any]] | None, period: dict[str, Any] | None) -> None:
+        """A forum's ``meets`` must read as a series with a time, as the chat would read it."""
+        from bot.rules.recurrence import parse_recurrence
+
+        start = datetime.combine(period["start"], time()) if period else datetime(2000, 1, 1)
+        for i, forum in enumerate(forums or ()):
+            if forum and forum["meets"]:
+                rule = parse_recurrence(forum["meets"], start)
+                if rule is None or rule.start_time is None:
+                    self.problem(("forums", i, "meets"), f"cannot read {forum['meets']!r} as recurring meetings "
+                                 "with a time, e.g. 'varannan tisdag kl 13' or 'första måndagen i mars och "
+                                 "oktober kl 9'")
 
     def term_collisions(self, focus_areas: Any, forums: Any) -> None:
         """A term (name, code or synonym) must point to one focus area or forum only.
