@@ -146,14 +146,17 @@ class SamverkanBot(ActivityHandler):
 
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
         if turn_context.activity.name == "adaptiveCard/action":
-            # Cards with Action.Execute arrive with the issues that send them; until then say so plainly.
-            # The body is built as a dict: botbuilder's AdaptiveCardInvokeResponse types ``value`` as a
-            # dict, but a message answer carries a string, which its serializer cannot write.
-            return InvokeResponse(status=200, body={
-                "statusCode": 200,
-                "type": "application/vnd.microsoft.activity.message",
-                "value": "Den här knappen stöds inte ännu. Skriv till mig i stället, eller skriv hjälp.",
-            })
+            # Answered within the turn (Teams waits a few seconds). The body is a plain dict: botbuilder's
+            # AdaptiveCardInvokeResponse types ``value`` as a dict, but a message answer carries a string.
+            asker = await self._admit(turn_context, identity_of(turn_context.activity))
+            if asker is None:
+                return InvokeResponse(status=200, body={"statusCode": 200,
+                                                        "type": "application/vnd.microsoft.activity.message",
+                                                        "value": not_a_member_text(self.collaboration)})
+            action = (turn_context.activity.value or {}).get("action") or {}
+            body = await self.conversation.execute(turn_context, await self._situation(asker),
+                                                   str(action.get("verb") or ""), action.get("data") or {})
+            return InvokeResponse(status=200, body=body)
         return await super().on_invoke_activity(turn_context)
 
     async def on_members_added_activity(self, members_added: list[ChannelAccount], turn_context: TurnContext):

@@ -124,13 +124,15 @@ def _screened(text: str, situation: Situation, *, names_allowed: bool = False) -
 
 # --- close, reassign, comment, cancel -------------------------------------------------------------------
 
-@handles("complete_action")
-async def complete_action(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
-    context = dc.context
+async def close_action(context: TurnContext, situation: Situation, number: int | str) -> tuple[bool, str]:
+    """Mark an action done, if the asker may; the reply either way (typed '#12 klar' and the card's 'Klar')."""
     async with database_of(context).session() as session:
-        action = await changeable(context, session, understanding.slots["ref"], situation)
+        action = await ActionRepository(session).get(int(number))
         if action is None:
-            return
+            return False, await not_found_text(session, number)
+        problem = _closed(action) or (None if _allowed(action, situation) else _refusal(action))
+        if problem:
+            return False, problem
         await ActionRepository(session).set_status(action, "klar", await asker_member(session, situation),
                                                    at=situation.now)
         await _audit(context, session, situation, "action.completed", action.number)
@@ -141,7 +143,13 @@ async def complete_action(dc: DialogContext, understanding: Understanding, situa
             for new in created:
                 text += f"\nNästa gång: #{new.number} {new.title}, senast {long_date(new.due_date)}."
         await session.commit()
-    await context.send_activity(MessageFactory.text(text))
+        return True, text
+
+
+@handles("complete_action")
+async def complete_action(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
+    _, text = await close_action(dc.context, situation, understanding.slots["ref"])
+    await dc.context.send_activity(MessageFactory.text(text))
 
 
 @handles("cancel_action")

@@ -28,7 +28,7 @@ from dialogs.help import HelpDialog, Reroute, not_yet
 from dialogs.log_observation import LogObservationDialog, on_card_submit
 from dialogs.nlu import Understanding, fold, understand
 from dialogs.registry import handler_for
-from dialogs.render.actions import SUBMIT_DONE, SUBMIT_POSTPONE
+from dialogs.render.actions import SUBMIT_DONE, SUBMIT_POSTPONE, done_card
 
 # Buttons on action cards do what the typed command would ("#12 klar", "skjut upp #12").
 _CARD_INTENTS = {SUBMIT_DONE: "complete_action", SUBMIT_POSTPONE: "postpone_action"}
@@ -72,6 +72,19 @@ class Conversation:
         else:
             await turn_context.send_activity(MessageFactory.text(
                 "Den här knappen känner jag inte igen längre. Skriv till mig i stället, eller skriv hjälp."))
+
+    async def execute(self, turn_context: TurnContext, situation: Situation, verb: str, data: dict) -> dict:
+        """A card's Action.Execute (an invoke): the card that replaces it, or a message when it stays."""
+        self._enter(turn_context, situation)
+        number = data.get("number")
+        if verb == SUBMIT_DONE and isinstance(number, int):
+            done, text = await action_changes.close_action(turn_context, situation, number)
+            if done:
+                return {"statusCode": 200, "type": "application/vnd.microsoft.card.adaptive",
+                        "value": done_card(text, done=True)}
+            return {"statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": text}
+        return {"statusCode": 200, "type": "application/vnd.microsoft.activity.message",
+                "value": "Den här knappen känner jag inte igen längre. Skriv till mig i stället, eller skriv hjälp."}
 
     def _enter(self, turn_context: TurnContext, situation: Situation) -> None:
         turn_context.turn_state[SITUATION_KEY] = situation

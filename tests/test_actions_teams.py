@@ -205,7 +205,7 @@ async def test_unknown_number_names_the_closest(server, connector):
     assert "#4 Trygghetsvandring" in text
 
 
-async def test_buttons_on_the_card_close_and_postpone(server, connector):
+async def test_buttons_on_the_card_close_in_place_and_postpone(server, connector):
     number = await add(server, "Trygghetsvandring i centrum", "kommun", TODAY - timedelta(days=3), member="anna")
     [sent] = await say(server, connector, "mina åtgärder")
     card = teams.card_of(sent.body)
@@ -215,13 +215,29 @@ async def test_buttons_on_the_card_close_and_postpone(server, connector):
     connector.clear()
     await server.post(teams.card_submit(postpone, connector.url))
     assert connector.sent[0].text.startswith(f"Till när ska #{number} skjutas upp?")
-    done = next(a["data"] for a in actions if a["title"] == "Klar")
+    await say(server, connector, "avbryt")
+    done = next(a for a in actions if a["title"] == "Klar")
+    assert done["type"] == "Action.Execute"
+
+    async def press(aad: str = "aad-anna") -> dict:
+        invoke = teams.card_execute(done["verb"], done["data"], connector.url, aad=aad)
+        async with server.http.post(f"{server.url}/api/messages", json=invoke) as response:
+            assert response.status == 200
+            return await response.json()
+
     connector.clear()
-    await server.post(teams.card_submit(done, connector.url))
-    assert connector.sent[0].text.startswith(f"Klart: #{number}")
-    connector.clear()
-    await server.post(teams.card_submit(done, connector.url))  # pressed twice: said plainly, nothing changes
-    assert connector.sent[0].text == f"#{number} är redan klar."
+    stranger = await press("aad-stranger")
+    assert "känner inte igen dig som medlem" in stranger["value"]
+    refused = await press("aad-olle")  # not his: the card stays, the reason is said
+    assert refused["type"] == "application/vnd.microsoft.activity.message"
+    assert refused["value"].startswith(f"Du kan inte ändra #{number}")
+    answer = await press()
+    assert answer["type"] == "application/vnd.microsoft.card.adaptive"  # Teams replaces the card with this
+    assert answer["value"]["body"][0]["text"].startswith(f"✔ Klart: #{number} Trygghetsvandring i centrum")
+    again = await press()  # pressed twice (an old copy of the card): said plainly, nothing changes
+    assert again["value"] == f"#{number} är redan klar."
+    assert connector.sent == []  # answered in the invoke response, not as new messages
+    assert (await action(server, number)).status == "klar"
 
 
 async def test_citizen_promises_show_their_actions(server, connector):

@@ -137,7 +137,7 @@ async def test_adaptive_card_invoke_answers_with_a_body_not_500(server, connecto
         body = await response.json()
     assert response.status == 200
     assert body["statusCode"] == 200
-    assert "stöds inte" in body["value"]
+    assert "känner jag inte igen" in body["value"]
 
 
 async def test_bad_requests_get_http_errors_and_store_nothing(server, connector):

@@ -58,6 +58,13 @@ def list_text(title: str, page: ActionPage, today: date, *, hint: bool) -> str:
     return "\n".join(lines)
 
 
+def done_card(text: str, *, done: bool) -> dict[str, Any]:
+    """What replaces a list card after 'Klar': the outcome, so nobody presses it again."""
+    return {"type": "AdaptiveCard", "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+            "version": "1.5", "body": [{"type": "TextBlock", "text": ("✔ " if done else "") + text, "wrap": True,
+                                        "weight": "Bolder" if done else "Default"}]}
+
+
 def list_card(title: str, page: ActionPage, today: date) -> dict[str, Any]:
     """An Adaptive Card: each action with its buttons; the footer says how far the list goes."""
     body: list[dict[str, Any]] = [
@@ -71,7 +78,9 @@ def list_card(title: str, page: ActionPage, today: date) -> dict[str, Any]:
         ]})
         if action.status in ("planerad", "pagaende"):
             body[-1]["items"].append({"type": "ActionSet", "actions": [
-                {"type": "Action.Submit", "title": "Klar", "data": {"samverkan": SUBMIT_DONE, "number": action.number}},
+                # Action.Execute: Teams answers with the refreshed card in place of this one.
+                {"type": "Action.Execute", "title": "Klar", "verb": SUBMIT_DONE,
+                 "data": {"samverkan": SUBMIT_DONE, "number": action.number}},
                 {"type": "Action.Submit", "title": "Skjut upp",
                  "data": {"samverkan": SUBMIT_POSTPONE, "number": action.number}},
             ]})

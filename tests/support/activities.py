@@ -95,6 +95,12 @@ def card_submit(value: dict[str, Any], service_url: str, *, aad: str = "aad-anna
     return activity
 
 
+def card_execute(verb: str, data: dict[str, Any], service_url: str, *, aad: str = "aad-anna") -> dict[str, Any]:
+    """An Adaptive Card Action.Execute as Teams posts it: an ``adaptiveCard/action`` invoke."""
+    return _base("invoke", service_url, personal_conversation(aad), user(aad), name="adaptiveCard/action",
+                 value={"action": {"type": "Action.Execute", "verb": verb, "data": data}, "trigger": "manual"})
+
+
 def card_of(body: dict[str, Any]) -> dict[str, Any]:
     """The Adaptive Card in an activity the bot sent."""
     [card] = [a["content"] for a in body.get("attachments") or []
