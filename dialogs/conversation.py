@@ -18,6 +18,7 @@ from dialogs import (  # noqa: F401
     help,
     lagesbild,
     meetings,
+    membership,
     observation_history,
     promises,
     reminders,

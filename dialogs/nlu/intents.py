@@ -83,6 +83,8 @@ _CANCEL_MEETING = re.compile(r"\b(?:stall in|stalla in|installt|installd|inget|i
 _RECURRENCE = re.compile(r"\b(?:varannan|varje|var (?:tredje|fjarde)|(?:forsta|andra|tredje|fjarde|sista) "
                          r"(?:mandag|tisdag|onsdag|torsdag|fredag)\w*)\b")
 _IS = re.compile(r"\b(?:ar|blir|halls|traffas|moter|motes)\b")
+_WHOAMI = re.compile(r"^(?:vem ar jag|who am i|min roll|vilken roll har jag|vad har jag for roll|kanner du mig)\W*$")
+_ADD_MEMBER = re.compile(r"^(?:lagg till|add)\b.*\b(?:som )?(?:medlem\w*|member)\b")
 _REMIND = re.compile(r"^(?:paminn|pamin|remind)\b|\bpaminnelse\b")
 _COMPLETE = re.compile(r"\b(?:klar|klart|klarmarkera\w*|fardig\w*|stang\w*|avsluta\w*|genomford|done|complete\w*)\b")
 _POSTPONE = re.compile(r"\b(?:skjut\w*|flytta\w*|senarelagg\w*|forlang\w*|postpone\w*|move|ny deadline)\b")
@@ -135,6 +137,10 @@ def understand(text: str, now: datetime | None = None, config: Any = None,
         return Understanding("individual_case")
     if _HELP.match(folded):
         return Understanding("help")
+    if _WHOAMI.match(folded):
+        return Understanding("whoami")
+    if _ADD_MEMBER.search(folded):
+        return _add_member(clean, folded)
     if _MORE.match(folded):
         return Understanding("more")
     if _UNDO.match(folded):
@@ -234,6 +240,16 @@ def _focus_time_place(message: _Message, time_slot: str) -> tuple[dict[str, Any]
     interval, time_words = message.time("past", message.focus_words)
     return _filled(focus_area=focus.code if focus else None, **{time_slot: interval}), \
         message.focus_words | time_words
+
+
+def _add_member(clean: str, folded: str) -> Understanding:
+    """'lägg till @Karin Lund som medlem, kommunen, fritidsledare' (the person is the @mention)."""
+    party = "polis" if re.search(r"\bpolis\w*", folded) else "kommun" if re.search(r"\bkommun\w*", folded) else None
+    admin = bool(re.search(r"\badmin\w*|\badministrator\w*", folded))
+    parts = [p.strip(" .") for p in re.split(r"[,;]", clean)]
+    role = next((p for p in reversed(parts[1:]) if p and not re.search(
+        r"(?i)\b(?:kommun\w*|polis\w*|admin\w*|administratör\w*|medlem\w*)\b", p)), None)
+    return Understanding("add_member", _filled(party=party, role=role, admin=admin or None))
 
 
 def _meeting(message: _Message, clean: str) -> Understanding | None:

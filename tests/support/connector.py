@@ -35,11 +35,13 @@ class RecordingConnector:
     _runner: web.AppRunner | None = None
     url: str = ""
     refused: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    roster: dict[str, dict[str, Any]] = field(default_factory=dict)  # Teams user id -> TeamsChannelAccount JSON
     _failures: list[tuple[int, int | None]] = field(default_factory=list)
 
     async def start(self) -> str:
         app = web.Application()
         app.router.add_post("/v3/conversations", self._create_conversation)
+        app.router.add_get("/v3/conversations/{conversation_id}/members/{member_id}", self._member)
         app.router.add_post("/v3/conversations/{conversation_id}/activities", self._activity)
         app.router.add_post("/v3/conversations/{conversation_id}/activities/{reply_to_id}", self._activity)
         app.router.add_put("/v3/conversations/{conversation_id}/activities/{reply_to_id}", self._activity)
@@ -82,6 +84,12 @@ class RecordingConnector:
             authorization=request.headers.get("Authorization"),
         ))
         return web.json_response({"id": str(uuid.uuid4())}, status=200)
+
+    async def _member(self, request: web.Request) -> web.Response:
+        member = self.roster.get(request.match_info["member_id"])
+        if member is None:
+            return web.json_response({"error": {"code": "MemberNotFoundInConversation"}}, status=404)
+        return web.json_response(member)
 
     async def _create_conversation(self, request: web.Request) -> web.Response:
         body = await request.json()
