@@ -31,7 +31,8 @@ def create_app(runtime: Runtime, *, close_runtime: bool = True, schedule: bool =
 
     app = web.Application(client_max_size=MAX_BODY_BYTES)
     app[RUNTIME_KEY] = runtime
-    app.router.add_post("/api/messages", BotFrameworkWebhook(adapter, runtime.bot, runtime.locks))
+    app.router.add_post("/api/messages", BotFrameworkWebhook(adapter, runtime.bot, runtime.locks,
+                                                             allowed_tenants=settings.allowed_tenants))
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/calendar/{forum}.ics", calendar_feed)
     # Its own adapter, without the webhook's turn-error handler: a failed proactive send must reach the

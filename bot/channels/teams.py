@@ -4,12 +4,14 @@ botbuilder's ``CloudAdapter.process`` is not used as is: on 4.17.1 it answers 50
 Content-Type, for every authentication failure and for every invoke that returns a body, and it runs
 turns of one conversation concurrently. This module reads the request itself, answers 400/401/413/415
 as HTTP means them, serializes turns per conversation, and passes invoke bodies through unchanged.
+With ``SAMVERKAN_ALLOWED_TENANTS`` set it answers 403 to authenticated activities from other tenants.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterable
 from typing import Any
 
 import jwt
@@ -82,6 +84,19 @@ def parse_activity(raw: bytes) -> Activity:
     return activity
 
 
+def _is_refused_token(exc: Exception) -> bool:
+    """Whether botbuilder's ``authenticate_request`` failed because of the caller's token (answered 401).
+
+    PermissionError: no header, wrong audience/issuer, serviceurl claim not the activity's serviceUrl.
+    jwt.PyJWTError: not a JWT, expired, not yet valid, bad signature, unusable key.
+    KeyError: a token without ``iss``.  IndexError: a ``kid`` (or none) not among the published keys
+    (``_OpenIdMetadata._find`` takes ``[0]`` of an empty list).  A plain ``Exception``: a key that does
+    not endorse the activity's channel, an algorithm other than RS256.  Anything else (e.g. the
+    signing-key metadata unreachable, a ``requests`` error) is not the caller's fault and is re-raised.
+    """
+    return isinstance(exc, PermissionError | jwt.PyJWTError | KeyError | IndexError) or type(exc) is Exception
+
+
 def _invoke_body(response: InvokeResponse) -> Any:
     body = response.body
     if body is None or isinstance(body, dict | list | str | int | float | bool):
@@ -92,10 +107,12 @@ def _invoke_body(response: InvokeResponse) -> Any:
 class BotFrameworkWebhook:
     """aiohttp handler for ``POST /api/messages``."""
 
-    def __init__(self, adapter: CloudAdapter, bot: Bot, locks: ConversationLocks):
+    def __init__(self, adapter: CloudAdapter, bot: Bot, locks: ConversationLocks,
+                 allowed_tenants: Iterable[str] = ()):
         self.adapter = adapter
         self.bot = bot
         self.locks = locks
+        self.allowed_tenants = frozenset(t.lower() for t in allowed_tenants)  # empty: any tenant
 
     async def __call__(self, request: web.Request) -> web.Response:
         if request.content_type != "application/json":
@@ -116,9 +133,16 @@ class BotFrameworkWebhook:
         auth = self.adapter.bot_framework_authentication
         try:
             authenticated = await auth.authenticate_request(activity, request.headers.get("Authorization", ""))
-        except (PermissionError, jwt.PyJWTError, KeyError) as exc:
+        except Exception as exc:
+            if not _is_refused_token(exc):
+                raise
             log.info("refused unauthenticated activity: %s", type(exc).__name__)
             return _error(401, "unauthorized")
+
+        allowed = self.allowed_tenants
+        if allowed and tenant_of(activity).lower() not in allowed:
+            log.warning("refused activity from tenant %r: not in SAMVERKAN_ALLOWED_TENANTS", tenant_of(activity))
+            return _error(403, "tenant not allowed")
 
         async with self.locks.hold(conversation_key(activity)):
             response = await self.adapter.process_activity(authenticated, activity, self.bot.on_turn)

@@ -69,6 +69,9 @@ class Settings:
     log_level: str = "INFO"
     # The secret in the meeting calendars' addresses (/calendar/FORUM.ics?token=…); empty: no calendars served.
     calendar_token: str = field(default="", repr=False)
+    # Entra tenant ids whose activities the webhook serves (SAMVERKAN_ALLOWED_TENANTS, comma-separated,
+    # lower-cased); empty: every tenant.
+    allowed_tenants: tuple[str, ...] = ()
 
     @property
     def has_credentials(self) -> bool:
@@ -80,7 +83,8 @@ class Settings:
         return (
             f"Settings(database_url={mask_url(self.database_url)!r}, host={self.host!r}, port={self.port!r}, "
             f"config_path={str(self.config_path)!r}, app_id={self.app_id!r}, app_password={password}, "
-            f"app_tenant_id={self.app_tenant_id!r}, app_type={self.app_type!r}, log_level={self.log_level!r})"
+            f"app_tenant_id={self.app_tenant_id!r}, app_type={self.app_type!r}, log_level={self.log_level!r}, "
+            f"allowed_tenants={self.allowed_tenants!r})"
         )
 
     __str__ = __repr__
@@ -134,7 +138,13 @@ class Settings:
             app_tenant_id=tenant_id,
             app_type=canonical,
             log_level=log_level,
+            allowed_tenants=_parse_tenants(get("SAMVERKAN_ALLOWED_TENANTS")),
         )
+
+
+def _parse_tenants(raw: str) -> tuple[str, ...]:
+    """Comma-separated tenant ids, lower-cased (Entra ids are GUIDs, compared without case), in order, once each."""
+    return tuple(dict.fromkeys(t.strip().lower() for t in raw.split(",") if t.strip()))
 
 
 def _parse_port(raw: str) -> int:
