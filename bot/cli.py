@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.util
 import ipaddress
 import logging
 import sys
@@ -77,6 +78,17 @@ def _parser() -> argparse.ArgumentParser:
     follow_up = report_commands.add_parser("follow-up", help="årlig uppföljning för Strategiska BRÅ (HTML)")
     follow_up.add_argument("--year", type=int, help="året att följa upp, t.ex. 2026 (standard: i år)")
     follow_up.add_argument("--output", "-o", help="filen att skriva (standard: uppfoljning-ÅR.html)")
+    manifest = commands.add_parser("manifest", help="Teams-appens paket")
+    manifest_commands = manifest.add_subparsers(dest="manifest_command", required=True)
+    package = manifest_commands.add_parser("build", help="bygg app-paketet (zip) att ladda upp i Teams")
+    package.add_argument("--app-id", required=True, help="botens Microsoft App ID (GUID) från Azure-registreringen")
+    package.add_argument("--out", "-o", default="samverkansboten.zip", help="zip-filen (standard: %(default)s)")
+    package.add_argument("--version", help="appens version, höj vid varje ändring (standard: 1.0.0)")
+    package.add_argument("--domain", help="botens värdnamn för validDomains, t.ex. bot.almhult.se")
+    package.add_argument("--developer-name", help="utgivare (standard: Älmhults kommun)")
+    package.add_argument("--website", help="utgivarens webbplats, https (standard: https://www.almhult.se)")
+    package.add_argument("--privacy", help="sidan om personuppgifter, https (standard: webbplatsen)")
+    package.add_argument("--terms", help="användarvillkoren, https (standard: webbplatsen)")
     return parser
 
 
@@ -124,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
             from bot.reports import write_follow_up
 
             return asyncio.run(write_follow_up(settings, year=args.year, output=args.output))
+        if args.command == "manifest":
+            return manifest_build(args)
         if args.command == "members":
             from bot import member_admin
 
@@ -159,6 +173,38 @@ def config_check(path: Path) -> int:
         print(problem, file=sys.stderr)
     print(f"{len(problems)} fel i {path}", file=sys.stderr)
     return 1
+
+
+MANIFEST_DIR = Path(__file__).resolve().parents[1] / "manifest"
+
+
+def manifest_build(args: argparse.Namespace, folder: Path = MANIFEST_DIR) -> int:
+    """Build the Teams app package with manifest/build.py, found beside bot/ in the checkout.
+
+    manifest/ is deployment tooling, not part of the installed wheel, so it is loaded by path (an editable
+    install does not put the repository root on sys.path, and a bare ``manifest`` module name could collide).
+    """
+    script = folder / "build.py"
+    if not script.is_file():
+        print(f"Hittar inte {script}. App-paketet byggs från Samverkansbotens källkod (mappen manifest/ bredvid "
+              "bot/), inte från ett installerat paket: kör kommandot från en utcheckning av källkoden.",
+              file=sys.stderr)
+        return 2
+    spec = importlib.util.spec_from_file_location("samverkan_manifest_build", script)
+    builder = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(builder)
+    given = {"version": args.version, "developer_name": args.developer_name, "website": args.website,
+             "privacy": args.privacy, "terms": args.terms, "domain": args.domain}
+    try:
+        path = builder.build_package(args.app_id, Path(args.out), **{k: v for k, v in given.items() if v is not None})
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 2
+    except OSError as error:
+        print(f"Kunde inte skriva {args.out}: {error.strerror or error}", file=sys.stderr)
+        return 2
+    print(builder.summary(path))
+    return 0
 
 
 async def db_upgrade(settings: Settings) -> int:
