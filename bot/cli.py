@@ -10,6 +10,8 @@ import logging
 import sys
 from pathlib import Path
 
+from aiohttp.abc import AbstractAccessLogger
+
 from bot.config import ConfigError, Settings, check_file
 from storage.db import is_unavailable
 from storage.ownership import DatabaseInUse
@@ -219,6 +221,14 @@ async def db_upgrade(settings: Settings) -> int:
     return 0
 
 
+class PathOnlyAccessLogger(AbstractAccessLogger):
+    """Access lines without query strings: a calendar address carries its secret token there."""
+
+    def log(self, request, response, time: float) -> None:
+        self.logger.info("%s %s %s %d %.1f ms", request.remote, request.method, request.path, response.status,
+                         time * 1000)
+
+
 def _is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
@@ -251,7 +261,7 @@ def run(settings: Settings, *, dev: bool, host: str | None, port: int | None) ->
 
     log.info("Samverkansboten listening on http://%s:%d/api/messages (database: %s)", host, port,
              settings.database_url.split("://")[0])
-    web.run_app(app_factory(), host=host, port=port, print=None)
+    web.run_app(app_factory(), host=host, port=port, print=None, access_log_class=PathOnlyAccessLogger)
     return 0
 
 

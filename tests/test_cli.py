@@ -140,3 +140,19 @@ def test_log_in_the_terminal_then_export_csv_and_xlsx(tmp_path):
         assert by_number["2"][8:10] == ["Anna Andersson", "Älmhults kommun"]
     bad = samverkan("export", "observations", "--from", "den trettionde februari", cwd=tmp_path)
     assert bad.returncode == 2 and "förstår jag inte" in bad.stderr
+
+
+def test_access_log_lines_leave_out_query_strings(caplog):
+    """A calendar address carries its secret in the query: the access log must not write it down."""
+    import logging
+
+    from aiohttp import web
+    from aiohttp.test_utils import make_mocked_request
+
+    from bot.cli import PathOnlyAccessLogger
+
+    caplog.set_level(logging.INFO, logger="test.access")
+    logger = PathOnlyAccessLogger(logging.getLogger("test.access"), "")
+    request = make_mocked_request("GET", "/calendar/operativa-bra.ics?token=hemlig")
+    logger.log(request, web.Response(status=200), 0.0123)
+    assert "/calendar/operativa-bra.ics" in caplog.text and "hemlig" not in caplog.text
