@@ -138,7 +138,7 @@ class Scheduler:
             .where(ConversationReference.active.is_(True)))).all()
         if not bound:
             return 0
-        from dialogs.meeting_post import meeting_post  # noqa: I001 (the post imports the lägesbild and the chart)
+        from dialogs.meeting_post import meeting_post, meeting_post_card  # noqa: I001 (imports the chart)
         from storage.meetings import MeetingRepository
 
         meetings = MeetingRepository(session)
@@ -163,8 +163,11 @@ class Scheduler:
             text, attachments = await meeting_post(
                 session, self.collaboration, forum_name=occurrence.forum_name, starts_at=occurrence.starts_at,
                 since=previous[-1].starts_at if previous else None, now=now)
-            payload = {"text": text, "attachments": [a.serialize() for a in attachments]}
+            # Teams shows the post as a card with the chart inside; other channels get text and the image.
+            card = meeting_post_card(text, attachments[0] if attachments else None).serialize()
+            plain = {"text": text, "attachments": [a.serialize() for a in attachments]}
             for reference in channels:
+                payload = {"text": text, "attachments": [card]} if reference.channel_id == "msteams" else plain
                 planned += await outbox.plan(key=keys[reference.id], kind=due.kind, due_at=due.at, now=now,
                                              late=rules.is_late(due, now), reference_id=reference.id, payload=payload)
         return planned

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from botbuilder.core import CardFactory
 from botbuilder.schema import Attachment
 
 from bot.config import Collaboration
@@ -51,6 +52,23 @@ async def meeting_post(session, collaboration: Collaboration, *, forum_name: str
                      + bullet_list([action_line(a, today) for a in deadlines]))
     attachments = [await chart_attachment(picture, situation)] if chart and picture.total else []
     return "\n\n".join(parts), attachments
+
+
+def meeting_post_card(text: str, chart: Attachment | None) -> Attachment:
+    """The post as an Adaptive Card for Teams: a heading, one block per section, the chart inside the card."""
+    heading, *sections = text.split("\n\n")
+    body = [{"type": "TextBlock", "text": heading, "weight": "Bolder", "size": "Large", "wrap": True}]
+    for section in sections:
+        title, _, rest = section.partition("\n")
+        body.append({"type": "TextBlock", "text": title, "weight": "Bolder", "wrap": True, "spacing": "Medium",
+                     "separator": True})
+        if rest:
+            body.append({"type": "TextBlock", "text": rest, "wrap": True, "spacing": "Small"})
+    if chart is not None:
+        body.append({"type": "Image", "url": chart.content_url, "altText": "Lägesbilden som diagram",
+                     "size": "Stretch"})
+    return CardFactory.adaptive_card({"type": "AdaptiveCard", "version": "1.5", "body": body,
+                                      "$schema": "http://adaptivecards.io/schemas/adaptive-card.json"})
 
 
 def _section(title: str, page, today) -> str:

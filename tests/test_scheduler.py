@@ -263,7 +263,10 @@ async def test_the_agenda_is_posted_in_the_bound_channel_two_working_days_before
     assert f"Ska vara klara före mötet (1):\n- #{coming} Föräldramöte" in text
     assert "Skadegörelser i skolmiljö: 1" in text
     [message] = [s for s in connector.sent if s.conversation_id == post.conversation_id and s.text]
-    assert message.body["attachments"][0]["contentType"] == "image/png"
+    [card] = [a["content"] for a in message.body["attachments"]]  # Teams: the post as an Adaptive Card
+    assert card["body"][0]["text"] == "Inför Operativa BRÅ tisdag 8 december 2026 kl 13:00"
+    assert [b["text"] for b in card["body"] if b.get("weight") == "Bolder"][1] == "Försenade åtgärder (2):"
+    assert card["body"][-1]["type"] == "Image" and card["body"][-1]["url"].startswith("data:image/png;base64,")
     for moment in (local(date(2026, 12, 4), 9), local(date(2026, 12, 7), 8)):
         await tick_at(server, connector, moment)
         assert posts() == []  # one post per meeting, ever
