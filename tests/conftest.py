@@ -2,7 +2,7 @@ import pytest
 
 from tests.support.connector import RecordingConnector
 
-pytest_plugins = ["tests.support.databases"]
+pytest_plugins = ["tests.support.databases", "tests.support.synapse"]
 
 
 @pytest.fixture
