@@ -25,7 +25,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="samverkan", description="Samverkansboten: samverkan kommun–polis.")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    run = commands.add_parser("run", help="starta boten (webhook för Teams på /api/messages)")
+    run = commands.add_parser("run", help="starta boten (Teams-webhook på /api/messages, och Matrix om inställt)")
     run.add_argument("--dev", action="store_true",
                      help="utvecklingsläge: utan inloggningsuppgifter, bara på 127.0.0.1")
     run.add_argument("--host", help="adress att lyssna på (standard: HOST eller 127.0.0.1)")
@@ -246,21 +246,28 @@ def run(settings: Settings, *, dev: bool, host: str | None, port: int | None) ->
 
     host = host or settings.host
     port = port or settings.port
+    # Teams when it has credentials (or --dev), Matrix when MATRIX_HOMESERVER is set; the scheduler always.
+    teams = settings.has_credentials or dev
     if not settings.has_credentials:
-        if not dev:
+        if not dev and not settings.has_matrix:
             print("MicrosoftAppId och MicrosoftAppPassword saknas. Ange dem (se README) eller starta med "
                   "--dev för att köra lokalt utan inloggning.", file=sys.stderr)
             return 2
-        if not _is_loopback(host):
+        if not dev:
+            log.info("no Teams credentials: running Matrix only (no /api/messages)")
+        elif not _is_loopback(host):
             print(f"--dev utan inloggningsuppgifter lyssnar bara på loopback, inte {host}.", file=sys.stderr)
             return 2
-        log.warning("development mode: requests to /api/messages are not authenticated")
+        else:
+            log.warning("development mode: requests to /api/messages are not authenticated")
 
     async def app_factory() -> web.Application:
-        return create_app(await build_runtime(settings, serving=True), schedule=True)
+        return create_app(await build_runtime(settings, serving=True), schedule=True, teams=teams,
+                          matrix=settings.has_matrix)
 
-    log.info("Samverkansboten listening on http://%s:%d/api/messages (database: %s)", host, port,
-             settings.database_url.split("://")[0])
+    log.info("Samverkansboten listening on http://%s:%d%s (database: %s)%s", host, port,
+             "/api/messages" if teams else "", settings.database_url.split("://")[0],
+             f"; Matrix as {settings.matrix_user_id} on {settings.matrix_homeserver}" if settings.has_matrix else "")
     web.run_app(app_factory(), host=host, port=port, print=None, access_log_class=PathOnlyAccessLogger)
     return 0
 

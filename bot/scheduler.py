@@ -20,7 +20,7 @@ from botbuilder.schema import Activity, Attachment
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from bot.channels.proactive import Delivery, Target, TeamsDelivery
+from bot.channels.proactive import Deliveries, Delivery, Target, TeamsDelivery
 from bot.clock import Clock
 from bot.config import Collaboration
 from bot.rules import reminders as rules
@@ -57,7 +57,7 @@ class TickReport:
 
 class Scheduler:
     def __init__(self, *, database: Database, collaboration: Collaboration, clock: Clock,
-                 delivery: TeamsDelivery | None, worker: str | None = None):
+                 delivery: TeamsDelivery | Deliveries | None, worker: str | None = None):
         self.database = database
         self.collaboration = collaboration
         self.clock = clock
@@ -230,26 +230,35 @@ class Scheduler:
                     await self._gone(session, outbox, target, member_id, now)
             await session.commit()
 
+    @property
+    def channels(self) -> frozenset[str]:
+        """The channels the delivery can send to (Teams alone, or whatever a ``Deliveries`` holds now)."""
+        return getattr(self.delivery, "channels", frozenset({"msteams"}))
+
     async def _target(self, session, message: OutboxMessage) -> Target | None:
+        channels = self.channels
         if message.reference_id is not None:
             reference = await session.get(ConversationReference, message.reference_id)
-            if reference is None or not reference.active or reference.channel_id != "msteams":
+            if reference is None or not reference.active or reference.channel_id not in channels:
                 return None
             return Target(reference=reference.reference, service_url=reference.service_url,
                           tenant_id=reference.tenant_id, teams_channel_id=reference.teams_channel_id,
-                          key=reference.key)
+                          key=reference.key, channel=reference.channel_id)
         personal = await session.scalar(
             select(ConversationReference).where(
                 ConversationReference.member_id == message.member_id, ConversationReference.active.is_(True),
-                ConversationReference.channel_id == "msteams",
+                ConversationReference.channel_id.in_(channels),
                 ConversationReference.conversation_type == "personal")
             .order_by(ConversationReference.updated_at.desc()).limit(1))
         if personal is not None:
-            return Target(reference=personal.reference, key=personal.key)
-        identity = await session.scalar(select(MemberIdentity).where(
-            MemberIdentity.member_id == message.member_id, MemberIdentity.channel == "msteams"))
+            return Target(reference=personal.reference, key=personal.key, channel=personal.channel_id)
+        identities = {identity.channel: identity for identity in await session.scalars(select(MemberIdentity).where(
+            MemberIdentity.member_id == message.member_id, MemberIdentity.channel.in_(channels)))}
+        identity = identities.get("msteams")
         if identity is None:
-            return None
+            # A Matrix member without a direct room yet: the delivery opens one.
+            matrix = identities.get("matrix")
+            return Target(user_id=matrix.user_key, channel="matrix") if matrix is not None else None
         anchor = await session.scalar(
             select(ConversationReference).where(
                 ConversationReference.channel_id == "msteams", ConversationReference.active.is_(True),
@@ -266,10 +275,15 @@ class Scheduler:
         if target is not None and target.key is not None:
             await ConversationReferenceRepository(session).mark_inactive(target.key)
         member = await session.get(Member, member_id) if member_id is not None else None
-        where = f"{member.name} i Teams" if member else "en kanal eller chatt som jag inte längre är med i"
+        matrix = target is not None and target.channel == "matrix"
+        where = f"{member.name} i {'Matrix' if matrix else 'Teams'}" if member \
+            else "en kanal eller chatt som jag inte längre är med i"
         subject = f"member:{member_id}" if member else f"ref:{target.key if target else '-'}"
         text = (f"Jag kunde inte skicka till {where}. Kontrollera att appen Samverkansboten finns kvar i teamet "
                 "eller chatten, och koppla kanalen igen om det behövs.")
+        if matrix:
+            text = (f"Jag kunde inte skicka till {where}. Kontrollera att boten fortfarande är med i rummet "
+                    "(bjud in den igen), och koppla rummet igen om det behövs.")
         admins = await session.scalars(select(Member.id).where(Member.is_admin.is_(True), Member.active.is_(True)))
         for admin_id in admins:
             if admin_id != member_id:
@@ -298,7 +312,8 @@ async def _remember_personal(session, opened: Target, member_id: int) -> None:
     conversation = (reference.get("conversation") or {}).get("id")
     if not conversation:
         return
+    channel = reference.get("channelId") or "msteams"
     await ConversationReferenceRepository(session).upsert(
-        f"msteams:{conversation}", channel_id="msteams", service_url=reference.get("serviceUrl"),
+        f"{channel}:{conversation}", channel_id=channel, service_url=reference.get("serviceUrl"),
         conversation_id=conversation, conversation_type="personal", member_id=member_id, reference=reference,
         bot_id=(reference.get("bot") or {}).get("id"))

@@ -1,7 +1,7 @@
 """The lägesbild: "lägesbild", "lägesbild ANDTS", "läget för skadegörelse i oktober", "lägesbild Diö".
 
 Counts per focus area and kind for the period (default the last 30 days) against the period before, the
-top places and the latest observations; in Teams with the chart as an image. Every look is audited.
+top places and the latest observations; in Teams and Matrix with the chart as an image. Every look is audited.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from dialogs.registry import handles
 from storage import AuditLog
 from storage.situation import Picture, load_picture
 
-IMAGE_CHANNELS = frozenset({"msteams"})
+IMAGE_CHANNELS = frozenset({"msteams", "matrix"})  # Matrix gets it uploaded as m.image
 LATEST_CHARS = 90
 
 

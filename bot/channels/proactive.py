@@ -1,4 +1,5 @@
 """Speaking first in Teams: continue a stored conversation, open a 1:1 chat, or start a new channel post.
+(Matrix has its own ``MatrixDelivery`` in ``bot.channels.matrix``; ``Deliveries`` picks one by channel.)
 
 What comes back is sorted for the outbox: sent; try again later (429 with Retry-After, 5xx, a network
 error); or gone (403/404: the bot was removed from the team or chat, so the reference is no longer usable).
@@ -35,6 +36,7 @@ class Target:
     teams_channel_id: str | None = None  # set: a new top-level post in this channel
     user_id: str | None = None  # Teams user (Entra object id) for a new 1:1 chat
     key: str | None = None  # the stored reference's key, to stop using it when the channel says it is gone
+    channel: str = "msteams"  # which delivery sends it ("msteams" or "matrix")
 
 
 class TeamsDelivery:
@@ -71,6 +73,29 @@ class TeamsDelivery:
             return Delivery("sent"), Target(reference=opened[0]) if opened else None
         except Exception as error:  # the connector raises msrest errors, aiohttp errors, timeouts
             return _classified(error), None
+
+
+class Deliveries:
+    """The scheduler's deliveries by channel; a channel that is not running (yet) is retried later."""
+
+    def __init__(self, by_channel: dict[str, Any] | None = None):
+        self.by_channel: dict[str, Any] = dict(by_channel or {})
+
+    @property
+    def channels(self) -> frozenset[str]:
+        return frozenset(self.by_channel)
+
+    def add(self, channel: str, delivery) -> None:
+        self.by_channel[channel] = delivery
+
+    def remove(self, channel: str) -> None:
+        self.by_channel.pop(channel, None)
+
+    async def send(self, target: Target, activity: Activity) -> tuple[Delivery, Target | None]:
+        delivery = self.by_channel.get(target.channel)
+        if delivery is None:
+            return Delivery("retry", f"{target.channel} is not running"), None
+        return await delivery.send(target, activity)
 
 
 def _classified(error: Exception) -> Delivery:

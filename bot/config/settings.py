@@ -20,6 +20,7 @@ DEFAULT_CONFIG_PATH: Path = Path(__file__).resolve().parent / "defaults" / "almh
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/samverkan.db"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 3978
+DEFAULT_MATRIX_STORE_PATH = Path("./data/matrix-store")
 
 APP_TYPES = ("MultiTenant", "SingleTenant", "UserAssignedMSI")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -72,6 +73,22 @@ class Settings:
     # Entra tenant ids whose activities the webhook serves (SAMVERKAN_ALLOWED_TENANTS, comma-separated,
     # lower-cased); empty: every tenant.
     allowed_tenants: tuple[str, ...] = ()
+    # Matrix (bot/channels/matrix.py): on when MATRIX_HOMESERVER is set. The key store for end-to-end
+    # encryption lives at matrix_store_path and is critical state (see README, "Matrix").
+    matrix_homeserver: str = ""
+    matrix_user_id: str = ""
+    matrix_access_token: str = field(default="", repr=False)
+    matrix_password: str = field(default="", repr=False)
+    matrix_device_id: str = ""
+    matrix_store_path: Path = DEFAULT_MATRIX_STORE_PATH
+    # Who may invite the bot into a room: full MXIDs ('@anna:almhult.se') or homeservers (':almhult.se').
+    matrix_allowed_inviters: tuple[str, ...] = ()
+    matrix_encryption: bool = True
+
+    @property
+    def has_matrix(self) -> bool:
+        """True when the Matrix channel is configured (``samverkan run`` then syncs with the homeserver)."""
+        return bool(self.matrix_homeserver)
 
     @property
     def has_credentials(self) -> bool:
@@ -84,7 +101,8 @@ class Settings:
             f"Settings(database_url={mask_url(self.database_url)!r}, host={self.host!r}, port={self.port!r}, "
             f"config_path={str(self.config_path)!r}, app_id={self.app_id!r}, app_password={password}, "
             f"app_tenant_id={self.app_tenant_id!r}, app_type={self.app_type!r}, log_level={self.log_level!r}, "
-            f"allowed_tenants={self.allowed_tenants!r})"
+            f"allowed_tenants={self.allowed_tenants!r}, matrix_homeserver={self.matrix_homeserver!r}, "
+            f"matrix_user_id={self.matrix_user_id!r}, matrix_device_id={self.matrix_device_id!r})"
         )
 
     __str__ = __repr__
@@ -139,7 +157,44 @@ class Settings:
             app_type=canonical,
             log_level=log_level,
             allowed_tenants=_parse_tenants(get("SAMVERKAN_ALLOWED_TENANTS")),
+            **_matrix_settings(get),
         )
+
+
+_MXID = re.compile(r"^@[^:\s]+:[^\s]+$")
+_SERVER = re.compile(r"^:[A-Za-z0-9.\-]+(?::\d+)?$")
+
+
+def _matrix_settings(get) -> dict:
+    """The MATRIX_* variables; all empty: Matrix off. Half a configuration is an error, not a silent off."""
+    homeserver, user_id = get("MATRIX_HOMESERVER"), get("MATRIX_USER_ID")
+    token, password = get("MATRIX_ACCESS_TOKEN"), get("MATRIX_PASSWORD")
+    values = {"matrix_homeserver": homeserver.rstrip("/"), "matrix_user_id": user_id, "matrix_access_token": token,
+              "matrix_password": password, "matrix_device_id": get("MATRIX_DEVICE_ID")}
+    if not homeserver:
+        others = [name for name in ("MATRIX_USER_ID", "MATRIX_ACCESS_TOKEN", "MATRIX_PASSWORD") if get(name)]
+        if others:
+            raise ConfigError(f"MATRIX_HOMESERVER: required when {', '.join(others)} is set")
+        return values
+    if not homeserver.startswith(("https://", "http://")):
+        raise ConfigError(f"MATRIX_HOMESERVER: {homeserver!r} is not an http(s) URL")
+    if not _MXID.match(user_id):
+        raise ConfigError(f"MATRIX_USER_ID: {user_id!r} is not a Matrix user id like @samverkan:almhult.se")
+    if not token and not password:
+        raise ConfigError("MATRIX_ACCESS_TOKEN or MATRIX_PASSWORD: one is required with MATRIX_HOMESERVER")
+    inviters = tuple(dict.fromkeys(i.strip() for i in get("MATRIX_ALLOWED_INVITERS").split(",") if i.strip()))
+    for inviter in inviters:
+        if not (_MXID.match(inviter) or _SERVER.match(inviter)):
+            raise ConfigError(f"MATRIX_ALLOWED_INVITERS: {inviter!r} is neither a user (@anna:almhult.se) "
+                              "nor a homeserver (:almhult.se)")
+    encryption = (get("MATRIX_ENCRYPTION") or "on").lower()
+    if encryption not in ("on", "off", "true", "false", "1", "0", "yes", "no"):
+        raise ConfigError(f"MATRIX_ENCRYPTION: {encryption!r} is not on or off")
+    store = get("MATRIX_STORE_PATH")
+    values.update(matrix_allowed_inviters=inviters,
+                  matrix_store_path=Path(store).expanduser() if store else DEFAULT_MATRIX_STORE_PATH,
+                  matrix_encryption=encryption in ("on", "true", "1", "yes"))
+    return values
 
 
 def _parse_tenants(raw: str) -> tuple[str, ...]:
