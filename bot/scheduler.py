@@ -63,6 +63,8 @@ class Scheduler:
         self.clock = clock
         self.delivery = delivery
         self.worker = worker or f"{socket.gethostname()}:{uuid.uuid4().hex[:8]}"
+        # action id -> (what its reminders depend on, when its next reminder falls): see _plan_actions.
+        self._quiet_until: dict[int, tuple[tuple, datetime]] = {}
 
     async def tick(self) -> TickReport:
         report = TickReport()
@@ -98,21 +100,34 @@ class Scheduler:
     async def _plan_actions(self, session, outbox: Outbox, now: datetime) -> int:
         today = local_day(now)
         rows = (await session.execute(
-            select(Action, Member.reminders_not_before)
+            select(Action.id, Action.due_date, Action.status, Action.snoozed_until, Member.reminders_not_before)
             .join(Member, Member.id == Action.responsible_member_id)
-            .options(selectinload(Action.responsible_member))
             .where(Action.status.in_(OPEN_STATUSES), Action.due_date.is_not(None),
                    Action.due_date <= today + ACTION_WINDOW_AFTER, Member.active.is_(True)))).all()
-        candidates = [(due, action) for action, not_before in rows
-                      for due in rules.action_reminders(action_id=action.id, due=action.due_date,
-                                                        status=action.status, now=now, not_before=_clock(not_before),
-                                                        snoozed_until=action.snoozed_until)]
+        candidates: list[tuple[rules.Due, int]] = []
+        for action_id, due, status, snoozed_until, not_before in rows:
+            # The database decides; this memory only skips actions whose next reminder has not come yet
+            # (any change to what the reminders depend on is a new signature and looks again).
+            signature = (due, status, snoozed_until, not_before)
+            quiet = self._quiet_until.get(action_id)
+            if quiet is not None and quiet[0] == signature and now < quiet[1]:
+                continue
+            arguments = dict(action_id=action_id, due=due, status=status, now=now, not_before=_clock(not_before),
+                             snoozed_until=snoozed_until)
+            candidates += [(item, action_id) for item in rules.action_reminders(**arguments)]
+            upcoming = rules.next_action_reminder_at(**arguments)
+            self._quiet_until[action_id] = (signature, upcoming or now + timedelta(days=1))
         # Every tick derives the same reminders again; those already planned are skipped with one query.
         planned_before = await outbox.existing([due.key for due, _ in candidates])
+        wanted = [(due, action_id) for due, action_id in candidates if due.key not in planned_before]
+        if not wanted:
+            return 0
+        actions = {action.id: action for action in await session.scalars(
+            select(Action).options(selectinload(Action.responsible_member))
+            .where(Action.id.in_({action_id for _, action_id in wanted})))}
         planned = 0
-        for due, action in candidates:
-            if due.key in planned_before:
-                continue
+        for due, action_id in wanted:
+            action = actions[action_id]
             late = rules.is_late(due, now)
             text = action_reminder_text(action, due.kind, today, late=late)
             planned += await outbox.plan(key=due.key, kind=due.kind, due_at=due.at, now=now, late=late,
@@ -120,16 +135,18 @@ class Scheduler:
         return planned
 
     async def _plan_personal(self, session, outbox: Outbox, now: datetime) -> int:
-        rows = await session.scalars(select(PersonalReminder).where(
-            PersonalReminder.at <= now, PersonalReminder.at > now - timedelta(days=30)))
+        rows = list(await session.scalars(select(PersonalReminder).where(
+            PersonalReminder.at <= now, PersonalReminder.at > now - timedelta(days=30))))
+        due = [(rules.personal_reminder(reminder_id=r.id, at=r.at, now=now), r) for r in rows]
+        planned_before = await outbox.existing([item.key for item, _ in due if item is not None])
         planned = 0
-        for reminder in rows:
-            due = rules.personal_reminder(reminder_id=reminder.id, at=reminder.at, now=now)
-            if due is not None:
-                late = rules.is_late(due, now)
-                planned += await outbox.plan(key=due.key, kind=due.kind, due_at=due.at, now=now, late=late,
-                                             member_id=reminder.member_id,
-                                             payload={"text": personal_reminder_text(reminder.text, late=late)})
+        for item, reminder in due:
+            if item is None or item.key in planned_before:
+                continue
+            late = rules.is_late(item, now)
+            planned += await outbox.plan(key=item.key, kind=item.kind, due_at=item.at, now=now, late=late,
+                                         member_id=reminder.member_id,
+                                         payload={"text": personal_reminder_text(reminder.text, late=late)})
         return planned
 
     async def _plan_meetings(self, session, outbox: Outbox, now: datetime) -> int:
@@ -177,9 +194,11 @@ class Scheduler:
                                                                   Member.active.is_(True))))
         planned = 0
         today = local_day(now)
+        dues = {member.id: rules.digest(member_id=member.id, now=now) for member in members}
+        planned_before = await outbox.existing([due.key for due in dues.values() if due is not None])
         for member in members:
-            due = rules.digest(member_id=member.id, now=now)
-            if due is None:
+            due = dues[member.id]
+            if due is None or due.key in planned_before:
                 continue
             actions = list(await session.scalars(
                 select(Action).where(Action.responsible_member_id == member.id, Action.status.in_(OPEN_STATUSES),

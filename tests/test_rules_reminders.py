@@ -327,3 +327,16 @@ def test_personal_reminder_exactly_when_asked_even_on_a_saturday():
     assert item == Due("reminder:3", "reminder", local(2026, 12, 12, 9))
     assert item.at.tzinfo is UTC
     assert personal_reminder(reminder_id=3, at=at, now=local(2026, 12, 14)).key == "reminder:3"
+
+
+def test_next_reminder_time_lets_a_scheduler_skip_until_then():
+    from bot.rules.reminders import next_action_reminder_at
+
+    due = date(2026, 12, 4)  # Friday
+    before = next_action_reminder_at(action_id=1, due=due, status="planerad",
+                                      now=datetime(2026, 11, 26, 9, tzinfo=UTC))
+    assert before == datetime(2026, 12, 1, 7, tzinfo=UTC)  # Tuesday 08:00 local
+    after_due = next_action_reminder_at(action_id=1, due=due, status="planerad",
+                                        now=datetime(2026, 12, 4, 8, tzinfo=UTC))
+    assert after_due == datetime(2026, 12, 11, 7, tzinfo=UTC)  # the first weekly reminder
+    assert next_action_reminder_at(action_id=1, due=due, status="klar", now=datetime(2026, 12, 4, tzinfo=UTC)) is None

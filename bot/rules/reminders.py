@@ -65,6 +65,21 @@ def action_reminders(*, action_id: int, due: date, status: str, now: datetime, d
     return [max(passed, key=lambda item: item.at)] if passed else []
 
 
+def next_action_reminder_at(*, action_id: int, due: date, status: str, now: datetime,
+                            days_before: int = DEFAULT_DAYS_BEFORE, send_at: time = DEFAULT_SEND_AT,
+                            not_before: time | None = None, snoozed_until: datetime | None = None) -> datetime | None:
+    """When the owner's next reminder after ``now`` falls: until then a scheduler need not look again."""
+    if status not in OPEN:
+        return None
+    if snoozed_until is not None and now < snoozed_until:
+        return snoozed_until.astimezone(UTC)
+    clock = max(send_at, not_before) if not_before is not None else send_at
+    # Two weeks ahead holds the next weekly reminder whatever holidays fall in between.
+    timeline = _action_timeline(action_id, due, local_day(now) + timedelta(days=14), days_before, clock)
+    upcoming = [item.at for item in timeline if item.at > now]
+    return min(upcoming) if upcoming else None
+
+
 def _action_timeline(action_id: int, due: date, today: date, days_before: int, clock: time) -> list[Due]:
     """The regular reminders that can have come by `today`, in time order (of the overdue ones only the last two)."""
     due_at = at_local(previous_working_day(due), clock)
