@@ -37,10 +37,12 @@ lint: $(STAMP)
 test: lint $(SYNAPSE_STAMP)
 	$(BIN)/pytest -q
 
-bench: $(STAMP)
+bench: $(STAMP) $(SYNAPSE_STAMP)
 	$(BIN)/python bench/webhook.py
 	$(BIN)/python bench/situation.py
 	$(BIN)/python bench/actions.py
+	$(BIN)/python bench/scheduler.py
+	$(BIN)/python bench/matrix.py
 
 clean:
 	rm -rf $(VENV) $(SYNAPSE_VENV) .pytest_cache .ruff_cache *.egg-info

@@ -210,15 +210,23 @@ class Timing:
 
 
 async def timed(call: Callable[[], Awaitable[object]], repeat: int, warm_ups: int,
-                clock: StatementClock | None = None) -> Timing:
-    """Await ``call`` ``warm_ups`` times untimed, then ``repeat`` times timed (split by statement with ``clock``)."""
+                clock: StatementClock | None = None,
+                setup: Callable[[], Awaitable[object]] | None = None) -> Timing:
+    """Await ``call`` ``warm_ups`` times untimed, then ``repeat`` times timed (split by statement with ``clock``).
+
+    ``setup``, if given, is awaited untimed before every call (warm-ups included): to undo what a call changed.
+    """
     for _ in range(warm_ups):
+        if setup is not None:
+            await setup()
         result = await call()
     samples = []
     statements: dict[str, list[float]] = {}
     sql: dict[str, tuple[str, object]] = {}
     executed = 0
     for _ in range(repeat):
+        if setup is not None:
+            await setup()
         if clock is not None:
             clock.runs.clear()
         started = time.perf_counter()

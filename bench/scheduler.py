@@ -1,0 +1,565 @@
+"""One scheduler tick over 100 000 actions and 1 000 meetings, on SQLite and PostgreSQL, against a bare count.
+
+The bot ticks every minute: ``Scheduler.plan`` derives from the database what is due by now (owner reminders,
+personal reminders, pre-meeting posts, weekly digests) and puts what is not planned yet in the outbox, then
+``Scheduler.deliver`` claims the outbox rows and sends them. The goal is a tick under 200 ms. This loads the
+action plan of ``bench/actions.py`` (its generator and seed: four years around 26 November 2026, 300 members)
+and adds 1 000 meetings over the forums across two years either side of it, two series, one bound channel per
+forum, a 1:1 conversation reference for two members in three, a weekly digest for one member in ten, a later
+reminder hour for one in ten, snoozes on 2 % of the open actions in reach and 1 000 personal reminders over a
+month. Then, on Tuesday 1 December 2026 at 08:00 in Älmhult, it times:
+
+(a) the first tick of the day, ``plan()``: "cold" with an empty outbox (the first start, or a restart after a
+    long stop), and "daily" with what the ticks of Friday and Monday 08:00 planned already in it, all sent; the
+    rows it plans are deleted before each run;
+(c) ``deliver()`` of what (a) planned, through a delivery that answers "sent" at once, so what is timed is the
+    claim, the target lookups and the settling of each message; the rows are made pending again before each run;
+(b) the steady tick a minute later, ``tick()`` (``plan()``, then ``deliver()`` finding nothing): what runs
+    every minute of the day;
+(d) a ``tick()`` on Saturday 5 December at 10:00, after the 08:00 ticks of Wednesday to Friday (and one at
+    10:00 that plans Saturday's due messages), with nothing due.
+
+The baseline, in the same process and database, is a bare count of the open actions due by the end of the
+scheduler's window (today + 14 days), which ``ix_actions_status_due_date`` answers by itself; figures are
+ratios to it. Each call is split by statement (what the statements cost; "rest" is Python: ORM loading, the
+reminder rules, texts, the session). Goal: p95 < 200 ms for (b) and (d); (a) and (c) are reported.
+
+    .venv/bin/python bench/scheduler.py [--backend sqlite|postgresql|both] [--rows 100000] [--repeat 20]
+                                        [--meetings 1000] [--no-analyze] [--profile] [--gc-freeze]
+                                        [--extra-index SQL ...]
+
+On PostgreSQL the outbox is vacuumed before every run of (a) and (c), and vacuumed and analyzed once the history
+is planned, before (b) and before (d), as autovacuum would have done by then (the bench server runs without it);
+``--no-analyze`` skips the analyzing, as well as the statistics after loading, which shows a tick against an
+outbox PostgreSQL still believes empty. ``--profile`` runs one steady tick (b) under cProfile and prints where
+its Python time goes; ``--extra-index`` creates an index after loading, to measure a proposal (nothing in the
+schema changes); ``--gc-freeze`` calls ``gc.freeze()`` before timing, to measure that proposal (a full garbage
+collection in a process that imported the bot takes tens of ms).
+
+On PostgreSQL it runs in a scratch database on the bench server (see ``bench/common.py`` or ``--help``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import cProfile
+import gc
+import os
+import pstats
+import random
+import sqlite3
+import sys
+import time
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock_time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import actions as action_plan  # noqa: E402  (bench/actions.py: the same action plan, generated the same way)
+import common  # noqa: E402
+from sqlalchemy import Date, bindparam, delete, func, select, text, update  # noqa: E402
+
+from bot.channels.proactive import Delivery  # noqa: E402
+from bot.clock import FixedClock  # noqa: E402
+from bot.config import load_collaboration  # noqa: E402
+from bot.scheduler import ACTION_WINDOW_AFTER, Scheduler  # noqa: E402
+from storage import Database  # noqa: E402
+from storage.actions import OPEN_STATUSES  # noqa: E402
+from storage.meetings import MeetingRepository  # noqa: E402
+from storage.models import (  # noqa: E402
+    Action,
+    ConversationReference,
+    MeetingSource,
+    Member,
+    OutboxMessage,
+    OutboxState,
+    PersonalReminder,
+)
+
+ZONE = ZoneInfo("Europe/Stockholm")
+
+
+def _local(day: date, hour: int, minute: int = 0) -> datetime:
+    """A wall time in Älmhult as aware UTC."""
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=ZONE).astimezone(UTC)
+
+
+TODAY = date(2026, 12, 1)  # a Tuesday
+NOW = _local(TODAY, 8)  # 07:00 UTC: the owners' reminders and the digests go out at 08:00 local
+STEADY = NOW + timedelta(minutes=1)
+HISTORY = (_local(date(2026, 11, 27), 8), _local(date(2026, 11, 30), 8))  # Friday and Monday before (a) daily
+WEEK = (_local(date(2026, 12, 2), 8), _local(date(2026, 12, 3), 8), _local(date(2026, 12, 4), 8))
+WEEKEND = _local(date(2026, 12, 5), 10)  # Saturday
+WINDOW_END = TODAY + ACTION_WINDOW_AFTER  # the scheduler reads open actions due up to this day
+GOAL_MS = 200.0
+WARM_UPS = 3
+HEAVY_WARM_UPS = 1  # (a) and (c) plan or send thousands of messages a run
+SEED = 20261201
+
+DIGEST_SHARE = 0.10
+LATE_RISER_SHARE = 0.10  # "inga påminnelser före kl 9"
+PERSONAL_REFERENCE_SHARE = 2 / 3  # members who have talked to the bot 1:1
+SNOOZED_SHARE = 0.02  # of the open actions the scheduler reads
+PERSONAL_REMINDERS = 1000
+REMINDER_SPREAD = timedelta(days=15)  # personal reminders from 15 days before NOW to 15 days after
+MEETING_SPREAD_DAYS = 730
+CANCELLED_SHARE = 0.03
+MEETING_HOURS = ((9, 0), (10, 0), (13, 0), (13, 30), (14, 0))
+SERIES = (("sspf", "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU", clock_time(13, 0), date(2025, 1, 7)),
+          ("operativa-bra", "FREQ=MONTHLY;BYDAY=1TH", clock_time(9, 0), date(2025, 1, 2)))
+# Meetings this week, so posts are due on the Tuesday (Thursday's) and were planned on the Monday (Wednesday's).
+FIXED_MEETINGS = (("strategiska-bra", _local(date(2026, 12, 3), 10)),
+                  ("styrgrupp-barn-unga", _local(date(2026, 12, 2), 13)))
+REMINDER_TEXTS = ("ring fastighetsägaren om belysningen", "skicka kallelsen till SSPF", "boka lokal till BRÅ",
+                  "följ upp trygghetsvandringen", "svara skolan om föräldravandringen", "läs lägesbilden")
+
+BASELINE_SQL = text("SELECT count(*) FROM actions WHERE status IN ('planerad', 'pagaende') AND due_date <= :d"
+                    ).bindparams(bindparam("d", type_=Date()))
+KINDS = ("actions", "members", "existing", "insert", "personal", "meetings", "post", "digest", "claim", "target",
+         "settle")
+KIND_NOTES = {
+    "actions": "the open actions in reach with their owner's reminder hour (_plan_actions)",
+    "members": "selectin loads of members (the owners) and their identities",
+    "existing": "outbox keys already planned, 500 a query",
+    "insert": "INSERT ... ON CONFLICT DO NOTHING into the outbox, one a message",
+    "personal": "personal reminders of the last 30 days",
+    "meetings": "bound channels, meetings and series in reach",
+    "post": "a pre-meeting post's queries (action lists, lägesbild)",
+    "digest": "digest members and each one's actions",
+    "claim": "claiming outbox rows (SELECT ... FOR UPDATE SKIP LOCKED on PostgreSQL, then UPDATE)",
+    "target": "where a message goes (conversation references, identities)",
+    "settle": "marking a message sent",
+}
+TABLE = common.Table(36, (("msgs", 7, ""), ("stmts", 7, ""), ("median ms", 10, ".1f"), ("p95 ms", 9, ".1f"),
+                          ("x base", 9, ".1f"), ("ms/msg", 8, ".3f")))
+BREAKDOWN = common.Table(36, tuple((kind, 9, ".1f") for kind in (*KINDS, "rest")))
+
+
+def _statement_kind(statement: str) -> str:
+    """Which part of a tick a statement is, by its text (see ``KIND_NOTES``)."""
+    statement = " ".join(statement.split())
+    if statement.startswith("INSERT INTO outbox"):
+        return "insert"
+    if statement.startswith("UPDATE outbox"):
+        return "settle" if "sent_at" in statement else "claim"
+    if "FROM outbox" in statement:  # "key" is quoted on SQLite; "= ANY" if it is ever one array parameter
+        unquoted = statement.replace('"', "").lower()
+        return "existing" if "outbox.key in" in unquoted or "outbox.key = any" in unquoted else "claim"
+    if "FROM personal_reminders" in statement:
+        return "personal"
+    if "FROM actions JOIN members" in statement:
+        return "actions"
+    if "FROM members WHERE members.id IN" in statement or \
+            "FROM member_identities WHERE member_identities.member_id IN" in statement:
+        return "members"
+    if "WHERE members.weekly_digest" in statement or \
+            "FROM actions WHERE actions.responsible_member_id =" in statement:
+        return "digest"
+    if "FROM conversation_references JOIN forums" in statement or "FROM meeting" in statement or \
+            "FROM forums" in statement and "forums.id IN" in statement:
+        return "meetings"
+    if "FROM conversation_references" in statement or "FROM member_identities" in statement:
+        return "target"
+    return "post"
+
+
+class InstantDelivery:
+    """A channel that takes every message at once: what deliver() costs besides the network."""
+
+    async def send(self, target, activity) -> tuple[Delivery, None]:
+        return Delivery("sent"), None
+
+
+@dataclass(frozen=True)
+class Extras:
+    """What was added around the action plan, for the heading."""
+
+    meetings: int
+    cancelled: int
+    series: int
+    channels: int
+    personal_references: int
+    digest_members: int
+    late_risers: int
+    reminders: int
+    reminders_due: int  # at NOW, within the scheduler's 30 days
+
+
+# ---- data ---------------------------------------------------------------------------------------
+
+async def _extras(url: str, members: list[tuple[int, str]], meetings: int) -> Extras:
+    """Meetings, series, bound channels, 1:1 references, member settings and personal reminders, through the ORM."""
+    database = Database(url)
+    rng = random.Random(SEED)
+    collaboration = load_collaboration()
+    forums = [forum.code for forum in collaboration.forums]
+    try:
+        async with database.session() as session:
+            repository = MeetingRepository(session, collaboration.timezone)
+            starts = set(FIXED_MEETINGS)
+            while len(starts) < meetings:
+                day = TODAY + timedelta(days=rng.randrange(-MEETING_SPREAD_DAYS, MEETING_SPREAD_DAYS + 1))
+                if day.weekday() < 5:
+                    starts.add((rng.choice(forums), _local(day, *rng.choice(MEETING_HOURS))))
+            cancelled = 0
+            for forum, starts_at in sorted(starts, key=lambda start: start[1]):
+                cancel = (forum, starts_at) not in FIXED_MEETINGS and rng.random() < CANCELLED_SHARE
+                cancelled += cancel
+                await repository.add_meeting(forum, starts_at, location=rng.choice(action_plan.PLACES),
+                                             cancelled=cancel)
+            for forum, rule, start_time, dtstart in SERIES:
+                await repository.add_series(forum, rule, start_time=start_time, dtstart=dtstart,
+                                            source=MeetingSource.CONFIG.value)
+            forum_ids = {code: (await repository.forum(code)).id for code in forums}
+            for code, forum_id in forum_ids.items():
+                conversation = f"19:bench-{code}@thread.tacv2"
+                session.add(ConversationReference(
+                    key=f"msteams:{conversation}", channel_id="msteams",
+                    service_url="https://smba.trafficmanager.net/emea/", conversation_id=conversation,
+                    conversation_type="channel", teams_channel_id=conversation, tenant_id="bench-tenant",
+                    reference={}, forum_id=forum_id, active=True))
+            talked = [member for member, _party in members if rng.random() < PERSONAL_REFERENCE_SHARE]
+            for member in talked:
+                conversation = f"a:bench-personal-{member}"
+                session.add(ConversationReference(
+                    key=f"msteams:{conversation}", channel_id="msteams",
+                    service_url="https://smba.trafficmanager.net/emea/", conversation_id=conversation,
+                    conversation_type="personal", tenant_id="bench-tenant", member_id=member, reference={},
+                    active=True))
+            ids = [member for member, _party in members]
+            digest = rng.sample(ids, round(len(ids) * DIGEST_SHARE))
+            late = rng.sample(ids, round(len(ids) * LATE_RISER_SHARE))
+            await session.execute(update(Member).where(Member.id.in_(digest)).values(weekly_digest=True))
+            await session.execute(update(Member).where(Member.id.in_(late)).values(reminders_not_before="09:00"))
+            reminders = []
+            for _ in range(PERSONAL_REMINDERS):
+                at = NOW + REMINDER_SPREAD * rng.uniform(-1, 1)
+                local = at.astimezone(ZONE)
+                # Whole quarters between 07:00 and 20:45, as people ask ("kl 9", "kl 14.30").
+                at = _local(local.date(), rng.randrange(7, 21), 15 * rng.randrange(4))
+                reminders.append(PersonalReminder(member_id=rng.choice(ids), at=at, text=rng.choice(REMINDER_TEXTS),
+                                                  created_at=min(at, NOW) - timedelta(days=rng.uniform(0.1, 7))))
+            session.add_all(reminders)
+            await session.commit()
+    finally:
+        await database.dispose()
+    return Extras(meetings=len(starts), cancelled=cancelled, series=len(SERIES), channels=len(forum_ids),
+                  personal_references=len(talked), digest_members=len(digest), late_risers=len(late),
+                  reminders=len(reminders),
+                  reminders_due=sum(1 for r in reminders if NOW - timedelta(days=30) < r.at <= NOW))
+
+
+def _in_reach(rows: list[tuple]) -> list[tuple]:
+    """The action rows the scheduler reads every tick: open, with an owner, due by ``WINDOW_END``."""
+    return [row for row in rows if row[8] in OPEN_STATUSES and row[4] is not None and row[7] is not None
+            and row[7] <= WINDOW_END]
+
+
+async def _snooze(url: str, rows: list[tuple]) -> int:
+    """Snooze some of the actions in reach, to 08:00 on a day within ten days of NOW either way."""
+    rng = random.Random(SEED + 1)
+    reach = _in_reach(rows)
+    chosen = rng.sample(reach, round(len(reach) * SNOOZED_SHARE))
+    table = Action.__table__
+    statement = update(table).where(table.c.number == bindparam("n")).values(snoozed_until=bindparam("until"))
+    database = Database(url)
+    try:
+        async with database.session() as session:
+            await session.execute(statement, [
+                {"n": row[0], "until": _local(TODAY + timedelta(days=rng.randrange(-10, 11)), 8)} for row in chosen])
+            await session.commit()
+    finally:
+        await database.dispose()
+    return len(chosen)
+
+
+# ---- outbox bookkeeping (untimed) ---------------------------------------------------------------
+
+async def _forget(database: Database, planned_at: datetime) -> None:
+    """Delete what the tick at ``planned_at`` planned, so the next run plans it again."""
+    async with database.session() as session:
+        await session.execute(delete(OutboxMessage).where(OutboxMessage.created_at == planned_at))
+        await session.commit()
+
+
+async def _make_pending(database: Database, planned_at: datetime) -> None:
+    """Put what the tick at ``planned_at`` planned back as it was before delivery, so it is sent again."""
+    async with database.session() as session:
+        await session.execute(update(OutboxMessage).where(OutboxMessage.created_at == planned_at).values(
+            state=OutboxState.PENDING.value, attempts=0, claimed_by=None, claimed_until=None, sent_at=None,
+            last_error=None))
+        await session.commit()
+
+
+async def _mark_sent(database: Database, at: datetime) -> None:
+    """Every pending message as sent at ``at``, in one statement: history the timed ticks find."""
+    async with database.session() as session:
+        await session.execute(update(OutboxMessage).where(OutboxMessage.state == OutboxState.PENDING.value)
+                              .values(state=OutboxState.SENT.value, attempts=1, sent_at=at))
+        await session.commit()
+
+
+async def _planned_kinds(database: Database, planned_at: datetime) -> str:
+    async with database.session() as session:
+        rows = (await session.execute(
+            select(OutboxMessage.kind, func.count()).where(OutboxMessage.created_at == planned_at)
+            .group_by(OutboxMessage.kind).order_by(OutboxMessage.kind))).all()
+    return ", ".join(f"{kind} {count}" for kind, count in rows) or "nothing"
+
+
+async def _catch_up(scheduler: Scheduler, database: Database, at: datetime) -> int:
+    """The tick at ``at``, its messages then marked sent in bulk; returns how many it planned."""
+    planned = await scheduler.plan(at)
+    await _mark_sent(database, at)
+    return planned
+
+
+async def _tidy_outbox(database: Database, analyze: bool = False) -> None:
+    """The outbox as PostgreSQL's autovacuum keeps it: dead rows (deleted, or left by the updates of a claim and a
+    settle) removed, and with ``analyze`` statistics of what it now holds, as autovacuum (or the bot's ANALYZE at a
+    start, on SQLite) would have them after a day's planning. The bench server runs without autovacuum: without
+    this the timed runs would wade through the dead rows of the runs before them, and PostgreSQL would still
+    believe the outbox empty, as at loading (see ``--no-analyze``)."""
+    if database.dialect_name == "postgresql":
+        async with database.connect() as connection:  # autocommit: VACUUM runs outside a transaction
+            await connection.exec_driver_sql("VACUUM (ANALYZE) outbox" if analyze else "VACUUM outbox")
+    elif analyze:
+        async with database.session() as session:
+            await session.execute(text("ANALYZE outbox"))
+            await session.commit()
+
+
+async def _outbox_rows(database: Database) -> int:
+    async with database.session() as session:
+        return int(await session.scalar(select(func.count()).select_from(OutboxMessage)))
+
+
+# ---- timing -------------------------------------------------------------------------------------
+
+def _profile_lines(profiler: cProfile.Profile, top: int = 25) -> list[str]:
+    """The functions with the most time of their own, then the project's by time including callees."""
+    stats = pstats.Stats(profiler).stats  # {(file, line, name): (primitive calls, calls, own, cumulative, callers)}
+    total = sum(own for _cc, _nc, own, _cum, _callers in stats.values())
+
+    def where(key) -> str:
+        file, line, name = key
+        path = Path(file)
+        try:
+            file = str(path.relative_to(ROOT))
+        except ValueError:
+            file = "/".join(path.parts[-2:]) if path.parts else file
+        return f"{file}:{line} {name}"
+
+    lines = [f"  profiled Python time {total * 1000:.1f} ms; own time, top {top}:",
+             f"  {'calls':>9} {'own ms':>8} {'cum ms':>8}  function"]
+    by_own = sorted(stats.items(), key=lambda item: -item[1][2])[:top]
+    lines += [f"  {nc:>9} {own * 1000:>8.1f} {cum * 1000:>8.1f}  {where(key)}"
+              for key, (_cc, nc, own, cum, _callers) in by_own]
+    project = [item for item in stats.items()
+               if any(f"{os.sep}{package}{os.sep}" in item[0][0] for package in ("bot", "storage", "dialogs"))]
+    lines += ["  the project's functions by time including callees (a coroutine's calls count its resumptions, and "
+              "its cum ms can count time spent awaiting twice):"]
+    lines += [f"  {nc:>9} {own * 1000:>8.1f} {cum * 1000:>8.1f}  {where(key)}"
+              for key, (_cc, nc, own, cum, _callers) in sorted(project, key=lambda item: -item[1][3])[:15]]
+    return lines
+
+
+async def _measure(name: str, url: str, args, reach: int) -> None:
+    repeat = args.repeat
+    database = Database(url)
+    clock = common.StatementClock(database, KINDS, _statement_kind)
+    fixed = FixedClock(NOW)
+    scheduler = Scheduler(database=database, collaboration=load_collaboration(), clock=fixed,
+                          delivery=InstantDelivery(), worker="bench")
+    if args.gc_freeze:
+        gc.collect()
+        gc.freeze()  # what is alive now (modules, the loaded configuration) is left out of every collection
+    load_before = os.getloadavg()[0]
+    try:
+        async def bare_count() -> int:
+            async with database.session() as session:
+                return int(await session.scalar(BASELINE_SQL, {"d": WINDOW_END}))
+
+        baseline = await common.timed(bare_count, repeat, WARM_UPS)
+
+        async def forget() -> None:
+            await _forget(database, NOW)
+            await _tidy_outbox(database)
+
+        async def make_pending() -> None:
+            await _make_pending(database, NOW)
+            await _tidy_outbox(database)
+
+        async def first_tick() -> int:
+            return await scheduler.plan(NOW)
+
+        async def deliver():
+            return await scheduler.deliver(NOW)
+
+        cold = await common.timed(first_tick, repeat, HEAVY_WARM_UPS, clock, setup=forget)
+        cold_kinds = await _planned_kinds(database, NOW)
+        cold_send = await common.timed(deliver, repeat, HEAVY_WARM_UPS, clock, setup=make_pending)
+        await forget()
+        history = [await _catch_up(scheduler, database, at) for at in HISTORY]
+        await _tidy_outbox(database, analyze=not args.no_analyze)
+        outbox_before = await _outbox_rows(database)
+        daily = await common.timed(first_tick, repeat, HEAVY_WARM_UPS, clock, setup=forget)
+        daily_kinds = await _planned_kinds(database, NOW)
+        daily_send = await common.timed(deliver, repeat, HEAVY_WARM_UPS, clock, setup=make_pending)
+        # Everything (a) planned is sent now: the tick a minute later finds nothing new.
+        await _tidy_outbox(database, analyze=not args.no_analyze)
+        fixed.set(STEADY)
+        steady = await common.timed(scheduler.tick, repeat, WARM_UPS, clock)
+        week = [await _catch_up(scheduler, database, at) for at in WEEK]
+        await _tidy_outbox(database, analyze=not args.no_analyze)
+        fixed.set(WEEKEND)
+        saturday_first = await scheduler.tick()
+        weekend = await common.timed(scheduler.tick, repeat, WARM_UPS, clock)
+        outbox_after = await _outbox_rows(database)
+
+        base = baseline.median_ms
+
+        def row(label: str, timing: common.Timing, messages: int, verdict: str | None = None) -> str:
+            return TABLE.row(label, messages, timing.executed, timing.median_ms, timing.p95_ms,
+                             timing.median_ms / base, timing.median_ms / messages if messages else "",
+                             verdict=verdict)
+
+        def verdict(timing: common.Timing) -> str:
+            return "PASS" if timing.p95_ms < GOAL_MS else "FAIL"
+
+        cases = (("(a) first tick, cold: plan()", cold, cold.result, None),
+                 ("(a) first tick, daily: plan()", daily, daily.result, None),
+                 ("(c) deliver (a) cold, instant send", cold_send, cold_send.result.sent, None),
+                 ("(c) deliver (a) daily, instant send", daily_send, daily_send.result.sent, None),
+                 ("(b) steady tick, 08:01: tick()", steady, steady.result.planned + steady.result.sent,
+                  verdict(steady)),
+                 ("(d) Saturday 10:00, nothing due", weekend, weekend.result.planned + weekend.result.sent,
+                  verdict(weekend)))
+        print(f"history: Fri 27 Nov and Mon 30 Nov 08:00 planned {history[0]} and {history[1]} "
+              f"(outbox {outbox_before} rows before (a) daily); Wed-Fri 08:00 planned {', '.join(map(str, week))}; "
+              f"Saturday's first tick planned {saturday_first.planned} and sent {saturday_first.sent}; "
+              f"outbox {outbox_after} rows at the end")
+        print(f"(a) cold planned: {cold_kinds}")
+        print(f"(a) daily planned: {daily_kinds}")
+        print(TABLE.header())
+        print(TABLE.row(f"baseline: bare count ({baseline.total})", "", 1, base, baseline.p95_ms, 1.0))
+        for label, timing, messages, goal in cases:
+            print(row(label, timing, messages, goal))
+        failed = [label for label, timing, _messages, goal in cases if goal == "FAIL"]
+        print(f"{name}: goal p95 < {GOAL_MS:.0f} ms for (b) and (d): "
+              f"{'all PASS' if not failed else 'FAIL ' + ', '.join(failed)}; the tick reads {reach} open actions "
+              f"in reach; load average (1 min) {load_before:.2f} before timing, {os.getloadavg()[0]:.2f} after")
+        print(f"\n{name}, median ms per call by statement kind (rest = Python and session):")
+        print(BREAKDOWN.header().removesuffix("  goal"))
+        for label, timing, _messages, _goal in cases:
+            print(BREAKDOWN.row(label, *(timing.statement_ms(kind) for kind in (*KINDS, "rest"))))
+
+        await common.print_plan(database, "the actions query of (b)", *steady.sql["actions"])
+        for label, timing, _messages, goal in cases:  # a statement kind that takes a tenth of the goal or more
+            if goal != "FAIL":
+                continue
+            for kind in KINDS:
+                if kind != "actions" and kind in timing.sql and timing.statement_ms(kind) >= GOAL_MS / 10 \
+                        and timing.sql[kind][0].startswith("SELECT"):  # EXPLAIN ANALYZE would run a write
+                    await common.print_plan(database, f"a {kind} statement of {label}", *timing.sql[kind])
+
+        if args.profile:
+            fixed.set(STEADY)
+            profiler = cProfile.Profile()
+            profiler.enable()
+            await scheduler.tick()
+            profiler.disable()
+            print(f"\n{name}, one steady tick (b) under cProfile:")
+            print("\n".join(_profile_lines(profiler)))
+    finally:
+        await database.dispose()
+
+
+# ---- backends -----------------------------------------------------------------------------------
+
+async def _load(url: str, args) -> tuple[list[tuple], action_plan.Population, Extras]:
+    """Migrate, add the members (as bench/actions.py does) and everything around the actions; generate those."""
+    members, focus_ids, forum_ids, promise_ids = await action_plan._prepare(url)
+    extras = await _extras(url, members, args.meetings)
+    rows, population = action_plan._actions(args.rows, members, focus_ids, forum_ids, promise_ids)
+    return rows, population, extras
+
+
+def _describe(rows: list[tuple], population: action_plan.Population, extras: Extras, snoozed: int) -> str:
+    reach = _in_reach(rows)
+    overdue = sum(1 for row in reach if row[7] < TODAY)
+    return (f"actions: statuses {dict(sorted(population.statuses.items()))}; in reach of the tick (open, with an "
+            f"owner, due by {WINDOW_END}): {len(reach)}, of which {overdue} overdue and {snoozed} snoozed\n"
+            f"meetings: {extras.meetings} ({extras.cancelled} cancelled) over 4 forums, {TODAY} ± 2 years, and "
+            f"{extras.series} series; {extras.channels} bound channels, {extras.personal_references} 1:1 "
+            f"references; members: {extras.digest_members} with the weekly digest, {extras.late_risers} not "
+            f"before 09:00; personal reminders: {extras.reminders} over {TODAY} ± 15 days, "
+            f"{extras.reminders_due} of them due by (a)")
+
+
+async def _run_sqlite(args) -> None:
+    with common.scratch_sqlite() as (path, url):
+        rows, population, extras = await _load(url, args)
+        loaded, analyze = await asyncio.to_thread(action_plan._fill_sqlite, path, rows, args.extra_index,
+                                                  not args.no_analyze)
+        snoozed = await _snooze(url, rows)
+        size = path.stat().st_size / 2**20
+        print(f"\nsqlite {sqlite3.sqlite_version}: loaded {len(rows)} actions in {loaded:.1f} s, "
+              f"{'no ANALYZE' if args.no_analyze else 'ANALYZE'} {analyze:.1f} s, file {size:.0f} MB")
+        print(_describe(rows, population, extras, snoozed))
+        reach = len(_in_reach(rows))
+        del rows, population  # 100 000 tuples the bot would not hold: they would slow every garbage collection
+        gc.collect()
+        await _measure("sqlite", url, args, reach)
+
+
+async def _run_postgresql(args) -> None:
+    async with common.scratch_postgresql() as (name, version):
+        url = common.pg_url(name)
+        rows, population, extras = await _load(url, args)
+        loaded, analyze = await action_plan._fill_postgresql(name, rows, args.extra_index, not args.no_analyze)
+        snoozed = await _snooze(url, rows)
+        size = await common.relation_size_mb(name, "actions")
+        print(f"\npostgresql {version}: loaded {len(rows)} actions in {loaded:.1f} s, "
+              f"VACUUM{'' if args.no_analyze else ' ANALYZE'} {analyze:.1f} s, actions and indexes {size:.0f} MB")
+        print(_describe(rows, population, extras, snoozed))
+        reach = len(_in_reach(rows))
+        del rows, population  # 100 000 tuples the bot would not hold: they would slow every garbage collection
+        gc.collect()
+        await _measure("postgresql", url, args, reach)
+
+
+async def _main(args) -> None:
+    started = time.perf_counter()
+    print(f"scheduler benchmark: {args.rows} actions, {args.meetings} meetings; 'now' = Tuesday {TODAY} 08:00 in "
+          f"Älmhult ({NOW:%H:%M} UTC); {args.repeat} runs after {WARM_UPS} warm-ups ({HEAVY_WARM_UPS} for (a), (c));")
+    print("times in ms; 'x base' = median / baseline median; msgs = messages planned (a), sent (c), or both (b, d); "
+          f"ms/msg = median / msgs;\ngoal: p95 < {GOAL_MS:.0f} ms for (b) and (d). Statement kinds: "
+          + "; ".join(f"{kind} = {note}" for kind, note in KIND_NOTES.items()))
+    for statement in args.extra_index:
+        print(f"extra index: {statement}")
+    if args.gc_freeze:
+        print("gc.freeze() before timing")
+    await common.run_backends(args, _run_sqlite, _run_postgresql)
+    print(f"\n(whole run {time.perf_counter() - started:.0f} s)")
+
+
+def main() -> None:
+    parser = common.argument_parser(__doc__, rows=100_000, repeat=20, analyze_help=(
+        "skip ANALYZE after loading and of the outbox once the history is planned (the bot runs a full ANALYZE "
+        "on SQLite at every start; PostgreSQL's autovacuum analyzes a table that changed by 10 %%)"))
+    parser.add_argument("--meetings", type=int, default=1000)
+    parser.add_argument("--profile", action="store_true", help="profile one steady tick (b) with cProfile")
+    parser.add_argument("--gc-freeze", action="store_true",
+                        help="gc.freeze() before timing, so full garbage collections skip what was loaded at start")
+    parser.add_argument("--extra-index", action="append", default=[], metavar="SQL",
+                        help="a CREATE INDEX statement run in the bench database after loading (repeatable)")
+    asyncio.run(_main(parser.parse_args()))
+
+
+if __name__ == "__main__":
+    main()
