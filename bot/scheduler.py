@@ -105,6 +105,9 @@ class Scheduler:
             .where(Action.status.in_(OPEN_STATUSES), Action.due_date.is_not(None),
                    Action.due_date <= today + ACTION_WINDOW_AFTER, Member.active.is_(True)))).all()
         candidates: list[tuple[rules.Due, int]] = []
+        in_reach = {row[0] for row in rows}
+        for gone in self._quiet_until.keys() - in_reach:  # closed, reassigned or deleted since: forget
+            del self._quiet_until[gone]
         for action_id, due, status, snoozed_until, not_before in rows:
             # The database decides; this memory only skips actions whose next reminder has not come yet
             # (any change to what the reminders depend on is a new signature and looks again).
