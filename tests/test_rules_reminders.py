@@ -340,3 +340,15 @@ def test_next_reminder_time_lets_a_scheduler_skip_until_then():
                                         now=datetime(2026, 12, 4, 8, tzinfo=UTC))
     assert after_due == datetime(2026, 12, 11, 7, tzinfo=UTC)  # the first weekly reminder
     assert next_action_reminder_at(action_id=1, due=due, status="klar", now=datetime(2026, 12, 4, tzinfo=UTC)) is None
+
+
+def test_next_reminder_time_includes_a_weekly_reminder_later_the_same_day():
+    from bot.rules.reminders import next_action_reminder_at
+
+    due = date(2026, 11, 20)  # Friday; the first weekly overdue reminder is Friday 27 November 08:00
+    early = next_action_reminder_at(action_id=1, due=due, status="planerad",
+                                    now=datetime(2026, 11, 27, 6, 59, tzinfo=UTC))
+    assert early == datetime(2026, 11, 27, 7, 0, tzinfo=UTC)
+    quiet_morning = next_action_reminder_at(action_id=1, due=due, status="planerad", not_before=time(9),
+                                            now=datetime(2026, 11, 27, 7, 0, tzinfo=UTC))
+    assert quiet_morning == datetime(2026, 11, 27, 8, 0, tzinfo=UTC)

@@ -74,8 +74,11 @@ def next_action_reminder_at(*, action_id: int, due: date, status: str, now: date
     if snoozed_until is not None and now < snoozed_until:
         return snoozed_until.astimezone(UTC)
     clock = max(send_at, not_before) if not_before is not None else send_at
-    # Two weeks ahead holds the next weekly reminder whatever holidays fall in between.
-    timeline = _action_timeline(action_id, due, local_day(now) + timedelta(days=14), days_before, clock)
+    # Today's timeline holds a weekly reminder still to come today (before its hour); two weeks ahead holds
+    # the next one whatever holidays fall in between.
+    today = local_day(now)
+    timeline = (_action_timeline(action_id, due, today, days_before, clock)
+                + _action_timeline(action_id, due, today + timedelta(days=14), days_before, clock))
     upcoming = [item.at for item in timeline if item.at > now]
     return min(upcoming) if upcoming else None
 
