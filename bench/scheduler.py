@@ -9,9 +9,11 @@ forum, a 1:1 conversation reference for two members in three, a weekly digest fo
 reminder hour for one in ten, snoozes on 2 % of the open actions in reach and 1 000 personal reminders over a
 month. Then, on Tuesday 1 December 2026 at 08:00 in Älmhult, it times:
 
-(a) the first tick of the day, ``plan()``: "cold" with an empty outbox (the first start, or a restart after a
-    long stop), and "daily" with what the ticks of Friday and Monday 08:00 planned already in it, all sent; the
-    rows it plans are deleted before each run;
+(a) the first tick of the day, ``plan()``: "cold", a scheduler just started (a new ``Scheduler``, which
+    remembers nothing between ticks yet) on an empty outbox, as at the first start; and "daily", the running
+    scheduler, with what the ticks of Friday and Monday 08:00 planned in the outbox, all sent (before each run
+    a new ``Scheduler`` replays Monday's tick, untimed, so it remembers what the running one would); the rows
+    it plans are deleted before each run;
 (c) ``deliver()`` of what (a) planned, through a delivery that answers "sent" at once, so what is timed is the
     claim, the target lookups and the settling of each message; the rows are made pending again before each run;
 (b) the steady tick a minute later, ``tick()`` (``plan()``, then ``deliver()`` finding nothing): what runs
@@ -54,6 +56,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
 from pathlib import Path
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -122,7 +125,7 @@ BASELINE_SQL = text("SELECT count(*) FROM actions WHERE status IN ('planerad', '
 KINDS = ("actions", "members", "existing", "insert", "personal", "meetings", "post", "digest", "claim", "target",
          "settle")
 KIND_NOTES = {
-    "actions": "the open actions in reach with their owner's reminder hour (_plan_actions)",
+    "actions": "the open actions in reach with their owner's reminder hour, then those with a reminder to plan",
     "members": "selectin loads of members (the owners) and their identities",
     "existing": "outbox keys already planned, 500 a query",
     "insert": "INSERT ... ON CONFLICT DO NOTHING into the outbox, one a message",
@@ -151,7 +154,7 @@ def _statement_kind(statement: str) -> str:
         return "existing" if "outbox.key in" in unquoted or "outbox.key = any" in unquoted else "claim"
     if "FROM personal_reminders" in statement:
         return "personal"
-    if "FROM actions JOIN members" in statement:
+    if "FROM actions JOIN members" in statement or "FROM actions WHERE actions.id IN" in statement:
         return "actions"
     if "FROM members WHERE members.id IN" in statement or \
             "FROM member_identities WHERE member_identities.member_id IN" in statement:
@@ -373,8 +376,14 @@ async def _measure(name: str, url: str, args, reach: int) -> None:
     database = Database(url)
     clock = common.StatementClock(database, KINDS, _statement_kind)
     fixed = FixedClock(NOW)
-    scheduler = Scheduler(database=database, collaboration=load_collaboration(), clock=fixed,
-                          delivery=InstantDelivery(), worker="bench")
+    collaboration = load_collaboration()
+
+    def started() -> Scheduler:
+        """A scheduler as a process has it when it starts: whatever it remembers between ticks is empty."""
+        return Scheduler(database=database, collaboration=collaboration, clock=fixed, delivery=InstantDelivery(),
+                         worker="bench")
+
+    process = SimpleNamespace(scheduler=started())  # the scheduler of the bot process, replaced as it restarts
     if args.gc_freeze:
         gc.collect()
         gc.freeze()  # what is alive now (modules, the loaded configuration) is left out of every collection
@@ -394,31 +403,46 @@ async def _measure(name: str, url: str, args, reach: int) -> None:
             await _make_pending(database, NOW)
             await _tidy_outbox(database)
 
+        async def first_start() -> None:
+            await forget()
+            process.scheduler = started()
+
+        replayed = []
+
+        async def after_monday() -> None:
+            await forget()
+            process.scheduler = started()
+            replayed.append(await process.scheduler.plan(HISTORY[-1]))  # Monday's messages are all planned
+
         async def first_tick() -> int:
-            return await scheduler.plan(NOW)
+            return await process.scheduler.plan(NOW)
 
         async def deliver():
-            return await scheduler.deliver(NOW)
+            return await process.scheduler.deliver(NOW)
 
-        cold = await common.timed(first_tick, repeat, HEAVY_WARM_UPS, clock, setup=forget)
+        async def tick():
+            return await process.scheduler.tick()
+
+        cold = await common.timed(first_tick, repeat, HEAVY_WARM_UPS, clock, setup=first_start)
         cold_kinds = await _planned_kinds(database, NOW)
         cold_send = await common.timed(deliver, repeat, HEAVY_WARM_UPS, clock, setup=make_pending)
         await forget()
-        history = [await _catch_up(scheduler, database, at) for at in HISTORY]
+        process.scheduler = started()  # started before Friday, it runs through the week
+        history = [await _catch_up(process.scheduler, database, at) for at in HISTORY]
         await _tidy_outbox(database, analyze=not args.no_analyze)
         outbox_before = await _outbox_rows(database)
-        daily = await common.timed(first_tick, repeat, HEAVY_WARM_UPS, clock, setup=forget)
+        daily = await common.timed(first_tick, repeat, HEAVY_WARM_UPS, clock, setup=after_monday)
         daily_kinds = await _planned_kinds(database, NOW)
         daily_send = await common.timed(deliver, repeat, HEAVY_WARM_UPS, clock, setup=make_pending)
         # Everything (a) planned is sent now: the tick a minute later finds nothing new.
         await _tidy_outbox(database, analyze=not args.no_analyze)
         fixed.set(STEADY)
-        steady = await common.timed(scheduler.tick, repeat, WARM_UPS, clock)
-        week = [await _catch_up(scheduler, database, at) for at in WEEK]
+        steady = await common.timed(tick, repeat, WARM_UPS, clock)
+        week = [await _catch_up(process.scheduler, database, at) for at in WEEK]
         await _tidy_outbox(database, analyze=not args.no_analyze)
         fixed.set(WEEKEND)
-        saturday_first = await scheduler.tick()
-        weekend = await common.timed(scheduler.tick, repeat, WARM_UPS, clock)
+        saturday_first = await process.scheduler.tick()
+        weekend = await common.timed(tick, repeat, WARM_UPS, clock)
         outbox_after = await _outbox_rows(database)
 
         base = baseline.median_ms
@@ -440,7 +464,9 @@ async def _measure(name: str, url: str, args, reach: int) -> None:
                  ("(d) Saturday 10:00, nothing due", weekend, weekend.result.planned + weekend.result.sent,
                   verdict(weekend)))
         print(f"history: Fri 27 Nov and Mon 30 Nov 08:00 planned {history[0]} and {history[1]} "
-              f"(outbox {outbox_before} rows before (a) daily); Wed-Fri 08:00 planned {', '.join(map(str, week))}; "
+              f"(outbox {outbox_before} rows before (a) daily); a new scheduler replaying Monday 08:00 before "
+              f"each run of (a) daily planned {max(replayed)} more at most (what the one running since Friday "
+              f"missed: 0 if none); Wed-Fri 08:00 planned {', '.join(map(str, week))}; "
               f"Saturday's first tick planned {saturday_first.planned} and sent {saturday_first.sent}; "
               f"outbox {outbox_after} rows at the end")
         print(f"(a) cold planned: {cold_kinds}")
@@ -471,7 +497,7 @@ async def _measure(name: str, url: str, args, reach: int) -> None:
             fixed.set(STEADY)
             profiler = cProfile.Profile()
             profiler.enable()
-            await scheduler.tick()
+            await process.scheduler.tick()
             profiler.disable()
             print(f"\n{name}, one steady tick (b) under cProfile:")
             print("\n".join(_profile_lines(profiler)))
