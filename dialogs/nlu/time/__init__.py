@@ -1,0 +1,178 @@
+"""Reading Swedish time expressions as intervals, so the bot can show how it read them.
+
+The conventions are the corpus README's: half-open ``[start, end)`` in local time; an instant has
+``start == end``; ``direction`` (past or future) decides what the words leave open ("fredag", "kl 19",
+"vecka 12"). Swedish rules come first (weekday forms, ISO weeks, parts of the day, clock words,
+holidays from the ``holidays`` package); dateparser, pinned to Swedish and English, reads the
+absolute dates that are left. Anything not understood is ``None``, never a guess.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta
+
+from dialogs.nlu.time.base import Interval, _Context, _day, _days, _instant
+from dialogs.nlu.time.clock import _find_clock, _find_part, _resolve_hour
+from dialogs.nlu.time.days import _read_day
+from dialogs.nlu.time.normalise import normalise
+from dialogs.nlu.time.periods import _PERIOD_RULES
+from dialogs.nlu.timewords import NUMBER_PATTERN, PARTS_OF_DAY, number
+
+MAX_TIME_TEXT = 200
+
+# --- instants relative to now ------------------------------------------------------------------------
+
+_RELATIVE_INSTANT = re.compile(
+    rf"^(?:om|for) (?P<n>{NUMBER_PATTERN}|en halv|ett par|par) (?P<unit>timme|timmar|tim|h|minut|minuter|min)"
+    r"(?: (?:sedan|sen))?$")
+
+
+def _relative_instant(text: str, ctx: _Context) -> Interval | None:
+    if text in ("om en halvtimme", "om en halvtimma"):
+        return _instant(ctx.now + timedelta(minutes=30))
+    if text in ("for en halvtimme sedan", "for en halvtimme sen"):
+        return _instant(ctx.now - timedelta(minutes=30))
+    match = _RELATIVE_INSTANT.match(text)
+    if not match:
+        return None
+    count = {"en halv": 0.5, "ett par": 2, "par": 2}.get(match["n"]) or number(match["n"]) or 0
+    unit = timedelta(hours=1) if match["unit"].startswith(("tim", "h")) else timedelta(minutes=1)
+    sign = 1 if text.startswith("om ") else -1
+    if sign < 0 and not re.search(r"(?:sedan|sen)$", text):
+        return None
+    return _instant(ctx.now + sign * count * unit)
+
+
+# --- putting it together -----------------------------------------------------------------------------
+
+def _with_part(day: date, part: str) -> Interval:
+    start_hour, end_hour = PARTS_OF_DAY[part]
+    start = datetime.combine(day, time()) + timedelta(hours=start_hour)
+    return Interval(start, datetime.combine(day, time()) + timedelta(hours=end_hour))
+
+
+def _bare_part(part: str, ctx: _Context) -> Interval:
+    """'ikväll', 'i morse', 'inatt' without a day: today, except a night that is past or still ahead."""
+    if PARTS_OF_DAY[part][0] == 0:  # night: the one just gone (past) or the coming one (future)
+        night_day = ctx.today if not ctx.future or ctx.now.hour < 6 else ctx.today + timedelta(days=1)
+        return _with_part(night_day, part)
+    return _with_part(ctx.today, part)
+
+
+def _bare_clock(hour: int, minute: int, ctx: _Context) -> Interval:
+    moment = datetime.combine(ctx.today, time(hour % 24, minute))
+    if ctx.future and moment <= ctx.now:
+        moment += timedelta(days=1)
+    elif not ctx.future and moment >= ctx.now:
+        moment -= timedelta(days=1)
+    return _instant(moment)
+
+
+_NIGHT_TO = re.compile(r"^natten (?:till|mot) (?P<rest>.+)$")
+_NIGHT_AFTER = re.compile(r"^natten (?:efter|pa) (?P<rest>.+)$")
+
+
+_CLOCK_RANGE = re.compile(r"(?:\bkl |\bmellan )?(?<![\d/-])\b(?P<h1>\d{1,2})(?:[:.](?P<m1>\d{2}))?(?:-| till | och )"
+                          r"(?:kl )?(?P<h2>\d{1,2})(?:[:.](?P<m2>\d{2}))?\b(?![/-])")
+
+
+def _read_clock_range(text: str, match: re.Match[str], ctx: _Context) -> Interval | None:
+    """'kl 14-16', 'fredag 13-15', 'mellan 9 och 11 imorgon': from the first time to the second."""
+    h1, h2 = int(match["h1"]), int(match["h2"])
+    m1, m2 = int(match["m1"] or 0), int(match["m2"] or 0)
+    if not (0 <= h1 <= 24 and 0 <= h2 <= 24 and m1 < 60 and m2 < 60):
+        return None
+    rest = " ".join((text[: match.start()] + " " + text[match.end():]).split())
+    part, rest = _find_part(rest)
+    if part is not None and rest in ("i", "pa", "under"):
+        rest = ""
+    part_hours = PARTS_OF_DAY[part] if part else None
+    h1, h2 = _resolve_hour(h1, False, part_hours), _resolve_hour(h2, False, part_hours)
+    if rest:
+        day = _read_day(rest, ctx)
+        if day is None:
+            return None
+    else:
+        day = _bare_clock(h1, m1, ctx).start.date()
+    start = datetime.combine(day, time()) + timedelta(hours=h1, minutes=m1)
+    end = datetime.combine(day, time()) + timedelta(hours=h2, minutes=m2)
+    if end <= start:
+        end += timedelta(days=1)
+    return Interval(start, end)
+
+
+def read_time(text: str, now: datetime, direction: str = "future",
+              school_breaks: dict[str, tuple[int, int]] | None = None) -> Interval | None:
+    """Read a Swedish (or English) time expression at ``now`` (local, naive); None when not understood."""
+    if not text or len(text) > MAX_TIME_TEXT:
+        return None
+    if now.tzinfo is not None:
+        now = now.replace(tzinfo=None)
+    ctx = _Context(now.replace(second=0, microsecond=0), direction != "past", school_breaks or {})
+    normal = normalise(text)
+    if not normal:
+        return None
+    try:
+        return _read(normal, ctx)
+    except (ValueError, OverflowError, KeyError):
+        return None
+
+
+def _read(text: str, ctx: _Context) -> Interval | None:
+    range_match = re.match(r"^(?P<a>[^-]+\d)-(?P<b>\d[^-]*)$", text)
+    if range_match and "/" in text:
+        first, last = _read_day(range_match["a"], ctx), _read_day(range_match["b"], ctx)
+        if first and last and last >= first:
+            return _days(first, last)
+    for pattern, rule in _PERIOD_RULES:
+        match = pattern.match(text)
+        if match:
+            return rule(match, ctx)
+    instant = _relative_instant(text, ctx)
+    if instant is not None:
+        return instant
+
+    night = _NIGHT_TO.match(text) or _NIGHT_AFTER.match(text)
+    if night:
+        day = _read_day(night["rest"], ctx)
+        if day is None:
+            return None
+        return _with_part(day if text.startswith("natten till") or text.startswith("natten mot")
+                          else day + timedelta(days=1), "natt")
+
+    clock_range = _CLOCK_RANGE.search(text)
+    if clock_range:
+        return _read_clock_range(text, clock_range, ctx)
+    clock, rest = _find_clock(text)
+    part, rest = _find_part(rest)
+    rest = re.sub(r"^(?:vid|kl|runt|at)\b ?|\b(?:vid|kl)$", "", rest).strip()
+    if part is not None and rest in ("i", "pa", "under"):  # "i eftermiddag", "på kvällen"
+        rest = ""
+    part_hours = PARTS_OF_DAY[part] if part else None
+    day = _read_day(rest, ctx) if rest else None
+    if rest and day is None:
+        return None
+    if clock is not None:
+        hour, minute, spoken = clock
+        if not (0 <= hour <= 24 and 0 <= minute < 60):
+            return None
+        hour = _resolve_hour(hour, spoken, part_hours)
+        if day is None and part is None:
+            return _bare_clock(hour, minute, ctx)
+        if day is None:
+            day = ctx.today
+        return _instant(datetime.combine(day, time()) + timedelta(hours=hour, minutes=minute))
+    if part is not None:
+        if day is None:
+            return _bare_part(part, ctx)
+        if PARTS_OF_DAY[part][0] == 0 and part in ("natt", "natten"):  # "fredag natt": the night after
+            return _with_part(day + timedelta(days=1), part)
+        return _with_part(day, part)
+    if day is not None:
+        return _day(day)
+    return None
+
+
+__all__ = ["Interval", "read_time", "normalise"]
+
