@@ -126,3 +126,46 @@ def test_time_like_word_salad_never_raises(words, direction):
 ])
 def test_a_weekday_before_a_date_only_repeats_it(text, expected):
     assert reading(text, "past") == expected
+
+
+@pytest.mark.parametrize("text,direction,expected", [
+    # approximate and everyday clock forms
+    ("ca 22-tiden igår", "past", instant("2026-11-25T22:00")),
+    ("igår ca kl 21", "past", instant("2026-11-25T21:00")),
+    ("runt halv åtta", "past", instant("2026-11-26T07:30")),
+    ("vid ca 7.30", "past", instant("2026-11-26T07:30")),
+    ("kl 2300", "past", instant("2026-11-25T23:00")),
+    ("söndag em", "past", ("2026-11-22T12:00", "2026-11-22T18:00")),
+    ("fre fm", "future", ("2026-11-27T10:00", "2026-11-27T12:00")),
+    ("i eftermiddags", "past", ("2026-11-26T12:00", "2026-11-26T18:00")),
+    ("efter lunch idag", "future", ("2026-11-26T12:00", "2026-11-26T18:00")),
+    # days in more forms
+    ("tisdag v 50", "future", day("2026-12-08")),
+    ("senast fredag nästa vecka", "future", day("2026-12-04")),
+    ("nästa vecka onsdag", "future", day("2026-12-02")),
+    ("till veckan", "future", ("2026-11-30T00:00", "2026-12-07T00:00")),
+    ("i helgen som var", "past", ("2026-11-21T00:00", "2026-11-23T00:00")),
+    ("i påskas", "past", ("2026-04-03T00:00", "2026-04-07T00:00")),
+    ("före årsskiftet", "future", day("2026-12-31")),
+    ("innan fredag", "future", day("2026-11-26")),  # "före X" is the day before X, as "före jul"
+    # windows and spans up to now (the rest of today included)
+    ("sista 3 mån", "past", ("2026-08-27T00:00", "2026-11-27T00:00")),
+    ("de sista tre veckorna", "past", ("2026-11-06T00:00", "2026-11-27T00:00")),
+    ("senaste halvåret", "past", ("2026-05-27T00:00", "2026-11-27T00:00")),
+    ("hittills i år", "past", ("2026-01-01T00:00", "2026-11-27T00:00")),
+    ("sedan augusti", "past", ("2026-08-01T00:00", "2026-11-27T00:00")),
+    ("sen i fredags", "past", ("2026-11-20T00:00", "2026-11-27T00:00")),
+    ("sedan höstlovet", "past", ("2026-11-02T00:00", "2026-11-27T00:00")),  # a break: from its end
+    ("i höstas", "past", ("2026-09-01T00:00", "2026-12-01T00:00")),  # in November: this autumn
+])
+def test_everyday_forms(text, direction, expected):
+    assert reading(text, direction) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "9an", "8:an", "7b", "åk 9", "klass 6a",  # school classes are never dates
+    "30 februari", "31/11", "32 december", "v 54",  # no such day: a question, not a neighbouring date
+    "efter jul", "sedan sommarlovet", "före sportlovet",  # vague, or a break the configuration does not have
+])
+def test_what_is_not_a_time_reads_as_none(text):
+    assert reading(text, "future") is None and reading(text, "past") is None

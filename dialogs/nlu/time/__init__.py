@@ -20,6 +20,7 @@ from dialogs.nlu.time.periods import _PERIOD_RULES
 from dialogs.nlu.timewords import NUMBER_PATTERN, PARTS_OF_DAY, number
 
 MAX_TIME_TEXT = 200
+_SCHOOL_CLASS = re.compile(r"(?<![\w:/.-])(?:\d{1,2}(?::?an|[a-f])|(?:ak|arskurs|klass) \d{1,2}[a-f]?)(?![\w:/.-])")
 
 # --- instants relative to now ------------------------------------------------------------------------
 
@@ -111,7 +112,7 @@ def read_time(text: str, now: datetime, direction: str = "future",
         now = now.replace(tzinfo=None)
     ctx = _Context(now.replace(second=0, microsecond=0), direction != "past", school_breaks or {})
     normal = normalise(text)
-    if not normal:
+    if not normal or _SCHOOL_CLASS.search(normal):  # "8:an", "7b", "åk 9" are classes, never dates
         return None
     try:
         return _read(normal, ctx)
@@ -119,7 +120,32 @@ def read_time(text: str, now: datetime, direction: str = "future",
         return None
 
 
+_LEAD = re.compile(r"^(?P<lead>senast|till|fram till|fore|innan|sedan|sen|fran och med|fran)\s+(?P<rest>.+)$")
+
+
 def _read(text: str, ctx: _Context) -> Interval | None:
+    """The whole text as one time; a leading 'senast', 'före' or 'sedan' applies to whatever follows it."""
+    found = _read_plain(text, ctx)
+    if found is not None:
+        return found
+    lead = _LEAD.match(text)
+    if lead is None:
+        return None
+    word = lead["lead"]
+    if word in ("senast", "till", "fram till"):
+        return _read_plain(lead["rest"], ctx)
+    if word in ("fore", "innan"):  # "före sportlovet": the day before it starts, as "före jul"
+        named = _read_plain(lead["rest"], ctx)
+        return _day(named.start.date() - timedelta(days=1)) if named else None
+    # "sedan augusti", "sen sommarlovet": from then (a school break: from its end) to the end of today
+    named = _read_plain(lead["rest"], _Context(ctx.now, False, ctx.school_breaks))
+    if named is None or named.start >= ctx.now:
+        return None
+    since = named.end if lead["rest"].endswith(("lov", "lovet")) else named.start
+    return Interval(since, datetime.combine(ctx.today + timedelta(days=1), time()))
+
+
+def _read_plain(text: str, ctx: _Context) -> Interval | None:
     range_match = re.match(r"^(?P<a>[^-]+\d)-(?P<b>\d[^-]*)$", text)
     if range_match and "/" in text:
         first, last = _read_day(range_match["a"], ctx), _read_day(range_match["b"], ctx)

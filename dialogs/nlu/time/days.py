@@ -90,6 +90,19 @@ def _weekday_of_named_week(m, ctx):  # "tisdag nästa vecka"
     return _monday(ctx.today) + timedelta(weeks=weeks, days=WEEKDAYS[m["weekday"]])
 
 
+@_day_rule(rf"(?P<weekday>{WEEKDAY_PATTERN})(?:en)? (?:i |under )?v ?(?P<week>\d{{1,2}})(?: (?P<y>\d{{4}}))?")
+def _weekday_of_numbered_week(m, ctx):  # "tisdag v 50"
+    week = int(m["week"])
+    year = int(m["y"]) if m["y"] else ctx.today.isocalendar().year
+    if not m["y"]:
+        current = ctx.today.isocalendar().week
+        year += 1 if ctx.future and week < current else -1 if not ctx.future and week > current else 0
+    try:
+        return date.fromisocalendar(year, week, WEEKDAYS[m["weekday"]] + 1)
+    except ValueError:
+        return None
+
+
 @_day_rule(rf"(?:forra|forrforra) (?P<weekday>{WEEKDAY_PATTERN})(?:en)?")
 def _weekday_last_week(m, ctx):
     weeks = 2 if m[0].startswith("forrforra") else 1

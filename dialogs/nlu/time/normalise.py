@@ -13,8 +13,16 @@ _GLUED = [
     (r"\bi ?kvall\b", "ikvall"), (r"\bi ?natt\b", "inatt"), (r"\bi ?morse\b", "imorse"),
     (r"\bi ?forrgar\b", "iforrgar"), (r"\bi ?overmorgon\b", "iovermorgon"),
     (r"\bklockan\b", "kl"), (r"\bkl\.", "kl "), (r"\bvecka ?(?=\d)", "v "), (r"\bv\. ?", "v "),
-    (r"\bv(\d)", r"v \1"),
+    (r"\bv(\d)", r"v \1"), (r"\bkl ?([012]\d)([0-5]\d)\b", r"kl \1:\2"),
+    # Abbreviations and everyday forms of parts of the day.
+    (r"\b(?:em|e\.m\.?)(?=\s|$)", "eftermiddag"), (r"\b(?:fm|f\.m\.?)(?=\s|$)", "formiddag"),
+    (r"\befter lunch(?:en)?\b", "eftermiddag"), (r"\bi eftermiddags\b", "idag eftermiddag"),
+    (r"\bi formiddags\b", "idag formiddag"), (r"\btidigare (?:idag|i dag)\b", "idag"),
+    (r"\bi helgen som var\b", "forra helgen"), (r"\btill veckan\b", "nasta vecka"),
+    (r"\bnasta vecka (mandag|tisdag|onsdag|torsdag|fredag|lordag|sondag)(?:en)?\b", r"\1 nasta vecka"),
 ]
+# "ca 22-tiden", "runt halv åtta", "vid ungefär 7.30": an approximate time is read as that time, and shown.
+_APPROXIMATE = re.compile(r"\b(?:ca\.?|cirka|circa|ungefar|omkring|runt|typ|kring|about|around)(?=\s|$)")
 
 
 # English, mapped onto the Swedish forms read below (the intents are understood in English too).
@@ -46,6 +54,7 @@ def normalise(text: str) -> str:
     for pattern, replacement in _ENGLISH:
         folded = re.sub(pattern, replacement, folded)
     folded = re.sub(r"(?<=\d):(?:e|a)\b", "", folded)  # "3:e", "1:a"
+    folded = _APPROXIMATE.sub(" ", folded)
     for pattern, replacement in _GLUED:
         folded = re.sub(pattern, replacement, folded)
     folded = re.sub(r"\s*[-\u2010-\u2015\u2212]\s*", "-", folded)  # hyphen, en and em dash, minus

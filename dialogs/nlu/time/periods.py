@@ -18,7 +18,6 @@ from dialogs.nlu.time.base import (
     _monday,
     _month,
     _month_year,
-    _span,
     _week,
     _which_month,
 )
@@ -172,7 +171,7 @@ def _season(ctx: _Context, first_month: int, *, behind: bool | None = None) -> I
         start = date(today.year - 1, 12, 1)
     end = start + relativedelta(months=3)
     inside = start <= today < end
-    if behind and (inside or start > today):
+    if behind and start > today:  # "i höstas" in November is this autumn; in March, last autumn
         start -= relativedelta(years=1)
     elif not inside and past and start > today:
         start -= relativedelta(years=1)
@@ -221,17 +220,30 @@ def _year(year: int) -> Interval:
     return Interval(datetime(year, 1, 1), datetime(year + 1, 1, 1))
 
 
-@_period_rule(rf"(?:under |de |den |det )?senaste (?:(?P<n>{NUMBER_PATTERN}) )?(?P<unit>dagarna|dygnen|veckorna|veckan"
-              r"|manaderna|manaden|aret|aren|timmarna|timmen|dygnet)")
+_RECENT_UNITS = {"dag": "d", "dagar": "d", "dagarna": "d", "dygn": "d", "dygnen": "d", "dygnet": "d", "d": "d",
+                 "dgr": "d", "vecka": "w", "veckan": "w", "veckor": "w", "veckorna": "w", "v": "w", "manad": "m",
+                 "manaden": "m", "manader": "m", "manaderna": "m", "man": "m", "mandr": "m", "halvar": "h",
+                 "halvaret": "h", "ar": "y", "aret": "y", "aren": "y", "timmar": "t", "timmarna": "t",
+                 "timmen": "t", "timme": "t", "tim": "t"}
+
+
+@_period_rule(rf"(?:under |de |den |det |i )?(?:senaste|sista|gangna) (?:(?P<n>{NUMBER_PATTERN}) )?"
+              rf"(?P<unit>{'|'.join(sorted(_RECENT_UNITS, key=len, reverse=True))})\.?")
 def _recent(m, ctx):
-    """'senaste månaden', 'de senaste 14 dagarna': a window ending now (the rest of today included)."""
+    """'senaste månaden', 'de sista 14 dagarna', 'sista 3 mån': a window ending now (the rest of today included)."""
     n = number(m["n"]) if m["n"] else 1
-    unit = m["unit"]
-    if unit.startswith("tim"):
+    unit = _RECENT_UNITS[m["unit"]]
+    if unit == "t":
         return Interval(ctx.now - timedelta(hours=n), ctx.now)
     end = ctx.today + timedelta(days=1)
-    start = end - (relativedelta(days=n) if unit.startswith("dyg") or unit.startswith("dag") else _span(n, unit))
-    return _days(start, ctx.today)
+    span = {"d": relativedelta(days=n), "w": relativedelta(weeks=n), "m": relativedelta(months=n),
+            "h": relativedelta(months=6 * n), "y": relativedelta(years=n)}[unit]
+    return _days(end - span, ctx.today)
+
+
+@_period_rule(r"hittills i ar|i ar hittills|hittills (?:under|i) aret|(?:sedan|sen|fran) arsskiftet|hittills")
+def _so_far_this_year(m, ctx):
+    return _days(date(ctx.today.year, 1, 1), ctx.today)
 
 
 @_period_rule(r"(?:i |under |till )?nasta helg(?:en)?")
@@ -266,6 +278,18 @@ def _between_holidays(m, ctx):
     elif not ctx.future and ctx.today < date(year, 12, 27):
         year -= 1
     return _days(date(year, 12, 27), date(year, 12, 30))
+
+
+@_period_rule(r"(?:fore|innan|till|senast|vid|runt) (?:arsskiftet|arets slut|arsslutet|aret slut)")
+def _year_end(m, ctx):  # the turn of the year: by 31 December
+    year = ctx.today.year if ctx.future or ctx.today.month == 12 and ctx.today.day == 31 else ctx.today.year - 1
+    return _day(date(year, 12, 31))
+
+
+@_period_rule(r"i paskas|(?:under |i )?paskhelgen som var")
+def _last_easter(m, ctx):  # långfredag to annandag påsk, the last one
+    good_friday = _holiday("langfredag", _Context(ctx.now, False, ctx.school_breaks))
+    return _days(good_friday, good_friday + timedelta(days=3))
 
 
 @_period_rule(r"(?:fore|innan) (?P<name>jul|julafton|nyar|nyarsafton|midsommar|pask|sommaren|semestern)")
