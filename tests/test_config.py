@@ -188,6 +188,26 @@ def test_minimal_file_loads(tmp_path: Path) -> None:
     assert c.extends_until_replaced is False
     assert c.forum("sspf").description == ""
     assert c.deadline("renewal").quote == ""
+    assert (c.places, c.social_services, c.party("kommun").units) == ((), None, ())
+
+
+def test_places_units_and_social_services(tmp_path: Path) -> None:
+    text = MINIMAL.replace('code = "kommun"\nname = "Testkommun"\n',
+                           'code = "kommun"\nname = "Testkommun"\nunits = ["socialtjänsten", "skolan"]\n') + (
+        '\n[[places]]\nname = "Storskolan"\nkind = "skola"\nsynonyms = ["stora skolan"]\n'
+        '\n[social_services]\nname = "Socialtjänsten i Testkommun"\ncontact = "Ring 010-100 00 00."\n')
+    c = load_collaboration(write(tmp_path, text))
+    assert c.party("kommun").units == ("socialtjänsten", "skolan")
+    assert c.places[0].name == "Storskolan" and c.places[0].synonyms == ("stora skolan",)
+    assert c.social_services.name == "Socialtjänsten i Testkommun" and c.social_services.after_hours == ""
+
+
+def test_places_and_social_services_problems_have_lines(tmp_path: Path) -> None:
+    text = MINIMAL + '\n[[places]]\nkind = "skola"\n\n[social_services]\nname = "Soc"\nphone = "1"\n'
+    problems = {p.path: p for p in check_file(write(tmp_path, text))}
+    assert problems["places[0].name"].line == line_containing(text, "[[places]]")
+    assert problems["social_services.phone"].line == line_containing(text, "phone =")
+    assert "contact" in problems["social_services.contact"].message
 
 
 # -- settings ---------------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ REQUIRED_DEADLINES = ("renewal", "follow_up", "lagesbild_update")
 class Party:
     code: str
     name: str
+    units: tuple[str, ...] = ()  # parts of the party people name as owners: "socialtjänsten", "skolan"
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +125,25 @@ class Member:
     matrix_id: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A place in the municipality people name (a school, a village, a square), so a place is read whole."""
+
+    name: str
+    kind: str = ""
+    synonyms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SocialServices:
+    """Where a concern about one child goes: the bot names it in every orosanmälan answer."""
+
+    name: str
+    contact: str  # how to reach it in office hours
+    after_hours: str = ""  # the social emergency service (socialjour) outside them
+    web: str = ""  # the municipality's page or e-service for an orosanmälan
+
+
 _Coded = TypeVar("_Coded", Party, FocusArea, Forum, Deadline)
 
 
@@ -143,6 +163,8 @@ class Collaboration:
     deadlines: tuple[Deadline, ...] = ()
     members: tuple[Member, ...] = field(default=())
     school_breaks: tuple[SchoolBreak, ...] = ()
+    places: tuple[Place, ...] = ()
+    social_services: SocialServices | None = None
 
     def today(self, now: datetime) -> date:
         """The collaboration's local date at the aware instant ``now``."""

@@ -27,7 +27,9 @@ from .collaboration import (
     Forum,
     Member,
     Party,
+    Place,
     SchoolBreak,
+    SocialServices,
 )
 from .errors import ConfigError, ConfigProblem
 from .locator import KeyLocator, KeyPath, format_path
@@ -130,6 +132,8 @@ _TOP = {
     "deadlines": _Field("tables"),
     "members": _Field("tables", required=False, default=[]),
     "school_breaks": _Field("tables", required=False, default=[]),
+    "places": _Field("tables", required=False, default=[]),
+    "social_services": _Field("table", required=False),
 }
 _COLLABORATION = {
     "name": _Field("str"),
@@ -143,7 +147,12 @@ _PERIOD = {
     "end": _Field("date"),
     "extends_until_replaced": _Field("bool", required=False, default=False),
 }
-_PARTY = {"code": _Field("str"), "name": _Field("str")}
+_PARTY = {"code": _Field("str"), "name": _Field("str"), "units": _Field("strings", required=False, default=[])}
+_PLACE = {"name": _Field("str"), "kind": _Field("text", required=False, default=""),
+          "synonyms": _Field("strings", required=False, default=[])}
+_SOCIAL_SERVICES = {"name": _Field("str"), "contact": _Field("str"), "after_hours": _Field("text", required=False,
+                                                                                            default=""),
+                    "web": _Field("text", required=False, default="")}
 _FOCUS_AREA = {
     "code": _Field("str"),
     "name": _Field("str"),
@@ -294,9 +303,12 @@ class _Checker:
         deadlines = self.deadlines(get("deadlines"), forum_codes, period)
         members = self.members(get("members"))
         school_breaks = self.school_breaks(get("school_breaks"))
+        places = self.entries(get("places"), "places", _PLACE) if get("places") else []
+        social = self.section(get("social_services"), "social_services", _SOCIAL_SERVICES) \
+            if get("social_services") is not None else None
 
         if None in (top, header, period, parties, focus_areas, forums, deadlines, members, school_breaks) \
-                or self.problems:
+                or None in (places or []) or self.problems:
             return None
         assert header is not None and period is not None  # for type checkers; implied above
         return Collaboration(
@@ -321,6 +333,9 @@ class _Checker:
             deadlines=tuple(deadlines or ()),
             members=tuple(members or ()),
             school_breaks=tuple(school_breaks or ()),
+            places=tuple(Place(p["name"], p["kind"], tuple(p["synonyms"])) for p in places or () if p),
+            social_services=SocialServices(social["name"], social["contact"], social["after_hours"], social["web"])
+            if social else None,
         )
 
     def section(self, table: Any, name: str, schema: Mapping[str, _Field]) -> dict[str, Any] | None:
@@ -383,7 +398,7 @@ class _Checker:
                 ok = False
         if not ok or None in entries:
             return None
-        return [Party(e["code"], e["name"]) for e in entries if e]
+        return [Party(e["code"], e["name"], tuple(e["units"])) for e in entries if e]
 
     def coded_list(
         self, tables: Any, name: str, schema: Mapping[str, _Field], required: tuple[str, ...]
