@@ -16,7 +16,8 @@ INTENTS = {"log_observation", "list_actions", "create_action", "complete_action"
            "emergency", "individual_case", "help", "unknown", "undo_observation", "delete_observation",
            "correct_observation", "show_observation", "more", "reassign_action", "comment_action", "cancel_action",
            "show_action", "schedule_meeting", "cancel_meeting", "bind_channel", "unbind_channel", "snooze_action",
-           "reminder_settings"}
+           "reminder_settings", "list_reminders", "cancel_reminder", "list_observations", "move_meeting", "thanks",
+           "whoami", "add_member", "unclear_concern"}
 
 
 def day(iso: str) -> dict[str, str]:
@@ -79,7 +80,7 @@ def day(iso: str) -> dict[str, str]:
     ("rätta #o3: typ till iakttagelse", "correct_observation", {"ref": "3", "change": "typ till iakttagelse"}),
     ("visa #O12", "show_observation", {"ref": "12"}),
     ("#O4", "show_observation", {"ref": "4"}),
-    ("ta bort #12", "unknown", {}),  # an action, not an observation: not for the log's undo
+    ("ta bort #12", "cancel_action", {"ref": "12"}),  # an action is removed by cancelling it, kept as history
     ("nästa operativa BRÅ är tisdag 8/12 kl 13", "schedule_meeting",
      {"forum": "operativa-bra", "when": {"start": "2026-12-08T13:00", "end": "2026-12-08T13:00"}}),
     ("operativa BRÅ varannan tisdag kl 13", "schedule_meeting",

@@ -1,11 +1,13 @@
 """Swedish language understanding: what a user wants (intent) and the details they gave (slots).
 
-The contract (intents, slots, time conventions, the ``python -m dialogs.nlu`` command) is the one in
-the project's corpus README; this package grows to cover it. Anything not understood confidently is
-``unknown``, so the bot says what it can do instead of guessing.
+The contract (intents, slots, time conventions, the ``python -m dialogs.nlu`` command) is the corpus
+README's, extended in ``docs/understanding.md``. The safety screen comes first; a trained classifier,
+with exact rules beside it, decides the intent; the rules read the slots. What is unsure carries its
+alternatives, so the bot asks instead of guessing.
 """
 
-from dialogs.nlu.intents import Understanding, understand
+from dialogs.nlu.intents import reading_for, safety_verdict, understand
+from dialogs.nlu.reading import Understanding, Unread
 from dialogs.nlu.text import fold
 
-__all__ = ["Understanding", "understand", "fold"]
+__all__ = ["Understanding", "Unread", "understand", "reading_for", "safety_verdict", "fold"]

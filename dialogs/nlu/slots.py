@@ -12,24 +12,36 @@ from dialogs.nlu.text import fold
 from dialogs.nlu.time import Interval, read_time
 from dialogs.nlu.timewords import MONTHS, PARTS_OF_DAY, WEEKDAYS
 
-_TOKEN = re.compile(r"#?\d+(?:[:./-]\d+)*(?::?[ea])?|[^\W\d_]+(?:-[^\W\d_]+)*|[,:;!?]", re.UNICODE)
+# A school class ("9an", "8:an", "7b") is one word, so that it is never read as a date.
+_TOKEN = re.compile(r"\d{1,2}(?::?an|[a-fA-F])(?![^\W_])|#?\d+(?:[:./-]\d+)*(?::?[ea])?|[^\W\d_]+(?:-[^\W\d_]+)*"
+                    r"|[,:;!?]", re.UNICODE)
 
 
 @dataclass
 class Words:
     original: list[str]
     folded: list[str]
+    spans: list[tuple[int, int]] | None = None  # where each word is in ``source``
+    source: str = ""
 
     @classmethod
     def of(cls, text: str) -> Words:
-        original = _TOKEN.findall(text)
-        return cls(original, [fold(word) for word in original])
+        matches = list(_TOKEN.finditer(text))
+        original = [m.group() for m in matches]
+        return cls(original, [fold(word) for word in original], [m.span() for m in matches], text)
 
     def __len__(self) -> int:
         return len(self.folded)
 
     def text(self, start: int, end: int) -> str:
+        """The words joined by single spaces (what the readers read)."""
         return " ".join(self.original[start:end])
+
+    def written(self, start: int, end: int) -> str:
+        """The words as the user wrote them, with what stood between them ("Paulina-huset", "12 000 kr")."""
+        if not self.spans or start >= end:
+            return self.text(start, end)
+        return self.source[self.spans[start][0]:self.spans[end - 1][1]]
 
 
 # --- time inside a sentence --------------------------------------------------------------------------
@@ -39,25 +51,35 @@ _TIME_STARTERS = {
     "imorgon", "imorn", "ikvall", "inatt", "imorse", "iforrgar", "iovermorgon", "natten", "v", "vecka", "veckan",
     "senast", "till", "fore", "innan", "under", "sista", "forsta", "andra", "tredje", "fjarde", "halv", "kvart",
     "q", "kvartal", "last", "next", "this", "tomorrow", "yesterday", "tonight", "today", "in", "at", "on",
-    "mellandagarna", "helgen", "senaste", "vid", "sedan", *WEEKDAYS, *MONTHS, *PARTS_OF_DAY,
+    "mellandagarna", "helgen", "senaste", "vid", "sedan", "sen", "mellan", "hittills",
+    "tidigare", "efter", "helgens", "veckans", "manadens", "dagens", "arets", "det", "detta", "fran",
+    "julafton", "jul", "juldagen", "nyarsafton", "nyar", "nyarsdagen", "trettondagen", "trettondagsafton", "lucia",
+    "valborg", "midsommar", "midsommarafton", "pask", "paskdagen", "langfredag", "annandag", "nationaldagen",
+    "allhelgona", "advent", *WEEKDAYS, *MONTHS, *PARTS_OF_DAY,
 }
 MAX_TIME_WORDS = 7
 
 
 def find_time(words: Words, now: datetime, direction: str, skip: set[int] | None = None,
               school_breaks=None) -> tuple[Interval, int, int] | None:
-    """The longest run of words that reads as a time (first one on ties), with its word span."""
-    skip = skip or set()
+    """The longest run of words that reads as a time (first one on ties), with its word span.
+
+    A part of a date-like unit that does not read as a whole ("30 februari", "efter jul", "9an") is never
+    read: the whole is named as unread instead (``dialogs.nlu.unread``)."""
+    from dialogs.nlu.unread import units
+
+    skip = set(skip or ()) | {i for unit in units(words, now, school_breaks) for i in range(unit.start, unit.end)}
     best: tuple[Interval, int, int] | None = None
     for start, word in enumerate(words.folded):
-        if start in skip or not (word in _TIME_STARTERS or word[:1].isdigit()):
+        if start in skip or not (word in _TIME_STARTERS or _number_starts(words.folded, start)) \
+                or _ambiguous(words, start):
             continue
         if start > 0 and words.folded[start - 1] == "varje":  # "varje kväll" is a habit, not a time
             continue
         for end in range(min(len(words), start + MAX_TIME_WORDS), start, -1):
             if best is not None and end - start <= best[2] - best[1]:
                 break
-            if any(i in skip or words.folded[i] in ",:;!?" for i in range(start, end)):
+            if any(i in skip or words.folded[i] in ",:;!?" or _ambiguous(words, i) for i in range(start, end)):
                 continue
             interval = read_time(words.text(start, end), now, direction, school_breaks)
             if interval is not None:
@@ -68,38 +90,35 @@ def find_time(words: Words, now: datetime, direction: str, skip: set[int] | None
 
 # --- places ------------------------------------------------------------------------------------------
 
-_PLACE_PREPOSITIONS = {"pa", "vid", "utanfor", "framfor", "bakom", "nara", "at", "near", "outside", "i", "in"}
-_PLACE_NOUNS = {
-    "skola", "skolan", "park", "parken", "centrum", "torg", "torget", "station", "stationen", "gard", "garden",
-    "plan", "planen", "hall", "hallen", "bad", "badet", "kyrka", "kyrkan", "gata", "gatan", "vag", "vagen",
-    "stadion", "arena", "arenan", "bibliotek", "biblioteket", "skolgard", "skolgarden", "parkering",
-    "parkeringen", "busstation", "resecentrum", "hamn", "hamnen", "strand", "stranden", "square", "school",
-}
-_NOT_PLACE = {"personal", "en", "ett", "den", "det", "att", "och", "som", "med", "mig", "oss", "dem"}
+_NUMBER_FOLLOWERS = {*MONTHS, "dagar", "dag", "veckor", "vecka", "manader", "manad", "ar", "timmar", "timme",
+                     "minuter", "tiden", "sedan", "sen"}
 
 
-def find_place(words: Words, skip: set[int]) -> tuple[str, int, int] | None:
-    """'på Haganässkolan', 'vid Folkets park', 'i Diö' (a name after 'i' must be capitalised)."""
-    for index, word in enumerate(words.folded):
-        if word not in _PLACE_PREPOSITIONS or index + 1 >= len(words) or index + 1 in skip:
-            continue
-        first = index + 1
-        head, head_folded = words.original[first], words.folded[first]
-        capitalised = head[:1].isupper()
-        if head_folded in _TIME_STARTERS or head_folded in _NOT_PLACE or not head[:1].isalpha():
-            continue
-        if word in ("i", "in") and not capitalised:
-            continue
-        end = first + 1
-        while end < len(words) and end not in skip:
-            nxt, nxt_folded = words.original[end], words.folded[end]
-            if nxt_folded in _TIME_STARTERS or not nxt[:1].isalpha():
-                break
-            if not (nxt[:1].isupper() or nxt_folded in _PLACE_NOUNS):
-                break
-            end += 1
-        return words.text(first, end), first, end
-    return None
+# Weekday and month abbreviations that are also Swedish words once å/ä/ö are gone: "man" (mån/man), "son"
+# (sön/son), "mar" (mar/mår), "jan", "jul". They count as times only as written with å/ä/ö or next to a number.
+_AMBIGUOUS_ABBREVIATIONS = frozenset({"man", "son", "mar", "jan", "tor", "fri", "sat", "sun", "mon"})
+
+
+def _ambiguous(words: Words, index: int) -> bool:
+    word, written = words.folded[index], words.original[index].casefold()
+    if word not in _AMBIGUOUS_ABBREVIATIONS or written in ("mån", "sön"):
+        return False
+    before = words.folded[max(0, index - 2):index]
+    if before and before[-1] in ("till", "mot") and before[0] in ("natt", "natten"):
+        return False  # "natt till sön"
+    near = words.folded[max(0, index - 2):index] + words.folded[index + 1:index + 2]
+    return not any(w[:1].isdigit() for w in near)
+
+
+def _number_starts(folded: list[str], index: int) -> bool:
+    """A number starts a time when it is a date or a clock time by itself ('3/12', '19.30', '3:e'), or is
+    followed by a month or a unit ('9 dec', '3 dagar sedan', '19 tiden'); a lone count ('17 ärenden') is not."""
+    word = folded[index]
+    if not word[:1].isdigit():
+        return False
+    if not word.isdigit():
+        return True
+    return index + 1 < len(folded) and folded[index + 1] in _NUMBER_FOLLOWERS
 
 
 def capitalised_words(words: Words, skip: set[int]) -> tuple[str, int, int] | None:
@@ -116,52 +135,38 @@ def capitalised_words(words: Words, skip: set[int]) -> tuple[str, int, int] | No
 
 # --- numbers, owners, statuses -----------------------------------------------------------------------
 
-_REF_WORDS = {"atgard", "atgarden", "atgarder", "nummer", "nr", "action", "punkt"}
+_REF_WORDS = {"atgard", "atgarden", "atgarder", "nummer", "nr", "action", "punkt", "atg", "uppgift", "uppgiften",
+              "task", "item"}
+_ORDINAL_NAMES = {"ettan": 1, "tvaan": 2, "trean": 3, "fyran": 4, "femman": 5, "sexan": 6, "sjuan": 7, "attan": 8,
+                  "nian": 9, "tian": 10, "elvan": 11, "tolvan": 12}
 
 
-def find_ref(words: Words) -> tuple[str, set[int]] | None:
+def find_ref(words: Words, loose: bool = False) -> tuple[str, set[int]] | None:
+    """An action's number: '#12', 'åtgärd 12', 'nr 12'; ``loose`` also takes '7:an', 'sexan' and a lone number,
+    for a message already known to be about one action ("klarmarkera 7:an", "markera som klar: 43")."""
     for index, word in enumerate(words.folded):
         if re.fullmatch(r"#\d{1,6}", word):
             return word[1:], {index}
         if word in _REF_WORDS and index + 1 < len(words) and re.fullmatch(r"#?\d{1,6}", words.folded[index + 1]):
             return words.folded[index + 1].lstrip("#"), {index, index + 1}
-    return None
-
-
-_OWNERS = {
-    "mina": "me", "min": "me", "mitt": "me", "mig": "me", "jag": "me", "my": "me", "mine": "me",
-    "polisen": "polis", "polisens": "polis", "polis": "polis", "police": "polis", "lpo": "polis",
-    "kommunen": "kommun", "kommunens": "kommun", "kommun": "kommun", "municipality": "kommun",
-}
-
-
-def find_owner(words: Words, skip: set[int], member_names: tuple[str, ...] = ()) -> str | None:
-    """'mina', 'polisen', 'kommunens', or a member by full or first name ('Annas åtgärder' -> the name).
-
-    A member's full name is looked for first, so "Olle Polis" is the member, not the police."""
-    for name in member_names:
-        parts = [fold(part) for part in name.split()]
-        for index in range(len(words)):
-            here = words.folded[index:index + len(parts)]
-            genitive = [*here[:-1], here[-1].removesuffix("s")] if here else here
-            if parts in (here, genitive) and words.original[index][:1].isupper():
-                return name
-    for index, word in enumerate(words.folded):
-        if index not in skip and word in _OWNERS:
-            return _OWNERS[word]
-    for name in member_names:
-        parts = [fold(part) for part in name.split()]
-        first = [i for i, w in enumerate(words.folded) if w.removesuffix("s") == parts[0]
-                 and words.original[i][:1].isupper()]
-        if first and sum(1 for other in member_names if fold(other.split()[0]) == parts[0]) == 1:
-            return name
+    if loose:
+        numbers = [(i, w) for i, w in enumerate(words.folded) if re.fullmatch(r"\d{1,4}(?::?an)?", w)
+                   or w in _ORDINAL_NAMES]
+        if len(numbers) == 1:
+            index, word = numbers[0]
+            value = _ORDINAL_NAMES.get(word) or int(re.match(r"\d+", word)[0])
+            return str(value), {index}
     return None
 
 
 _STATUSES = [
-    ("overdue", re.compile(r"\b(?:forsena\w*|sena|overdue|late|passerat\w*|missade)\b")),
-    ("done", re.compile(r"\b(?:klara|klar|avslutade|avklarade|fardiga|genomforda|done|completed|finished)\b")),
-    ("open", re.compile(r"\b(?:oppna|pagaende|aktiva|ej klara|inte klara|open|ongoing)\b")),
+    ("overdue", re.compile(r"\b(?:forsena\w*|forseande|sena|sen med|ligger efter|efter i planen|overdue|late"
+                           r"|passerat\w*|missa\w*|behind)\b")),
+    # "inte klara" before "klara": a negated done is open
+    ("open", re.compile(r"\b(?:oppna|oppet|pagaende|aktiva|(?:ej|inte|icke) (?:\w+ )?(?:klara|klart|klar|avslutade"
+                        r"|gjorda|fardiga)|kvar|aterstar|aterstaende|ogjort|ogjorda|open|ongoing|remaining)\b")),
+    ("done", re.compile(r"\b(?:klara|klar|klart|avslutade|avslutades|avklarade|fardiga|genomforda|gjort|gjorde"
+                        r"|bockat av|done|completed|finished)\b")),
 ]
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta
 
+from dialogs.nlu.text import fold
 from dialogs.nlu.time.base import Interval, _Context, _day, _days, _instant
 from dialogs.nlu.time.clock import _find_clock, _find_part, _resolve_hour
 from dialogs.nlu.time.days import _read_day
@@ -111,8 +112,10 @@ def read_time(text: str, now: datetime, direction: str = "future",
     if now.tzinfo is not None:
         now = now.replace(tzinfo=None)
     ctx = _Context(now.replace(second=0, microsecond=0), direction != "past", school_breaks or {})
+    if _SCHOOL_CLASS.search(fold(text)):  # "8:an", "7b", "åk 9" are classes, never dates
+        return None
     normal = normalise(text)
-    if not normal or _SCHOOL_CLASS.search(normal):  # "8:an", "7b", "åk 9" are classes, never dates
+    if not normal:
         return None
     try:
         return _read(normal, ctx)
@@ -145,7 +148,16 @@ def _read(text: str, ctx: _Context) -> Interval | None:
     return Interval(since, datetime.combine(ctx.today + timedelta(days=1), time()))
 
 
+_BETWEEN = re.compile(r"^(?:mellan|fran) (?P<a>.+?) (?:och|till|-) (?P<b>.+)$")
+
+
 def _read_plain(text: str, ctx: _Context) -> Interval | None:
+    between = _BETWEEN.match(text)
+    # "mellan 10/11 och 20/11" (but "mellan 9 och 11" is a clock range, read below)
+    if between and not re.fullmatch(r"(?:kl )?\d{1,2}(?:[:.]\d{2})?", between["a"]):
+        first, last = _read_plain(between["a"], ctx), _read_plain(between["b"], ctx)
+        if first is not None and last is not None and last.end > first.start:
+            return Interval(first.start, last.end)
     range_match = re.match(r"^(?P<a>[^-]+\d)-(?P<b>\d[^-]*)$", text)
     if range_match and "/" in text:
         first, last = _read_day(range_match["a"], ctx), _read_day(range_match["b"], ctx)

@@ -29,12 +29,12 @@ def _word_hour(token: str) -> int | None:
     return value if value is not None and 0 <= value <= 24 else None
 
 
-@_clock(r"\b(?:kl|vid) ?(?P<h>\d{1,2})(?:[:.](?P<m>\d{2}))?(?:-tiden)?\b")
+@_clock(r"\b(?:kl|vid) ?(?P<h>\d{1,2})(?:[:.](?P<m>\d{2}))?(?:[- ]?tiden)?\b")
 def _kl(m: re.Match[str]):
     return int(m["h"]), int(m["m"] or 0), False
 
 
-@_clock(r"\b(?:vid |runt )?(?P<h>\d{1,2})-?tiden\b")
+@_clock(r"\b(?:vid |runt )?(?P<h>\d{1,2})[- ]?tiden\b")
 def _tiden(m: re.Match[str]):
     return int(m["h"]), 0, False
 

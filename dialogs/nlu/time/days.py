@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Callable
 from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from dialogs.nlu.time.base import _Context, _monday, _span, _which_month
+from dialogs.nlu.time.base import _Context, _monday, _month_year, _span, _which_month
 from dialogs.nlu.time.named_days import _holiday, _swedish_holidays
 from dialogs.nlu.timewords import (
     MONTH_PATTERN,
@@ -125,16 +126,22 @@ def _iso_date(m, ctx):
     return _month_day(ctx, int(m["m"]), int(m["d"]), int(m["y"]))
 
 
-@_day_rule(rf"(?:den )?(?P<d>\d{{1,2}}|{'|'.join(ORDINAL_WORDS)}) (?:i )?(?P<month>{MONTH_PATTERN})"
+@_day_rule(rf"(?:den )?(?P<d>\d{{1,2}}|{'|'.join(ORDINAL_WORDS)})(?:e|a)? (?:i )?(?P<month>{MONTH_PATTERN})"
            r"(?: (?P<y>\d{4}))?")
 def _day_month(m, ctx):
     day = int(m["d"]) if m["d"].isdigit() else ORDINAL_WORDS[m["d"]]
     return _month_day(ctx, MONTHS[m["month"]], day, int(m["y"]) if m["y"] else None) if day > 0 else None
 
 
-@_day_rule(r"(?:den )?(?P<d>\d{1,2})(?:e|a)?")
-def _day_of_month(m, ctx):  # "den 20:e": the next or the last 20th
-    day = int(m["d"])
+@_day_rule(rf"(?:den )?sista (?:dagen (?:i )?)?(?P<month>{MONTH_PATTERN})(?: (?P<y>\d{{4}}))?")
+def _last_of_month(m, ctx):  # "senast sista januari"
+    year = int(m["y"]) if m["y"] else _month_year(ctx, MONTHS[m["month"]])
+    return date(year, MONTHS[m["month"]], calendar.monthrange(year, MONTHS[m["month"]])[1])
+
+
+@_day_rule(r"den (?P<d>\d{1,2})(?:e|a)?|(?P<o>\d{1,2})(?:e|a)")
+def _day_of_month(m, ctx):  # "den 20:e", "20:e": the next or the last 20th; a bare "20" is no day (a count?)
+    day = int(m["d"] or m["o"])
     if not 1 <= day <= 31:
         return None
     step = 1 if ctx.future else -1
@@ -187,7 +194,7 @@ _WEEKDAY_BEFORE_DATE = re.compile(
 
 
 def _read_day(text: str, ctx: _Context) -> date | None:
-    text = re.sub(r"^(?:senast|till|pa|den|fram till) (?=\d)", "", text)
+    text = re.sub(r"^(?:senast|till|pa|fram till) (?=\d)", "", text)
     # "ons 25 nov", "onsdag den 25/11": the date decides; the weekday only says it again.
     text = _WEEKDAY_BEFORE_DATE.sub("", text)
     for pattern, rule in _DAY_RULES:
@@ -200,6 +207,8 @@ def _read_day(text: str, ctx: _Context) -> date | None:
 def _dateparser_day(text: str, ctx: _Context) -> date | None:
     """Absolute dates the rules above do not cover ("3 december 2027", "2027-12-03"), never relative ones."""
     if not re.search(r"\d", text) or re.search(r"\b(?:om|for|sedan|sen|nasta|forra)\b", text):
+        return None
+    if not re.search(r"\d\s*[/.-]\s*\d|[a-z]{3,}", text):  # a lone number ("20") is not a date
         return None
     # Day before month, as Swedes write "1.2.2027" (dateparser's default read it as 2 January).
     settings = {"RELATIVE_BASE": ctx.now, "PREFER_DATES_FROM": "future" if ctx.future else "past",

@@ -19,6 +19,12 @@ _GLUED = [
     (r"\befter lunch(?:en)?\b", "eftermiddag"), (r"\bi eftermiddags\b", "idag eftermiddag"),
     (r"\bi formiddags\b", "idag formiddag"), (r"\btidigare (?:idag|i dag)\b", "idag"),
     (r"\bi helgen som var\b", "forra helgen"), (r"\btill veckan\b", "nasta vecka"),
+    (r"\b(nasta|forra|denna) veckas\b", r"\1 vecka"), (r"\b(nasta|forra|denna) manads\b", r"\1 manad"),
+    # "veckans läge", "månadens lägesbild", "dagens möte": the current one
+    (r"\bveckans\b", "denna vecka"), (r"\bmanadens\b", "denna manad"), (r"\bdagens\b", "idag"),
+    (r"\barets\b", "i ar"), (r"\b(?:det har|detta) aret\b", "i ar"), (r"\bden har (veckan|manaden)\b", r"denna \1"),
+    (r"\bden har (hosten|varen|sommaren|vintern)\b", r"\1"),
+    (r"\bv (\d{1,2}) (mandag|tisdag|onsdag|torsdag|fredag|lordag|sondag)\b", r"\2 v \1"),
     (r"\bnasta vecka (mandag|tisdag|onsdag|torsdag|fredag|lordag|sondag)(?:en)?\b", r"\1 nasta vecka"),
 ]
 # "ca 22-tiden", "runt halv åtta", "vid ungefär 7.30": an approximate time is read as that time, and shown.
@@ -43,8 +49,13 @@ _ENGLISH = [
     (r"\bin (?=[a-z]+$)", "i "), (r"\bevening\b", "kvall"), (r"\bmorning\b", "morgon"),
     (r"\bafternoon\b", "eftermiddag"), (r"\bnight\b", "natt"), (r"\bbefore christmas\b", "fore jul"),
     (r"\bchristmas eve\b", "julafton"), (r"\bchristmas\b", "jul"), (r"\bmidsummer\b", "midsommar"),
-    (r"\bend of the month\b", "i slutet av manaden"), (r"\bone\b", "en"), (r"\btwo\b", "tva"),
-    (r"\bthree\b", "tre"),
+    (r"\bend of the month\b", "i slutet av manaden"), (r"\b(?:at the )?end of\b", "i slutet av"),
+    (r"\b(?:at the )?beginning of\b", "i borjan av"), (r"\b(?:in )?(?:the )?middle of\b", "i mitten av"),
+    (r"\bmid[- ](?=[a-z]+\b)", "i mitten av "), (r"\bone\b", "en"), (r"\btwo\b", "tva"),
+    (r"\bthree\b", "tre"), (r"\bon the (\d{1,2})(?:st|nd|rd|th)\b", r"den \1"),
+    (r"\b(\d{1,2}) ?pm\b", lambda m: f"kl {int(m[1]) % 12 + 12}"),
+    (r"\b(\d{1,2}) ?am\b", r"kl \1"), (r"\bthe (\d{1,2})(?:st|nd|rd|th)\b", r"den \1"),
+    (r"\b(\d{1,2})(?:st|nd|rd|th)\b", r"\1"),
 ]
 
 
@@ -53,7 +64,10 @@ def normalise(text: str) -> str:
     folded = re.sub(r"[,!?;]", " ", folded)
     for pattern, replacement in _ENGLISH:
         folded = re.sub(pattern, replacement, folded)
-    folded = re.sub(r"(?<=\d):(?:e|a)\b", "", folded)  # "3:e", "1:a"
+    folded = re.sub(r"(?<=\d):(e|a)\b", r"\1", folded)  # "3:e", "1:a": kept as ordinals ("3e")
+    # "i söndags ca 18": an approximate bare number after a day is a clock time ("ca 20 ungdomar" is not)
+    folded = re.sub(r"^(?P<day>.*\b(?:igar|idag|imorgon|ikvall|inatt|\w+dags|\w+dag|natt|kvall|morse)\b.*) "
+                    r"(?:ca\.?|cirka|runt|omkring|ungefar|vid) (?P<h>\d{1,2})$", r"\g<day> kl \g<h>", folded)
     folded = _APPROXIMATE.sub(" ", folded)
     for pattern, replacement in _GLUED:
         folded = re.sub(pattern, replacement, folded)

@@ -113,8 +113,22 @@ def _named_month(m, ctx):
     return _month(int(m["y"]) if m["y"] else _month_year(ctx, month), month)
 
 
-@_period_rule(rf"i (?P<when>borjan|mitten|slutet) (?:av |pa )?(?P<month>manaden|{MONTH_PATTERN})(?: (?P<y>\d{{4}}))?")
+@_period_rule(rf"(?:i |till |senast (?:i )?)?(?P<when>borjan|mitten|slutet) (?:av |pa )?"
+              rf"(?P<month>manaden|{MONTH_PATTERN})(?: (?P<y>\d{{4}}))?")
 def _part_of_month(m, ctx):
+    return _month_part(m, ctx)
+
+
+@_period_rule(rf"(?:under |i |mellan )?(?P<first>{MONTH_PATTERN}) ?(?:och|till|-|to|and) ?(?P<last>{MONTH_PATTERN})"
+              r"(?: (?P<y>\d{4}))?")
+def _month_range(m, ctx):  # "under september och oktober": from the first to the end of the last
+    year = int(m["y"]) if m["y"] else _month_year(ctx, MONTHS[m["first"]])
+    first, last = MONTHS[m["first"]], MONTHS[m["last"]]
+    end = _month(year if last >= first else year + 1, last)
+    return Interval(_month(year, first).start, end.end)
+
+
+def _month_part(m, ctx):
     year, month = _which_month(m, ctx)
     whole = _month(year, month)
     first = whole.start
@@ -196,7 +210,7 @@ def _last_season(m, ctx):  # "i somras": the last summer, always behind
     return _season(ctx, first_month, behind=True)
 
 
-@_period_rule(r"(?:under |i )?(?:ar|detta ar|i ar|innevarande ar|aret)")
+@_period_rule(r"(?:under |i )?(?:ar|detta ar|i ar|innevarande ar|aret|det har aret)")
 def _this_year(m, ctx):
     return _year(ctx.today.year)
 
@@ -284,6 +298,11 @@ def _between_holidays(m, ctx):
 def _year_end(m, ctx):  # the turn of the year: by 31 December
     year = ctx.today.year if ctx.future or ctx.today.month == 12 and ctx.today.day == 31 else ctx.today.year - 1
     return _day(date(year, 12, 31))
+
+
+@_period_rule(r"(?:efter |under )?helgens")
+def _weekend_of(m, ctx):  # "efter helgens fest": the weekend named in passing, read as "i helgen"
+    return _weekend(m, ctx)
 
 
 @_period_rule(r"i paskas|(?:under |i )?paskhelgen som var")

@@ -1,0 +1,224 @@
+"""Places as people write them: the whole noun phrase, helped by the municipality's own list of places.
+
+"vid ica maxi parkeringen" is one place, not "ica"; "busshållplatsen i Diö" keeps its village. The
+collaboration file's ``[[places]]`` (schools, villages, squares, stations, with synonyms) are found in any
+case anywhere in the message; other places are read after a preposition as the run of words that names
+something, up to a time, a verb or the end of the clause. What is returned is what the user wrote.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from dialogs.nlu.lexicon import lemma
+from dialogs.nlu.slots import _TIME_STARTERS, Words
+from dialogs.nlu.text import fold
+
+MAX_PLACE_WORDS = 6
+_PREPOSITIONS = frozenset({"pa", "vid", "utanfor", "framfor", "bakom", "nara", "i", "invid", "mellan", "langs",
+                           "utmed", "innanfor", "ovanfor", "under", "kring", "runt", "over", "at", "near", "outside",
+                           "in", "on", "by"})
+_ENGLISH_PREPOSITIONS = frozenset({"at", "near", "outside", "in", "on", "by"})
+# Words a place name does not run into: function words, pronouns, common verbs and adverbs, quantities.
+_STOP = frozenset("""
+    och eller men som nar dar att for med till fran efter om av ut in upp ner igen ocksa aven bara just
+    redan nu sen da har hade ar var blir blev kan ska skall vill maste har det den de en ett vi jag du han hon
+    man dem oss mig sig sin sitt sina varje flera manga nagra alla mycket lite fler ofta ibland alltid
+    samlas samlades hange hanger hangde stod star sitter satt brakar brakade ser sag syns hittade hittades
+    finns fanns kom kommer gick gar langer langde rokte roker dricker drack slogs slass sprang springer
+    efterat tidigare senare igar idag imorgon ikvall inatt imorse personal personalen elever eleverna
+    ungdomar unga vuxna polisen kommunen grupp gang tva tre fyra fem sex sju atta nio tio cirka ca
+    pga grund samband form vag forhallande princip stort ovrigt stallet tiden tillfallet natten kvallen
+    helgen morgonen lunchen rasten skoltid skoltiden sent tidigt overallt dagligen kvallarna natterna helgerna
+    morgnarna morgnar kvallar natter helger vardagar vardag enligt hos bland inom genom utan trots via per mot
+    ngt nat nagot nagon nan hela
+    the a an and at with
+""".split())
+# "vid busshållplatsen i Diö": a second place joined by one of these stays part of the first.
+_JOINERS = frozenset({"i", "vid", "pa", "utanfor", "bakom", "langs", "framfor", "mellan", "och", "under", "till",
+                      "mot"})
+# "bussen från Pjätteryd till Haganässkolan": a route belongs to the vehicle.
+_VEHICLES = ("buss", "bussen", "taget", "skolskjuts", "skolskjutsen", "skolbussen", "pendeln", "nattbussen")
+_TIME_COMPOUND = re.compile(r"(?:mandag|tisdag|onsdag|torsdag|fredag|lordag|sondag|helg|vardag|var|host|sommar"
+                            r"|vinter)s?(?:kvall|natt|morgon|eftermiddag|formiddag|nat|helg)"
+                            r"|^(?:mandag|tisdag|onsdag|torsdag|fredag|lordag|sondag)(?:ens|s)$|mote(?:t|n)?$")
+_IDIOMS = re.compile(r"^(?:pa grund av|pa plats|pa vag|pa nytt|i samband med|i form av|i stort|i ovrigt|i tid"
+                     r"|i narheten|i fraga|i princip|i stallet|i sa fall|pa riktigt|vid tillfallet|vid behov)\b")
+
+
+@dataclass(frozen=True)
+class PlaceMatch:
+    text: str
+    start: int
+    end: int
+
+
+@lru_cache(maxsize=8)
+def gazetteer(config) -> tuple[tuple[tuple[str, ...], str], ...]:
+    """The configured places and their synonyms as folded word tuples, longest first."""
+    entries = []
+    for place in getattr(config, "places", ()):
+        for name in (place.name, *place.synonyms):
+            words = tuple(Words.of(name).folded)
+            if words:
+                entries.append((words, place.name))
+    return tuple(sorted(entries, key=lambda e: -len(e[0])))
+
+
+def _known_at(words: Words, index: int, config) -> int:
+    """The end of a configured place starting at ``index``, or ``index`` when none does."""
+    for names, _ in gazetteer(config):
+        size = len(names)
+        here = words.folded[index:index + size]
+        if len(here) == size and all(w == n or (k == size - 1 and w.startswith(n) and len(n) >= 4)
+                                     for k, (w, n) in enumerate(zip(here, names, strict=True))):
+            return index + size
+    return index
+
+
+def find_place(words: Words, skip: set[int], config=None) -> PlaceMatch | None:
+    """The first place in the message: after a preposition, or a configured place anywhere."""
+    folded = words.folded
+    for index, word in enumerate(folded):
+        if word not in _PREPOSITIONS or index + 1 >= len(words) or index + 1 in skip:
+            continue
+        if _IDIOMS.match(" ".join(folded[index:index + 4])):
+            continue
+        first = index + 1
+        if word in _ENGLISH_PREPOSITIONS and folded[first] == "the" and first + 1 < len(words):
+            end = _phrase_end(words, first + 1, skip, config, capital_after_i=False)  # "at the train station"
+            if end > first + 1:
+                return PlaceMatch(words.written(first, end), first, end)
+            continue
+        end = _phrase_end(words, first, skip, config, capital_after_i=(word in ("i", "in")))
+        if end > first:
+            return PlaceMatch(words.written(first, end), first, end)
+    for index in range(len(folded)):
+        if index in skip:
+            continue
+        end = _known_at(words, index, config) if config is not None else index
+        if end == index and _place_noun(folded[index]) and _nameable(words, index) and (
+                index > 0 or _joins_a_place(words, index + 1, config)):
+            end = index + 1  # a fragment without a preposition: "fylla stortorget lör natt", "skolan i Pjätteryd"
+        if end > index and not any(i in skip for i in range(index, end)):
+            end = _extend(words, end, skip, config)
+            return PlaceMatch(words.written(index, end), index, end)
+    return None
+
+
+def _phrase_end(words: Words, first: int, skip: set[int], config, capital_after_i: bool) -> int:
+    """Where the place phrase starting at ``first`` ends (``first`` itself when there is none)."""
+    folded, original = words.folded, words.original
+    if config is not None:
+        known = _known_at(words, first, config)
+        if known > first:
+            return _extend(words, known, skip, config)
+    head = folded[first]
+    if not _nameable(words, first):
+        return first
+    if capital_after_i and not original[first][:1].isupper() and not _place_noun(head) \
+            and not _joins_a_place(words, first + 1, config):
+        return first  # "i diö" is a place when the municipality lists it; "i skolan", "i förrådet på X" are too
+    end = first + 1
+    vehicle = head.endswith(_VEHICLES)
+    while end < len(words) and end - first < MAX_PLACE_WORDS and end not in skip:
+        word = folded[end]
+        joiners = _JOINERS | ({"fran", "till", "mot"} if vehicle else set())
+        if word in joiners and end + 1 < len(words) and end + 1 not in skip:
+            joined = _known_at(words, end + 1, config) if config is not None else end + 1
+            if joined > end + 1 or _nameable(words, end + 1) and (
+                    original[end + 1][:1].isupper() or _place_noun(folded[end + 1]) or vehicle):
+                end = max(joined, end + 2)
+                continue
+            break
+        if word.isdigit() and folded[end - 1].endswith(("gatan", "vagen", "gata", "vag")):
+            end += 1  # "Bäckgatan 4"
+            continue
+        if not _nameable(words, end):
+            break
+        end += 1
+    return end
+
+
+def _joins_a_place(words: Words, index: int, config) -> bool:
+    """'på Göteryds skola' after 'förrådet': a joiner and then a named place."""
+    if index + 1 >= len(words) or words.folded[index] not in _JOINERS:
+        return False
+    after = index + 1
+    known = _known_at(words, after, config) if config is not None else after
+    return known > after or words.original[after][:1].isupper() and _nameable(words, after)
+
+
+def _nameable(words: Words, index: int) -> bool:
+    """A word that can be part of a place's name: not a function word, a time, a verb or a count."""
+    word, written = words.folded[index], words.original[index]
+    if word in _TIME_STARTERS or word in _STOP or not written[:1].isalpha() or _TIME_COMPOUND.search(word):
+        return False
+    return not _verb_form(written.casefold()) and not _participle(word)
+
+
+def _participle(word: str) -> bool:
+    """'nedklottrad', 'vandaliserats', 'uppkörd': what happened to a place, not part of its name."""
+    return len(word) >= 7 and word.endswith(("rad", "lad", "tad", "kord", "nad", "ats", "ades", "ads", "erad",
+                                             "erade", "erats"))
+
+
+def _verb_form(word: str) -> bool:
+    """'ökat', 'gör', 'samlas': an inflected verb (from its lemma), which ends a place's name."""
+    base = lemma(word)
+    if base == word or not base.endswith("a") or len(base) < 3:
+        return False
+    stem = base[:-1]
+    return word in (stem + "r", stem + "ar", stem + "er", stem + "at", stem + "t", stem + "ade", stem + "de",
+                    stem + "te", stem + "as", stem + "s", stem + "it", stem + "d", stem) and word != base + "n"
+
+
+def _extend(words: Words, end: int, skip: set[int], config) -> int:
+    """A place followed by what narrows it: 'ICA Maxi parkeringen', "Haganässkolans omklädningsrum",
+    'skolgården Paradisskolan'."""
+    while end < len(words) and end not in skip:
+        word = words.folded[end]
+        if _joins_a_place(words, end, config):  # "fritidsgården i Häradsbäck"
+            after = _known_at(words, end + 1, config) if config is not None else end + 1
+            end = max(after, end + 2)
+            continue
+        if not _nameable(words, end):
+            break
+        after = _known_at(words, end, config) if config is not None else end
+        if after > end:
+            end = after
+        elif _place_noun(word) or words.folded[end - 1].endswith("s") and end >= 1 and _known_at(
+                words, end - 1, config) > end - 1:
+            end += 1
+        else:
+            break
+    return end
+
+
+_PLACE_HEADS = (
+    "skola", "skolan", "gard", "garden", "plats", "platsen", "park", "parken", "torg", "torget", "station",
+    "stationen", "centrum", "hall", "hallen", "bad", "badet", "kyrka", "kyrkan", "gata", "gatan", "vag", "vagen",
+    "parkering", "parkeringen", "hallplats", "hallplatsen", "tunnel", "tunneln", "bro", "bron", "omrade",
+    "omradet", "bibliotek", "biblioteket", "korridor", "korridoren", "toalett", "toaletten", "toaletterna",
+    "matsal", "matsalen", "entre", "entren", "skog", "skogen", "sjo", "sjon", "strand", "stranden", "hamn",
+    "hamnen", "kiosk", "kiosken", "butik", "butiken", "affar", "affaren", "arena", "arenan", "plan", "planen",
+    "stig", "stigen", "buss", "bussen", "tag", "taget", "perrong", "perrongen", "rondell", "rondellen",
+    "lekplats", "lekplatsen", "skatepark", "skateparken", "kuren", "busskur", "busskuren", "fritids", "trapphus",
+    "trapphuset", "kallare", "kallaren", "baksida", "baksidan", "gymnastiksal", "gymnastiksalen", "idrottshall",
+    "idrottshallen", "cykelstall", "cykelstallet", "soprum", "soprummet", "vaningen", "sal", "salen", "rum",
+    "rummet", "garage", "garaget", "dunge", "dungen", "buskar", "buskarna", "scen", "scenen", "hus", "huset",
+    "sparet", "sparen", "parkeringsplats", "parkeringsplatsen", "gangvag", "gangvagen", "cykelvag",
+    "cykelvagen", "grillplats", "grillplatsen", "badplats", "badplatsen", "museum", "museet", "kyrkogard",
+    "kyrkogarden", "camping", "campingen", "center", "centret", "plan", "planen", "ishall", "ishallen",
+)
+
+
+def _place_noun(word: str) -> bool:
+    """A word that names a kind of place, compounds included ('busshållplatsen', 'skolgården')."""
+    return len(word) >= 3 and word.endswith(_PLACE_HEADS)
+
+
+def fold_place(text: str) -> str:
+    return " ".join(fold(text).split())

@@ -1,0 +1,692 @@
+"""The exact readings: ordered rules on folded text, and each intent's slot readers.
+
+Rules are exact where the words are (``#12``, ``#O3``, commands, settings), and they read every intent's
+slots. For everything else their reading is one cue among others for the trained classifier
+(``dialogs.nlu.intents``), which decides the intent; the slots are then read here for that intent.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cached_property
+from typing import Any
+
+from dialogs.nlu import catalog
+from dialogs.nlu.owners import Owner, find_owner
+from dialogs.nlu.places import find_place
+from dialogs.nlu.reading import Understanding
+from dialogs.nlu.slots import (
+    Words,
+    capitalised_words,
+    find_kind,
+    find_ref,
+    find_status,
+    find_time,
+)
+from dialogs.nlu.text import fold
+from dialogs.nlu.timewords import number
+
+
+def _any(*patterns: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
+
+
+_HELP = re.compile(
+    r"^(?:hjalp|help|\?+|meny|kommandon|commands|hej|hejsan|halla|tja|tjena|god ?(?:morgon|dag|kvall)"
+    r"|hello|hi|hey|vad kan du(?: gora| hjalpa (?:mig )?med)?|hur funkar (?:du|det)|what can you do)\W*$"
+)
+# "#O12", "O12", "#O 12", "observation 12", "obs 12", "loggningen 12"
+_OBSERVATION_REF = re.compile(r"(?:^|\s)#\s?o\s?(\d{1,7})\b|(?:^|\s)o(\d{1,7})\b"
+                              r"|\b(?:observation(?:en)?|obs|loggning(?:en)?)\s+(?:nr\s+|nummer\s+)?#?o?(\d{1,7})\b")
+_OBSERVATION_REF_WRITTEN = re.compile(r"#\s?o\s?\d{1,7}\b|(?<!\w)o\d{1,7}\b"
+                                      r"|(?:observation|obs|loggning)\w*\s+(?:nr\s+|nummer\s+)?#?o?\d{1,7}\b",
+                                      re.IGNORECASE)
+_UNDO = re.compile(r"^(?:angra|undo)(?: (?:det|den|senaste|sista|loggningen|observationen|det senaste|det sista"
+                   r"|det jag (?:just )?(?:loggade|skrev)))?\W*$")
+_DELETE = re.compile(r"\b(?:ta bort|tabort|tas bort|radera\w*|stryk|kasta|slang|ska bort|delete|remove)\b")
+_CORRECT = re.compile(r"\b(?:andra|ratta|korrigera|uppdatera|redigera|byt|fel|ska vara|ska ha|skulle vara|inte|change"
+                      r"|correct|fix|edit)\b|#?o ?\d+\s*[:-]\s*\w+\s*:|\b(?:plats|tid|datum|fokus\w*|typ|kategori)\s*:")
+_SHOW_OBSERVATION = re.compile(r"\b(?:visa|show|vad (?:stod|star)|hur (?:lod|lyder)|historik\w*|versioner)\b")
+_MORE = re.compile(r"^(?:mer|fler|visa (?:mer|fler|resten)|nasta(?: sida)?|sida \d+|fortsatt|resten|more|show more"
+                   r"|more please|next(?: page)?)(?: tack| please)?\W*$")
+_COMMENT = re.compile(r"\b(?:kommentar\w*|komentar\w*|kommentera\w*|anteckn\w*|notera\w*|comment\w*|note"
+                      r"|uppdatering|update)\b")
+_CANCEL_ACTION = re.compile(r"\b(?:stall in|stalla in|stalls in|installd|installt|avbryt|avbryts|avbrytes|stryk"
+                            r"|makulera\w*|cancel\w*|ta bort|radera|struken|utgar)\b")
+_REASSIGN = re.compile(r"\b(?:ge|tilldela|overlat|lamna over|byt ansvarig|ny ansvarig|ansvarig\w*|tar over|ta over"
+                       r"|flytta \S+ till|assign\w*|reassign\w*|give)\b")
+_SHOW_ACTION = re.compile(r"\b(?:visa|historik\w*|vad hander med|hur gar det med|status for|show|history)\b")
+_RELATIVE = re.compile(r"(?<!\bom )\b(?:med )?(?P<n>\d{1,3}|en|ett|tva|tre|fyra|fem|sex|sju|atta|nio|tio)\s+"
+                       r"(?P<unit>dag|dagar|vecka|veckor|manad|manader|day|days|week|weeks|month|months)\b")
+_DONE_QUESTION = re.compile(r"\b(?:blev klar\w*|blev (?:gjort|fardig\w*)|blivit (?:klar\w*|gjort)|gjort klart"
+                            r"|gjorde klart|klarat|avslutat\w*|avslutades|slutfor\w*|genomfor(?:t|da|des)"
+                            r"|har \w+ (?:\w+ )?gjort"
+                            r"|gjorde (?:vi|polisen|kommunen|jag)|fick (?:\w+ )?klart|bockat av|what got done"
+                            r"|completed|finished|what did we)\b")
+_CREATE_FOR_ME = re.compile(r"(?:^|,)\s*(?:jag|mig|mig sjalv|me)\s*(?:,|$)|ansvarig\w*:?\s+(?:ar\s+)?(?:jag|mig)\b"
+                            r"|\bjag (?:ansvarar|tar den|tar det|fixar|gor det|kan ta)\b|\b(?:at|for) mig\b")
+_SETTING_NOT_BEFORE = re.compile(r"\b(?:inga|inte|ingen) (?:paminnelse\w*|notis\w*|meddelande\w*) (?:fore|innan)\b"
+                                 r"|\bpaminnelse\w* (?:tidigast|forst|efter)\b|\bpaminn\w* (?:mig )?(?:aldrig|inte) "
+                                 r"(?:fore|innan)\b|\bno reminders before\b")
+_SETTING_DIGEST = re.compile(r"\bveckosammanfattning\w*|\bveckobrev\w*|\bweekly digest\b"
+                             r"|\bsammanfattning (?:varje|en gang i|per) vecka\b|\bveckovis sammanfattning\b")
+_SNOOZE = re.compile(r"\b(?:snooz\w*|slumra\w*|tysta\w*|vila)\b")
+_BIND = re.compile(r"\bkoppla (?:den har |denna |det har |detta )?(?:kanal\w* |rum\w* |chatt\w* |grupp\w* )?till\b"
+                   r"|\b(?:detta|det har) (?:rum|kanal)\w* (?:ar|=|for)\b|\bbind\w* (?:this|den har|detta)\b")
+_UNBIND = re.compile(r"\bkoppla (?:bort|loss|ifran)\b|\bavkoppla\w*|\bavregistrera\w*|\bsluta (?:posta|skicka|med)\b"
+                     r"|\bta bort bindning\w*\b|\bskicka inte (?:hit )?(?:fler|mer)\b|\bstop posting\b"
+                     r"|\bsla av (?:\w+ )?(?:dagordning|agend|underlag)\w*"
+                     r"|\binga fler \S+ (?:\w+ ){0,3}(?:har|i (?:den har|denna) (?:kanal|rum))\w*\b|\bunbind\b")
+_CANCEL_MEETING = re.compile(r"\b(?:stall in|stalla in|installt|installd|inget|ingen|ta bort|stryk|avboka|cancel)"
+                             r" (?:\w+ ){0,3}?(?:mote\w*|\w*bra|sspf\w*|styrgrupp\w*)\b"
+                             r"|\b(?:mote\w*|\w*bra|sspf\w*) (?:\w+ ){0,2}?(?:installt|installd|stalls in|utgar"
+                             r"|blir inte av)\b")
+_RECURRENCE = re.compile(r"\b(?:varannan|varje|var (?:tredje|fjarde)|(?:forsta|andra|tredje|fjarde|sista) "
+                         r"(?:mandag|tisdag|onsdag|torsdag|fredag)\w*)\b")
+_IS = re.compile(r"\b(?:ar|blir|halls|traffas|moter|motes)\b")
+_WHOAMI = re.compile(r"^(?:vem ar jag|who am i|min roll|vilken roll har jag|vad har jag for roll|kanner du mig)\W*$")
+_ADD_MEMBER = re.compile(r"^(?:lagg till|add)\b.*\b(?:som )?(?:medlem\w*|member)\b")
+_REMIND = re.compile(r"^(?:paminn|pamin|remind)\b|\bpaminnelse\b|\bpaminn\w* mig\b|\bremind me\b")
+_CANCEL_REMINDER = re.compile(r"\b(?:ta bort|radera|stryk|avboka|ateranropa|delete|remove|cancel|glom)\b.*"
+                              r"\b(?:paminn\w*|reminder\w*)|\b(?:behover|vill) inte (?:bli )?(?:paminn\w*|pamind)\b"
+                              r"|\bpaminnelse\w* (?:om \S+ )?(?:ar|kan) (?:inte aktuell|struken|tas bort)")
+_LIST_REMINDERS = re.compile(r"^(?:visa |lista |vilka |se )?(?:mina|alla mina|my|mina aktiva|kommande) "
+                             r"(?:paminnelse\w*|reminders?)\W*$|\bvilka paminnelse\w* har jag\b")
+_COMPLETE = re.compile(r"\b(?:klar|klart|klr|avklarad\w*|klarmarkera\w*|fardig\w*|stang\w*|avsluta\w*|genomford\w*"
+                       r"|slutford\w*|fixa[dt]?|fixat|bocka av|bock pa|done|complete\w*|finished|close[d]?)\b|[✅✔☑]")
+_POSTPONE = re.compile(r"\b(?:skjut\w*|flytta\w*|senarelagg\w*|forlang\w*|postpone\w*|move|ny deadline|deadline"
+                       r"|nytt (?:slutdatum|datum))\b")
+_CREATE = re.compile(r"\b(?:ny|nytt|skapa|lagg till|lagg upp|registrera|new|create|add)\s+(?:en\s+)?"
+                     r"(?:atgard\w*|action|task)\b")
+_BRIEF = re.compile(r"\b(?:\w*underlag\w*|dagordning\w*|agenda|sammanfattning|summary|brief\w*|forbered\w*|infor"
+                    r"|pre-meeting)\b")
+_MEETING = re.compile(r"\b(?:nar|nasta|traffas|mote\w*|when|next|moten)\b|\?$")
+_PROMISES = re.compile(r"\b(?:medborgarlofte\w*|lofte\w*|lovat|promises?)\b")
+_SITUATION = re.compile(r"\b(?:lagesbild\w*|laget|lage|hur ser (?:det|laget) ut|vad (?:har )?hant|vad hande"
+                        r"|situation\w*|overview|what happened)\b")
+_ACTIONS = re.compile(r"\b(?:atgard\w*|forsenat|forsenade|forfaller|ska vara klart|deadline\w*|actions?|tasks?"
+                      r"|vad ar forsenat)\b")
+_LOG = re.compile(r"^(?:jag vill )?(?:logga|rapportera|registrera|anmal|notera|log|report)\b"
+                  r"|\bny (?:observation|iakttagelse|handelse|incident)\b"
+                  r"|^(?:observation|iakttagelse|handelse)\b|\blogga\b")
+# A message that starts by saying it is for the log is a log entry, whatever else it says (safety aside).
+_LOG_COMMAND = re.compile(r"^(?:kan du |jag vill |vill )?(?:logga|rapportera|notera|log)\b(?! ut\b| in\b)"
+                          r"|^(?:ny|en ny) (?:observation|iakttagelse|handelse|incident)\b"
+                          r"|^(?:observation|iakttagelse|handelse|for loggen)\b")
+
+
+def is_log_command(folded: str) -> bool:
+    return bool(_LOG_COMMAND.match(folded))
+
+
+_AGREEMENT_TOPICS: list[tuple[str, re.Pattern[str]]] = [
+    ("renewal", re.compile(r"\b(?:forlang\w*|fornya\w*|ny overenskommelse|renew\w*|(?:nar )?(?:gar|loper) "
+                           r"(?:\w+ )?(?:overenskommelsen|avtalet) ut|utgang\w*|hur lange galler|giltighet\w*"
+                           r"|galler (?:overenskommelsen|avtalet) (?:efter|till|fortfarande)|expire\w*|loper ut"
+                           r"|(?:gar|loper) ut)")),
+    ("lagesbild_update", re.compile(r"\b(?:uppdater\w* (?:av )?(?:den )?(?:gemensamma )?lagesbild\w*"
+                                    r"|lagesbild\w* (?:ska |skall )?(?:uppdateras|revideras|tas fram)"
+                                    r"|(?:overenskommelsen|avtalet) om lagesbild\w*|lagesbild\w* (?:i|enligt) "
+                                    r"(?:overenskommelsen|avtalet))")),
+    ("follow_up", re.compile(r"\b(?:uppfoljning\w*|folj\w* (?:\w+ ){0,2}upp|follow[- ]?up|utvarder\w*)\b")),
+    ("focus_areas", re.compile(r"\b(?:fokusomraden\w*|fokusomrade\b|prioriter\w*|insatsomrad\w*|focus areas?"
+                               r"|fokusera pa)\b")),
+    ("forums", re.compile(r"\b(?:vilka forum|forumen|forum\b|samverkansforum\w*|forums|motesforum\w*"
+                          r"|motesstruktur\w*|grupper (?:traffas|finns)|hur ar samverkan organiserad)")),
+    ("parties", re.compile(r"(?:parter|parterna|parten)\b|\b(?:organisationer star bakom|skrivit under"
+                           r"|undertecknade|vem samverkar|vilka samverkar|who are the parties)")),
+    ("agreement", re.compile(r"\b(?:samverkansoverenskommelse\w*|overenskommelse\w*|avtal\w*|agreement)\b")),
+]
+
+
+def rule_reading(clean: str, now: datetime, config: Any, member_names: tuple[str, ...] = ()) -> Understanding:
+    """What the rules read in one message (whitespace already collapsed), at ``now`` (local, naive)."""
+    folded = fold(clean)
+    words = Words.of(clean)
+
+    if _HELP.match(folded):
+        return Understanding("help")
+    if _WHOAMI.match(folded):
+        return Understanding("whoami")
+    if _ADD_MEMBER.search(folded):
+        return _add_member(clean, folded)
+    if _MORE.match(folded):
+        return Understanding("more")
+    if _UNDO.match(folded):
+        return Understanding("undo_observation")
+    observation = _OBSERVATION_REF.search(folded)
+    if observation:
+        return _observation_ref(clean, folded, observation, config, now)
+    message = _Message(words, folded, now, config, member_names, clean)
+    if _SETTING_NOT_BEFORE.search(folded):
+        clock, _ = message.time("future", {i for i, w in enumerate(words.folded) if w in ("fore", "innan")})
+        return Understanding("reminder_settings", _filled(not_before=clock["start"][11:16] if clock else None))
+    if _SETTING_DIGEST.search(folded):
+        off = re.search(r"\b(?:av|stang\w*|sluta|inte|ingen|nej|off)\b", folded)
+        return Understanding("reminder_settings", {"digest": not off})
+    if _CANCEL_REMINDER.search(folded):
+        return _cancel_reminder(message)
+    if _LIST_REMINDERS.search(folded):
+        return Understanding("list_reminders")
+    if _REMIND.search(folded):
+        return _remind(message)
+    ref = find_ref(words)
+    if ref and _SNOOZE.search(folded):
+        until, _ = message.time("future", ref[1])
+        return Understanding("snooze_action", _filled(ref=ref[0], until=until))
+    meeting = _meeting(message, clean) if not ref else None
+    if meeting is not None:
+        return meeting
+    if ref:
+        changed = _action_change(message, ref, clean)
+        if changed is not None:
+            return changed
+    if _DONE_QUESTION.search(folded) and not ref:
+        done, _ = message.time("past", message.focus_words)
+        if done is not None or _ACTIONS.search(folded):
+            return Understanding("list_actions", _filled(
+                status="done", due=done, owner=message.owner(),
+                focus_area=message.focus.code if message.focus else None))
+    if _CREATE.search(folded):
+        return _create(message)
+    forum = catalog.best(words.folded, catalog.forum_terms(config))
+    if forum and _BRIEF.search(folded):
+        return Understanding("meeting_brief", {"forum": forum.code})
+    if forum and _MEETING.search(folded):
+        return Understanding("next_meeting", {"forum": forum.code})
+    if _PROMISES.search(folded):
+        return Understanding("show_promises")
+    for topic, pattern in _AGREEMENT_TOPICS:
+        if pattern.search(folded):
+            return Understanding("agreement_info", {"topic": topic})
+    if _SITUATION.search(folded):
+        return _situation(message)
+    if _ACTIONS.search(folded):
+        return _list_actions(message)
+    if _LOG.search(folded) or message.focus is not None:
+        return _log(message)
+    return Understanding("unknown", confidence=0.0)
+
+
+@dataclass
+class _Message:
+    """One message as the slot readers need it; the focus-area match is found once and shared."""
+
+    words: Words
+    folded: str
+    now: datetime
+    config: Any
+    member_names: tuple[str, ...] = ()
+    clean: str = ""
+
+    @cached_property
+    def focus(self) -> catalog.Match | None:
+        return catalog.best(self.words.folded, catalog.focus_area_terms(self.config))
+
+    @property
+    def focus_words(self) -> set[int]:
+        return _span(self.focus)
+
+    def time(self, direction: str, skip: set[int] = frozenset()) -> tuple[dict | None, set[int]]:
+        """The time expression in the message as a slot value, and the words it took."""
+        found = find_time(self.words, self.now, direction, set(skip), self.config.school_break_weeks())
+        if found is None:
+            return None, set()
+        interval, start, end = found
+        return interval.as_json(), set(range(start, end))
+
+    def owner(self) -> str | None:
+        found = self.owner_found()
+        return found.owner if found else None
+
+    def owner_found(self) -> Owner | None:
+        """Who is responsible; words of a focus area's name ("Kommun fri från våld") are not an owner."""
+        names = tuple(dict.fromkeys((*(member.name for member in self.config.members), *self.member_names)))
+        return find_owner(self.words, self.focus_words, names, self.config)
+
+    def owner_slots(self) -> dict[str, str]:
+        found = self.owner_found()
+        return found.slots() if found else {}
+
+
+def _span(match) -> set[int]:
+    return set(range(match.start, match.end)) if match else set()
+
+
+def _filled(**slots: Any) -> dict[str, Any]:
+    return {key: value for key, value in slots.items() if value is not None}
+
+
+def _focus_time_place(message: _Message, time_slot: str) -> tuple[dict[str, Any], set[int]]:
+    """What logging and the lägesbild share: focus area, a time read towards the past, and the words used."""
+    focus = message.focus
+    interval, time_words = message.time("past", message.focus_words)
+    return _filled(focus_area=focus.code if focus else None, **{time_slot: interval}), \
+        message.focus_words | time_words
+
+
+def _add_member(clean: str, folded: str) -> Understanding:
+    """'lägg till @Karin Lund som medlem, kommunen, fritidsledare' (the person is the @mention)."""
+    party = "polis" if re.search(r"\bpolis\w*", folded) else "kommun" if re.search(r"\bkommun\w*", folded) else None
+    admin = bool(re.search(r"\badmin\w*|\badministrator\w*", folded))
+    parts = [p.strip(" .") for p in re.split(r"[,;]", clean)]
+    role = next((p for p in reversed(parts[1:]) if p and not re.search(
+        r"(?i)\b(?:kommun\w*|polis\w*|admin\w*|administratör\w*|medlem\w*)\b", p)), None)
+    return Understanding("add_member", _filled(party=party, role=role, admin=admin or None))
+
+
+def _meeting(message: _Message, clean: str) -> Understanding | None:
+    """Forums and their meetings: bind a channel, cancel a meeting, set one or a series."""
+    folded = message.folded
+    forum = catalog.best(message.words.folded, catalog.forum_terms(message.config))
+    code = forum.code if forum else None
+    if _UNBIND.search(folded):
+        return Understanding("unbind_channel", _filled(forum=code))
+    if _BIND.search(folded):
+        return Understanding("bind_channel", _filled(forum=code))
+    if _CANCEL_MEETING.search(folded):
+        when, _ = message.time("future", _span(forum))
+        return Understanding("cancel_meeting", _filled(forum=code, when=when))
+    if forum is None:
+        return None
+    if _RECURRENCE.search(folded):
+        start = forum.end if forum.end < len(message.words) else len(message.words)
+        rule = message.words.text(start, len(message.words)).strip(" :,.")
+        rule = re.sub(r"^(?:ar|blir|halls|traffas|moter|motes|är)\s+", "", rule, flags=re.IGNORECASE)
+        return Understanding("schedule_meeting", _filled(forum=code, recurrence=rule or None))
+    if _IS.search(folded):
+        when, _ = message.time("future", _span(forum))
+        if when is not None:
+            return Understanding("schedule_meeting", {"forum": code, "when": when})
+    return None
+
+
+_FIELD_EDIT = re.compile(r"^(?:andra |ratta |byt |satt )?(?:tid\w*|nar|datum\w*|plats\w*|var|stalle\w*|fokus\w*"
+                         r"|omrade\w*|typ\w*|sort\w*|slag\w*|beskrivning\w*|text\w*|vad|kalla\w*|part\w*)\s*"
+                         r"(?:till|:|=|ar)\s", re.IGNORECASE)
+_NEGATED = re.compile(r"(?:,\s*|\s+)(?:inte|ej|not)\s+.*$|^(?:inte|ej)\s+\S+\s*,?\s*(?:utan\s+)?", re.IGNORECASE)
+_KIND_WORDS = ("medborgardialog", "medarbetardialog", "statistik", "iakttagelse", "handelse", "händelse")
+
+
+def _change(change: str | None, config: Any, now: datetime) -> str | None:
+    """A correction as '<field> till <value>': 'ändra plats till Diö torg' stays; '#O8 var i Diö, inte Älmhult'
+    becomes 'plats till Diö'; 'fel datum, det var i lördags' becomes 'tid till i lördags'."""
+    if not change or _FIELD_EDIT.match(fold(change)):
+        return change or None
+    positive = _NEGATED.sub("", change).strip(" ,.") or change
+    positive = re.sub(r"^(?:fel \w+(?: p[aå])?[,:]?\s*)?(?:det (?:var|h[aä]nde|[aä]r)|det blev|ska vara|skulle vara"
+                      r"|ska ha|var|h[aä]nde|g[aä]ller|g[aä]llde)\s+", "", positive, flags=re.IGNORECASE).strip(" ,.")
+    words = Words.of(positive)
+    folded = fold(positive)
+    focus = catalog.best(words.folded, catalog.focus_area_terms(config))
+    if focus is not None:
+        return f"fokusområde till {words.written(focus.start, focus.end)}"
+    kind = next((k for k in _KIND_WORDS if fold(k) in folded), None)
+    if kind is not None:
+        return f"typ till {kind}"
+    found = find_time(words, now, "past", set(), config.school_break_weeks())
+    if found is not None and found[2] - found[1] >= len(words) - 2:
+        return f"tid till {words.written(found[1], found[2])}"
+    place = find_place(Words.of("vid " + positive), set(), config)
+    if place is not None:
+        return f"plats till {place.text}"
+    return change
+
+
+def _observation_ref(clean: str, folded: str, match: re.Match[str], config: Any = None,
+                     now: datetime | None = None) -> Understanding:
+    """'ta bort #O12', 'ändra #O12 plats till …' (the change is kept as written), otherwise show it."""
+    ref = match.group(1) or match.group(2) or match.group(3)
+    if _DELETE.search(folded):
+        return Understanding("delete_observation", {"ref": ref})
+    if _CORRECT.search(folded) or not _SHOW_OBSERVATION.search(folded) and len(folded.split()) > 2:
+        # Found again in the original text: folding can change lengths ("ß" → "ss").
+        written = _OBSERVATION_REF_WRITTEN.search(clean)
+        change = clean[written.end():].strip(" :,.") if written else None
+        if written and not change:
+            change = clean[:written.start()].strip(" :,.") or None
+        return Understanding("correct_observation", _filled(ref=ref, change=_change(change, config, now)))
+    return Understanding("show_observation", {"ref": ref})
+
+
+def _log(message: _Message) -> Understanding:
+    slots, taken = _focus_time_place(message, "when")
+    place = find_place(message.words, taken, message.config)
+    slots.update(_filled(place=place.text if place else None, kind=find_kind(message.folded)))
+    return Understanding("log_observation", slots)
+
+
+_COMPARE = re.compile(r"\b(?:jamfort|jamfor|jamforelse|mot|vs|versus|compared)\b(?: med| mot| to| with)?\s+"
+                      r"(?P<what>.*)$")
+_PREVIOUS_YEAR = re.compile(r"\b(?:forra aret|i fjol|ifjol|fjolaret|samma (?:period|tid|manad|vecka)"
+                            r"|aret innan|arets? före|last year)\b")
+
+
+def _situation(message: _Message) -> Understanding:
+    """The lägesbild's focus area, period and place, and a comparison ('jämfört med förra året')."""
+    compare = _COMPARE.search(message.folded)
+    compared_words: set[int] = set()
+    slots: dict[str, Any] = {}
+    if compare is not None:
+        slots["compare"] = "previous_year" if _PREVIOUS_YEAR.search(compare["what"]) else "previous_period"
+        offset = len(message.folded[:compare.start()].split())
+        compared_words = set(range(offset, len(message.words)))
+    focus = message.focus
+    period, time_words = message.time("past", message.focus_words | compared_words)
+    slots.update(_filled(focus_area=focus.code if focus else None, period=period))
+    taken = message.focus_words | time_words | compared_words
+    every_focus_word = set().union(*(_span(m) for m in catalog.find(
+        message.words.folded, catalog.focus_area_terms(message.config))))
+    place = find_place(message.words, taken | every_focus_word, message.config)
+    if place is None:
+        written = capitalised_words(message.words, taken | every_focus_word)
+        slots.update(_filled(place=written[0] if written else None))
+    else:
+        slots["place"] = place.text
+    return Understanding("show_situation", slots)
+
+
+def _list_actions(message: _Message) -> Understanding:
+    status = find_status(message.folded)
+    due, _ = message.time("past" if status == "done" else "future", message.focus_words)
+    return Understanding("list_actions", _filled(
+        status=status, focus_area=message.focus.code if message.focus else None, due=due, **message.owner_slots()))
+
+
+def _create(message: _Message) -> Understanding:
+    owner = message.owner_slots()
+    due, due_words = message.time("future")
+    if owner.get("owner") == "me" and not _CREATE_FOR_ME.search(message.folded):
+        owner = {}  # "mig" in a title ("ring mig …") does not make the writer responsible
+    return Understanding("create_action", _filled(
+        due=due, focus_area=message.focus.code if message.focus else None, title=_title(message.words, due_words),
+        **owner))
+
+
+def _postpone(message: _Message, ref: tuple[str, set[int]]) -> Understanding:
+    relative = _RELATIVE.search(message.folded)
+    due, _ = message.time("future", ref[1]) if relative is None else (None, None)
+    by = None
+    if relative is not None:
+        count = int(relative["n"]) if relative["n"].isdigit() else number(relative["n"])
+        unit = relative["unit"]
+        by = {"months": count} if unit.startswith(("man", "month")) else \
+            {"days": count * (7 if unit.startswith(("veck", "week")) else 1)}
+    reason = _REASON.search(message.words.text(0, len(message.words)))
+    return Understanding("postpone_action", _filled(ref=ref[0], due=due, by=by,
+                                                    reason=reason["text"].strip() if reason else None))
+
+
+_COMMENT_LEAD = re.compile(
+    r"^[\s\W]*(?:(?:lägg|lagg|skriv|add)(?: in| till| upp)? )?(?:en |a )?(?:kommentar\w*|komentar\w*|kommentera\w*"
+    r"|anteckning\w*|notering|notera|uppdatering|update|comment|note)\b(?: (?:på|pa|till|om|för|for|to|on))?"
+    r"(?: (?:åtgärd\w*|atgard\w*|punkt|nr|action))?[\s#\d]*(?: med)?\s*[:,–-]?\s*(?:att |that )?",
+    re.IGNORECASE)
+
+
+def _comment_text(clean: str) -> str | None:
+    """'kommentar #12: …', 'notera på nr 55 att …', '#35 – kommentar: …': the comment as written."""
+    text = _AFTER_REF.sub("", clean, count=1).strip() if _AFTER_REF.match(clean) else clean
+    text = re.sub(r"^(?:[–-]\s*)", "", text)
+    for _ in range(2):  # "lägg en kommentar på punkt 59: …" has the lead before and after the number
+        text = _COMMENT_LEAD.sub("", text, count=1).strip()
+        text = _AFTER_REF.sub("", text, count=1).strip() if re.match(r"^(?:#|åtgärd|atgard|nr|punkt)", text,
+                                                                     re.IGNORECASE) else text
+    text = re.sub(r"^(?:med att |med |att |:\s*)", "", text, flags=re.IGNORECASE).strip()
+    return text or None
+
+
+_REASON = re.compile(r"\b(?:eftersom|pga\.?|på grund av|för att|då|because)\s+(?P<text>.+)$", re.IGNORECASE)
+_AFTER_REF = re.compile(r"^.*?(?:#\s?\d{1,6}|(?:åtgärd(?:en)?|atgard(?:en)?|nr|nummer)\s+#?\d{1,6})\s*[:,-]?\s*",
+                        re.IGNORECASE)
+
+
+def _action_change(message: _Message, ref: tuple[str, set[int]], clean: str) -> Understanding | None:
+    """What a message naming an action (#12) asks to do with it, in order of how specific the words are."""
+    folded = message.folded
+    number_text = ref[0]
+    if _COMMENT.search(folded):
+        return Understanding("comment_action", _filled(ref=number_text, text=_comment_text(clean)))
+    if _CANCEL_ACTION.search(folded):
+        reason = _REASON.search(clean)
+        return Understanding("cancel_action", _filled(ref=number_text,
+                                                      reason=reason["text"].strip() if reason else None))
+    if re.search(r"^vem (?:ar|blir) ansvarig|\bvem (?:har|ager)\b", folded):
+        return Understanding("show_action", {"ref": number_text})
+    found = message.owner_found() if _REASSIGN.search(folded) else None
+    if found is not None and _POSTPONE.search(folded) and message.time("future", ref[1])[0] is not None:
+        found = None  # "flytta #8 till fredag" moves the date, not the owner
+    owner = found.owner if found else None
+    if owner is not None and owner != "me" or owner == "me" and re.search(r"\b(?:till mig|ge mig|jag tar)\b", folded):
+        return Understanding("reassign_action", {"ref": number_text, **found.slots()})
+    if _POSTPONE.search(folded):
+        return _postpone(message, ref)
+    if _COMPLETE.search(folded):
+        return Understanding("complete_action", {"ref": number_text})
+    if _SHOW_ACTION.search(folded) or len(message.words) <= 2:
+        return Understanding("show_action", {"ref": number_text})
+    return None
+
+
+_ACTION_WORDS = frozenset({"action", "task", "atg", "uppgift", "uppgiften", "todo"})
+_TITLE_STOPS = frozenset({"ansvarig", "ansvarar", "ansvarige", "senast", "klart", "deadline", "due", "responsible"})
+_OWNER_WORDS = frozenset({"polisen", "kommunen", "gemensamt", "gemensam", "jag", "mig"})
+_SUBJECTS = frozenset({"polisen", "kommunen", "vi", "skolan", "soc", "socialtjansten", "fritid", "jag"})
+
+
+def _title(words: Words, due_words: set[int]) -> str | None:
+    """The action as written: after 'ny åtgärd:' (or its qualifiers 'för polisen:', 'inom ANDTS:'), without
+    'polisen ska', up to a comma, a full stop, the owner or the due date."""
+    folded = words.folded
+    start = next((i + 1 for i, w in enumerate(folded) if w.startswith("atgard") or w in _ACTION_WORDS), None)
+    if start is None:  # "kan vi lägga till i planen att polisen ska …"
+        start = next((i + 1 for i, w in enumerate(folded) if w == "att" and i and folded[i - 1] in (
+            "planen", "till", "in", "upp")), None)
+    if start is None:
+        return None
+    colon = next((i for i in range(start, min(start + 6, len(words))) if folded[i] == ":"), None)
+    if colon is not None:
+        start = colon + 1
+    while start < len(words) and folded[start] in ("om", "for", "att", ":", ",", "i", "planen", "som"):
+        start += 1
+    if start + 1 < len(words) and folded[start] in _SUBJECTS and folded[start + 1] in ("ska", "skall", "bor", "maste"):
+        start += 2
+    end = start
+    while end < len(words) and folded[end] not in ",;" and end not in due_words and folded[end] not in _TITLE_STOPS:
+        if end > start and _sentence_break(words, end):
+            break
+        end += 1
+    while end > start and (folded[end - 1] in ("till", "senast", "fore", "innan", "pa", "den", "klart", "och")
+                           or folded[end - 1] in _OWNER_WORDS):
+        end -= 1
+    title = words.written(start, end).strip(" .,:;-–") if end > start else ""
+    return title[:1].upper() + title[1:] if title else None
+
+
+def _sentence_break(words: Words, index: int) -> bool:
+    """A full stop, a bracket or a dash between word ``index - 1`` and word ``index``."""
+    if not words.spans:
+        return False
+    between = words.source[words.spans[index - 1][1]:words.spans[index][0]]
+    return any(mark in between for mark in ".()[]–")
+
+
+_REMIND_TEXT = re.compile(r"\b(?:om att|att|om|about|to)\b\s+(?P<text>.+)$", re.IGNORECASE)
+_REMIND_LEAD = re.compile(r"^(?:kan du |snalla |please )?(?:paminn\w*|pamin\w*|remind\w*)(?: mig| me)?\b",
+                          re.IGNORECASE)
+
+
+def _remind(message: _Message) -> Understanding:
+    """'påminn mig imorgon kl 9 om att ringa skolan', 'påminnelse: ring skolan imorgon kl 8'."""
+    interval, time_words = message.time("future")
+    words = message.words
+    kept = [i for i in range(len(words)) if i not in time_words]
+    lead = _REMIND_LEAD.match(message.folded)
+    text = " ".join(words.original[i] for i in kept)
+    if lead is not None:
+        skip = len(lead[0].split())
+        text = " ".join(words.original[i] for i in kept if i >= skip)
+    match = _REMIND_TEXT.match(text) or _REMIND_TEXT.search(text)
+    text = (match["text"] if match else text).strip(" :,.-")
+    text = re.sub(r"^(?:mig|me)\b\s*[:,]?\s*", "", text, flags=re.IGNORECASE).strip(" :,.-")
+    return Understanding("remind_me", _filled(when=interval, text=text or None))
+
+
+# --- slots for an intent the classifier chose ------------------------------------------------------------
+
+def slots_for(intent: str, clean: str, now: datetime, config: Any,
+              member_names: tuple[str, ...] = ()) -> Understanding:
+    """The slots of ``intent`` in the message, read as if the rules had chosen it."""
+    message = _Message(Words.of(clean), fold(clean), now, config, member_names, clean)
+    reader = _READERS.get(intent)
+    return reader(message) if reader is not None else Understanding(intent)
+
+
+def _forum_code(message: _Message) -> str | None:
+    forum = catalog.best(message.words.folded, catalog.forum_terms(message.config))
+    return forum.code if forum else None
+
+
+def _with_ref(intent: str) -> Callable[[_Message], Understanding]:
+    """An action intent the classifier chose: its number read loosely, the rest as the rules read it."""
+    def read(message: _Message) -> Understanding:
+        ref = find_ref(message.words, loose=True)
+        if ref is None:
+            return Understanding(intent, message.owner_slots() if intent == "reassign_action" else {})
+        if intent == "postpone_action":
+            return _postpone(message, ref)
+        changed = _action_change(message, ref, message.clean)
+        if changed is not None and changed.intent == intent:
+            return changed
+        if intent == "reassign_action":
+            return Understanding(intent, {"ref": ref[0], **message.owner_slots()})
+        if intent == "snooze_action":
+            until, _ = message.time("future", ref[1])
+            return Understanding(intent, _filled(ref=ref[0], until=until))
+        return Understanding(intent, {"ref": ref[0]})
+    return read
+
+
+def _list_done_or_due(message: _Message) -> Understanding:
+    if _DONE_QUESTION.search(message.folded):
+        done, _ = message.time("past", message.focus_words)
+        return Understanding("list_actions", _filled(
+            status="done", due=done, owner=message.owner(),
+            focus_area=message.focus.code if message.focus else None))
+    return _list_actions(message)
+
+
+_PARTIES = re.compile(r"\b(?:part\w*|vilka (?:ar|sitter) med|vem (?:ar|sitter) med|who (?:is|are) (?:in|part))\b")
+_EXPLAIN = re.compile(r"\b(?:vad (?:ar|betyder|gor|innebar|ingar|handlar|star|jobbar|ansvarar|sager|ska vi)"
+                      r"|vilka (?:sitter|deltar|ar med|mal|delar)|vem (?:ar|sitter) med|vem deltar|what is|what does"
+                      r"|forklara|uppdrag|vad for (?:fokusomrade|forum))\b")
+
+
+def _agreement(message: _Message) -> Understanding:
+    folded = message.folded
+    forum = _forum_code(message)
+    explain = _EXPLAIN.search(folded) or re.search(r"\b(?:vad|vilka|vem)\b.*\?$|^\w+ ?[–-] ", folded)
+    if forum and explain:
+        return Understanding("agreement_info", {"topic": "forum", "forum": forum})
+    if message.focus is not None and (explain or "fokusomrade" in folded):
+        return Understanding("agreement_info", {"topic": "focus_area", "focus_area": message.focus.code})
+    for topic, pattern in _AGREEMENT_TOPICS:
+        if pattern.search(folded) and topic != "agreement":
+            return Understanding("agreement_info", {"topic": topic})
+    if _PARTIES.search(folded):
+        return Understanding("agreement_info", {"topic": "parties"})
+    return Understanding("agreement_info", {"topic": "agreement"})
+
+
+_HELP_TOPICS: list[tuple[str, re.Pattern[str]]] = [
+    ("privacy", re.compile(r"\b(?:integritet\w*|gdpr|personuppgift\w*|sekretess\w*|far (?:jag )?(?:inte )?skriva"
+                           r"|vad far jag skriva|dataskydd\w*|privacy|sparas det|skriva namn|personnummer)")),
+    ("about", re.compile(r"\b(?:om boten|vem ar du|vad ar du|ar du en (?:bot|robot|manniska)|about|star bakom boten"
+                         r"|vem har (?:gjort|byggt) (?:boten|dig))\b")),
+    ("logging", re.compile(r"\b(?:logg\w*|rapporter\w*|observation\w*)")),
+    ("situation", re.compile(r"\b(?:lagesbild\w*|laget)\b")),
+    ("actions", re.compile(r"\b(?:atgard\w*)")),
+    ("meetings", re.compile(r"\b(?:mote\w*|kalender\w*)")),
+    ("reminders", re.compile(r"\b(?:paminn\w*|paminnelse\w*)")),
+    ("agreement", re.compile(r"\b(?:overenskommelse\w*|avtal\w*)")),
+]
+
+
+def _help(message: _Message) -> Understanding:
+    topic = next((name for name, pattern in _HELP_TOPICS if pattern.search(message.folded)), None)
+    return Understanding("help", _filled(topic=topic))
+
+
+def _list_observations(message: _Message) -> Understanding:
+    period, _ = message.time("past", message.focus_words)
+    mine = re.search(r"\b(?:mina|min|mitt|jag|my|i)\b", message.folded)
+    return Understanding("list_observations", _filled(
+        owner="me" if mine else None, period=period, focus_area=message.focus.code if message.focus else None))
+
+
+_REMINDER_NUMBER = re.compile(r"\b(?:paminnelse\w*|nr|nummer|#)\s*(?P<n>\d{1,3})\b"
+                              r"|^(?:ta bort|radera|stryk) (?P<m>\d{1,3})$")
+_REMINDER_ABOUT = re.compile(r"\b(?:om att|om|att|about)\s+(?P<text>.+)$", re.IGNORECASE)
+
+
+def _cancel_reminder(message: _Message) -> Understanding:
+    number = _REMINDER_NUMBER.search(message.folded)
+    if number:
+        return Understanding("cancel_reminder", {"ref": number["n"] or number["m"]})
+    text = message.words.text(0, len(message.words))
+    about = _REMINDER_ABOUT.search(text)
+    when, _ = message.time("future")
+    return Understanding("cancel_reminder", _filled(text=about["text"].strip(" .!?") if about else None, when=when))
+
+
+_MOVE_TO = re.compile(r"\b(?:till|to)\b")
+
+
+def _move_meeting(message: _Message) -> Understanding:
+    """'flytta operativa brå 5/1 till 7/1 kl 10': the meeting's day, then where it goes after 'till'."""
+    words = message.words
+    forum = catalog.best(words.folded, catalog.forum_terms(message.config))
+    skip = _span(forum)
+    split = next((i for i, word in enumerate(words.folded) if word in ("till", "to") and i not in skip), None)
+    before = set(range(split, len(words))) if split is not None else set()
+    after = set(range(0, split + 1)) if split is not None else set(range(len(words)))
+    moved_from, _ = message.time("future", skip | before)
+    moved_to, _ = message.time("future", skip | after) if split is not None else (None, None)
+    return Understanding("move_meeting", _filled(forum=forum.code if forum else None, **{"from": moved_from},
+                                                 to=moved_to))
+
+
+def _meeting_for(intent: str) -> Callable[[_Message], Understanding]:
+    def read(message: _Message) -> Understanding:
+        found = _meeting(message, message.clean)
+        if found is not None and found.intent == intent:
+            return found
+        forum = catalog.best(message.words.folded, catalog.forum_terms(message.config))
+        slots = _filled(forum=forum.code if forum else None)
+        if intent in ("schedule_meeting", "cancel_meeting"):
+            when, _ = message.time("future", _span(forum))
+            slots.update(_filled(when=when))
+        return Understanding(intent, slots)
+    return read
+
+
+_READERS: dict[str, Callable[[_Message], Understanding]] = {
+    "log_observation": _log,
+    "show_situation": _situation,
+    "list_actions": _list_done_or_due,
+    "create_action": _create,
+    "remind_me": _remind,
+    "agreement_info": _agreement,
+    "help": _help,
+    "list_observations": _list_observations,
+    "cancel_reminder": _cancel_reminder,
+    "move_meeting": _move_meeting,
+    **{intent: _meeting_for(intent) for intent in (
+        "next_meeting", "meeting_brief", "schedule_meeting", "cancel_meeting", "bind_channel", "unbind_channel")},
+    **{intent: _with_ref(intent) for intent in (
+        "complete_action", "postpone_action", "show_action", "comment_action", "cancel_action", "reassign_action",
+        "snooze_action")},
+}

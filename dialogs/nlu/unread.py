@@ -1,0 +1,138 @@
+"""Parts of a message that look like a date but cannot be read: never read silently as something else.
+
+"30 februari" must not become the 30th of this month, "efter jul" not 31 July, "9an" (a school class) not
+the 9th. Such a *unit* is found here; the time finder (``dialogs.nlu.slots.find_time``) will not read a part
+of it, and understanding names it in ``Understanding.unread`` so the bot can say what it could not read.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from dialogs.nlu.reading import Unread
+from dialogs.nlu.time import read_time
+from dialogs.nlu.timewords import MONTHS
+
+if TYPE_CHECKING:
+    from dialogs.nlu.reading import Understanding
+    from dialogs.nlu.slots import Words
+
+CLASS = re.compile(r"^(?:\d{1,2}(?::?an|[a-f])|ak\d{1,2}|ettan|tvaan|trean|fyran|femman|sexan|sjuan|attan|nian)$")
+_CLASS_LEADS = frozenset({"ak", "arskurs", "klass", "year", "grade"})
+_MONTH_WORDS = frozenset(MONTHS)
+_NAMED = frozenset("""
+    jul julen julafton nyar nyaret nyarsafton pask pasken paskhelgen midsommar midsommarafton lucia valborg
+    arsskiftet sommaren semestern semestrarna helgerna lunch lunchen lunchtid skolstarten skolavslutningen
+    terminsstarten terminsslutet arsskifte advent trettondagen
+""".split())
+_LEADS = frozenset("efter innan fore sedan sen till senast kring runt omkring".split())
+_VAGUE = frozenset("snart nyss framover inom kort nagon gang sa smaningom".split())
+# The slot a time fills, per intent.
+TIME_SLOTS = {
+    "log_observation": "when", "show_situation": "period", "list_actions": "due", "create_action": "due",
+    "postpone_action": "due", "remind_me": "when", "snooze_action": "until", "schedule_meeting": "when",
+    "cancel_meeting": "when", "move_meeting": "to", "list_observations": "period", "cancel_reminder": "when",
+}
+
+
+@dataclass(frozen=True)
+class Unit:
+    start: int  # word span
+    end: int
+    why: str  # as in Unread
+
+
+def units(words: Words, now: datetime, school_breaks: dict | None = None) -> list[Unit]:
+    """Date-like units in ``words`` that do not read as a time as a whole."""
+    folded = words.folded
+    found: list[Unit] = []
+    index = 0
+    while index < len(folded):
+        word = folded[index]
+        if CLASS.match(word):
+            found.append(Unit(index, index + 1, "class"))
+            index += 1
+            continue
+        if word in _CLASS_LEADS and index + 1 < len(folded) and re.fullmatch(r"\d{1,2}[a-f]?", folded[index + 1]):
+            found.append(Unit(index, index + 2, "class"))
+            index += 2
+            continue
+        span = _date_unit(folded, index)
+        if span is not None:
+            start, end = span
+            text = words.text(start, end)
+            if read_time(text, now, "future", school_breaks) is None:
+                found.append(Unit(start, end, _why(folded[start:end], school_breaks)))
+            index = end
+            continue
+        index += 1
+    return found
+
+
+def _date_unit(folded: list[str], index: int) -> tuple[int, int] | None:
+    """The span of a date-like unit starting at ``index``: '30 februari', 'efter jul', '31/11', 'v 54'."""
+    word = folded[index]
+    nxt = folded[index + 1] if index + 1 < len(folded) else ""
+    if word.isdigit() and nxt in _MONTH_WORDS:
+        end = index + 2
+        if end < len(folded) and re.fullmatch(r"\d{4}", folded[end]):
+            end += 1
+        return index, end
+    if re.fullmatch(r"\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?", word):
+        return index, index + 1
+    if word in _LEADS and (nxt in _NAMED or nxt.endswith(("lov", "lovet"))):
+        return index, index + 2
+    if word in ("v", "vecka", "veckan") and nxt.isdigit():
+        return index, index + 2
+    if word.endswith(("lov", "lovet")) and len(word) > 4:
+        return index, index + 1
+    return None
+
+
+def _why(folded: list[str], school_breaks: dict | None) -> str:
+    text = " ".join(folded)
+    if any(word.endswith(("lov", "lovet")) for word in folded):
+        name = next(word for word in folded if word.endswith(("lov", "lovet"))).removesuffix("et")
+        return "vague" if name in (school_breaks or {}) or name == "hostlov" else "no_break"
+    if folded[0] in _LEADS:
+        return "vague"
+    if _impossible(text):
+        return "no_such_date"
+    return "unknown"
+
+
+def _impossible(text: str) -> bool:
+    """A day that no month has in any nearby year: '30 februari', '31/11', 'v 54'."""
+    match = re.fullmatch(r"(\d{1,2})[/.](\d{1,2})(?:[/.](\d{2,4}))?", text)
+    if match:
+        day, month = int(match[1]), int(match[2])
+    else:
+        match = re.fullmatch(r"(\d{1,2}) (\w+)(?: \d{4})?", text)
+        if match and match[2] in MONTHS:
+            day, month = int(match[1]), MONTHS[match[2]]
+        else:
+            week = re.fullmatch(r"(?:v|vecka|veckan) (\d{1,2})", text)
+            return bool(week) and not 1 <= int(week[1]) <= 53
+    if not 1 <= month <= 12:
+        return True
+    return not 1 <= day <= max(calendar.monthrange(year, month)[1] for year in (2027, 2028))
+
+
+def unread_parts(reading: Understanding, clean: str, now: datetime, config) -> tuple[Unread, ...]:
+    """What looked like a time for ``reading``'s intent but was not read, as the user wrote it."""
+    slot = TIME_SLOTS.get(reading.intent)
+    if slot is None:
+        return ()
+    from dialogs.nlu.slots import Words
+
+    words = Words.of(clean)
+    found = [Unread(slot, words.text(unit.start, unit.end), unit.why)
+             for unit in units(words, now, config.school_break_weeks()) if unit.why != "class"]
+    vague = [word for word in words.folded if word in _VAGUE]
+    if vague and slot not in reading.slots:
+        found.append(Unread(slot, vague[0], "vague"))
+    return tuple(found)
