@@ -47,16 +47,16 @@ _PARTY_WORDS = {"kommun": "kommun", "kommunen": "kommun", "polis": "polis", "pol
 
 # An answer that is clearly a new command leaves the question instead of being read as the answer.
 _COMMANDS = frozenset({"create_action", "list_actions", "complete_action", "postpone_action", "reassign_action",
-                       "comment_action", "cancel_action", "show_action", "help", "more", "emergency",
-                       "individual_case"})
+                       "comment_action", "cancel_action", "show_action", "help", "more"})
+SURE = 0.7
 
 
 async def _rerouted(step: WaterfallStepContext, answer: str, what: str) -> DialogTurnResult | None:
     situation: Situation = step.context.turn_state[SITUATION_KEY]
-    intent = understand(answer, situation.local_now.replace(tzinfo=None), situation.collaboration,
-                        member_names=situation.member_names).intent
-    if intent not in _COMMANDS:
-        return None
+    reading = understand(answer, situation.local_now.replace(tzinfo=None), situation.collaboration,
+                         member_names=situation.member_names, screened=True)
+    if reading.intent not in _COMMANDS or reading.unsure or reading.confidence < SURE:
+        return None  # an answer that only might be a command is read as the answer
     await step.context.send_activity(MessageFactory.text(f"(Jag lämnar {what}; inget av den har sparats.)"))
     return await step.end_dialog(Reroute(answer))
 
@@ -393,6 +393,10 @@ async def create_action(dc: DialogContext, understanding: Understanding, situati
         if not isinstance(owner, str):
             draft.party, member, _ = owner
             draft.member_id, draft.member_name = (member.id, member.name) if member else (None, None)
+            if slots.get("owner_unit") and member is None:  # "socialtjänsten": the party, with its unit shown
+                draft.outside = slots["owner_unit"][:1].upper() + slots["owner_unit"][1:]
+        elif slots.get("owner_role"):  # "rektor Maria Lind": a person outside the bot, as written
+            draft.party, draft.outside = situation.asker.party, f"{slots['owner_role']} {slots['owner']}"
     if slots.get("due"):
         draft.due = last_day(datetime.fromisoformat(slots["due"]["start"]),
                              datetime.fromisoformat(slots["due"]["end"])).isoformat()

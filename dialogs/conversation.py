@@ -17,6 +17,7 @@ from dialogs import (  # noqa: F401
     agreement,
     help,
     lagesbild,
+    meeting_moves,
     meetings,
     membership,
     observation_history,
@@ -24,12 +25,19 @@ from dialogs import (  # noqa: F401
     reminders,
     safety,
 )
+from dialogs.clarify import CLARIFY_DIALOG, Chosen, ClarifyDialog, offered
 from dialogs.context import DATABASE_KEY, LISTING_KEY, SITUATION_KEY, Situation
 from dialogs.help import HelpDialog, Reroute, not_yet
 from dialogs.log_observation import LogObservationDialog, on_card_submit
-from dialogs.nlu import Understanding, fold, understand
+from dialogs.nlu import Understanding, fold, reading_for, safety_verdict, understand
+from dialogs.privacy import screen
 from dialogs.registry import handler_for
 from dialogs.render.actions import SUBMIT_DONE, SUBMIT_POSTPONE, done_card
+from dialogs.render.cards import CHOICE
+from dialogs.safety import UNCLEAR_DIALOG, ScreenedText, UnclearConcernDialog
+from dialogs.unread import unread_text
+
+_STOPS = ("emergency", "individual_case")
 
 # Buttons on action cards do what the typed command would ("#12 klar", "skjut upp #12").
 _CARD_INTENTS = {SUBMIT_DONE: "complete_action", SUBMIT_POSTPONE: "postpone_action"}
@@ -43,6 +51,8 @@ class Conversation:
         self._dialogs.add(LogObservationDialog())
         self._dialogs.add(action_changes.CreateActionDialog())
         self._dialogs.add(action_changes.PostponeDialog())
+        self._dialogs.add(UnclearConcernDialog())
+        self._dialogs.add(ClarifyDialog())
         self._database = database
         self._listing = dialog_state_owner.create_property("Listing")
 
@@ -52,11 +62,36 @@ class Conversation:
         if fold(text).strip(" .!") in CANCEL_WORDS:
             await self._cancel(dc)
             return
+        # Safety first, before the text reaches a dialog (and so dialog state) or anything stored.
+        verdict = safety_verdict(text, situation.collaboration)
+        if verdict in _STOPS:
+            await handler_for(verdict)(dc, Understanding(verdict), situation)
+            return
+        answering = dc.active_dialog is not None and dc.active_dialog.id == UNCLEAR_DIALOG
+        # The question keeps the text in dialog state for one answer: never text the privacy guard refuses,
+        # which goes on to be refused where it was written, storing nothing.
+        if verdict == "unclear_concern" and not answering and not screen(text, situation.member_names):
+            await dc.begin_dialog(UNCLEAR_DIALOG, {"text": text})
+            return
         result = await dc.continue_dialog()
         if result.status == DialogTurnStatus.Empty:
-            await self._dispatch(dc, text, situation)
-        elif result.status == DialogTurnStatus.Complete and isinstance(result.result, Reroute):
-            await self._dispatch(dc, result.result.text, situation)
+            await self._dispatch(dc, text, situation, screened=True)
+        elif result.status == DialogTurnStatus.Complete:
+            await self._carry_on(dc, result.result, situation)
+
+    async def _carry_on(self, dc: DialogContext, result, situation: Situation) -> None:
+        """What a finished dialog hands back: a new message, the reading the user chose, a screened text."""
+        if isinstance(result, Reroute):
+            await self._dispatch(dc, result.text, situation, screened=True)
+        elif isinstance(result, Chosen):
+            dc.context.activity.text = result.text
+            reading = reading_for(result.intent, result.text, situation.local_now, situation.collaboration,
+                                  situation.member_names)
+            await self._run(dc, reading, situation)
+        elif isinstance(result, ScreenedText):
+            await self._dispatch(dc, result.text, situation, screened=not result.fresh)
+        elif isinstance(result, str) and result:
+            await self._dispatch(dc, result, situation, screened=True)
 
     async def submit(self, turn_context: TurnContext, situation: Situation, value: dict) -> None:
         """An Adaptive Card's Action.Submit (Teams sends its inputs and data as ``value``, no text)."""
@@ -65,6 +100,9 @@ class Conversation:
         number = value.get("number")
         if action.startswith("observation."):
             await on_card_submit(turn_context, situation, value)
+        elif action == CHOICE and isinstance(value.get("choice"), int):
+            turn_context.activity.text = str(value["choice"])  # as if the number had been typed
+            await self.respond(turn_context, situation, turn_context.activity.text)
         elif action in _CARD_INTENTS and isinstance(number, int):
             dc = await self._dialogs.create_context(turn_context)
             await dc.cancel_all_dialogs()  # a button press starts afresh, as a typed command would
@@ -99,8 +137,18 @@ class Conversation:
         else:
             await dc.context.send_activity(MessageFactory.text("Det finns inget pågående att avbryta."))
 
-    async def _dispatch(self, dc: DialogContext, text: str, situation: Situation) -> None:
+    async def _dispatch(self, dc: DialogContext, text: str, situation: Situation, *, screened: bool = False) -> None:
         understanding = understand(text, situation.local_now.replace(tzinfo=None), situation.collaboration,
-                                   member_names=situation.member_names)
+                                   member_names=situation.member_names, screened=screened)
+        choices = offered([understanding.intent, *understanding.alternatives]) if understanding.unsure else []
+        if len(choices) > 1:
+            await dc.begin_dialog(CLARIFY_DIALOG, {"text": text, "choices": choices})
+            return
+        await self._run(dc, understanding, situation)
+
+    async def _run(self, dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
+        """Answer a reading: first what could not be read in it, then the intent's own conversation."""
+        if understanding.unread:
+            await dc.context.send_activity(MessageFactory.text(unread_text(understanding.unread)))
         handler = handler_for(understanding.intent) or not_yet
         await handler(dc, understanding, situation)

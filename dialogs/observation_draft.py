@@ -19,7 +19,7 @@ from bot.config import Collaboration
 from bot.rules.observations import MAX_DESCRIPTION_CHARS, MAX_PLACE_CHARS, is_in_future
 from dialogs.context import Situation
 from dialogs.format import interval_text
-from dialogs.nlu import catalog, understand
+from dialogs.nlu import catalog, safety_verdict
 from dialogs.nlu.slots import Words, find_kind
 from dialogs.nlu.text import fold, words
 from dialogs.nlu.time import read_time
@@ -147,10 +147,10 @@ def _description_of(text: str) -> str | None:
 
 def screen_text(text: str, situation: Situation) -> Refusal | None:
     """What every written answer passes before it can be kept: safety first, then privacy, then length."""
-    intent = understand(text, situation.local_now.replace(tzinfo=None), situation.collaboration).intent
-    if intent == "emergency":
+    verdict = safety_verdict(text, situation.collaboration)
+    if verdict == "emergency":
         return Refusal(EMERGENCY_TEXT, stop=True)
-    if intent == "individual_case":
+    if verdict == "individual_case":
         return Refusal(individual_case_text(situation), stop=True)
     findings = screen(text, allowed_names=[m.name for m in situation.collaboration.members])
     if findings:
@@ -227,6 +227,9 @@ def read_focus_area(answer: str, config: Collaboration) -> str | None:
     number = _choice_number(answer, len(config.focus_areas))
     if number is not None:
         return config.focus_areas[number].code
+    code = fold(answer).strip()
+    if any(area.code == code for area in config.focus_areas):  # the card's choice sends the code itself
+        return code
     match = catalog.best(Words.of(answer).folded, catalog.focus_area_terms(config))
     return match.code if match else None
 

@@ -1,37 +1,109 @@
-"""Messages that must not go into the log: acute danger now, and a concern about one person.
+"""Messages that must not go into the log: acute danger now, and a concern about one child or person.
 
-Both are answered at once with where to turn, and nothing of them is stored.
+The screen (``dialogs.nlu.safety_verdict``) runs first on every message, guided answer and card field. Danger
+gets "Ring 112" first; a concern about one child gets the orosanmälan routine with this municipality's
+social services; nothing of either is stored and any draft under way is dropped. When the screen cannot tell
+whether one child is meant, one short question is asked, and the answer decides.
 """
 
 from __future__ import annotations
 
 from botbuilder.core import MessageFactory
-from botbuilder.dialogs import DialogContext
+from botbuilder.dialogs import Dialog, DialogContext, DialogTurnResult, WaterfallDialog, WaterfallStepContext
 
-from dialogs.context import Situation
-from dialogs.nlu import Understanding
+from dialogs.context import SITUATION_KEY, Situation
+from dialogs.nlu import Understanding, fold
 from dialogs.registry import handles
 
+UNCLEAR_DIALOG = "safety.unclear"
+YES_ONE_CHILD = frozenset({"ja", "japp", "jo", "ja det gor det", "ja ett barn", "ja en elev", "yes", "j"})
+NO_SITUATION = frozenset({"nej", "nope", "no", "n", "nej det ar en situation", "nej en plats", "nej inte ett barn",
+                          "nej det gor det inte", "nej logga", "nej, logga"})
+
 EMERGENCY_TEXT = (
-    "Ring 112 nu om någon är i fara eller om det brinner. "
-    "Jag är en automatisk assistent och kan inte larma. Inget av det du skrev har sparats."
+    "Ring 112 nu om någon är i fara, om det brinner eller om ett brott pågår. "
+    "Jag är en automatisk assistent och kan inte larma någon. Polisen när det inte är akut: 114 14. "
+    "Inget av det du skrev har sparats."
+)
+UNCLEAR_QUESTION = (
+    "Innan jag gör något med det: gäller det ett enskilt barn eller en enskild person som du är orolig för? "
+    "Svara ja eller nej. (Inget har sparats.)"
 )
 
 
 def individual_case_text(situation: Situation) -> str:
+    """The orosanmälan routine: the duty to report, where to turn in this municipality, and that nothing was saved."""
+    collaboration = situation.collaboration
+    services = collaboration.social_services
+    if services is not None:
+        where = f"Gör en orosanmälan till {services.name}. {services.contact}"
+        if services.after_hours:
+            where += f" {services.after_hours}"
+        if services.web:
+            where += f" Du kan också anmäla via {services.web}."
+    else:
+        where = f"Gör en orosanmälan till socialtjänsten i {collaboration.municipality}."
     return (
-        "Oro för ett enskilt barn eller en enskild person hör inte hemma här, och inget av det du skrev har "
-        "sparats. Gör en orosanmälan till socialtjänsten (för barn: socialtjänsten i "
-        f"{situation.collaboration.municipality}) eller följ skolans rutin. Är någon i akut fara: ring 112. "
-        "Här loggar vi platser och situationer, aldrig enskilda personer."
+        "Det här låter som oro för ett enskilt barn eller en enskild person. Det hör inte hemma i samverkansloggen, "
+        "och inget av det du skrev har sparats.\n\n"
+        "- Anmälningsplikt: arbetar du i skola, förskola, fritidsverksamhet, socialtjänst, hälso- och sjukvård "
+        "eller polis ska du genast anmäla till socialtjänsten om du får kännedom om eller misstänker att ett barn "
+        "far illa (socialtjänstlagen). Du behöver inte vara säker – det är socialtjänsten som utreder.\n"
+        f"- {where}\n"
+        "- Följ också din arbetsplats rutin, till exempel skolans rutin och rektor.\n"
+        "- Gäller det en vuxen som utsätts för våld: socialtjänsten tar emot oro för vuxna också, och brott "
+        "anmäls till polisen på 114 14.\n"
+        "- Är någon i akut fara: ring 112."
     )
 
 
 @handles("emergency")
 async def emergency(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
+    await dc.cancel_all_dialogs()
     await dc.context.send_activity(MessageFactory.text(EMERGENCY_TEXT))
+
+
+@handles("unclear_concern")
+async def unclear_concern(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
+    await dc.begin_dialog(UNCLEAR_DIALOG, {"text": dc.context.activity.text or ""})
 
 
 @handles("individual_case")
 async def individual_case(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
+    await dc.cancel_all_dialogs()
     await dc.context.send_activity(MessageFactory.text(individual_case_text(situation)))
+
+
+class UnclearConcernDialog(WaterfallDialog):
+    """'Gäller det ett enskilt barn?': yes gives the orosanmälan routine; no carries on with what was written.
+
+    The message waits in dialog state for the one answer, like a draft, and is gone when the dialog ends.
+    On "nej" it is handed back: to the question it answered when a dialog was under way (``nested``), else to
+    the router as a new message (the caller reads ``ScreenedText``)."""
+
+    def __init__(self) -> None:
+        super().__init__(UNCLEAR_DIALOG, [self._ask, self._read])
+
+    async def _ask(self, step: WaterfallStepContext) -> DialogTurnResult:
+        await step.context.send_activity(MessageFactory.text(UNCLEAR_QUESTION))
+        return Dialog.end_of_turn
+
+    async def _read(self, step: WaterfallStepContext) -> DialogTurnResult:
+        answer = fold(step.context.activity.text or "").strip(" .!?")
+        situation: Situation = step.context.turn_state[SITUATION_KEY]
+        if answer in YES_ONE_CHILD or answer.startswith(("ja ", "ja,")):
+            await step.context.send_activity(MessageFactory.text(individual_case_text(situation)))
+            return await step.cancel_all_dialogs()
+        if answer in NO_SITUATION or answer.startswith(("nej ", "nej,")):
+            step.context.activity.text = step.options["text"]
+            return await step.end_dialog(ScreenedText(step.options["text"]))
+        # Neither: the question is dropped and the new message is read as one.
+        return await step.end_dialog(ScreenedText(step.context.activity.text or "", fresh=True))
+
+
+class ScreenedText:
+    """A message to read again after the safety question: ``fresh`` when it is a new message, not the old one."""
+
+    def __init__(self, text: str, fresh: bool = False) -> None:
+        self.text = text
+        self.fresh = fresh

@@ -211,7 +211,7 @@ async def test_twenty_concurrent_chats_all_get_their_reply(server, connector):
 
 @pytest.mark.parametrize("text,answer", [
     ("det brinner i skolan nu!", "Ring 112"),
-    ("jag vill göra en orosanmälan om en elev", "orosanmälan till socialtjänsten"),
+    ("jag vill göra en orosanmälan om en elev", "orosanmälan till Socialtjänsten i Älmhults kommun"),
 ])
 async def test_danger_and_individual_concerns_are_answered_and_not_stored(server, connector, text, answer):
     await server.post(teams.message(text, connector.url))

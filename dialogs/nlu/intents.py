@@ -41,6 +41,7 @@ ONE_WORD_SURE = 0.7  # the classifier's probability above which it decides alone
 ASK_BELOW = 0.40  # below this, the likely readings are offered as choices
 NOTHING_BELOW = 0.12  # below this for every intent, nothing usable was found
 CHOICE_FLOOR = 0.08  # an alternative must be at least this likely to be offered
+SECOND_FLOOR = 0.15  # ... and this likely when the best reading is only somewhat unsure
 
 
 @lru_cache(maxsize=1)
@@ -133,10 +134,17 @@ def understand(text: str, now: datetime | None = None, config: Any = None,
     features = featurize_intent(clean, config, trained.speller, ruled)
     ranking = trained.intents.rank(features)
     best, probability = ranking[0]
-    if len(clean.split()) == 1 and probability < ONE_WORD_SURE and ruled.intent == "unknown":
+    usable = _usable(features, clean, config)
+    if len(clean.split()) == 1 and probability < ONE_WORD_SURE and ruled.intent == "unknown" and not usable:
         return Understanding("unknown", confidence=probability)  # "ja", "ok": too little to guess from
     if verdict == safety.UNCLEAR and best in ("log_observation", "unknown", "show_situation"):
         return Understanding(safety.UNCLEAR, confidence=probability)
+    if best == "unknown" and usable:
+        # Something the bot knows is named ("sspf", "Linnéskolan"): offer the likely readings, not "förstod inte".
+        likely = [intent for intent, _ in ranking if intent != "unknown"][:3]
+        reading = slots_for(likely[0], clean, now, config, member_names)
+        return _with_unread(Understanding(reading.intent, reading.slots, probability, tuple(likely[1:])), clean, now,
+                            config)
     if probability < NOTHING_BELOW or (best == "unknown" and probability >= ASK_BELOW):
         return Understanding("unknown", confidence=probability)
     reading = ruled if ruled.intent == best else slots_for(best, clean, now, config, member_names)
@@ -144,10 +152,24 @@ def understand(text: str, now: datetime | None = None, config: Any = None,
     alternatives: tuple[str, ...] = ()
     if probability < ASK_BELOW:
         alternatives = tuple(intent for intent, p in ranking[1:4] if p >= CHOICE_FLOOR and intent != "unknown")
-    elif probability < SURE and ruled.intent not in (best, "unknown"):
-        alternatives = (ruled.intent,)
+    elif probability < SURE:
+        alternatives = tuple(intent for intent, p in ranking[1:3] if p >= SECOND_FLOOR and intent != "unknown")
+        if ruled.intent not in (best, "unknown", *alternatives):
+            alternatives = (ruled.intent, *alternatives[:1])
     understood = Understanding(reading.intent, reading.slots, probability, alternatives)
     return _with_unread(understood, clean, now, config)
+
+
+_DOMAIN_TOKENS = frozenset({"xforum", "xfocus", "xref", "xoref"})
+
+
+def _usable(features: Features, clean: str, config) -> bool:
+    """Whether the message names something of the collaboration: a forum, a focus area, a number, a place."""
+    if _DOMAIN_TOKENS & set(features.tokens.split()):
+        return True
+    from dialogs.nlu.places import find_place
+
+    return find_place(Words.of(clean), set(), config) is not None
 
 
 SLOT_SURE = 0.5  # a learned slot is filled only above this; below, the conversation asks

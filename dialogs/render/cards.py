@@ -63,3 +63,18 @@ def observation_form(draft: Draft, situation: Situation, problems: list[str] | N
         {"type": "Action.Submit", "title": "Avbryt", "associatedInputs": "none",
          "data": {"samverkan": "observation.discard", "draft": draft.id}},
     ])
+
+
+CHOICE = "choice"
+
+
+def choice_card(question: str, labels: list[str]) -> dict[str, Any]:
+    """A question with one button per reading; a press arrives as ``{"samverkan": "choice", "choice": n}`` and
+    continues the turn as if the number had been typed."""
+    body = [{"type": "TextBlock", "text": question, "wrap": True, "weight": "Bolder"}]
+    actions = [{"type": "Action.Submit", "title": label, "data": {"samverkan": CHOICE, "choice": number}}
+               for number, label in enumerate(labels, start=1)]
+    actions.append({"type": "Action.Submit", "title": "Inget av dem", "data": {"samverkan": CHOICE, "choice": 0}})
+    card = _card(body, actions)
+    card["fallbackText"] = question + " " + " / ".join(labels)
+    return card
