@@ -81,6 +81,45 @@ def agreement_text(situation: Situation) -> str:
     return "\n\n".join(parts)
 
 
+def parties_text(situation: Situation) -> str:
+    c = situation.collaboration
+    lines = []
+    for party in c.parties:
+        units = f" (till exempel {', '.join(party.units[:4])})" if party.units else ""
+        lines.append(f"{party.name}{units}")
+    return (f"Parterna i {c.name} är:\n{bullet_list(lines)}\n\nBåda parter ska vara representerade i varje "
+            "samverkansforum.")
+
+
+def forum_text(situation: Situation, code: str | None) -> str:
+    c = situation.collaboration
+    try:
+        forum = c.forum(code) if code else None
+    except KeyError:
+        forum = None
+    if forum is None:
+        return forums_text(situation)
+    text = forum.name + (f" – {forum.description}" if forum.description else "")
+    if forum.decision_mandate:
+        text += "\nBåda parter ska ha en representant med beslutsmandat."
+    deadlines = [d.title for d in c.deadlines if d.responsible_forum == forum.code]
+    if deadlines:
+        text += "\nAnsvarar enligt överenskommelsen för:\n" + bullet_list(deadlines)
+    return text + f"\n\nSkriv ”när är nästa {forum.name}” för att se när forumet träffas."
+
+
+def focus_area_text(situation: Situation, code: str | None) -> str:
+    c = situation.collaboration
+    try:
+        area = c.focus_area(code) if code else None
+    except KeyError:
+        area = None
+    if area is None:
+        return focus_areas_text(situation)
+    text = f"{area.name}" + (f": {area.description}" if area.description else "")
+    return text + f"\n\nSkriv ”lägesbild {area.name}” för vad loggen visar, eller ”åtgärder för {area.name}”."
+
+
 TOPIC_TEXTS = {
     "agreement": agreement_text,
     "focus_areas": focus_areas_text,
@@ -88,10 +127,18 @@ TOPIC_TEXTS = {
     "renewal": lambda s: deadline_text(s, "renewal"),
     "follow_up": lambda s: deadline_text(s, "follow_up"),
     "lagesbild_update": lambda s: deadline_text(s, "lagesbild_update"),
+    "parties": parties_text,
 }
 
 
 @handles("agreement_info")
 async def answer_agreement(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
-    render = TOPIC_TEXTS.get(understanding.slots.get("topic", "agreement"), agreement_text)
-    await dc.context.send_activity(MessageFactory.text(render(situation)))
+    slots = understanding.slots
+    topic = slots.get("topic", "agreement")
+    if topic == "forum":
+        text = forum_text(situation, slots.get("forum"))
+    elif topic == "focus_area":
+        text = focus_area_text(situation, slots.get("focus_area"))
+    else:
+        text = TOPIC_TEXTS.get(topic, agreement_text)(situation)
+    await dc.context.send_activity(MessageFactory.text(text))

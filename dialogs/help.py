@@ -28,6 +28,7 @@ class HelpTopic:
     title: str
     keywords: tuple[str, ...]
     render: Callable[[Situation], str]
+    key: str = ""  # the understanding's help topic ("hjälp integritet" → "privacy")
 
 
 def _privacy_text(situation: Situation) -> str:
@@ -89,21 +90,37 @@ def _actions_help_text(situation: Situation) -> str:
     )
 
 
+def _reminders_help_text(situation: Situation) -> str:
+    return (
+        "Påminnelser, till exempel:\n"
+        "- ”påminn mig imorgon kl 9 om att ringa skolan”, ”påminn mig på fredag eftermiddag att skicka lägesbilden”\n"
+        "- ”mina påminnelser”, ”ta bort påminnelse 2”, ”ta bort påminnelsen om rektorn”\n"
+        "- ”snooza #12 till måndag” (inga påminnelser om en åtgärd före dess)\n"
+        "- ”inga påminnelser före kl 9”, ”veckosammanfattning på” (måndagar kl 8)\n"
+        "Den som ansvarar för en åtgärd får en påminnelse tre arbetsdagar före, samma dag och varje vecka när den "
+        "är försenad."
+    )
+
+
 TOPICS: list[HelpTopic] = [
     HelpTopic("Logga en händelse eller iakttagelse", ("logga", "logg", "observation", "rapportera"),
-              _logging_text),
-    HelpTopic("Lägesbild – vad loggen visar", ("lagesbild", "laget"), _situation_help_text),
+              _logging_text, key="logging"),
+    HelpTopic("Lägesbild – vad loggen visar", ("lagesbild", "laget"), _situation_help_text, key="situation"),
     HelpTopic("Åtgärdsplanen – försenat, mitt, nytt, klart", ("atgard", "atgarder", "atgardsplan"),
-              _actions_help_text),
+              _actions_help_text, key="actions"),
     HelpTopic("Om överenskommelsen – period, parter och tidsgränser",
-              ("overenskommelse", "avtal", "tidsgrans", "period"), agreement.agreement_text),
+              ("overenskommelse", "avtal", "tidsgrans", "period"), agreement.agreement_text, key="agreement"),
     HelpTopic("Fokusområden", ("fokus",), agreement.focus_areas_text),
     HelpTopic("Samverkansforum", ("forum", "bra", "sspf", "styrgrupp"), agreement.forums_text),
     HelpTopic("Vad som inte får skrivas här (integritet)", ("integritet", "skriv", "gdpr", "sekretess"),
-              _privacy_text),
-    HelpTopic("Om boten", ("boten", "bot", "vem ar du", "assistent"), _about_text),
-    HelpTopic("Forumens möten – nästa möte, kalender", ("mote", "moten", "motet", "kalender"), meetings.help_text),
+              _privacy_text, key="privacy"),
+    HelpTopic("Om boten", ("boten", "bot", "vem ar du", "assistent"), _about_text, key="about"),
+    HelpTopic("Forumens möten – nästa möte, kalender", ("mote", "moten", "motet", "kalender"), meetings.help_text,
+              key="meetings"),
+    HelpTopic("Påminnelser", ("paminnelse", "paminnelser", "paminn"), _reminders_help_text, key="reminders"),
 ]
+# "hjälp integritet", "om boten": a help topic asked for by name opens it at once.
+TOPIC_BY_NAME = {topic.key: topic for topic in TOPICS if topic.key}
 
 
 def greeting(collaboration: Collaboration) -> str:
@@ -178,7 +195,16 @@ class HelpDialog(WaterfallDialog):
 
 @handles("help")
 async def start_help(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
+    topic = understanding.slots.get("topic")
+    if topic in TOPIC_BY_NAME:
+        await dc.context.send_activity(MessageFactory.text(TOPIC_BY_NAME[topic].render(situation)))
+        return
     await dc.begin_dialog(HELP_DIALOG)
+
+
+@handles("thanks")
+async def thanks(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
+    await dc.context.send_activity(MessageFactory.text("Varsågod! Skriv hjälp om du undrar vad mer jag kan."))
 
 
 @handles("unknown")

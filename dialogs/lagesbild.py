@@ -16,7 +16,7 @@ from botbuilder.core import MessageFactory
 from botbuilder.dialogs import DialogContext
 from botbuilder.schema import Attachment
 
-from bot.rules.observations import clip_period, default_period, previous_period
+from bot.rules.observations import clip_period, default_period, previous_period, year_before
 from dialogs.context import Situation, database_of
 from dialogs.format import bullet_list, interval_text
 from dialogs.nlu import Understanding
@@ -38,13 +38,16 @@ async def show_situation(dc: DialogContext, understanding: Understanding, situat
         start, end = clip_period(datetime.fromisoformat(period["start"]), datetime.fromisoformat(period["end"]), now)
     else:
         start, end = default_period(situation.today)
-    previous = previous_period(start, end)
+    previous, previous_end = previous_period(start, end), None
+    if slots.get("compare") == "previous_year":
+        previous, previous_end = year_before(start, end)
     zone = ZoneInfo(situation.collaboration.timezone)
     place = slots.get("place")
     async with database_of(dc.context).session() as session:
         picture = await load_picture(
             session, start=start.replace(tzinfo=zone), end=end.replace(tzinfo=zone),
             previous_start=previous.replace(tzinfo=zone), timezone=situation.collaboration.timezone,
+            previous_end=previous_end.replace(tzinfo=zone) if previous_end else None,
             focus_area=slots.get("focus_area"), place=place, place_key=place_key(place))
         await AuditLog(session).record(
             "situation.viewed", actor_member_id=situation.asker.member_id, channel=dc.context.activity.channel_id,
@@ -73,7 +76,7 @@ def situation_text(picture: Picture, situation: Situation, *, default: bool = Fa
     period = _period_text(picture.start, picture.end, situation)
     if default:
         period = f"senaste 30 dagarna ({period})"
-    before = _period_text(picture.previous_start, picture.start, situation)
+    before = _period_text(picture.previous_start, picture.previous_end or picture.start, situation)
     title = title_of(picture, situation).split(",")[0]
     if picture.place:
         title += f" för platser som innehåller ”{picture.place}”"

@@ -6,12 +6,15 @@ written and who changed it. Every read and change is audited.
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.dialogs import DialogContext
 
 from bot.rules.observations import UNDO_WINDOW, may_correct, may_undo
 from dialogs.context import Situation, database_of
-from dialogs.format import bullet_list
+from dialogs.format import bullet_list, interval_text
 from dialogs.nlu import Understanding
 from dialogs.observation_draft import (
     FIELD_NAMES,
@@ -114,6 +117,40 @@ async def undo_observation(dc: DialogContext, understanding: Understanding, situ
         await _audit(dc.context, session, situation, "observation.deleted", row.number)
         text = f"Borttagen: {summary(row, situation)}"
         await session.commit()
+    await dc.context.send_activity(MessageFactory.text(text))
+
+
+MY_LOGS_SHOWN = 10
+
+
+@handles("list_observations")
+async def list_observations(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
+    """"visa mina loggningar": the asker's own log entries, newest first (the lägesbild shows everyone's)."""
+    slots = understanding.slots
+    zone = ZoneInfo(situation.collaboration.timezone)
+    period = slots.get("period")
+    start = datetime.fromisoformat(period["start"]).replace(tzinfo=zone) if period else None
+    end = datetime.fromisoformat(period["end"]).replace(tzinfo=zone) if period else None
+    async with database_of(dc.context).session() as session:
+        rows, total = await ObservationRepository(session).by_author(
+            situation.asker.member_id, start=start, end=end, focus_area=slots.get("focus_area"), limit=MY_LOGS_SHOWN)
+        await AuditLog(session).record("observations.listed", actor_member_id=situation.asker.member_id,
+                                       channel=dc.context.activity.channel_id, subject_type="observation",
+                                       detail={"count": len(rows), "own": True})
+        await session.commit()
+        lines = [summary(row, situation) for row in rows]
+    scope = ""
+    if period:
+        shown_period = interval_text(datetime.fromisoformat(period["start"]), datetime.fromisoformat(period["end"]),
+                                     now=situation.local_now.replace(tzinfo=None))
+        scope += f", {shown_period}"
+    if slots.get("focus_area"):
+        scope += f", {situation.collaboration.focus_area(slots['focus_area']).name}"
+    if not rows:
+        text = f"Du har inga loggade observationer{scope}. Skriv ”logga” för att logga en."
+    else:
+        shown = f" (de {len(rows)} senaste av {total})" if total > len(rows) else ""
+        text = f"Det du har loggat{scope}{shown}:\n{bullet_list(lines)}\n\n”visa #O12” visar en med historik."
     await dc.context.send_activity(MessageFactory.text(text))
 
 

@@ -1,23 +1,25 @@
 """Reminders: what the bot says when it speaks first, and the chat that sets reminders up.
 
-"påminn mig imorgon kl 9 om …", "snooza #12 till måndag", "inga påminnelser före kl 9" and
-"veckosammanfattning på/av". The texts the scheduler sends are built here, so all Swedish wording lives
-in ``dialogs``.
+"påminn mig imorgon kl 9 om …", "mina påminnelser", "ta bort påminnelsen om rektorn", "snooza #12 till
+måndag", "inga påminnelser före kl 9" and "veckosammanfattning på/av". The texts the scheduler sends are
+built here, so all Swedish wording lives in ``dialogs``.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from botbuilder.core import MessageFactory
 from botbuilder.dialogs import DialogContext
+from rapidfuzz import fuzz
+from sqlalchemy import select
 
 from bot.rules.calendar import at_local
 from dialogs.action_changes import asker_member, changeable
 from dialogs.context import Situation, database_of
 from dialogs.format import days_from_today, long_date
-from dialogs.nlu import Understanding
+from dialogs.nlu import Understanding, fold
 from dialogs.observation_draft import screen_text
 from dialogs.registry import handles
 from dialogs.render.actions import action_line
@@ -69,11 +71,7 @@ async def remind_me(dc: DialogContext, understanding: Understanding, situation: 
         await context.send_activity(MessageFactory.text(refusal.text))
         return
     zone = ZoneInfo(situation.collaboration.timezone)
-    start = datetime.fromisoformat(when["start"])
-    if start == datetime.fromisoformat(when["end"]) or start.time() != time():
-        at = start.replace(tzinfo=zone)
-    else:  # a whole day: the morning of it
-        at = at_local(start.date(), time(8, 0), zone)
+    at = reminder_moment(datetime.fromisoformat(when["start"]), datetime.fromisoformat(when["end"]), zone)
     if at <= situation.now:
         await context.send_activity(MessageFactory.text("Den tiden har redan varit. Skriv en tid framåt."))
         return
@@ -86,6 +84,90 @@ async def remind_me(dc: DialogContext, understanding: Understanding, situation: 
     local = at.astimezone(zone)
     await context.send_activity(MessageFactory.text(
         f"Jag påminner dig {long_date(local.date())} kl {local:%H:%M} om: {text}"))
+
+
+def reminder_moment(start: datetime, end: datetime, zone: ZoneInfo) -> datetime:
+    """When a reminder for an interval goes out: the instant itself; for a day or a morning, 08:00; for an
+    afternoon, 13:00 (after lunch); for another part of a day, its start."""
+    if start == end:
+        return start.replace(tzinfo=zone)
+    if start.time() == time() and end - start >= timedelta(days=1):
+        return at_local(start.date(), time(8, 0), zone)
+    if start.hour < 8 and end.hour <= 10:  # "i morgon bitti", "på morgonen"
+        return at_local(start.date(), time(8, 0), zone)
+    if start.hour == 12 and end.hour == 18:  # "i morgon eftermiddag"
+        return at_local(start.date(), time(13, 0), zone)
+    return start.replace(tzinfo=zone)
+
+
+async def _upcoming(session, situation: Situation) -> list[PersonalReminder]:
+    return list(await session.scalars(
+        select(PersonalReminder).where(PersonalReminder.member_id == situation.asker.member_id,
+                                       PersonalReminder.at > situation.now)
+        .order_by(PersonalReminder.at, PersonalReminder.id)))
+
+
+def _reminder_line(reminder: PersonalReminder, situation: Situation) -> str:
+    local = reminder.at.astimezone(ZoneInfo(situation.collaboration.timezone))
+    return f"{long_date(local.date())} kl {local:%H:%M} – {reminder.text}"
+
+
+@handles("list_reminders")
+async def list_reminders(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
+    async with database_of(dc.context).session() as session:
+        upcoming = await _upcoming(session, situation)
+    if not upcoming:
+        text = "Du har inga kommande påminnelser. Skriv till exempel ”påminn mig imorgon kl 9 om att ringa skolan”."
+    else:
+        lines = "\n".join(f"{n}. {_reminder_line(r, situation)}" for n, r in enumerate(upcoming[:20], start=1))
+        more = f"\n… och {len(upcoming) - 20} till." if len(upcoming) > 20 else ""
+        text = (f"Dina kommande påminnelser:\n{lines}{more}\n\nTa bort en med till exempel ”ta bort påminnelse 1” "
+                "eller ”ta bort påminnelsen om …”.")
+    await dc.context.send_activity(MessageFactory.text(text))
+
+
+@handles("cancel_reminder")
+async def cancel_reminder(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
+    """By its number in "mina påminnelser", by words from its text, or by its day; asks when several match."""
+    slots = understanding.slots
+    async with database_of(dc.context).session() as session:
+        upcoming = await _upcoming(session, situation)
+        chosen = _matching(upcoming, slots, situation)
+        if not upcoming:
+            reply = "Du har inga kommande påminnelser att ta bort."
+        elif len(chosen) == 1:
+            [reminder] = chosen
+            reply = f"Borttagen: {_reminder_line(reminder, situation)}."
+            await session.delete(reminder)
+            await AuditLog(session).record("reminder.cancelled", actor_member_id=situation.asker.member_id,
+                                           channel=dc.context.activity.channel_id, subject_type="reminder",
+                                           subject_id=reminder.id)
+            await session.commit()
+        else:
+            shown = chosen or upcoming
+            lines = "\n".join(f"{upcoming.index(r) + 1}. {_reminder_line(r, situation)}" for r in shown[:20])
+            what = "Flera påminnelser passar" if chosen else "Jag hittar ingen påminnelse som passar"
+            reply = f"{what}. Vilken ska bort? Skriv till exempel ”ta bort påminnelse 1”.\n{lines}"
+    await dc.context.send_activity(MessageFactory.text(reply))
+
+
+def _matching(upcoming: list[PersonalReminder], slots: dict, situation: Situation) -> list[PersonalReminder]:
+    ref = slots.get("ref")
+    if ref is not None:
+        index = int(ref) - 1
+        return [upcoming[index]] if 0 <= index < len(upcoming) else []
+    text, when = slots.get("text"), slots.get("when")
+    found = upcoming
+    if text:
+        found = [r for r in found if fuzz.partial_ratio(fold(text), fold(r.text)) >= 80]
+    if when:
+        zone = ZoneInfo(situation.collaboration.timezone)
+        start = datetime.fromisoformat(when["start"]).replace(tzinfo=zone)
+        end = datetime.fromisoformat(when["end"]).replace(tzinfo=zone)
+        if start == end:
+            end = start + timedelta(minutes=1)
+        found = [r for r in found if start <= r.at < end]
+    return found if (text or when) else []
 
 
 @handles("snooze_action")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -83,6 +83,26 @@ class ObservationRepository:
                    Observation.replaced_at.is_(None), Observation.deleted_at.is_(None),
                    Observation.supersedes_id.is_(None))
             .order_by(Observation.created_at.desc(), Observation.id.desc()).limit(1))
+
+    async def by_author(self, member_id: int, *, start: datetime | None = None, end: datetime | None = None,
+                        focus_area: str | None = None, limit: int = 10) -> tuple[list[Observation], int]:
+        """The live observations ``member_id`` logged (first version theirs), newest first, and how many there are."""
+        logged = select(Observation.number).where(Observation.author_member_id == member_id,
+                                                  Observation.supersedes_id.is_(None))
+        conditions = [Observation.number.in_(logged), Observation.replaced_at.is_(None),
+                      Observation.deleted_at.is_(None)]
+        if start is not None:
+            conditions.append(Observation.occurred_start >= start)
+        if end is not None:
+            conditions.append(Observation.occurred_start < end)
+        if focus_area is not None:
+            conditions.append(Observation.focus_area_id == select(FocusArea.id).where(
+                FocusArea.code == focus_area).scalar_subquery())
+        total = await self.session.scalar(select(func.count()).select_from(Observation).where(*conditions))
+        rows = await self.session.scalars(
+            self._with_relations(select(Observation)).where(*conditions)
+            .order_by(Observation.occurred_start.desc(), Observation.number.desc()).limit(limit))
+        return list(rows), int(total or 0)
 
     async def history(self, number: int) -> list[Observation]:
         """Every version of observation ``number``, oldest first."""

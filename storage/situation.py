@@ -46,7 +46,8 @@ class LatestObservation:
 
 @dataclass(frozen=True)
 class Picture:
-    """The lägesbild for ``[start, end)`` (UTC-aware) against ``[previous_start, start)``."""
+    """The lägesbild for ``[start, end)`` (UTC-aware) against ``[previous_start, previous_end)``: the stretch just
+    before, or the same dates a year earlier."""
 
     start: datetime
     end: datetime
@@ -57,6 +58,7 @@ class Picture:
     places: list[PlaceCount] = field(default_factory=list)  # top places in the period, most first
     latest: list[LatestObservation] = field(default_factory=list)  # newest first
     per_day: list[tuple[date, int]] = field(default_factory=list)  # local dates with any observation
+    previous_end: datetime | None = None  # None: the comparison ends where the period starts
 
     @property
     def total(self) -> int:
@@ -74,13 +76,14 @@ async def load_picture(
     end: datetime,
     previous_start: datetime,
     timezone: str,
+    previous_end: datetime | None = None,
     focus_area: str | None = None,
     place: str | None = None,
     place_key: str | None = None,
     top_places: int = 5,
     latest: int = 5,
 ) -> Picture:
-    """Count the live log for ``[start, end)`` and ``[previous_start, start)``; four indexed queries.
+    """Count the live log for ``[start, end)`` and ``[previous_start, previous_end or start)``; four indexed queries.
 
     ``place_key`` (folded) filters on places containing it. Days are local (``timezone``): rows are
     grouped by UTC hour in SQL and the hours mapped to local dates here, which is exact for any zone
@@ -103,7 +106,7 @@ async def load_picture(
             .group_by(Observation.focus_area_id, Observation.kind))
         return {(focus_id, kind): n for focus_id, kind, n in rows}
 
-    current, before = await tally(start, end), await tally(previous_start, start)
+    current, before = await tally(start, end), await tally(previous_start, previous_end or start)
     names = {focus_id: (code, name) for focus_id, code, name in
              (await session.execute(select(FocusArea.id, FocusArea.code, FocusArea.name))).all()}
     tallies = sorted(
@@ -134,7 +137,8 @@ async def load_picture(
         per_day[local_day] = per_day.get(local_day, 0) + int(count)
 
     return Picture(
-        start=start, end=end, previous_start=previous_start, focus_area=focus_area, place=place,
+        start=start, end=end, previous_start=previous_start, previous_end=previous_end, focus_area=focus_area,
+        place=place,
         tallies=tallies, places=[PlaceCount(shown, int(n)) for _key, shown, n in place_rows],
         latest=[LatestObservation(*row) for row in latest_rows],
         per_day=sorted(per_day.items()))

@@ -46,6 +46,18 @@ def previous_period(start: datetime, end: datetime) -> datetime:
     return start - (end - start)
 
 
+def year_before(start: datetime, end: datetime) -> tuple[datetime, datetime]:
+    """The same dates a year earlier ("jämfört med förra året"); 29 February becomes the 28th."""
+    return _a_year_earlier(start), _a_year_earlier(end)
+
+
+def _a_year_earlier(moment: datetime) -> datetime:
+    try:
+        return moment.replace(year=moment.year - 1)
+    except ValueError:
+        return moment.replace(year=moment.year - 1, day=28)
+
+
 def clip_period(start: datetime, end: datetime, now: datetime) -> tuple[datetime, datetime]:
     """A lägesbild cannot count what has not happened: a period reaching past today ends tonight.
     An instant ("kl 19") widens to its day."""
