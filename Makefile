@@ -38,6 +38,7 @@ test: lint $(SYNAPSE_STAMP)
 	$(BIN)/pytest -q
 
 bench: $(STAMP) $(SYNAPSE_STAMP)
+	$(BIN)/python bench/nlu.py
 	$(BIN)/python bench/webhook.py
 	$(BIN)/python bench/situation.py
 	$(BIN)/python bench/actions.py

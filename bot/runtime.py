@@ -6,6 +6,7 @@ they all talk to the same bot on the same database.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
@@ -16,6 +17,7 @@ from bot.channels.turn_locks import ConversationLocks
 from bot.clock import Clock, SystemClock
 from bot.config import Collaboration, Settings, load_collaboration
 from bot.handler import SamverkanBot
+from dialogs.nlu import prepare_understanding
 from storage import Database, SqlStorage
 from storage.actions import sync_deadline_actions
 from storage.catalog import sync_catalog
@@ -100,6 +102,9 @@ async def build_runtime(settings: Settings, clock: Clock | None = None, *, prepa
     try:
         if prepare:
             await prepare_database(database, collaboration, clock)
+            # The trained understanding: loaded from its cache, or trained once (seconds) before the first
+            # message rather than during it. In a thread, so the event loop is not blocked meanwhile.
+            await asyncio.to_thread(prepare_understanding, collaboration)
     except BaseException:
         await database.dispose()
         if claim is not None:

@@ -6,8 +6,8 @@ with exact rules beside it, decides the intent; the rules read the slots. What i
 alternatives, so the bot asks instead of guessing.
 """
 
-from dialogs.nlu.intents import reading_for, safety_verdict, understand
+from dialogs.nlu.intents import prepare_understanding, reading_for, safety_verdict, understand
 from dialogs.nlu.reading import Understanding, Unread
 from dialogs.nlu.text import fold
 
-__all__ = ["Understanding", "Unread", "understand", "reading_for", "safety_verdict", "fold"]
+__all__ = ["Understanding", "Unread", "understand", "reading_for", "safety_verdict", "prepare_understanding", "fold"]

@@ -55,6 +55,11 @@ def models(config) -> model.Models:
     return model.load(config, featurize_intent, featurize_safety, CODE_VERSION)
 
 
+def prepare_understanding(config) -> None:
+    """Load (or train and keep) the classifiers for ``config`` now, so no message waits for it."""
+    models(config)
+
+
 def featurize_intent(text: str, config, speller: Speller, ruled: Understanding | None = None) -> Features:
     ruled = ruled or rule_reading(" ".join(text.split()), TRAINING_NOW, config)
     cues = [f"rule_{ruled.intent}", *(f"slot_{name}" for name in ruled.slots)]
