@@ -137,8 +137,11 @@ def _concepts(words: list[_Word], text: str) -> set[str]:
             tenses[i] = "past" if word.spelled == "hade" else "perfect"
     danger = [w for i, w in enumerate(words) if (w.base in W.DANGER or w.form in W.DANGER or _danger_compound(w))
               and not _harmless_phrase(words, i)]
-    mark("c_danger", bool(danger))
-    mark("c_danger_strong", any(w.base not in W.WEAK_DANGER for w in danger))
+    situation = _has(lemmas, forms, W.DANGER_PHRASES)
+    mark("c_danger", bool(danger) or situation)
+    mark("c_danger_strong", any(w.base not in W.WEAK_DANGER for w in danger) or situation)
+    mark("c_danger_situation", situation)
+    mark("c_verbless", not any(_tense(w) for w in words) and not {"har", "ar", "var", "hade"} & set(forms))
     mark("c_danger_present", any(_tense(w) == "present" for w in danger))
     mark("c_present", "present" in tenses)
     mark("c_past", "past" in tenses)
@@ -176,7 +179,8 @@ def _rules(c: set[str]) -> str:
         {"c_home", "c_family", "c_concern"} & c or "c_one_child" in c)
     if "c_danger" in c and calm and not asking:
         now = {"c_ongoing", "c_bang"} & c
-        if now or ("c_danger_strong" in c and ({"c_danger_present", "c_present", "c_perfect"} & c)
+        if now or ("c_danger_strong" in c and ({"c_danger_present", "c_present", "c_perfect",
+                                                 "c_danger_situation"} & c)
                    and not (concern_about_one and "c_past" in c)):
             if not (concern_about_one and not now and {"c_home", "c_family", "c_concern"} & c):
                 return EMERGENCY
@@ -219,7 +223,7 @@ def _danger_compound(word: _Word) -> bool:
                                      "uppbrand",
                                      "kampanj", "zon")):
         return False
-    return any(root in form for root in ("kniv", "vapen", "pistol", "skjut", "brinn", "blod")) or (
+    return any(root in form for root in ("kniv", "vapen", "pistol", "skjut", "brinn", "blod", "molotov", "targa")) or (
         form.endswith(("brand", "branden", "bomb", "bomben")) and len(form) > 5)
 
 

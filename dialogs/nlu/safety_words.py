@@ -22,6 +22,15 @@ DANGER = frozenset("""
     fire knife gun weapon fight attack bleed bleeding unconscious burn burning stab shoot shooting
     breathing collapsed flames smoke
 """.split())
+# Situations that are dangerous as a whole: a body not responding, a break-in, an accident, an armed person.
+DANGER_PHRASES = (
+    ("rora", "sig", "inte"), ("andas", "inte"), ("anda", "inte"), ("vakna", "inte"), ("svara", "inte"),
+    ("klattra", "in"), ("bryta", "sig", "in"), ("ta", "sig", "in"), ("kora", "av", "vagen"), ("kora", "in", "i"),
+    ("ha", "kniv"), ("ha", "en", "kniv"), ("ha", "vapen"), ("ha", "ett", "vapen"), ("ha", "pistol"),
+    ("ha", "en", "pistol"), ("bar", "kniv"), ("lockdown",), ("olycka",), ("krock",), ("krocka",),
+    ("not", "breathing"), ("not", "moving"), ("has", "a", "knife"), ("has", "a", "gun"),
+)
+
 # Danger words that only count with an ongoing cue: they are common in ordinary log entries.
 WEAK_DANGER = frozenset("hota bryta krossa skada skrika inbrott andas anda jaga do vapen kniv spruta rok eld elda"
                         .split())
