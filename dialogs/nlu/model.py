@@ -155,10 +155,6 @@ class TextClassifier:
         probabilities = probabilities / total if total > 0 else np.full_like(probabilities, 1 / len(probabilities))
         return [(self.labels[i], float(probabilities[i])) for i in np.argsort(-probabilities)]
 
-    def predict(self, features: list[Features]) -> list[str]:
-        chosen = np.argmax(self._classifier.predict_proba(self._matrix(features)), axis=1)
-        return [self.labels[i] for i in chosen]
-
 
 @dataclass
 class Models:

@@ -14,7 +14,6 @@ from functools import lru_cache
 
 from dialogs.nlu.lexicon import lemma
 from dialogs.nlu.slots import _TIME_STARTERS, Words
-from dialogs.nlu.text import fold
 
 MAX_PLACE_WORDS = 6
 _PREPOSITIONS = frozenset({"pa", "vid", "utanfor", "framfor", "bakom", "nara", "i", "invid", "mellan", "langs",
@@ -218,7 +217,3 @@ _PLACE_HEADS = (
 def _place_noun(word: str) -> bool:
     """A word that names a kind of place, compounds included ('busshållplatsen', 'skolgården')."""
     return len(word) >= 3 and word.endswith(_PLACE_HEADS)
-
-
-def fold_place(text: str) -> str:
-    return " ".join(fold(text).split())

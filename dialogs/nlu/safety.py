@@ -10,7 +10,7 @@ brann i soprummet i lördags" belongs in the log, and "en elev berättade att ha
 orosanmälan even when it starts with "logga". When it cannot tell whether one child is meant, the verdict
 is ``unclear_concern`` and the bot asks one short question instead of storing or ignoring.
 
-Pure: no chat, no storage. ``reasons`` name concepts, never the text.
+Pure: no chat, no storage. Concepts name what was found, never the text.
 """
 
 from __future__ import annotations
@@ -49,17 +49,6 @@ _STRONG_PAST = frozenset("""
 _PRESENT_MODALS = frozenset("går står slår ser dör tar drar".split())  # present forms that do not end in -r
 # Auxiliaries and modals say nothing about when something happens: "har hittat" is done, "ska ses" is ahead.
 _AUXILIARIES = frozenset("är har hade var kan kunde ska skall skulle vill ville måste får fick bör blir blev".split())
-
-
-@dataclass(frozen=True)
-class SafetyReading:
-    verdict: str  # EMERGENCY, INDIVIDUAL, UNCLEAR or NONE
-    reasons: tuple[str, ...] = ()
-
-    @property
-    def stops(self) -> bool:
-        """True when the message must not go on to be logged or answered as usual."""
-        return self.verdict in (EMERGENCY, INDIVIDUAL)
 
 
 @dataclass(frozen=True)
@@ -195,15 +184,6 @@ def _rules(c: set[str]) -> str:
     if "c_one_child" in c and "c_victim" in c:
         return UNCLEAR
     return NONE
-
-
-def screen(text: str, speller: Speller | None = None) -> SafetyReading:
-    """The rules' verdict alone; ``dialogs.nlu.understand`` combines it with the trained classifier."""
-    if not text or not text.strip():
-        return SafetyReading(NONE)
-    found = concepts(text, speller)
-    verdict = next((v for v in VERDICTS if f"r_{v}" in found), NONE)
-    return SafetyReading(verdict, tuple(sorted(c for c in found if c.startswith("c_"))))
 
 
 # "skjuta upp" (postpone), "slå upp" (look up), "slå på" (switch on): a particle makes the verb harmless.
