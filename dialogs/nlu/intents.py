@@ -40,6 +40,8 @@ RULED_SAFETY = 0.5  # the safety classifier alone decides danger or a concern ab
 # sure: a missed child at risk costs more than a question (cross-validated: 34 of 902 missed, 51 of 4 586
 # ordinary messages stopped).
 STOP_AT = 0.42
+_CONCERNING = frozenset({"c_danger", "c_welfare", "c_suicide", "c_concern", "c_report", "c_victim",
+                         "c_danger_situation"})
 SURE = 0.55
 ONE_WORD_SURE = 0.7  # the classifier's probability above which it decides alone
 ASK_BELOW = 0.40  # below this, the likely readings are offered as choices
@@ -92,7 +94,8 @@ def decide_safety(features: Features, ranking: dict[str, float]) -> str:
     for verdict in (safety.EMERGENCY, safety.INDIVIDUAL):
         if ranking.get(verdict, 0.0) >= RULED_SAFETY or (ruled == verdict and ranking.get(safety.NONE, 0.0) < 0.7):
             return verdict
-    if ranking.get(safety.NONE, 0.0) < 1 - STOP_AT:  # not one verdict, but together more likely than an ordinary one
+    if ranking.get(safety.NONE, 0.0) < 1 - STOP_AT and _CONCERNING & set(features.cues):
+        # not one verdict, but together more likely than an ordinary one, and the words say something worrying
         return max((safety.EMERGENCY, safety.INDIVIDUAL, safety.UNCLEAR), key=lambda v: ranking.get(v, 0.0))
     if ruled == safety.UNCLEAR or ranking.get(safety.UNCLEAR, 0.0) >= 0.5 or (
             ranking.get(safety.INDIVIDUAL, 0.0) + ranking.get(safety.UNCLEAR, 0.0) >= 0.45):

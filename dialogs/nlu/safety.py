@@ -152,10 +152,13 @@ def _concepts(words: list[_Word], text: str) -> set[str]:
     mark("c_concern", bool(every & W.CONCERN) or _has(lemmas, forms, W.CONCERN_PHRASES))
     mark("c_victim", bool(every & W.VICTIM))
     mark("c_log_command", forms[0] in ("logga", "rapportera", "notera", "registrera", "log"))
-    one = _one_person(words)
+    group = _group(words)
+    one = _one_person(words, group)
     mark("c_one_child", one == "child")
     mark("c_one_adult", one == "adult")
-    mark("c_group", _group(words))
+    mark("c_group", group)
+    mark("c_property", bool(every & W.PROPERTY))
+    mark("c_person", any(w.base in W.CHILD or w.base in W.ADULT or w.form in W.PRONOUNS for w in words))
     return found
 
 
@@ -166,10 +169,11 @@ def _rules(c: set[str]) -> str:
     one = {"c_one_child", "c_one_adult"} & c
     concern_about_one = one and ("c_welfare" in c or "c_suicide" in c) and (
         {"c_home", "c_family", "c_concern"} & c or "c_one_child" in c)
-    if "c_danger" in c and calm and not asking:
+    things_only = "c_property" in c and "c_person" not in c and "c_suicide" not in c
+    if "c_danger" in c and calm and not asking and not (things_only and "c_ongoing" not in c):
         now = {"c_ongoing", "c_bang"} & c
-        if now or ("c_danger_strong" in c and ({"c_danger_present", "c_present", "c_perfect",
-                                                 "c_danger_situation"} & c)
+        just_now = "c_perfect" in c and "c_danger_situation" in c  # "har ramlat och rör sig inte"
+        if now or just_now or ("c_danger_strong" in c and ({"c_danger_present", "c_present", "c_danger_situation"} & c)
                    and not (concern_about_one and "c_past" in c)):
             if not (concern_about_one and not now and {"c_home", "c_family", "c_concern"} & c):
                 return EMERGENCY
@@ -207,14 +211,15 @@ def _danger_compound(word: _Word) -> bool:
         form.endswith(("brand", "branden", "bomb", "bomben")) and len(form) > 5)
 
 
-def _one_person(words: list[_Word]) -> str | None:
-    """'child' or 'adult' when the message is about one identifiable person, else None."""
+def _one_person(words: list[_Word], group: bool = False) -> str | None:
+    """'child' or 'adult' when the message is about one identifiable person, else None. A class or an age
+    alone ("elever från 9an") does not single anyone out when the message speaks of several."""
     found = None
     for i, word in enumerate(words):
         before = words[i - 1].form if i else ""
         two_before = words[i - 2].form if i > 1 else ""
         if _AGE.match(word.written) or _CLASS.match(word.written) or word.form in _CLASS_WORDS:
-            if before not in W.PLURAL_DETERMINERS and not word.form.endswith(("ingar", "ingarna")):
+            if before not in W.PLURAL_DETERMINERS and not word.form.endswith(("ingar", "ingarna")) and not group:
                 return "child"
         if word.base in W.CHILD or word.form in W.CHILD:
             singular = word.form in (word.base, word.base + "en", word.base + "n", word.base + "et", word.base + "t")

@@ -95,7 +95,7 @@ WELFARE = frozenset("""
     sexuell sexuellt tafsa valdta valdtakt forsumma vanvarda vanvard hungrig svalta sjalvskada
     sjalvskadebeteende sjalvmord sjalvmordstanke forsvinna forsvunnen saknad saknas rymma rymt
     hemlos kasta tvangsgifte tvangsgifta hedersrelaterad heder kontrollera bortgifte rekrytera
-    springpojke kurir langa missbruk missbruka dricka berusad full knarka drog blamarke skada
+    springpojke kurir missbruk missbruka dricka berusad full knarka drog blamarke skada
     radd mobba krank kranka rana ran knivhota tvinga isolera ata atstorning
     abuse abused neglect neglected beaten hit runaway missing selfharm
 """.split())
@@ -106,7 +106,8 @@ WELFARE_PHRASES = (
     ("inte", "vaga", "ga", "hem"), ("vaga", "inte", "ga", "hem"), ("inte", "komma", "hem"),
     ("inte", "kommit", "hem"), ("radd", "for", "pappa"), ("radd", "for", "mamma"), ("fa", "inte", "mat"),
     ("inte", "fa", "mat"), ("sova", "ute"), ("ensam", "hemma"), ("vill", "do"), ("vilja", "do"),
-    ("orka", "inte", "leva"), ("bli", "slagen"), ("bli", "sla"),
+    ("orka", "inte", "leva"), ("bli", "slagen"), ("bli", "sla"), ("langa", "at"), ("salja", "at"),
+    ("forvara", "at"),
 )
 # The writer worries, suspects, was told, or asks what to do.
 CONCERN = frozenset("""
@@ -120,6 +121,13 @@ CONCERN_PHRASES = (
 REPORT = frozenset("orosanmalan orosanmala orosanmalningar".split())
 REPORT_PHRASES = (("anmala", "oro"), ("gora", "en", "anmalan", "till", "soc"), ("anmala", "till", "soc"),
                   ("anmala", "till", "socialtjanst"), ("kontakta", "soc"), ("ringa", "soc"))
+
+# Things, not people: a broken window is damage for the log, even when someone kicked it.
+PROPERTY = frozenset("""
+    sonder trasig trasiga ruta rutan rutor fonster fonstret dorr dorren vagg vaggen lampa lampor skap skapet
+    toalett toaletten klotter klottra skadegorelse vandalisera vandalism tags tagga buss bussen busskur bil bilen
+    cykel cykeln moped container papperskorg soptunna inventarie dator datorn
+""".split())
 
 # Being hurt in a public place or at school: for one child this may need the question, not the log.
 VICTIM = frozenset("hota mobba krank kranka sla rana misshandla knivhota trakassera jaga utsatt".split())
