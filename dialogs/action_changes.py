@@ -16,6 +16,7 @@ from botbuilder.dialogs import Dialog, DialogContext, DialogTurnResult, Waterfal
 
 from bot.rules.actions import MAX_TITLE_CHARS, OPEN, PARTY_NAMES, STATUS_NAMES, may_change, shift
 from dialogs.action_plan import not_found_text
+from dialogs.answers import is_yes
 from dialogs.context import SITUATION_KEY, Situation, database_of
 from dialogs.format import long_date, short_date
 from dialogs.help import Reroute
@@ -32,7 +33,6 @@ from storage.models import Action, Member
 
 CREATE_DIALOG = "action.create"
 POSTPONE_DIALOG = "action.postpone"
-YES = frozenset({"ja", "japp", "jo", "ok", "okej", "stammer", "det stammer", "yes", "✅", "👍"})
 SKIP = frozenset({"-", "inget", "ingen", "vet ej", "vet inte", "hoppa over", "nej"})
 _RELATIVE = re.compile(r"^(?:med )?(?P<n>\d{1,3}|en|ett|tva|tre|fyra|fem|sex|sju|atta|nio|tio)\s+"
                        r"(?P<unit>dag|dagar|vecka|veckor|manad|manader)(?: till)?$")
@@ -452,7 +452,7 @@ class CreateActionDialog(WaterfallDialog):
                 draft.party, member, draft.outside = owner
                 draft.member_id, draft.member_name = (member.id, member.name) if member else (None, None)
         elif name in ("due", "past"):
-            if name == "past" and fold(answer).strip(" .!") in YES:
+            if name == "past" and is_yes(answer):
                 draft.past_ok = True
             else:
                 due = read_due(answer, situation, None)

@@ -14,9 +14,12 @@ from datetime import datetime
 from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.dialogs import Dialog, DialogContext, DialogTurnResult, WaterfallDialog, WaterfallStepContext
 
+from dialogs.answers import is_no, is_yes
 from dialogs.context import SITUATION_KEY, Situation, database_of
 from dialogs.format import bullet_list
-from dialogs.nlu import Understanding, fold
+from dialogs.help import Reroute
+from dialogs.nlu import Understanding, understand
+from dialogs.nlu.text import words
 from dialogs.observation_draft import (
     FIELD_NAMES,
     QUESTIONS,
@@ -41,9 +44,6 @@ from storage.observations import ObservationRepository
 LOG_DIALOG = "log_observation"
 SUBMIT_SAVE = "observation.save"
 SUBMIT_DISCARD = "observation.discard"
-YES = frozenset({"ja", "japp", "jepp", "jo", "ja tack", "ja spara", "spara", "ok", "okej", "okey", "stammer",
-                 "det stammer", "korrekt", "yes", "y", "j", "✅", "👍", "✔", "✔️", "☑️"})
-NO = frozenset({"nej", "nej tack", "nope", "no", "slang", "slang det", "❌"})
 CARD_CHANNELS = frozenset({"msteams"})
 
 
@@ -85,19 +85,25 @@ class LogObservationDialog(WaterfallDialog):
         name = step.values["field"]
         if name is None:
             return await self._confirm(step, draft, text, situation)
+        if name not in ("when", "focus_area", "kind") and _new_request(text, situation, also_logs=False):
+            await step.context.send_activity(MessageFactory.text("(Jag lämnar loggningen; inget har sparats.)"))
+            return await step.end_dialog(Reroute(text))
         result = apply_answer(draft, name, text, situation)
         return await self._continue(step, draft, result)
 
     async def _confirm(self, step: WaterfallStepContext, draft: Draft, text: str,
                        situation: Situation) -> DialogTurnResult:
-        answer = fold(text).strip(" .!")
-        if answer in YES:
+        if is_yes(text):
             await step.context.send_activity(MessageFactory.text(await save(step.context, situation, draft)))
             return await step.end_dialog()
-        if answer in NO:
+        if is_no(text):
             await step.context.send_activity(MessageFactory.text("Okej, jag har slängt utkastet. Inget har sparats."))
             return await step.end_dialog()
         edit = parse_edit(text)
+        if edit is None and _new_request(text, situation, also_logs=True):
+            await step.context.send_activity(MessageFactory.text(
+                f"(Utkastet ”{_short(draft.description)}” sparades inte.)"))
+            return await step.end_dialog(Reroute(text))
         if edit is None:
             await step.context.send_activity(MessageFactory.text(
                 "Svara ”ja” för att spara, skriv till exempel ”ändra tid till kl 22” eller ”ändra plats till "
@@ -114,6 +120,24 @@ class LogObservationDialog(WaterfallDialog):
             # The same question (or the reading) again, with the draft as it was before the refused answer.
             return await step.replace_dialog(LOG_DIALOG, {"draft": draft.as_state()})
         return await step.replace_dialog(LOG_DIALOG, {"draft": result.as_state()})
+
+
+NEW_REQUEST_SURE = 0.75
+
+
+def _new_request(text: str, situation: Situation, *, also_logs: bool) -> bool:
+    """Whether an answer is clearly a new message ("vilka åtgärder är försenade", or a new log entry while a
+    draft waits), which leaves the question instead of being read as its answer."""
+    reading = understand(text, situation.local_now.replace(tzinfo=None), situation.collaboration,
+                         member_names=situation.member_names, screened=True)
+    if reading.unsure or reading.confidence < NEW_REQUEST_SURE or reading.intent in ("unknown", "help", "thanks"):
+        return False
+    return reading.intent != "log_observation" or (also_logs and len(words(text)) >= 4)
+
+
+def _short(text: str | None, limit: int = 40) -> str:
+    text = text or "utan beskrivning"
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
 def confirmation_text(draft: Draft, situation: Situation) -> str:
