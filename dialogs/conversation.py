@@ -17,6 +17,7 @@ from dialogs import (  # noqa: F401
     agreement,
     help,
     lagesbild,
+    meeting_brief,
     meeting_moves,
     meetings,
     membership,
@@ -27,7 +28,7 @@ from dialogs import (  # noqa: F401
 )
 from dialogs.clarify import CLARIFY_DIALOG, Chosen, ClarifyDialog, offered
 from dialogs.context import DATABASE_KEY, LISTING_KEY, SITUATION_KEY, Situation
-from dialogs.help import HelpDialog, Reroute, not_yet
+from dialogs.help import HelpDialog, Reroute, not_understood
 from dialogs.log_observation import LogObservationDialog, on_card_submit
 from dialogs.nlu import Understanding, fold, reading_for, safety_verdict, understand
 from dialogs.privacy import screen
@@ -150,5 +151,5 @@ class Conversation:
         """Answer a reading: first what could not be read in it, then the intent's own conversation."""
         if understanding.unread:
             await dc.context.send_activity(MessageFactory.text(unread_text(understanding.unread)))
-        handler = handler_for(understanding.intent) or not_yet
+        handler = handler_for(understanding.intent) or not_understood
         await handler(dc, understanding, situation)

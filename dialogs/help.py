@@ -210,19 +210,3 @@ async def thanks(dc: DialogContext, understanding: Understanding, situation: Sit
 @handles("unknown")
 async def not_understood(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
     await dc.context.send_activity(MessageFactory.text(not_understood_text()))
-
-
-_NOT_YET = {
-    "meeting_brief": "ta fram underlag inför möten",
-}
-
-
-async def not_yet(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
-    """Understood, but not something this version can do: say so rather than 'I did not understand'."""
-    what = _NOT_YET.get(understanding.intent)
-    if what is None:
-        await not_understood(dc, understanding, situation)
-        return
-    await dc.context.send_activity(MessageFactory.text(
-        f"Jag förstår vad du vill, men jag kan inte {what} ännu. Det här kan jag hjälpa till med nu:\n"
-        f"{_topic_list()}"))

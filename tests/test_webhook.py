@@ -224,7 +224,10 @@ async def test_danger_and_individual_concerns_are_answered_and_not_stored(server
     assert audit == []
 
 
-async def test_understood_but_not_yet_available_is_said_plainly(server, connector):
+async def test_the_pre_meeting_summary_on_demand_is_a_card(server, connector):
     await server.post(teams.message("underlag inför operativa BRÅ", connector.url))
     [reply] = connector.sent
-    assert reply.text.startswith("Jag förstår vad du vill, men jag kan inte ta fram underlag inför möten")
+    card = teams.card_of(reply.body)
+    texts = [block.get("text", "") for block in card["body"]]
+    assert texts[0].startswith("Inget möte för Operativa BRÅ är inlagt") and "Försenade åtgärder" in " ".join(texts)
+    assert not reply.text  # the summary is in the card, not also above it
