@@ -384,7 +384,11 @@ _QUESTIONS = {
 async def create_action(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
     slots = understanding.slots
     draft = ActionDraft(title=slots.get("title"), focus_area=slots.get("focus_area"))
-    if draft.title and (refusal := _screened(draft.title, situation)):
+    # The whole sentence, not only the title read from it ("kontakta kalle@example.com" ends the title early);
+    # a responsible person's name may stand in it.
+    written = dc.context.activity.text or ""
+    if (refusal := _screened(written, situation, names_allowed=bool(slots.get("owner")))) or (
+            draft.title and (refusal := _screened(draft.title, situation))):
         await dc.context.send_activity(MessageFactory.text(refusal))
         return
     if slots.get("owner"):

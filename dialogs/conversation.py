@@ -39,6 +39,23 @@ from dialogs.safety import UNCLEAR_DIALOG, ScreenedText, UnclearConcernDialog
 from dialogs.unread import unread_text
 
 _STOPS = ("emergency", "individual_case")
+MAX_NUMBER = 9_999_999
+# Intents about one numbered thing: without a number the bot asks for it rather than guessing.
+_NEEDS_ACTION = {"complete_action": "”#12 klar”", "postpone_action": "”skjut upp #12 till fredag”",
+                 "reassign_action": "”ge #12 till polisen”", "comment_action": "”kommentar #12: …”",
+                 "cancel_action": "”ställ in #12”", "show_action": "”visa #12”",
+                 "snooze_action": "”snooza #12 till måndag”"}
+_NEEDS_OBSERVATION = {"show_observation": "”visa #O12”", "correct_observation": "”ändra #O12 plats till Diö torg”",
+                      "delete_observation": "”ta bort #O12”"}
+
+
+def _valid_ref(ref) -> bool:
+    return isinstance(ref, str) and ref.isdigit() and 0 < int(ref) <= MAX_NUMBER
+
+
+def _card_number(value) -> bool:
+    """A card's action number as the bot put it there: a whole number in range (a client may send anything)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_NUMBER
 
 # Buttons on action cards do what the typed command would ("#12 klar", "skjut upp #12").
 _CARD_INTENTS = {SUBMIT_DONE: "complete_action", SUBMIT_POSTPONE: "postpone_action"}
@@ -104,7 +121,7 @@ class Conversation:
         elif action == CHOICE and isinstance(value.get("choice"), int):
             turn_context.activity.text = str(value["choice"])  # as if the number had been typed
             await self.respond(turn_context, situation, turn_context.activity.text)
-        elif action in _CARD_INTENTS and isinstance(number, int):
+        elif action in _CARD_INTENTS and _card_number(number):
             dc = await self._dialogs.create_context(turn_context)
             await dc.cancel_all_dialogs()  # a button press starts afresh, as a typed command would
             await handler_for(_CARD_INTENTS[action])(dc, Understanding(_CARD_INTENTS[action], {"ref": str(number)}),
@@ -117,7 +134,7 @@ class Conversation:
         """A card's Action.Execute (an invoke): the card that replaces it, or a message when it stays."""
         self._enter(turn_context, situation)
         number = data.get("number")
-        if verb == SUBMIT_DONE and isinstance(number, int):
+        if verb == SUBMIT_DONE and _card_number(number):
             done, text = await action_changes.close_action(turn_context, situation, number)
             if done:
                 return {"statusCode": 200, "type": "application/vnd.microsoft.card.adaptive",
@@ -151,5 +168,11 @@ class Conversation:
         """Answer a reading: first what could not be read in it, then the intent's own conversation."""
         if understanding.unread:
             await dc.context.send_activity(MessageFactory.text(unread_text(understanding.unread)))
+        example = _NEEDS_ACTION.get(understanding.intent) or _NEEDS_OBSERVATION.get(understanding.intent)
+        if example and not _valid_ref(understanding.slots.get("ref")):
+            what = "åtgärd" if understanding.intent in _NEEDS_ACTION else "observation"
+            await dc.context.send_activity(MessageFactory.text(
+                f"Vilken {what} gäller det? Skriv numret, till exempel {example}."))
+            return
         handler = handler_for(understanding.intent) or not_understood
         await handler(dc, understanding, situation)

@@ -43,6 +43,8 @@ STOP_AT = 0.42
 _CONCERNING = frozenset({"c_danger", "c_welfare", "c_suicide", "c_concern", "c_report", "c_victim",
                          "c_danger_situation"})
 SURE = 0.55
+DESTRUCTIVE = frozenset({"undo_observation", "delete_observation", "cancel_action", "cancel_meeting",
+                         "cancel_reminder", "unbind_channel"})
 ONE_WORD_SURE = 0.7  # the classifier's probability above which it decides alone
 ASK_BELOW = 0.40  # below this, the likely readings are offered as choices
 NOTHING_BELOW = 0.12  # below this for every intent, nothing usable was found
@@ -170,6 +172,9 @@ def understand(text: str, now: datetime | None = None, config: Any = None,
         alternatives = tuple(intent for intent, p in ranking[1:3] if p >= SECOND_FLOOR and intent != "unknown")
         if ruled.intent not in (best, "unknown", *alternatives):
             alternatives = (ruled.intent, *alternatives[:1])
+    if best in DESTRUCTIVE and ruled.intent != best and not alternatives:
+        # Removing something on the classifier's word alone ("nej logga" is not "ångra"): the user chooses.
+        alternatives = tuple(intent for intent, _ in ranking[1:3] if intent != "unknown")
     understood = Understanding(reading.intent, reading.slots, probability, alternatives)
     return _with_unread(understood, clean, now, config)
 
@@ -209,7 +214,10 @@ def _learned_slots(reading: Understanding, clean: str, features: Features, train
 
 
 def _with_unread(reading: Understanding, clean: str, now: datetime, config) -> Understanding:
+    """Name what could not be read, and drop a time read from a part of it: "30 februari kl 13" is not 13:00
+    today, it is a question."""
     unread = unread_parts(reading, clean, now, config)
     if not unread:
         return reading
-    return Understanding(reading.intent, reading.slots, reading.confidence, reading.alternatives, unread)
+    slots = {key: value for key, value in reading.slots.items() if key not in {part.slot for part in unread}}
+    return Understanding(reading.intent, slots, reading.confidence, reading.alternatives, unread)

@@ -523,12 +523,15 @@ def _remind(message: _Message) -> Understanding:
     """'påminn mig imorgon kl 9 om att ringa skolan', 'påminnelse: ring skolan imorgon kl 8'."""
     interval, time_words = message.time("future")
     words = message.words
-    kept = [i for i in range(len(words)) if i not in time_words]
     lead = _REMIND_LEAD.match(message.folded)
-    text = " ".join(words.original[i] for i in kept)
-    if lead is not None:
-        skip = len(lead[0].split())
-        text = " ".join(words.original[i] for i in kept if i >= skip)
+    first = len(lead[0].split()) if lead is not None else 0
+    # The text as written, without the time: what the privacy guard screens is what is stored.
+    pieces, start = [], first
+    for index in sorted(time_words) + [len(words)]:
+        if index > start:
+            pieces.append(words.written(start, index))
+        start = max(start, index + 1)
+    text = " ".join(piece.strip() for piece in pieces if piece.strip())
     match = _REMIND_TEXT.match(text) or _REMIND_TEXT.search(text)
     text = (match["text"] if match else text).strip(" :,.-")
     text = re.sub(r"^(?:mig|me)\b\s*[:,]?\s*", "", text, flags=re.IGNORECASE).strip(" :,.-")

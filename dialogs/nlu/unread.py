@@ -83,6 +83,8 @@ def _date_unit(folded: list[str], index: int) -> tuple[int, int] | None:
             end += 1
         return index, end
     if re.fullmatch(r"\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?", word):
+        if re.fullmatch(r"\d{4}", nxt):  # "31/12 2027": the year belongs to the date
+            return index, index + 2
         return index, index + 1
     if word in _LEADS and (nxt in _NAMED or nxt.endswith(("lov", "lovet"))):
         return index, index + 2

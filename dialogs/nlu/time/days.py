@@ -31,10 +31,16 @@ def _last_weekday(today: date, weekday: int) -> date:
     return today - timedelta(days=(today.weekday() - weekday - 1) % 7 + 1)
 
 
+PLAUSIBLE_YEARS = 10  # a date further away than this is a typo ("31/12 9999"), not read
+
+
 def _month_day(ctx: _Context, month: int, day: int, year: int | None) -> date | None:
     try:
         if year is not None:
-            return date(year if year > 100 else 2000 + year, month, day)
+            year = year if year > 100 else 2000 + year
+            if abs(year - ctx.today.year) > PLAUSIBLE_YEARS:
+                return None
+            return date(year, month, day)
         candidate = date(ctx.today.year, month, day)
     except ValueError:
         return None
@@ -116,9 +122,10 @@ def _bare_weekday(m, ctx):  # never today
     return _next_weekday(ctx.today, weekday) if ctx.future else _last_weekday(ctx.today, weekday)
 
 
-@_day_rule(r"(?:den )?(?P<d>\d{1,2})/(?P<m>\d{1,2})(?:[/-](?P<y>\d{2}|\d{4}))?")
+@_day_rule(r"(?:den )?(?P<d>\d{1,2})/(?P<m>\d{1,2})(?:[/-](?P<y>\d{2}|\d{4})| (?P<year>\d{4}))?")
 def _slash_date(m, ctx):
-    return _month_day(ctx, int(m["m"]), int(m["d"]), int(m["y"]) if m["y"] else None)
+    year = m["y"] or m["year"]
+    return _month_day(ctx, int(m["m"]), int(m["d"]), int(year) if year else None)
 
 
 @_day_rule(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})")
