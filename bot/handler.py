@@ -8,7 +8,6 @@ types it does not handle are ignored quietly and leave nothing stored.
 from __future__ import annotations
 
 import logging
-import re
 
 from babel.numbers import format_number
 from botbuilder.core import ActivityHandler, BotState, InvokeResponse, MessageFactory, TurnContext
@@ -21,17 +20,17 @@ from bot.members import MemberDirectory
 from dialogs.context import Asker, Situation
 from dialogs.conversation import Conversation
 from dialogs.help import greeting
+from dialogs.privacy import normalise_input
 from storage import AuditLog, ConversationReferenceRepository, Database
 
 log = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARS = 4000
 NO_TEXT_TEXT = "Jag kan bara läsa textmeddelanden än så länge. Skriv din fråga, eller skriv hjälp."
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028-\u202e\ufeff]")
 
 
 def clean_text(text: str | None) -> str:
-    return _CONTROL.sub("", text or "").strip()
+    return normalise_input(text or "")
 
 
 def not_a_member_text(collaboration: Collaboration) -> str:
@@ -157,7 +156,9 @@ class SamverkanBot(ActivityHandler):
             body = await self.conversation.execute(turn_context, await self._situation(asker),
                                                    str(action.get("verb") or ""), action.get("data") or {})
             return InvokeResponse(status=200, body=body)
-        return await super().on_invoke_activity(turn_context)
+        # Sign-in, task modules, message extensions: nothing this bot offers (the manifest declares none).
+        # Bot Framework's answer for an invoke a bot does not implement is 501, with no turn run.
+        return InvokeResponse(status=501)
 
     async def on_members_added_activity(self, members_added: list[ChannelAccount], turn_context: TurnContext):
         bot_id = turn_context.activity.recipient.id if turn_context.activity.recipient else None

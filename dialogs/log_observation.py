@@ -8,6 +8,7 @@ same draft becomes one Adaptive Card form; its submit is checked by the same rea
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import datetime
 
@@ -35,6 +36,7 @@ from dialogs.observation_draft import (
     to_storage,
     when_text,
 )
+from dialogs.privacy import normalise_input
 from dialogs.registry import handles
 from dialogs.render.cards import card_activity, observation_form
 from storage import AuditLog
@@ -170,6 +172,9 @@ async def save(context: TurnContext, situation: Situation, draft: Draft) -> str:
             f"{', ' + draft.place if draft.place else ''}. {UNDO_HINT}")
 
 
+_DRAFT_ID = re.compile(r"[0-9a-f]{32}")
+
+
 def _card_interval(value: dict) -> tuple[str, str] | None:
     """The time the card was filled with, when the user left it as shown (the card's data is client input:
     anything that is not a local 'YYYY-MM-DDTHH:MM' is ignored and the visible text is read instead)."""
@@ -178,7 +183,7 @@ def _card_interval(value: dict) -> tuple[str, str] | None:
         end = datetime.strptime(str(value.get("when_end") or value.get("when_start")), "%Y-%m-%dT%H:%M")
     except ValueError:
         return None
-    if end < start:
+    if end < start or not (2000 <= start.year <= 2100 and 2000 <= end.year <= 2100):
         return None
     return start.strftime("%Y-%m-%dT%H:%M"), end.strftime("%Y-%m-%dT%H:%M")
 
@@ -189,10 +194,12 @@ async def on_card_submit(context: TurnContext, situation: Situation, value: dict
     if action == SUBMIT_DISCARD:
         await context.send_activity(MessageFactory.text("Okej, inget har sparats."))
         return
-    draft = Draft(id=str(value.get("draft") or "")[:64] or Draft().id, source_party=situation.asker.party)
+    draft_id = str(value.get("draft") or "")
+    # The card's draft id is client input: only an id the bot could have made is kept (it is stored).
+    draft = Draft(id=draft_id if _DRAFT_ID.fullmatch(draft_id) else Draft().id, source_party=situation.asker.party)
     problems: list[str] = []
     for name in ("focus_area", "when", "place", "description", "kind", "source_party"):
-        raw = str(value.get(name) or "").strip()
+        raw = normalise_input(str(value.get(name) or ""))
         shown = _card_interval(value) if name == "when" and raw == value.get("when_shown") else None
         if shown is not None:
             draft = replace(draft, start=shown[0], end=shown[1])

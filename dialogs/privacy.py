@@ -14,6 +14,7 @@ matching loosely.
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -148,6 +149,16 @@ _PLACE_NOUNS = frozenset("""
     gata gatan väg vägen torg torget plats platsen park parken skola skolan kyrka kyrkan gård gården backe
     backen gränd allé stig stigen plan bro bron hall hallen kapell kapellet församling minne gymnasium gymnasiet
 """.split())
+
+
+_INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
+
+
+def normalise_input(text: str) -> str:
+    """What a user wrote, as the guard and the store see it: compatibility forms folded (fullwidth digits,
+    ligatures), control and zero-width characters removed, so "８１１２１８-９８７６" or a number split by a
+    zero-width space is screened like the plain one."""
+    return _INVISIBLE.sub("", unicodedata.normalize("NFKC", text or "")).strip()
 
 
 @cache

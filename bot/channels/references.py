@@ -23,8 +23,14 @@ class Identity:
 
 def tenant_of(activity: Activity) -> str:
     data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
-    tenant = (data.get("tenant") or {}).get("id")
+    tenant = _id(data.get("tenant"))
     return tenant or (activity.conversation.tenant_id if activity.conversation else None) or ""
+
+
+def _id(part) -> str | None:
+    """The ``id`` of a channelData part, when it is an object with a string id (clients send anything)."""
+    value = part.get("id") if isinstance(part, dict) else None
+    return value if isinstance(value, str) else None
 
 
 def identity_of(activity: Activity) -> Identity | None:
@@ -38,7 +44,7 @@ def identity_of(activity: Activity) -> Identity | None:
 def teams_ids(activity: Activity) -> tuple[str | None, str | None]:
     """The Teams team and channel ids from channelData (None elsewhere)."""
     data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
-    return (data.get("team") or {}).get("id"), (data.get("channel") or {}).get("id")
+    return _id(data.get("team")), _id(data.get("channel"))
 
 
 def reference_key(activity: Activity) -> str:

@@ -9,6 +9,7 @@ With ``SAMVERKAN_ALLOWED_TENANTS`` set it answers 403 to authenticated activitie
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import Iterable
@@ -16,6 +17,8 @@ from typing import Any
 
 import jwt
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
+from aiohttp.web_protocol import RequestPayloadError
 from botbuilder.core import Bot, InvokeResponse, serializer_helper
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity
@@ -28,6 +31,8 @@ from bot.channels.turn_locks import ConversationLocks
 log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 256 * 1024
+READ_TIMEOUT_SECONDS = 15  # a body that trickles in slower than this is dropped (408), not waited for
+CONVERSATION_TYPES = frozenset({"personal", "channel", "groupChat", "groupchat"})
 
 
 class BotFrameworkConfiguration:
@@ -53,12 +58,49 @@ def conversation_key(activity: Activity) -> str:
 def _restore_tenant(activity: Activity, body: dict) -> None:
     """msrest drops ``conversation.tenantId`` (the schema says ``tenantID``); Teams puts it in channelData."""
     tenant = tenant_of(activity) or (body.get("conversation") or {}).get("tenantId")
-    if tenant and activity.conversation is not None and not activity.conversation.tenant_id:
+    if isinstance(tenant, str) and tenant and activity.conversation is not None and not activity.conversation.tenant_id:
         activity.conversation.tenant_id = tenant
 
 
 def _error(status: int, message: str) -> web.Response:
     return web.json_response({"error": message}, status=status)
+
+
+def _shape_problem(body: dict) -> str | None:
+    """What makes a decoded body something no channel sends: the turn would fail on it later, as a 500 or
+    an apology in the chat, so it is refused here as a 400."""
+    for key in ("from", "recipient"):
+        party = body.get(key)
+        if party is not None and not (isinstance(party, dict) and isinstance(party.get("id", ""), str)):
+            return f"'{key}' must be an object with a string id"
+    if body.get("type") in ("message", "invoke") and not isinstance(body.get("recipient"), dict):
+        return "activity has no recipient"
+    conversation_type = body["conversation"].get("conversationType")
+    if conversation_type is not None and conversation_type not in CONVERSATION_TYPES:
+        return "unknown conversationType"
+    data = body.get("channelData")
+    if data is not None:
+        if not isinstance(data, dict):
+            return "channelData must be an object"
+        for key in ("tenant", "team", "channel"):
+            part = data.get(key)
+            if part is not None and not (isinstance(part, dict) and isinstance(part.get("id", ""), str)):
+                return f"channelData.{key} must be an object with a string id"
+    for key in ("entities", "attachments"):
+        items = body.get(key)
+        if items is not None and not (isinstance(items, list) and all(isinstance(i, dict) for i in items)):
+            return f"'{key}' must be a list of objects"
+    for entity in body.get("entities") or ():
+        if entity.get("type") == "mention" and not (isinstance(entity.get("mentioned"), dict)
+                                                     and isinstance(entity.get("text", ""), str)):
+            return "a mention must name who is mentioned"
+    if body["type"] == "invoke":
+        value = body.get("value")
+        action = value.get("action") if isinstance(value, dict) else None
+        if body.get("name") == "adaptiveCard/action" and not (
+                isinstance(action, dict) and isinstance(action.get("data", {}), dict)):
+            return "adaptiveCard/action needs value.action as an object"
+    return None
 
 
 def parse_activity(raw: bytes) -> Activity:
@@ -67,6 +109,13 @@ def parse_activity(raw: bytes) -> Activity:
         body = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ValueError(f"body is not JSON: {exc.msg if hasattr(exc, 'msg') else exc}") from None
+    except RecursionError:
+        raise ValueError("body is nested too deeply") from None
+    try:
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except (UnicodeEncodeError, RecursionError):
+        raise ValueError("body holds text that is not valid Unicode (a lone surrogate) or is nested too deeply") \
+            from None
     if not isinstance(body, dict) or not isinstance(body.get("type"), str) or not body["type"]:
         raise ValueError("body is not an activity (no 'type')")
     conversation = body.get("conversation")
@@ -74,6 +123,9 @@ def parse_activity(raw: bytes) -> Activity:
         raise ValueError("activity has no conversation id")
     if not isinstance(body.get("serviceUrl"), str) or not body["serviceUrl"].startswith(("http://", "https://")):
         raise ValueError("activity has no serviceUrl")
+    problem = _shape_problem(body)
+    if problem is not None:
+        raise ValueError(problem)
     try:
         activity = Activity().deserialize(body)
     except (DeserializationError, TypeError, ValueError, AttributeError) as exc:
@@ -120,9 +172,13 @@ class BotFrameworkWebhook:
         if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
             return _error(413, f"body larger than {MAX_BODY_BYTES} bytes")
         try:
-            raw = await request.read()
+            raw = await asyncio.wait_for(request.read(), READ_TIMEOUT_SECONDS)
         except web.HTTPRequestEntityTooLarge:
             return _error(413, f"body larger than {MAX_BODY_BYTES} bytes")
+        except TimeoutError:
+            return _error(408, "the body did not arrive in time")
+        except (HttpProcessingError, RequestPayloadError):
+            return _error(400, "the body could not be read (its Content-Encoding?)")
         if len(raw) > MAX_BODY_BYTES:
             return _error(413, f"body larger than {MAX_BODY_BYTES} bytes")
         try:
