@@ -169,3 +169,22 @@ def test_everyday_forms(text, direction, expected):
 ])
 def test_what_is_not_a_time_reads_as_none(text):
     assert reading(text, "future") is None and reading(text, "past") is None
+
+
+@pytest.mark.parametrize("text,direction,expected", [
+    ("senaste kvartalet", "past", ("2026-08-27T00:00", "2026-11-27T00:00")),
+    ("den här terminen", "past", ("2026-08-01T00:00", "2027-01-01T00:00")),  # no term dates set: Aug–Dec
+    ("förra terminen", "past", ("2026-01-01T00:00", "2026-07-01T00:00")),
+    ("vårterminen", "future", ("2027-01-01T00:00", "2027-07-01T00:00")),
+    ("hösten i år", "past", ("2026-09-01T00:00", "2026-12-01T00:00")),
+    ("förra hösten", "past", ("2025-09-01T00:00", "2025-12-01T00:00")),
+    ("igår efter skolan", "past", ("2026-11-25T12:00", "2026-11-25T18:00")),
+    ("på lunchen", "past", ("2026-11-26T11:00", "2026-11-26T13:00")),
+    ("mellan 10/11 och 20/11", "past", ("2026-11-10T00:00", "2026-11-21T00:00")),
+    ("december–februari", "future", ("2026-12-01T00:00", "2027-03-01T00:00")),
+    ("31/12 2027", "future", day("2027-12-31")),
+    ("31/12 9999", "future", None),  # a year that far away is a typo, not read
+    ("ca 20", "past", None),  # a bare number is a count ("ca 20 ungdomar"), not a day
+])
+def test_terms_quarters_school_days_and_years(text, direction, expected):
+    assert reading(text, direction) == expected

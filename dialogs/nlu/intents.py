@@ -33,7 +33,7 @@ TRAINING_NOW = datetime(2026, 11, 26, 10, 0)  # the rules' cue does not depend o
 EXACT = frozenset({
     "whoami", "add_member", "more", "undo_observation", "delete_observation", "correct_observation",
     "show_observation", "reminder_settings", "snooze_action", "bind_channel", "unbind_channel", "comment_action",
-    "cancel_action", "reassign_action", "postpone_action", "complete_action", "show_action", "help",
+    "cancel_action", "reassign_action", "postpone_action", "complete_action", "show_action", "help", "thanks",
 })
 RULED_SAFETY = 0.5  # the safety classifier alone decides danger or a concern above this
 # Danger, a concern and an unclear case together above this stop the message even when none of them alone is

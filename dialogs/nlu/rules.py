@@ -87,6 +87,11 @@ _CANCEL_MEETING = re.compile(r"\b(?:stall in|stalla in|installt|installd|inget|i
 _RECURRENCE = re.compile(r"\b(?:varannan|varje|var (?:tredje|fjarde)|(?:forsta|andra|tredje|fjarde|sista) "
                          r"(?:mandag|tisdag|onsdag|torsdag|fredag)\w*)\b")
 _IS = re.compile(r"\b(?:ar|blir|halls|traffas|moter|motes)\b")
+_GOODBYE = re.compile(r"^(?:tack (?:och|o) )?(?:hej ?da|hejsan svejsan|ha det (?:bra|gott)"
+                      r"|ha en (?:bra|trevlig|skon) \w+|trevlig (?:helg|kvall|dag)|vi hors|bye|goodbye|see you)\b")
+# A question about the routine itself, not about a child: "vad är en orosanmälan och när måste jag göra en?"
+_ABOUT_REPORTING = re.compile(r"^(?:vad|nar|hur|vem|var|maste|ska|vilka|galler)\b.*\b(?:orosanmal\w*|anmalningsplikt\w*"
+                              r"|anmala oro)\b")
 _WHOAMI = re.compile(r"^(?:vem ar jag|who am i|min roll|vilken roll har jag|vad har jag for roll|kanner du mig)\W*$")
 _ADD_MEMBER = re.compile(r"^(?:lagg till|add)\b.*\b(?:som )?(?:medlem\w*|member)\b")
 _REMIND = re.compile(r"^(?:paminn|pamin|remind)\b|\bpaminnelse\b|\bpaminn\w* mig\b|\bremind me\b")
@@ -149,6 +154,10 @@ def rule_reading(clean: str, now: datetime, config: Any, member_names: tuple[str
 
     if _HELP.match(folded):
         return Understanding("help")
+    if _GOODBYE.match(folded):
+        return Understanding("thanks", {"goodbye": True})
+    if _ABOUT_REPORTING.search(folded):
+        return Understanding("help", {"topic": "concern"})
     if _WHOAMI.match(folded):
         return Understanding("whoami")
     if _ADD_MEMBER.search(folded):
@@ -360,9 +369,14 @@ def _log(message: _Message) -> Understanding:
 
 
 _COMPARE = re.compile(r"\b(?:jamfort|jamfor|jamforelse|mot|vs|versus|compared)\b(?: med| mot| to| with)?\s+"
-                      r"(?P<what>.*)$")
-_PREVIOUS_YEAR = re.compile(r"\b(?:forra aret|i fjol|ifjol|fjolaret|samma (?:period|tid|manad|vecka)"
+                      r"(?P<what>.*)$|\b(?:mer|fler|farre|mindre|storre|hogre|lagre|more|less|fewer)\b.*?\b(?:an|than)\s+"
+                      r"(?P<than>.*)$")
+_PREVIOUS_YEAR = re.compile(r"\b(?:forra aret|i fjol|ifjol|fjolaret|forra (?:hosten|varen|sommaren|vintern)"
+                            r"|samma (?:period|tid|manad|vecka)"
                             r"|aret innan|arets? före|last year)\b")
+
+
+_ALL_OF_A_KIND = re.compile(r"[a-z]+(?:orna|erna|arna)")
 
 
 def _situation(message: _Message) -> Understanding:
@@ -371,8 +385,9 @@ def _situation(message: _Message) -> Understanding:
     compared_words: set[int] = set()
     slots: dict[str, Any] = {}
     if compare is not None:
-        slots["compare"] = "previous_year" if _PREVIOUS_YEAR.search(compare["what"]) else "previous_period"
-        offset = len(message.folded[:compare.start()].split())
+        what = compare["what"] or compare["than"] or ""
+        slots["compare"] = "previous_year" if _PREVIOUS_YEAR.search(what) else "previous_period"
+        offset = len(message.folded[:compare.start("what" if compare["what"] is not None else "than")].split())
         compared_words = set(range(offset, len(message.words)))
     focus = message.focus
     period, time_words = message.time("past", message.focus_words | compared_words)
@@ -384,7 +399,7 @@ def _situation(message: _Message) -> Understanding:
     if place is None:
         written = capitalised_words(message.words, taken | every_focus_word)
         slots.update(_filled(place=written[0] if written else None))
-    else:
+    elif not _ALL_OF_A_KIND.fullmatch(fold(place.text)):  # "på skolorna": every school, not a place filter
         slots["place"] = place.text
     return Understanding("show_situation", slots)
 
@@ -451,9 +466,9 @@ def _action_change(message: _Message, ref: tuple[str, set[int]], clean: str) -> 
     if _COMMENT.search(folded):
         return Understanding("comment_action", _filled(ref=number_text, text=_comment_text(clean)))
     if _CANCEL_ACTION.search(folded):
-        reason = _REASON.search(clean)
+        reason = _REASON.search(clean) or re.search(r"#?\d+[^,;:]*[,;:–-]\s*(?P<text>.{3,})$", clean)
         return Understanding("cancel_action", _filled(ref=number_text,
-                                                      reason=reason["text"].strip() if reason else None))
+                                                      reason=reason["text"].strip(" .") if reason else None))
     if re.search(r"^vem (?:ar|blir) ansvarig|\bvem (?:har|ager)\b", folded):
         return Understanding("show_action", {"ref": number_text})
     found = message.owner_found() if _REASSIGN.search(folded) else None
@@ -605,6 +620,7 @@ def _agreement(message: _Message) -> Understanding:
 
 
 _HELP_TOPICS: list[tuple[str, re.Pattern[str]]] = [
+    ("concern", re.compile(r"\b(?:orosanmal\w*|anmalningsplikt\w*|anmala oro)")),
     ("privacy", re.compile(r"\b(?:integritet\w*|gdpr|personuppgift\w*|sekretess\w*|far (?:jag )?(?:inte )?skriva"
                            r"|vad far jag skriva|dataskydd\w*|privacy|sparas det|skriva namn|personnummer)")),
     ("about", re.compile(r"\b(?:om boten|vem ar du|vad ar du|ar du en (?:bot|robot|manniska)|about|star bakom boten"

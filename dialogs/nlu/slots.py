@@ -10,7 +10,7 @@ from datetime import datetime
 
 from dialogs.nlu.text import fold
 from dialogs.nlu.time import Interval, read_time
-from dialogs.nlu.timewords import MONTHS, PARTS_OF_DAY, WEEKDAYS
+from dialogs.nlu.timewords import MONTHS, PARTS_OF_DAY, SEASONS, WEEKDAYS
 
 # A school class ("9an", "8:an", "7b") is one word, so that it is never read as a date.
 _TOKEN = re.compile(r"\d{1,2}(?::?an|[a-fA-F])(?![^\W_])|#?\d+(?:[:./-]\d+)*(?::?[ea])?|[^\W\d_]+(?:-[^\W\d_]+)*"
@@ -55,7 +55,7 @@ _TIME_STARTERS = {
     "tidigare", "efter", "helgens", "veckans", "manadens", "dagens", "arets", "det", "detta", "fran",
     "julafton", "jul", "juldagen", "nyarsafton", "nyar", "nyarsdagen", "trettondagen", "trettondagsafton", "lucia",
     "valborg", "midsommar", "midsommarafton", "pask", "paskdagen", "langfredag", "annandag", "nationaldagen",
-    "allhelgona", "advent", *WEEKDAYS, *MONTHS, *PARTS_OF_DAY,
+    "allhelgona", "advent", "terminen", "hostterminen", "varterminen", *SEASONS, *WEEKDAYS, *MONTHS, *PARTS_OF_DAY,
 }
 MAX_TIME_WORDS = 7
 

@@ -45,6 +45,7 @@ PARTS_OF_DAY = {
     "formiddag": (10, 12), "formiddagen": (10, 12),
     "eftermiddag": (12, 18), "eftermiddagen": (12, 18),
     "kvall": (18, 24), "kvallen": (18, 24), "ikvall": (18, 24),
+    "lunch": (11, 13), "lunchen": (11, 13), "lunchrasten": (11, 13),
 }
 
 SEASONS = {"var": (3, 3), "varen": (3, 3), "sommar": (6, 3), "sommaren": (6, 3), "host": (9, 3),

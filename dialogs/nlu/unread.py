@@ -31,6 +31,10 @@ _NAMED = frozenset("""
 """.split())
 _LEADS = frozenset("efter innan fore sedan sen till senast kring runt omkring".split())
 _VAGUE = frozenset("snart nyss framover inom kort nagon gang sa smaningom".split())
+# Words that name a period: when none was read for a lägesbild or a list, the default must not stand in silently.
+_PERIOD_WORDS = frozenset("""
+    hosten varen sommaren vintern terminen terminens kvartalet kvartal halvaret perioden lasaret sasongen
+""".split())
 # The slot a time fills, per intent.
 TIME_SLOTS = {
     "log_observation": "when", "show_situation": "period", "list_actions": "due", "create_action": "due",
@@ -137,4 +141,7 @@ def unread_parts(reading: Understanding, clean: str, now: datetime, config) -> t
     vague = [word for word in words.folded if word in _VAGUE]
     if vague and slot not in reading.slots:
         found.append(Unread(slot, vague[0], "vague"))
+    named = [words.original[i] for i, word in enumerate(words.folded) if word in _PERIOD_WORDS]
+    if named and slot == "period" and slot not in reading.slots and not found:
+        found.append(Unread(slot, named[0], "unknown"))
     return tuple(found)

@@ -16,7 +16,9 @@ _GLUED = [
     (r"\bv(\d)", r"v \1"), (r"\bkl ?([012]\d)([0-5]\d)\b", r"kl \1:\2"),
     # Abbreviations and everyday forms of parts of the day.
     (r"\b(?:em|e\.m\.?)(?=\s|$)", "eftermiddag"), (r"\b(?:fm|f\.m\.?)(?=\s|$)", "formiddag"),
-    (r"\befter lunch(?:en)?\b", "eftermiddag"), (r"\bi eftermiddags\b", "idag eftermiddag"),
+    (r"\befter lunch(?:en)?\b", "eftermiddag"), (r"\befter (?:skolan|skoltid|skoldagen)\b", "eftermiddag"),
+    (r"\b(?:under |pa )?formiddagsrasten\b", "formiddag"), (r"\b(?:under |pa )?eftermiddagsrasten\b", "eftermiddag"),
+    (r"\b(?:under |pa |vid )(lunch(?:en|rasten)?)\b", r"\1"), (r"\bi eftermiddags\b", "idag eftermiddag"),
     (r"\bi formiddags\b", "idag formiddag"), (r"\btidigare (?:idag|i dag)\b", "idag"),
     (r"\bi helgen som var\b", "forra helgen"), (r"\btill veckan\b", "nasta vecka"),
     (r"\b(nasta|forra|denna) veckas\b", r"\1 vecka"), (r"\b(nasta|forra|denna) manads\b", r"\1 manad"),

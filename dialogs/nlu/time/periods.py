@@ -204,6 +204,45 @@ def _named_season(m, ctx):
     return _season(ctx, first_month)
 
 
+@_period_rule(rf"(?P<season>{'|'.join(SEASONS)}) (?P<rel>i ar|forra aret|i fjol|ifjol)"
+              rf"|(?P<last>forra|forrforra) (?P<season2>{'|'.join(SEASONS)})")
+def _season_of_a_year(m, ctx):  # "hösten i år", "hösten förra året", "förra hösten"
+    season = m["season"] or m["season2"]
+    back = {"i ar": 0, "forra aret": 1, "i fjol": 1, "ifjol": 1}[m["rel"]] if m["rel"] else \
+        {"forra": 1, "forrforra": 2}[m["last"]]
+    start = date(ctx.today.year - back, SEASONS[season][0], 1)
+    return Interval(datetime.combine(start, time()), datetime.combine(start + relativedelta(months=3), time()))
+
+
+# School terms, when the municipality has set no dates: the autumn term August–December, spring January–June.
+_AUTUMN_TERM, _SPRING_TERM = (8, 5), (1, 6)
+
+
+@_period_rule(r"(?:under |i |den har |denna |innevarande )?(?P<which>hostterminen|varterminen|terminen)"
+              r"|(?P<last>forra) (?P<which2>terminen|hostterminen|varterminen)")
+def _school_term(m, ctx):
+    """"den här terminen" is the current term; a named term is the last one begun (the current or next one
+    when reading ahead); "förra" steps one term (or one year, for a named term) back."""
+    which = m["which"] or m["which2"]
+    today = ctx.today
+    current = date(today.year, 8, 1) if today.month >= 8 else date(today.year, 1, 1)
+    if which == "terminen":
+        start = current
+        if m["last"]:
+            start = date(start.year - 1, 8, 1) if start.month == 1 else date(start.year, 1, 1)
+    else:
+        first_month = 8 if which == "hostterminen" else 1
+        start = date(today.year, first_month, 1)
+        if start > today and not ctx.future:
+            start = date(today.year - 1, first_month, 1)
+        elif ctx.future and start + relativedelta(months=6) <= today:
+            start = date(today.year + 1, first_month, 1)
+        if m["last"]:
+            start = date(start.year - 1, first_month, 1)
+    months = _AUTUMN_TERM[1] if start.month == 8 else _SPRING_TERM[1]
+    return Interval(datetime.combine(start, time()), datetime.combine(start + relativedelta(months=months), time()))
+
+
 @_period_rule(r"i (?P<season>varas|somras|hostas|vintras)")
 def _last_season(m, ctx):  # "i somras": the last summer, always behind
     first_month = {"varas": 3, "somras": 6, "hostas": 9, "vintras": 12}[m["season"]]
@@ -237,7 +276,8 @@ def _year(year: int) -> Interval:
 _RECENT_UNITS = {"dag": "d", "dagar": "d", "dagarna": "d", "dygn": "d", "dygnen": "d", "dygnet": "d", "d": "d",
                  "dgr": "d", "vecka": "w", "veckan": "w", "veckor": "w", "veckorna": "w", "v": "w", "manad": "m",
                  "manaden": "m", "manader": "m", "manaderna": "m", "man": "m", "mandr": "m", "halvar": "h",
-                 "halvaret": "h", "ar": "y", "aret": "y", "aren": "y", "timmar": "t", "timmarna": "t",
+                 "halvaret": "h", "ar": "y", "aret": "y", "aren": "y",
+                 "kvartal": "q", "kvartalet": "q", "kvartalen": "q", "timmar": "t", "timmarna": "t",
                  "timmen": "t", "timme": "t", "tim": "t"}
 
 
@@ -251,7 +291,7 @@ def _recent(m, ctx):
         return Interval(ctx.now - timedelta(hours=n), ctx.now)
     end = ctx.today + timedelta(days=1)
     span = {"d": relativedelta(days=n), "w": relativedelta(weeks=n), "m": relativedelta(months=n),
-            "h": relativedelta(months=6 * n), "y": relativedelta(years=n)}[unit]
+            "q": relativedelta(months=3 * n), "h": relativedelta(months=6 * n), "y": relativedelta(years=n)}[unit]
     return _days(end - span, ctx.today)
 
 
