@@ -46,6 +46,15 @@ def forums_text(situation: Situation) -> str:
     return f"Samverkansforum där båda parter ska vara representerade:\n{bullet_list(lines)}"
 
 
+def period_text(situation: Situation) -> str:
+    """'gäller 1 januari 2025 – 31 december 2026, och därefter tills vidare tills en ny tecknas'."""
+    c = situation.collaboration
+    text = f"{c.name} gäller {long_date(c.period_start)} – {long_date(c.period_end)}"
+    if c.extends_until_replaced:
+        text += ", och därefter tills vidare tills en ny överenskommelse tecknas"
+    return text + "."
+
+
 def deadline_text(situation: Situation, code: str) -> str:
     c = situation.collaboration
     try:
@@ -53,6 +62,8 @@ def deadline_text(situation: Situation, code: str) -> str:
     except KeyError:
         return "Överenskommelsen anger ingen sådan tidsgräns i den här konfigurationen."
     text = deadline_line(c, deadline, situation)
+    if code == "renewal":  # "när går den ut", "hur länge gäller den": the period, then what must happen before
+        text = f"{period_text(situation)}\n{text}"
     if deadline.every_months:
         text += f"\nÅterkommer {recurrence(deadline.every_months)}."
     if deadline.quote:

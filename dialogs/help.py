@@ -90,6 +90,15 @@ def _actions_help_text(situation: Situation) -> str:
     )
 
 
+def _concern_help_text(situation: Situation) -> str:
+    from dialogs.safety import individual_case_text
+
+    routine = individual_case_text(situation).split("\n\n", 1)[1]
+    return ("En orosanmälan är en anmälan till socialtjänsten när du får veta något om eller misstänker att ett barn "
+            "far illa. Den görs av dig, inte här: samverkansloggen beskriver platser och situationer, aldrig "
+            f"enskilda personer.\n\n{routine}")
+
+
 def _reminders_help_text(situation: Situation) -> str:
     return (
         "Påminnelser, till exempel:\n"
@@ -118,6 +127,8 @@ TOPICS: list[HelpTopic] = [
     HelpTopic("Forumens möten – nästa möte, kalender", ("mote", "moten", "motet", "kalender"), meetings.help_text,
               key="meetings"),
     HelpTopic("Påminnelser", ("paminnelse", "paminnelser", "paminn"), _reminders_help_text, key="reminders"),
+    HelpTopic("Oro för ett barn – orosanmälan", ("orosanmalan", "anmalningsplikt", "oro"), _concern_help_text,
+              key="concern"),
 ]
 # "hjälp integritet", "om boten": a help topic asked for by name opens it at once.
 TOPIC_BY_NAME = {topic.key: topic for topic in TOPICS if topic.key}
@@ -204,7 +215,8 @@ async def start_help(dc: DialogContext, understanding: Understanding, situation:
 
 @handles("thanks")
 async def thanks(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
-    await dc.context.send_activity(MessageFactory.text("Varsågod! Skriv hjälp om du undrar vad mer jag kan."))
+    text = "Ha det bra!" if understanding.slots.get("goodbye") else "Varsågod!"
+    await dc.context.send_activity(MessageFactory.text(f"{text} Skriv hjälp om du undrar vad jag kan."))
 
 
 @handles("unknown")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
-from datetime import datetime
+from datetime import datetime, time
 from itertools import groupby
 from zoneinfo import ZoneInfo
 
@@ -39,7 +39,9 @@ async def show_situation(dc: DialogContext, understanding: Understanding, situat
     else:
         start, end = default_period(situation.today)
     previous, previous_end = previous_period(start, end), None
-    if slots.get("compare") == "previous_year":
+    # "i år" and "jämfört med förra året": the same dates a year earlier, not the stretch before
+    year_to_date = start.month == 1 and start.day == 1 and start.time() == time() and end.year == start.year
+    if slots.get("compare") == "previous_year" or year_to_date:
         previous, previous_end = year_before(start, end)
     zone = ZoneInfo(situation.collaboration.timezone)
     place = slots.get("place")

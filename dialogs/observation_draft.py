@@ -20,6 +20,7 @@ from bot.rules.observations import MAX_DESCRIPTION_CHARS, MAX_PLACE_CHARS, is_in
 from dialogs.context import Situation
 from dialogs.format import interval_text
 from dialogs.nlu import catalog, safety_verdict
+from dialogs.nlu.places import find_place
 from dialogs.nlu.slots import Words, find_kind
 from dialogs.nlu.text import fold, words
 from dialogs.nlu.time import read_time
@@ -43,7 +44,7 @@ FIELD_NAMES = {
     "source_party": "källa",
 }
 REQUIRED = ("focus_area", "when", "description")
-GUIDED = ("focus_area", "when", "place", "description", "kind", "source_party")
+GUIDED = ("focus_area", "when", "place", "description", "kind")  # the source is the asker's party unless changed
 SKIP_WORDS = frozenset({"-", "vet ej", "vet inte", "ingen", "inget", "ingen plats", "hoppa over", "hoppa",
                         "skippa", "okand", "nej", "pass"})
 NOW_WORDS = frozenset({"nu", "just nu", "precis nu", "alldeles nyss", "nyss", "now"})
@@ -130,6 +131,7 @@ def from_sentence(text: str, slots: dict, situation: Situation) -> Draft:
         start=when["start"] if when else None, end=when["end"] if when else None, description=description)
     if draft.focus_area is None and draft.start is None and description is None:
         draft.guided = True
+        draft.source_party = situation.asker.party
         return draft
     draft.kind = draft.kind or "handelse"
     draft.source_party = situation.asker.party
@@ -183,6 +185,11 @@ def apply_answer(draft: Draft, name: str, answer: str, situation: Situation) -> 
     if name == "place":
         if folded in SKIP_WORDS:
             return replace(draft, place=None, asked=[*draft.asked, "place"])
+        if len(words(answer)) > 5:  # a sentence: the place in it, not the sentence ("det var vid ICA i Diö")
+            found = find_place(Words.of(answer), set(), config)
+            if found is None:
+                return Refusal("Skriv bara platsen, till exempel ”Haganässkolan” eller ”Diö torg”.")
+            answer = found.text
         if len(answer) > MAX_PLACE_CHARS:
             return Refusal(f"Platsen får vara högst {MAX_PLACE_CHARS} tecken.")
         return replace(draft, place=answer)
@@ -211,9 +218,14 @@ def too_long_description(length: int) -> str:
             "– platsen och vad som hände.")
 
 
+_POLITE = re.compile(r"^\s*(?:kan du|kan ni|jag vill|vill du|vill|snälla|snalla|please)\s+|"
+                     r"\s+(?:istället|istallet|i stället|tack|please)[\s.!]*$", re.IGNORECASE)
+
+
 def parse_edit(text: str) -> tuple[str, str] | None:
-    """'ändra tid till kl 22' → ('when', 'kl 22'); 'plats: Diö torg' → ('place', 'Diö torg')."""
-    match = _EDIT.match(text)
+    """'ändra tid till kl 22' → ('when', 'kl 22'); 'plats: Diö torg' → ('place', 'Diö torg'); 'kan du ändra
+    tiden till kl 13 istället' too."""
+    match = _EDIT.match(_POLITE.sub("", _POLITE.sub("", text)))
     if match is None:
         return None
     stem = fold(match["field"])

@@ -8,9 +8,9 @@ rather than overwriting the row.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -91,10 +91,10 @@ class ObservationRepository:
                                                   Observation.supersedes_id.is_(None))
         conditions = [Observation.number.in_(logged), Observation.replaced_at.is_(None),
                       Observation.deleted_at.is_(None)]
-        if start is not None:
-            conditions.append(Observation.occurred_start >= start)
-        if end is not None:
-            conditions.append(Observation.occurred_start < end)
+        if start is not None and end is not None:
+            # "vad har jag loggat idag": logged then, or happened then
+            conditions.append(or_(Observation.occurred_start.between(start, end - timedelta(microseconds=1)),
+                                  Observation.created_at.between(start, end - timedelta(microseconds=1))))
         if focus_area is not None:
             conditions.append(Observation.focus_area_id == select(FocusArea.id).where(
                 FocusArea.code == focus_area).scalar_subquery())

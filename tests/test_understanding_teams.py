@@ -170,6 +170,9 @@ async def test_a_meeting_is_moved_by_an_admin(server, connector):
 
 
 @pytest.mark.parametrize("text,expected", [
+    ("hejdå, ha en bra helg", "Ha det bra!"),
+    ("vad är en orosanmälan och när måste jag göra en?", "Anmälningsplikt"),
+    ("hur länge gäller överenskommelsen", "31 december 2026, och därefter tills vidare"),
     ("vilka är parterna", "Älmhults kommun"),
     ("vad är SSPF?", "Samverkan mellan skola, socialtjänst, polis och fritid"),
     ("tack!", "Varsågod"),
@@ -191,3 +194,4 @@ async def test_the_reminder_is_planned_for_the_moment_shown(server, connector, c
     local = reminder.at.replace(tzinfo=reminder.at.tzinfo or ZONE).astimezone(ZONE)
     assert (local.date(), local.hour) == ((clock.now() + timedelta(days=1)).astimezone(ZONE).date(), 8)
     assert isinstance(reminder.at, datetime)
+
