@@ -64,6 +64,16 @@ def report(pairs: list[tuple[str, str]], title: str) -> float:
     return accuracy
 
 
+def stop_summary(pairs: list[tuple[str, str]]) -> str:
+    """What matters to a user: was a danger or a concern stopped, was an ordinary message let through."""
+    alarming = [got for want, got in pairs if want != safety.NONE]
+    ordinary = [got for want, got in pairs if want == safety.NONE]
+    stopped = sum(got != safety.NONE for got in alarming)
+    kept = sum(got == safety.NONE for got in ordinary)
+    return (f"danger or concern stopped: {stopped}/{len(alarming)}; "
+            f"ordinary messages let through: {kept}/{len(ordinary)}")
+
+
 def evaluate_intents(path: Path, verbose: bool) -> None:
     rows = model.read_rows(path)
     config = _default_collaboration()
@@ -113,6 +123,7 @@ def evaluate_safety(path: Path, verbose: bool) -> None:
         if verbose and verdict != row["label"]:
             print(f"MISS want {row['label']:<16} got {verdict:<16} {row['utterance']}")
     report(pairs, f"Safety: {path.name}")
+    print(stop_summary(pairs))
 
 
 def cross_validate(folds: int, verbose: bool) -> None:
@@ -174,6 +185,7 @@ def cross_validate(folds: int, verbose: bool) -> None:
     report(pairs, f"Intents, whole pipeline, {folds}-fold cross-validation")
     print(f"intent with its slots right: {whole}/{len(pairs)} ({100 * whole / len(pairs):.1f} %)")
     report(safety_pairs, f"Safety verdict (rules and classifier), {folds}-fold cross-validation")
+    print(stop_summary(safety_pairs))
 
 
 def _slot_classifier(slot: str, rows: list[dict], features: list, left_out: set[int]) -> model.TextClassifier:
