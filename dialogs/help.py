@@ -19,6 +19,7 @@ from dialogs import agreement, meetings
 from dialogs.context import SITUATION_KEY, Situation
 from dialogs.nlu import Understanding, fold
 from dialogs.registry import handles
+from dialogs.safety import concern_routine
 
 HELP_DIALOG = "help"
 
@@ -91,9 +92,7 @@ def _actions_help_text(situation: Situation) -> str:
 
 
 def _concern_help_text(situation: Situation) -> str:
-    from dialogs.safety import individual_case_text
-
-    routine = individual_case_text(situation).split("\n\n", 1)[1]
+    routine = concern_routine(situation)
     return ("En orosanmälan är en anmälan till socialtjänsten när du får veta något om eller misstänker att ett barn "
             "far illa. Den görs av dig, inte här: samverkansloggen beskriver platser och situationer, aldrig "
             f"enskilda personer.\n\n{routine}")

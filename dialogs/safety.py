@@ -32,7 +32,15 @@ UNCLEAR_QUESTION = (
 
 
 def individual_case_text(situation: Situation) -> str:
-    """The orosanmälan routine: the duty to report, where to turn in this municipality, and that nothing was saved."""
+    """Why nothing was saved, then the orosanmälan routine."""
+    return (
+        "Det här låter som oro för ett enskilt barn eller en enskild person. Det hör inte hemma i samverkansloggen, "
+        f"och inget av det du skrev har sparats.\n\n{concern_routine(situation)}"
+    )
+
+
+def concern_routine(situation: Situation) -> str:
+    """The orosanmälan routine: the duty to report and where to turn in this municipality."""
     collaboration = situation.collaboration
     services = collaboration.social_services
     if services is not None:
@@ -44,8 +52,6 @@ def individual_case_text(situation: Situation) -> str:
     else:
         where = f"Gör en orosanmälan till socialtjänsten i {collaboration.municipality}."
     return (
-        "Det här låter som oro för ett enskilt barn eller en enskild person. Det hör inte hemma i samverkansloggen, "
-        "och inget av det du skrev har sparats.\n\n"
         "- Anmälningsplikt: arbetar du i skola, förskola, fritidsverksamhet, socialtjänst, hälso- och sjukvård "
         "eller polis ska du genast anmäla till socialtjänsten om du får kännedom om eller misstänker att ett barn "
         "far illa (socialtjänstlagen). Du behöver inte vara säker – det är socialtjänsten som utreder.\n"
