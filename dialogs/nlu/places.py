@@ -78,7 +78,34 @@ def _known_at(words: Words, index: int, config) -> int:
 
 
 def find_place(words: Words, skip: set[int], config=None) -> PlaceMatch | None:
-    """The first place in the message: after a preposition, or a configured place anywhere."""
+    """The place the message is surest of: the first phrase after a preposition that names a place, known
+    ("vid stationen"), proper ("vid Systembolaget") or a kind of place ("vid parkeringen"), where a known or
+    proper place close after a kind of place wins ("klotter på toaletterna igen på Linnéskolan"); else a
+    configured place anywhere; else the first phrase after a preposition."""
+    generic = weak = None
+    for first, end in _after_prepositions(words, skip, config):
+        start = _noun_before(words, first, skip)
+        if _names_a_place(words, start, end, config, proper=True):
+            if generic is not None and not _close(words, generic.end, start):
+                return generic
+            return _match(words, start, end)
+        if generic is None and (start < first or _names_a_place(words, first, end, config, proper=False)):
+            generic = _match(words, start, end)
+        weak = weak or _match(words, first, end)
+    return generic or _anywhere(words, skip, config) or weak
+
+
+def _close(words: Words, end: int, start: int) -> bool:
+    """Two phrases in one breath: a few words apart and no comma between."""
+    return start - end <= 3 and "," not in words.folded[end:start]
+
+
+def _match(words: Words, start: int, end: int) -> PlaceMatch:
+    return PlaceMatch(words.written(start, end), start, end)
+
+
+def _after_prepositions(words: Words, skip: set[int], config):
+    """(first, end) of each phrase after a preposition, in order."""
     folded = words.folded
     for index, word in enumerate(folded):
         if word not in _PREPOSITIONS or index + 1 >= len(words) or index + 1 in skip:
@@ -89,11 +116,38 @@ def find_place(words: Words, skip: set[int], config=None) -> PlaceMatch | None:
         if word in _ENGLISH_PREPOSITIONS and folded[first] == "the" and first + 1 < len(words):
             end = _phrase_end(words, first + 1, skip, config, capital_after_i=False)  # "at the train station"
             if end > first + 1:
-                return PlaceMatch(words.written(first, end), first, end)
+                yield first, end
             continue
         end = _phrase_end(words, first, skip, config, capital_after_i=(word in ("i", "in")))
         if end > first:
-            return PlaceMatch(words.written(first, end), first, end)
+            yield first, end
+
+
+def _names_a_place(words: Words, start: int, end: int, config, proper: bool) -> bool:
+    """``proper``: a configured place or a proper name ("vid Systembolaget"); else a kind of place too."""
+    for index in range(start, end):
+        if config is not None and _known_at(words, index, config) > index:
+            return True
+        if index > 0 and words.original[index][:1].isupper() and words.folded[index] not in _NOT_PLACES:
+            return True
+        if not proper and _place_noun(words.folded[index]):
+            return True
+    return False
+
+
+def _noun_before(words: Words, first: int, skip: set[int]) -> int:
+    """'Fotbollsplanen i Göteryd', 'cykelstället vid resecentrum': a kind of place just before the
+    preposition is the place, narrowed by what follows."""
+    before = first - 2
+    if before >= 0 and before not in skip and _place_noun(words.folded[before]) and \
+            not words.folded[before].endswith(_VEHICLES):  # 'skolbuss vid Diö' is a bus, not a place
+        return before
+    return first
+
+
+def _anywhere(words: Words, skip: set[int], config) -> PlaceMatch | None:
+    """A configured place anywhere, or a kind of place written without a preposition."""
+    folded = words.folded
     for index in range(len(folded)):
         if index in skip:
             continue
@@ -103,7 +157,7 @@ def find_place(words: Words, skip: set[int], config=None) -> PlaceMatch | None:
             end = index + 1  # a fragment without a preposition: "fylla stortorget lör natt", "skolan i Pjätteryd"
         if end > index and not any(i in skip for i in range(index, end)):
             end = _extend(words, end, skip, config)
-            return PlaceMatch(words.written(index, end), index, end)
+            return _match(words, index, end)
     return None
 
 
@@ -155,13 +209,17 @@ def _nameable(words: Words, index: int) -> bool:
     word, written = words.folded[index], words.original[index]
     if word in _TIME_STARTERS or word in _STOP or not written[:1].isalpha() or _TIME_COMPOUND.search(word):
         return False
-    return not _verb_form(written.casefold()) and not _participle(word)
+    if word in _NOT_PLACES:
+        return False
+    return _place_noun(word) or not _verb_form(written.casefold()) and not _participle(word)
 
 
 def _participle(word: str) -> bool:
     """'nedklottrad', 'vandaliserats', 'uppkörd': what happened to a place, not part of its name."""
+    if word.startswith("sonder"):  # "sönderslagna", "sönderskurna"
+        return True
     return len(word) >= 7 and word.endswith(("rad", "lad", "tad", "kord", "nad", "ats", "ades", "ads", "erad",
-                                             "erade", "erats"))
+                                             "erade", "erats", "rade", "rat"))
 
 
 def _verb_form(word: str) -> bool:
@@ -211,7 +269,14 @@ _PLACE_HEADS = (
     "sparet", "sparen", "parkeringsplats", "parkeringsplatsen", "gangvag", "gangvagen", "cykelvag",
     "cykelvagen", "grillplats", "grillplatsen", "badplats", "badplatsen", "museum", "museet", "kyrkogard",
     "kyrkogarden", "camping", "campingen", "center", "centret", "plan", "planen", "ishall", "ishallen",
+    "forrad", "forradet", "stuga", "stugan", "stugor", "stugorna", "trappa", "trappan", "uppgang", "uppgangen",
+    "lokal", "lokalen", "lokaler", "lokalerna", "plank", "planket", "strand", "stranden", "gymnasium",
+    "gymnasiet", "pizzeria", "pizzerian", "gymmet", "forskola", "forskolan", "bygdegard", "bygdegarden",
 )
+# Where people meet online is not a place in the municipality; a bus line is a route.
+_NOT_PLACES = frozenset({"snapchat", "instagram", "tiktok", "facebook", "whatsapp", "discord", "telegram", "natet",
+                         "internet", "linje", "mobil", "mobilen", "mobiler", "mobilerna", "telefon", "telefonen",
+                         "telefoner"})
 
 
 def _place_noun(word: str) -> bool:
