@@ -30,7 +30,8 @@ _NAMED = frozenset("""
     terminsstarten terminsslutet arsskifte advent trettondagen
 """.split())
 _LEADS = frozenset("efter innan fore sedan sen till senast kring runt omkring".split())
-_VAGUE = frozenset("snart nyss framover inom kort nagon gang sa smaningom".split())
+# Times too vague to keep, matched as whole phrases: "någon gång", never "någon" alone ("finns det någon åtgärd").
+_VAGUE = re.compile(r"\b(?:snart|nyss|framover|inom kort|nagon gang|sa smaningom|smaningom)\b")
 # Words that name a period: when none was read for a lägesbild or a list, the default must not stand in silently.
 _PERIOD_WORDS = frozenset("""
     hosten varen sommaren vintern terminen terminens kvartalet kvartal halvaret perioden lasaret sasongen
@@ -128,6 +129,12 @@ def _impossible(text: str) -> bool:
     return not 1 <= day <= max(calendar.monthrange(year, month)[1] for year in (2027, 2028))
 
 
+def _written(words, match: re.Match[str]) -> str:
+    """The words of a match in the folded text, as the user wrote them."""
+    first = len(match.string[:match.start()].split())
+    return words.written(first, first + len(match[0].split()))
+
+
 def unread_parts(reading: Understanding, clean: str, now: datetime, config) -> tuple[Unread, ...]:
     """What looked like a time for ``reading``'s intent but was not read, as the user wrote it."""
     slot = TIME_SLOTS.get(reading.intent)
@@ -138,9 +145,9 @@ def unread_parts(reading: Understanding, clean: str, now: datetime, config) -> t
     words = Words.of(clean)
     found = [Unread(slot, words.text(unit.start, unit.end), unit.why)
              for unit in units(words, now, config.school_break_weeks()) if unit.why != "class"]
-    vague = [word for word in words.folded if word in _VAGUE]
+    vague = _VAGUE.search(" ".join(words.folded))
     if vague and slot not in reading.slots:
-        found.append(Unread(slot, vague[0], "vague"))
+        found.append(Unread(slot, _written(words, vague), "vague"))
     named = [words.original[i] for i, word in enumerate(words.folded) if word in _PERIOD_WORDS]
     if named and slot == "period" and slot not in reading.slots and not found:
         found.append(Unread(slot, named[0], "unknown"))
