@@ -104,6 +104,17 @@ def test_what_looks_like_a_date_but_cannot_be_read_is_named_and_never_replaced(t
     assert [(u.slot, u.text, u.why) for u in reading.unread] == [(slot, unread, why)]
 
 
+def test_a_word_that_only_begins_a_vague_time_is_not_named_as_one():
+    """"någon gång" is vague; "någon" alone is not a time at all."""
+    assert understand("finns det någon åtgärd?", NOW).unread == ()
+    assert [u.text for u in understand("påminn mig så småningom om rapporten", NOW).unread] == ["så småningom"]
+
+
+def test_a_count_after_today_is_not_an_hour():
+    reading = understand("idag 3 elever bråkade vid kiosken", NOW)
+    assert reading.slots["when"] == day("2026-11-26")
+
+
 def test_a_school_class_is_never_a_date():
     reading = understand("logga klotter på toaletten hos 9an på Haganässkolan", NOW)
     assert "when" not in reading.slots and not reading.unread
@@ -143,6 +154,11 @@ def test_a_school_class_is_never_a_date():
     ("om boten", "help", {"topic": "about"}),
     ("#O8 var i Diö, inte Älmhult", "correct_observation", {"ref": "8", "change": "plats till Diö"}),
     ("klarmarkera 7:an", "complete_action", {"ref": "7"}),
+    ("påminn mig imorrn 8 om att ringa rektorn", "remind_me",  # an hour right after a day ahead
+     {"when": {"start": "2026-11-27T08:00", "end": "2026-11-27T08:00"}, "text": "ringa rektorn"}),
+    ("påminn mig fredag 14 om mötet", "remind_me", {"when": {"start": "2026-11-27T14:00",
+                                                              "end": "2026-11-27T14:00"}}),
+    ("logga", "log_observation", {"focus_area": None, "kind": None}),  # the guided questions ask both
 ])
 def test_everyday_requests_and_slots_as_people_write_them(text, intent, slots):
     reading = understand(text, NOW)

@@ -48,7 +48,8 @@ class Words:
 
 _TIME_STARTERS = {
     "i", "pa", "om", "for", "nasta", "forra", "forrforra", "denna", "den", "kl", "klockan", "igar", "idag",
-    "imorgon", "imorn", "ikvall", "inatt", "imorse", "iforrgar", "iovermorgon", "natten", "v", "vecka", "veckan",
+    "imorgon", "imorn", "imorrn", "imorron", "ikvall", "inatt", "imorse", "iforrgar", "iovermorgon", "natten",
+    "v", "vecka", "veckan",
     "senast", "till", "fore", "innan", "under", "sista", "forsta", "andra", "tredje", "fjarde", "halv", "kvart",
     "q", "kvartal", "last", "next", "this", "tomorrow", "yesterday", "tonight", "today", "in", "at", "on",
     "mellandagarna", "helgen", "senaste", "vid", "sedan", "sen", "mellan", "hittills",

@@ -151,7 +151,27 @@ def _read(text: str, ctx: _Context) -> Interval | None:
 _BETWEEN = re.compile(r"^(?:mellan|fran) (?P<a>.+?) (?:och|till|-) (?P<b>.+)$")
 
 
+# "påminn mig imorgon 8", "fredag 14": an hour written right after a day that is ahead, as people type it in a
+# chat. Only ahead and only waking hours: "idag 3 elever" and "i fredags 8 ungdomar" are counts.
+_DAY_AND_HOUR = re.compile(r"^(?P<day>.*(?:dag|imorgon|iovermorgon)) (?P<h>\d{1,2})(?:[:.](?P<m>[0-5]\d))?$")
+FIRST_BARE_HOUR, LAST_BARE_HOUR = 6, 23
+
+
+def _day_and_hour(text: str, ctx: _Context) -> Interval | None:
+    match = _DAY_AND_HOUR.match(text) if ctx.future else None
+    if match is None or not FIRST_BARE_HOUR <= int(match["h"]) <= LAST_BARE_HOUR:
+        return None
+    day = _read_day(match["day"], ctx)
+    if day is None:
+        return None
+    moment = datetime.combine(day, time(int(match["h"]), int(match["m"] or 0)))
+    return _instant(moment) if moment > ctx.now else None
+
+
 def _read_plain(text: str, ctx: _Context) -> Interval | None:
+    day_and_hour = _day_and_hour(text, ctx)
+    if day_and_hour is not None:
+        return day_and_hour
     between = _BETWEEN.match(text)
     # "mellan 10/11 och 20/11" (but "mellan 9 och 11" is a clock range, read below)
     if between and not re.fullmatch(r"(?:kl )?\d{1,2}(?:[:.]\d{2})?", between["a"]):
