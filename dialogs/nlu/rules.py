@@ -25,6 +25,7 @@ from dialogs.nlu.slots import (
     find_ref,
     find_status,
     find_time,
+    observation_kind,
 )
 from dialogs.nlu.text import fold
 from dialogs.nlu.timewords import number
@@ -125,6 +126,19 @@ _LOG_COMMAND = re.compile(r"^(?:kan du |jag vill |vill )?(?:logga|rapportera|not
 
 def is_log_command(folded: str) -> bool:
     return bool(_LOG_COMMAND.match(folded))
+
+
+# What asking to log says without saying what happened: "logga", "jag vill logga en händelse", "ny observation".
+_ONLY_ASKING = frozenset("""
+    logga loga log rapportera registrera notera anmal lagg in till i loggen for att ny nytt en ett jag vi vill
+    kan du skulle ha gora observation observationen iakttagelse handelse incident obs nagot nat har tack hej
+    please new report note an a the
+""".split())
+
+
+def says_what_happened(words: list[str]) -> bool:
+    """Whether a log message has content of its own; a bare request starts the guided questions instead."""
+    return any(word not in _ONLY_ASKING and word.isalnum() for word in words)
 
 
 _AGREEMENT_TOPICS: list[tuple[str, re.Pattern[str]]] = [
@@ -364,7 +378,10 @@ def _observation_ref(clean: str, folded: str, match: re.Match[str], config: Any 
 def _log(message: _Message) -> Understanding:
     slots, taken = _focus_time_place(message, "when")
     place = find_place(message.words, taken, message.config)
-    slots.update(_filled(place=place.text if place else None, kind=find_kind(message.folded)))
+    # A bare "logga" starts the guided questions, which ask for the kind; anything more is kept with one.
+    told = bool(slots) or place is not None or says_what_happened(message.words.folded)
+    kind = observation_kind(message.folded) if told else find_kind(message.folded)
+    slots.update(_filled(place=place.text if place else None, kind=kind))
     return Understanding("log_observation", slots)
 
 

@@ -188,6 +188,27 @@ _KINDS = [
 ]
 
 
+# What a pattern or a state looks like, as opposed to one incident at one time: recurring times ("varje kväll",
+# "på fredagskvällarna"), frequency and change ("brukar", "allt fler", "färre än förut"), a period ("hela
+# veckan", "på sistone"), or what someone perceives ("upplever", "märkt att").
+_PATTERN = re.compile(
+    r"\b(?:varje|varenda|alla) (?:dag|kvall|natt|helg|vecka|rast|morgon|lunch|fredag|lordag|sondag|gang)\w*"
+    r"|\b\w*(?:kvallar|helger|natter|raster|morgnar|eftermiddagar|fredagar|lordagar|sondagar|vardagar)(?:na)?\b"
+    r"|\b(?:brukar|ofta|standigt|ideligen|aterkommande|fortfarande|pa sistone|pa senare tid|i perioder"
+    r"|kvallstid|nattetid|helgtid|dagtid|allt (?:fler|mer|oftare)|mer och mer|fler och fler"
+    r"|okat|okar|okning|minskat|minskar|minskning|farre|pagatt|har borjat|borjat"
+    r"|upplever|upplevs|kanner sig|verkar|markt att|marker att|ser att|sett att"
+    r"|flera (?:ganger|kvallar|helger|natter|dagar|veckor)"
+    r"|(?:hela|under) (?:veckan|hosten|varen|sommaren|vintern|manaden|terminen|lovet)"
+    r"|senaste (?:veckan|veckorna|kvallarna|tiden|manaden|manaderna|helgerna)|\d+ ggr|\d+ ganger)\b")
+
+
+def observation_kind(folded_text: str) -> str:
+    """The kind of a log entry that does not say it: a pattern or a state is an iakttagelse, anything else a
+    händelse, as the log's own default."""
+    return find_kind(folded_text) or ("iakttagelse" if _PATTERN.search(folded_text) else "handelse")
+
+
 def find_kind(folded_text: str) -> str | None:
     for kind, pattern in _KINDS:
         if pattern.search(folded_text):
