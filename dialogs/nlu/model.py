@@ -8,7 +8,7 @@ when it is unsure.
 
 Training reads ``dialogs/nlu/corpus/*.tsv`` (no model files from outside), the same way every time (fixed
 seeds, rows in file order), in seconds. The result is kept in a cache file named by a hash of everything it
-was built from (corpus, collaboration terms, this code's version, scikit-learn's), so a process start loads
+was built from (corpus, collaboration terms, the understanding code itself, scikit-learn's), so a process start loads
 it in milliseconds and any change trains afresh.
 """
 
@@ -220,6 +220,10 @@ def config_vocabulary(config) -> set[str]:
 
 def fingerprint(config, paths: list[Path], code_version: str) -> str:
     digest = hashlib.sha256(f"{MODEL_VERSION}|{code_version}|{sklearn.__version__}".encode())
+    # The code that turns text into features and labels is part of what was trained: a change to any of it
+    # (a rule, a slot reader, a new slot model) must not meet a model kept from before.
+    for source in sorted(Path(__file__).parent.rglob("*.py")):
+        digest.update(source.read_bytes())
     for path in paths:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
