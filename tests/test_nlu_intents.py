@@ -37,7 +37,21 @@ def day(iso: str) -> dict[str, str]:
     ("graffitti på Paradisskolan imorse", "log_observation",  # a typo still finds the focus area
      {"focus_area": "skadegorelse-skola", "place": "Paradisskolan"}),
     ("ny händelse: snusförsäljning till unga på Pressbyrån", "log_observation",
-     {"focus_area": None, "place": "Pressbyrån"}),  # two focus areas named equally: ask, do not guess
+     {"focus_area": "andts", "place": "Pressbyrån"}),  # two areas named, the message is clearly about one
+    ("ny händelse: alkohol och våld vid Pressbyrån", "log_observation",
+     {"focus_area": None, "place": "Pressbyrån"}),  # two areas named and no telling which: ask
+    ("logga: det var lugnt vid stationen igår kväll", "log_observation",
+     {"focus_area": None, "kind": "handelse"}),  # nothing about any area: ask, do not file under a guess
+    ("berusade tonåringar vid stationen i fredags", "log_observation",
+     {"focus_area": "andts", "place": "stationen"}),  # no configured word, still plainly ANDTS
+    ("unga som hänger vid kiosken varje kväll", "log_observation",
+     {"focus_area": "trygga-unga", "kind": "iakttagelse"}),  # a pattern, not one incident
+    ("det är klotter på toaletterna igen på Linnéskolan", "log_observation",
+     {"place": "Linnéskolan"}),  # the school close after "toaletterna" is where it is
+    ("tre unga rånade en jämnårig på mobilen vid Sjöparken igår", "log_observation",
+     {"place": "Sjöparken"}),  # a phone is not a place
+    ("fotbollsplanen i Liatorp uppriven av mopeder i natt", "log_observation",
+     {"place": "fotbollsplanen i Liatorp"}),
     ("log graffiti at Linnéskolan yesterday evening", "log_observation",
      {"focus_area": "skadegorelse-skola", "place": "Linnéskolan"}),
     ("vilka åtgärder är sena", "list_actions", {"status": "overdue"}),

@@ -188,13 +188,10 @@ def cross_validate(folds: int, verbose: bool) -> None:
     print(stop_summary(safety_pairs))
 
 
-def _slot_classifier(slot: str, rows: list[dict], features: list, left_out: set[int]) -> model.TextClassifier:
-    chosen = [i for i, row in enumerate(rows) if i not in left_out and row["intent"] in model.SLOT_MODELS[slot]]
-    labels = []
-    for i in chosen:
-        value = json.loads(rows[i].get("slots") or "{}").get(slot)
-        labels.append(value if isinstance(value, str) else "none")
-    return model.TextClassifier([features[i] for i in chosen], labels, c=model.INTENT_C)
+def _slot_classifier(name: str, rows: list[dict], features: list, left_out: set[int]) -> model.TextClassifier:
+    spec = model.SLOT_MODELS[name]
+    chosen = [(i, label) for i, row in enumerate(rows) if i not in left_out and (label := spec.label(row))]
+    return model.TextClassifier([features[i] for i, _ in chosen], [label for _, label in chosen], c=model.INTENT_C)
 
 
 # Slots whose format the corpus and the readers agree on; the others are the conversation's business.

@@ -20,7 +20,7 @@ from dialogs.nlu import catalog, model, safety
 from dialogs.nlu.features import Features, featurize
 from dialogs.nlu.lexicon import Speller
 from dialogs.nlu.reading import Understanding
-from dialogs.nlu.rules import is_log_command, rule_reading, slots_for
+from dialogs.nlu.rules import is_log_command, rule_reading, says_what_happened, slots_for
 from dialogs.nlu.slots import Words
 from dialogs.nlu.text import fold
 from dialogs.nlu.unread import unread_parts
@@ -143,6 +143,9 @@ def understand(text: str, now: datetime | None = None, config: Any = None,
         return Understanding(verdict)
     ruled = rule_reading(clean, now, config, member_names)
     if ruled.intent in EXACT or ruled.intent == "log_observation" and is_log_command(fold(clean)):
+        if ruled.intent == "log_observation":  # "logga: berusade vid stationen" is still about ANDTS
+            ruled = _learned_slots(ruled, clean, featurize_intent(clean, config, trained.speller, ruled), trained,
+                                   config)
         return _with_unread(ruled, clean, now, config)
 
     if not any(ch.isalpha() for ch in clean):
@@ -158,7 +161,8 @@ def understand(text: str, now: datetime | None = None, config: Any = None,
     if best == "unknown" and usable:
         # Something the bot knows is named ("sspf", "Linnéskolan"): offer the likely readings, not "förstod inte".
         likely = [intent for intent, _ in ranking if intent != "unknown"][:3]
-        reading = slots_for(likely[0], clean, now, config, member_names)
+        reading = _learned_slots(slots_for(likely[0], clean, now, config, member_names), clean, features, trained,
+                                 config)
         return _with_unread(Understanding(reading.intent, reading.slots, probability, tuple(likely[1:])), clean, now,
                             config)
     if probability < NOTHING_BELOW or (best == "unknown" and probability >= ASK_BELOW):
@@ -192,18 +196,54 @@ def _usable(features: Features, clean: str, config) -> bool:
 
 
 SLOT_SURE = 0.5  # a learned slot is filled only above this; below, the conversation asks
+KEPT_SURE = 0.7  # a focus area guessed for what is shown back before it is kept
+NONE_DOUBT = 0.7  # ... only when the model that knows "no focus area" is less sure than this of none
+TIE_SURE = 0.85  # the share of the tied areas' probability one of them needs to be chosen
+# Where the focus area is shown back before anything is kept, a guess costs a glance, not a wrong record; a
+# list or a lägesbild filtered on a guess would hide things without saying so, so those guess less.
+_SHOWN_BACK = frozenset({"log_observation", "create_action"})
+
+
+def _clear_choice(ranking: list[tuple[str, float]], named: set[str]) -> str | None:
+    """Of two focus areas a message names equally ("unga" and "alkohol"), the one the slot classifier clearly
+    prefers: "unga som dricker alkohol i parken" is ANDTS; "alkohol och våld" stays a question."""
+    among = [(label, probability) for label, probability in ranking if label in named]
+    total = sum(probability for _, probability in among)
+    if not among or total <= 0 or among[0][1] / total < TIE_SURE:
+        return None
+    return among[0][0]
+
+
+def _learned_focus(intent: str, current: str | None, clean: str, features: Features, trained: model.Models,
+                   config) -> str | None:
+    """The focus area when no configured word settles it: none named ("berusade vid stationen" is ANDTS), or
+    two named equally ("unga som dricker alkohol"). Two models agree first: the one that knows "none" must see
+    a focus area at all, so "lugnt vid stationen igår" is asked about, not filed under a guess."""
+    if current is not None or "focus_area" not in trained.slots or not says_what_happened(Words.of(clean).folded):
+        return current
+    named = {match.code for match in catalog.find(Words.of(clean).folded, catalog.focus_area_terms(config))}
+    ranking = trained.slots["focus_area"].rank(features)
+    if intent in _SHOWN_BACK and "kept_focus_area" in trained.slots:
+        kept = trained.slots["kept_focus_area"].rank(features)
+        if named:
+            return _clear_choice(kept, named)
+        label, probability = kept[0]
+        return label if probability >= KEPT_SURE and dict(ranking).get("none", 0.0) < NONE_DOUBT else None
+    if named:
+        return _clear_choice(ranking, named) if intent == "show_situation" else None
+    label, probability = ranking[0]
+    return label if label != "none" and probability >= SLOT_SURE else None
 
 
 def _learned_slots(reading: Understanding, clean: str, features: Features, trained: model.Models,
                    config) -> Understanding:
-    """A focus area or an agreement topic no word names ("påse gräs i buskarna" is ANDTS), from the slot
-    classifiers, only when sure and only when no configured term was found: two named areas stay a question."""
+    """A focus area or an agreement topic no word settles, from the slot classifiers, only when sure."""
     slots = dict(reading.slots)
-    if reading.intent in model.SLOT_MODELS["focus_area"] and "focus_area" not in slots and "focus_area" in \
-            trained.slots and not catalog.find(Words.of(clean).folded, catalog.focus_area_terms(config)):
-        label, probability = trained.slots["focus_area"].rank(features)[0]
-        if label != "none" and probability >= SLOT_SURE:
-            slots["focus_area"] = label
+    if reading.intent in model.SLOT_MODELS["focus_area"].intents:
+        focus = _learned_focus(reading.intent, slots.get("focus_area"), clean, features, trained, config)
+        slots.pop("focus_area", None)
+        if focus:
+            slots["focus_area"] = focus
     if reading.intent == "agreement_info" and slots.get("topic") in (None, "agreement") and "topic" in trained.slots:
         label, probability = trained.slots["topic"].rank(features)[0]
         if label not in ("none", "agreement", "forum", "focus_area") and probability >= SLOT_SURE:

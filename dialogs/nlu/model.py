@@ -164,27 +164,46 @@ class Models:
     slots: dict[str, TextClassifier] = field(default_factory=dict)  # focus_area, topic: when no word names them
 
 
-# Slots a classifier learns from the corpus, with the intents whose rows teach it ("none" where unlabelled).
+@dataclass(frozen=True)
+class SlotModel:
+    """A slot a classifier learns from the corpus, and the intents whose rows teach it."""
+    slot: str
+    intents: tuple[str, ...]
+    labelled_only: bool = False  # learn only from rows that give a value: no "none", always a guess
+
+    def label(self, row: dict) -> str | None:
+        """The row's value as a training label, "none" where unlabelled, None for a row that does not teach."""
+        if row.get("intent") not in self.intents or not (row.get("utterance") or "").strip():
+            return None
+        try:
+            value = json.loads(row.get("slots") or "{}").get(self.slot)
+        except json.JSONDecodeError:
+            return None
+        if isinstance(value, str):
+            return value
+        return None if self.labelled_only else "none"
+
+
+_FOCUS_INTENTS = ("log_observation", "show_situation", "list_actions", "create_action", "list_observations")
 SLOT_MODELS = {
-    "focus_area": ("log_observation", "show_situation", "list_actions", "create_action", "list_observations"),
-    "topic": ("agreement_info",),
+    # A filter no word names ("lägesbild fylla"): "none" is learned too, since a list filtered on a guess hides.
+    "focus_area": SlotModel("focus_area", _FOCUS_INTENTS),
+    # What an observation or a new action is about, shown back before it is kept, so a guess costs a glance.
+    "kept_focus_area": SlotModel("focus_area", _FOCUS_INTENTS, labelled_only=True),
+    "topic": SlotModel("topic", ("agreement_info",)),
 }
 
 
-def slot_examples(paths: Iterable[Path], slot: str) -> list[Example]:
-    intents = SLOT_MODELS[slot]
+def slot_examples(paths: Iterable[Path], name: str) -> list[Example]:
+    spec = SLOT_MODELS[name]
     found = []
     for path in paths:
         if path.name == SAFETY_FILE:
             continue
         for row in read_rows(path):
-            if row.get("intent") not in intents or not (row.get("utterance") or "").strip():
-                continue
-            try:
-                value = json.loads(row.get("slots") or "{}").get(slot)
-            except json.JSONDecodeError:
-                continue
-            found.append(Example(row["utterance"].strip(), value if isinstance(value, str) else "none"))
+            label = spec.label(row)
+            if label is not None:
+                found.append(Example(row["utterance"].strip(), label))
     return found
 
 
