@@ -50,6 +50,7 @@ def day(iso: str) -> dict[str, str]:
      {"place": "Linnéskolan"}),  # the school close after "toaletterna" is where it is
     ("tre unga rånade en jämnårig på mobilen vid Sjöparken igår", "log_observation",
      {"place": "Sjöparken"}),  # a phone is not a place
+    ("påmin mej om rapporten", "remind_me", {"text": "rapporten"}),  # typed fast, still a reminder, no time
     ("fotbollsplanen i Liatorp uppriven av mopeder i natt", "log_observation",
      {"place": "fotbollsplanen i Liatorp"}),
     ("log graffiti at Linnéskolan yesterday evening", "log_observation",

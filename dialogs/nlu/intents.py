@@ -20,7 +20,7 @@ from dialogs.nlu import catalog, model, safety
 from dialogs.nlu.features import Features, featurize
 from dialogs.nlu.lexicon import Speller
 from dialogs.nlu.reading import Understanding
-from dialogs.nlu.rules import is_log_command, rule_reading, says_what_happened, slots_for
+from dialogs.nlu.rules import is_log_command, is_remind_command, rule_reading, says_what_happened, slots_for
 from dialogs.nlu.slots import Words
 from dialogs.nlu.text import fold
 from dialogs.nlu.unread import unread_parts
@@ -142,7 +142,8 @@ def understand(text: str, now: datetime | None = None, config: Any = None,
     if verdict in (safety.EMERGENCY, safety.INDIVIDUAL):
         return Understanding(verdict)
     ruled = rule_reading(clean, now, config, member_names)
-    if ruled.intent in EXACT or ruled.intent == "log_observation" and is_log_command(fold(clean)):
+    if ruled.intent in EXACT or ruled.intent == "log_observation" and is_log_command(fold(clean)) or \
+            ruled.intent == "remind_me" and is_remind_command(fold(clean)):
         if ruled.intent == "log_observation":  # "logga: berusade vid stationen" is still about ANDTS
             ruled = _learned_slots(ruled, clean, featurize_intent(clean, config, trained.speller, ruled), trained,
                                    config)

@@ -95,7 +95,7 @@ _ABOUT_REPORTING = re.compile(r"^(?:vad|nar|hur|vem|var|maste|ska|vilka|galler)\
                               r"|anmala oro)\b")
 _WHOAMI = re.compile(r"^(?:vem ar jag|who am i|min roll|vilken roll har jag|vad har jag for roll|kanner du mig)\W*$")
 _ADD_MEMBER = re.compile(r"^(?:lagg till|add)\b.*\b(?:som )?(?:medlem\w*|member)\b")
-_REMIND = re.compile(r"^(?:paminn|pamin|remind)\b|\bpaminnelse\b|\bpaminn\w* mig\b|\bremind me\b")
+_REMIND = re.compile(r"^(?:paminn|pamin|remind)\b|\bpaminnelse\b|\bpaminn\w* m(?:ig|ej)\b|\bremind me\b")
 _CANCEL_REMINDER = re.compile(r"\b(?:ta bort|radera|stryk|avboka|ateranropa|delete|remove|cancel|glom)\b.*"
                               r"\b(?:paminn\w*|reminder\w*)|\b(?:behover|vill) inte (?:bli )?(?:paminn\w*|pamind)\b"
                               r"|\bpaminnelse\w* (?:om \S+ )?(?:ar|kan) (?:inte aktuell|struken|tas bort)")
@@ -126,6 +126,11 @@ _LOG_COMMAND = re.compile(r"^(?:kan du |jag vill |vill )?(?:logga|rapportera|not
 
 def is_log_command(folded: str) -> bool:
     return bool(_LOG_COMMAND.match(folded))
+
+
+def is_remind_command(folded: str) -> bool:
+    """'påminn mig …', 'påmin mej …': a request that starts by asking for a reminder is one."""
+    return bool(re.match(r"(?:kan du |snalla |please )?(?:paminn?|remind) (?:mig|mej|me)\b", folded))
 
 
 # What asking to log says without saying what happened: "logga", "jag vill logga en händelse", "ny observation".
@@ -547,7 +552,7 @@ def _sentence_break(words: Words, index: int) -> bool:
 
 
 _REMIND_TEXT = re.compile(r"\b(?:om att|att|om|about|to)\b\s+(?P<text>.+)$", re.IGNORECASE)
-_REMIND_LEAD = re.compile(r"^(?:kan du |snalla |please )?(?:paminn\w*|pamin\w*|remind\w*)(?: mig| me)?\b",
+_REMIND_LEAD = re.compile(r"^(?:kan du |snalla |please )?(?:paminn\w*|pamin\w*|remind\w*)(?: mig| mej| me)?\b",
                           re.IGNORECASE)
 
 
