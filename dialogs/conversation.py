@@ -36,6 +36,7 @@ from dialogs.registry import handler_for
 from dialogs.render.actions import SUBMIT_DONE, SUBMIT_POSTPONE, done_card
 from dialogs.render.cards import CHOICE
 from dialogs.safety import UNCLEAR_DIALOG, ScreenedText, UnclearConcernDialog
+from dialogs.time_question import TIME_QUESTION_DIALOG, Answered, TimeQuestionDialog, needs_time
 from dialogs.unread import unread_text
 
 _STOPS = ("emergency", "individual_case")
@@ -47,6 +48,10 @@ _NEEDS_ACTION = {"complete_action": "”#12 klar”", "postpone_action": "”skj
                  "snooze_action": "”snooza #12 till måndag”"}
 _NEEDS_OBSERVATION = {"show_observation": "”visa #O12”", "correct_observation": "”ändra #O12 plats till Diö torg”",
                       "delete_observation": "”ta bort #O12”"}
+
+
+def _texts(slots: dict) -> str:
+    return " ".join(value for value in slots.values() if isinstance(value, str))
 
 
 def _valid_ref(ref) -> bool:
@@ -71,6 +76,7 @@ class Conversation:
         self._dialogs.add(action_changes.PostponeDialog())
         self._dialogs.add(UnclearConcernDialog())
         self._dialogs.add(ClarifyDialog())
+        self._dialogs.add(TimeQuestionDialog())
         self._database = database
         self._listing = dialog_state_owner.create_property("Listing")
 
@@ -106,6 +112,8 @@ class Conversation:
             reading = reading_for(result.intent, result.text, situation.local_now, situation.collaboration,
                                   situation.member_names)
             await self._run(dc, reading, situation)
+        elif isinstance(result, Answered):
+            await self._run(dc, result.understanding, situation)
         elif isinstance(result, ScreenedText):
             await self._dispatch(dc, result.text, situation, screened=not result.fresh)
         elif isinstance(result, str) and result:
@@ -173,6 +181,13 @@ class Conversation:
             what = "åtgärd" if understanding.intent in _NEEDS_ACTION else "observation"
             await dc.context.send_activity(MessageFactory.text(
                 f"Vilken {what} gäller det? Skriv numret, till exempel {example}."))
+            return
+        question = needs_time(understanding)
+        # The request waits in dialog state for its time: never with text the privacy guard refuses, which
+        # goes on to its handler and is refused there, storing nothing.
+        if question is not None and not screen(_texts(understanding.slots), situation.member_names):
+            await dc.begin_dialog(TIME_QUESTION_DIALOG, {"intent": understanding.intent,
+                                                         "slots": understanding.slots, "question": question})
             return
         handler = handler_for(understanding.intent) or not_understood
         await handler(dc, understanding, situation)

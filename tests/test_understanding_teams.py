@@ -132,6 +132,24 @@ async def test_an_impossible_date_is_named_and_nothing_is_scheduled(server, conn
     assert await count(server, models.PersonalReminder) == 0
 
 
+async def test_the_answer_to_which_date_finishes_the_request_it_belongs_to(server, connector):
+    """A trial's "28 februari då" fell through to the help menu; it sets the reminder asked about."""
+    await say(server, connector, "påmin mej 30 februari om budgeten")
+    assert "Det finns inget datum ”31/11”" in await texts(server, connector, "31/11")  # asked once more
+    assert await texts(server, connector, "28 februari då") == \
+        "Jag påminner dig 28 februari 2027 kl 08:00 om: budgeten"
+    assert await count(server, models.PersonalReminder) == 1
+
+
+async def test_a_reminder_without_a_time_asks_for_one_and_a_new_request_is_not_taken_as_the_answer(
+        server, connector):
+    assert "När vill du bli påmind?" in await texts(server, connector, "påminn mig om rapporten")
+    assert "Försenade åtgärder" in await texts(server, connector, "vilka åtgärder är försenade idag")
+    assert await count(server, models.PersonalReminder) == 0
+    assert "När vill du bli påmind?" in await texts(server, connector, "påminn mig om rapporten")
+    assert "1 december 2026 kl 14:00 om: rapporten" in await texts(server, connector, "tisdag 14")
+
+
 async def test_a_vague_due_date_is_named_and_asked_for(server, connector):
     reply = await texts(server, connector, "ny åtgärd: trygghetsvandring i centrum, kommunen, klart efter jul")
     assert "”efter jul” kan jag inte läsa som ett slutdatum" in reply and "När ska den vara klar?" in reply

@@ -152,3 +152,28 @@ def unread_parts(reading: Understanding, clean: str, now: datetime, config) -> t
     if named and slot == "period" and slot not in reading.slots and not found:
         found.append(Unread(slot, named[0], "unknown"))
     return tuple(found)
+
+
+@dataclass(frozen=True)
+class TimeAnswer:
+    """An answer to "när?": the time in it, what in it looked like a time but was not one, and how many other
+    words it has (a whole new request has many; "30/12 menade jag" has two)."""
+
+    when: dict[str, str] | None
+    unread: tuple[Unread, ...]
+    other_words: int
+
+
+def time_in_answer(text: str, slot: str, now: datetime, direction: str, config) -> TimeAnswer:
+    """Read the answer to a question about one time slot, never a neighbouring date for an impossible one."""
+    from dialogs.nlu.slots import Words, find_time
+
+    words = Words.of(" ".join((text or "").split())[:200])
+    breaks = config.school_break_weeks()
+    unread = tuple(Unread(slot, words.text(unit.start, unit.end), unit.why)
+                   for unit in units(words, now, breaks) if unit.why != "class")
+    found = find_time(words, now, direction, school_breaks=breaks)
+    if found is None:
+        return TimeAnswer(None, unread, len(words.folded))
+    interval, start, end = found
+    return TimeAnswer(interval.as_json(), unread, len(words.folded) - (end - start))
