@@ -9,6 +9,7 @@ from bot.config import Collaboration, Deadline
 from bot.rules.deadlines import agreement_state, deadline_status
 from dialogs.context import Situation
 from dialogs.format import bullet_list, days_from_today, long_date, recurrence
+from dialogs.meetings import planned_meetings
 from dialogs.nlu import Understanding
 from dialogs.registry import handles
 
@@ -116,7 +117,16 @@ def forum_text(situation: Situation, code: str | None) -> str:
     deadlines = [d.title for d in c.deadlines if d.responsible_forum == forum.code]
     if deadlines:
         text += "\nAnsvarar enligt överenskommelsen för:\n" + bullet_list(deadlines)
-    return text + f"\n\nSkriv ”när är nästa {forum.name}” för att se när forumet träffas."
+    return text
+
+
+async def _planned(dc: DialogContext, situation: Situation, code: str, *, how_often: bool) -> str:
+    """The forum's next meetings from its calendar; the agreement itself sets no rhythm for any forum."""
+    lines = await planned_meetings(dc.context, situation, code, count=3)
+    text = "\n\nÖverenskommelsen anger inte hur ofta forumet ska träffas." if how_often else ""
+    if lines:
+        return text + "\nInplanerade möten:\n" + bullet_list(lines)
+    return text + "\nInga möten är inplanerade ännu."
 
 
 def focus_area_text(situation: Situation, code: str | None) -> str:
@@ -148,6 +158,8 @@ async def answer_agreement(dc: DialogContext, understanding: Understanding, situ
     topic = slots.get("topic", "agreement")
     if topic == "forum":
         text = forum_text(situation, slots.get("forum"))
+        if slots.get("forum") in {f.code for f in situation.collaboration.forums}:
+            text += await _planned(dc, situation, slots["forum"], how_often=bool(slots.get("how_often")))
     elif topic == "focus_area":
         text = focus_area_text(situation, slots.get("focus_area"))
     else:

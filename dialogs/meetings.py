@@ -70,6 +70,14 @@ def _occurrence_line(occurrence: Occurrence, situation: Situation, *, location: 
     return line + (f", {occurrence.location}" if location and occurrence.location else "")
 
 
+async def planned_meetings(context: TurnContext, situation: Situation, code: str, *, count: int) -> list[str]:
+    """The forum's next ``count`` meetings that are not cancelled, as lines."""
+    async with database_of(context).session() as session:
+        upcoming = await _repository(session, situation).occurrences(
+            situation.now, situation.now + UPCOMING, code, include_cancelled=False)
+    return [_occurrence_line(occurrence, situation) for occurrence in upcoming[:count]]
+
+
 def _kind(activity) -> str:
     conversation = activity.conversation
     return conversation.conversation_type or ("channel" if conversation.is_group else "personal")

@@ -187,6 +187,14 @@ async def test_a_meeting_is_moved_by_an_admin(server, connector):
     assert "torsdag 7 januari 2027 kl 10:00" in await texts(server, connector, "när är nästa möte?")
 
 
+async def test_how_often_a_forum_meets_is_answered_from_its_calendar(server, connector):
+    """The agreement sets no rhythm for any forum: the bot says so and shows what is planned."""
+    await say(server, connector, "operativa brå varannan tisdag kl 13")
+    reply = await texts(server, connector, "hur ofta träffas operativa brå", aad="aad-olle")
+    assert "Överenskommelsen anger inte hur ofta forumet ska träffas." in reply
+    assert "Inplanerade möten:\n- tisdag 1 december kl 13:00 (om 5 dagar)\n- tisdag 15 december" in reply
+
+
 @pytest.mark.parametrize("text,expected", [
     ("hejdå, ha en bra helg", "Ha det bra!"),
     ("vad är en orosanmälan och när måste jag göra en?", "Anmälningsplikt"),

@@ -629,8 +629,9 @@ def _agreement(message: _Message) -> Understanding:
     folded = message.folded
     forum = _forum_code(message)
     explain = _EXPLAIN.search(folded) or re.search(r"\b(?:vad|vilka|vem)\b.*\?$|^\w+ ?[–-] ", folded)
-    if forum and explain:
-        return Understanding("agreement_info", {"topic": "forum", "forum": forum})
+    how_often = re.search(r"\bhur (?:ofta|manga ganger)\b", folded)
+    if forum and (explain or how_often):
+        return Understanding("agreement_info", _filled(topic="forum", forum=forum, how_often=bool(how_often) or None))
     if message.focus is not None and (explain or "fokusomrade" in folded):
         return Understanding("agreement_info", {"topic": "focus_area", "focus_area": message.focus.code})
     for topic, pattern in _AGREEMENT_TOPICS:
