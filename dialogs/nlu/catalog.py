@@ -36,7 +36,14 @@ class Match:
     score: float
 
 
-def _terms(entries) -> tuple[Term, ...]:
+@dataclass(frozen=True, eq=False)
+class Terms:
+    """A configuration's terms, longest first. Compared and hashed by identity: one per configuration (cached
+    below), so remembering the matches of a message costs a pointer, not hashing every term."""
+    items: tuple[Term, ...]
+
+
+def _terms(entries) -> Terms:
     terms = []
     for entry in entries:
         names = {fold(entry.name), entry.code.replace("-", " ")}
@@ -46,7 +53,7 @@ def _terms(entries) -> tuple[Term, ...]:
             words = tuple(_words(fold(synonym)))
             if words:
                 terms.append(Term(entry.code, words, 2 if len(words) > 1 else 1))
-    return tuple(sorted(terms, key=lambda t: (-len(t.words), -t.strength)))
+    return Terms(tuple(sorted(terms, key=lambda t: (-len(t.words), -t.strength))))
 
 
 _WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -57,12 +64,12 @@ def _words(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=32)
-def focus_area_terms(collaboration) -> tuple[Term, ...]:
+def focus_area_terms(collaboration) -> Terms:
     return _terms(collaboration.focus_areas)
 
 
 @lru_cache(maxsize=32)
-def forum_terms(collaboration) -> tuple[Term, ...]:
+def forum_terms(collaboration) -> Terms:
     return _terms(collaboration.forums)
 
 
@@ -81,18 +88,22 @@ def _word_matches(term_word: str, word: str, last: bool) -> float:
     return 0.0
 
 
-def find(words: list[str], terms: tuple[Term, ...]) -> list[Match]:
+def find(words: list[str], terms: Terms) -> list[Match]:
     """Every place a term matches in ``words`` (folded), best first."""
     return list(_find(tuple(words), terms))
 
 
 @lru_cache(maxsize=1024)
-def _find(words: tuple[str, ...], terms: tuple[Term, ...]) -> tuple[Match, ...]:
+def _find(words: tuple[str, ...], terms: Terms) -> tuple[Match, ...]:
     """``find`` for one message, remembered: logging, the lägesbild and the classifier's features all ask."""
     found: list[Match] = []
-    for term in terms:
+    initials = [word[:1] for word in words]
+    for term in terms.items:
         size = len(term.words)
+        initial = term.words[0][:1]
         for start in range(len(words) - size + 1):
+            if initials[start] != initial:  # a near miss in the first letter is not looked for
+                continue
             scores = []
             for k, term_word in enumerate(term.words):
                 score = _word_matches(term_word, words[start + k], k == size - 1)
@@ -107,7 +118,7 @@ def _find(words: tuple[str, ...], terms: tuple[Term, ...]) -> tuple[Match, ...]:
     return tuple(sorted(found, key=lambda m: -m.score))
 
 
-def best(words: list[str], terms: tuple[Term, ...]) -> Match | None:
+def best(words: list[str], terms: Terms) -> Match | None:
     """The clearly best match, or None when there is none or two different entries tie."""
     found = find(words, terms)
     if not found:

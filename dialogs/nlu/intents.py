@@ -144,7 +144,7 @@ def understand(text: str, now: datetime | None = None, config: Any = None,
     ruled = rule_reading(clean, now, config, member_names)
     if ruled.intent in EXACT or ruled.intent == "log_observation" and is_log_command(fold(clean)) or \
             ruled.intent == "remind_me" and is_remind_command(fold(clean)):
-        if ruled.intent == "log_observation":  # "logga: berusade vid stationen" is still about ANDTS
+        if ruled.intent == "log_observation" and "focus_area" not in ruled.slots:  # "logga: berusade vid …"
             ruled = _learned_slots(ruled, clean, featurize_intent(clean, config, trained.speller, ruled), trained,
                                    config)
         return _with_unread(ruled, clean, now, config)

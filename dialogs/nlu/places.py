@@ -66,9 +66,19 @@ def gazetteer(config) -> tuple[tuple[tuple[str, ...], str], ...]:
     return tuple(sorted(entries, key=lambda e: -len(e[0])))
 
 
+@lru_cache(maxsize=8)
+def _by_opening(config) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """The gazetteer by the first four letters of its first word, longest names first: a message's word can
+    only begin a place whose name opens as it does."""
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for names, _ in gazetteer(config):
+        index.setdefault(names[0][:4], []).append(names)
+    return {key: tuple(entries) for key, entries in index.items()}
+
+
 def _known_at(words: Words, index: int, config) -> int:
     """The end of a configured place starting at ``index``, or ``index`` when none does."""
-    for names, _ in gazetteer(config):
+    for names in _by_opening(config).get(words.folded[index][:4], ()):
         size = len(names)
         here = words.folded[index:index + size]
         if len(here) == size and all(w == n or (k == size - 1 and w.startswith(n) and len(n) >= 4)
