@@ -12,6 +12,7 @@ from dataclasses import asdict, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import snowballstemmer
 from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.dialogs import DialogContext
 
@@ -23,7 +24,7 @@ from dialogs.registry import handles
 from dialogs.render.actions import action_line, due_text, list_card, list_text, owner_text
 from dialogs.render.cards import card_activity
 from storage import AuditLog, MemberRepository
-from storage.actions import ActionQuery, ActionRepository
+from storage.actions import ActionQuery, ActionRepository, plain_text
 from storage.models import Action
 
 CARD_CHANNELS = frozenset({"msteams"})
@@ -77,7 +78,8 @@ async def _show_page(context: TurnContext, situation: Situation, title: str, que
 
 async def _query(context: TurnContext, slots: dict, situation: Situation) -> tuple[str, ActionQuery] | str:
     """The question as a query and its Swedish title, or a reply when a name matches nobody."""
-    status = slots.get("status") or "open"
+    # "vem är ansvarig för trygghetsvandringen": the action by what it is about, whatever its status.
+    status = slots.get("status") or ("all" if slots.get("about") else "open")
     query = ActionQuery(status=status, today=situation.today, limit=PAGE_SIZE)
     whose, whom = "", ""
     owner = slots.get("owner")
@@ -94,6 +96,9 @@ async def _query(context: TurnContext, slots: dict, situation: Situation) -> tup
             return f"Jag hittar ingen medlem som heter {owner}."
         query = replace(query, member_id=found[0].id)
         whom = f" för {found[0].name}"
+    if slots.get("about"):
+        query = replace(query, title_stems=title_stems(slots["about"]))
+        whom += f" om ”{slots['about']}”"
     if slots.get("focus_area"):
         query = replace(query, focus_area=slots["focus_area"])
         whom += f" inom {situation.collaboration.focus_area(slots['focus_area']).name}"
@@ -115,12 +120,19 @@ async def _query(context: TurnContext, slots: dict, situation: Situation) -> tup
         else:
             query = replace(query, due_from=start.date(), due_to=end.date())
             period = f", slutdatum {interval_text(start, end, now=now)}"
-    head = {"overdue": "försenade åtgärder", "done": "klara åtgärder", "open": "öppna åtgärder"}[status]
+    head = {"overdue": "försenade åtgärder", "done": "klara åtgärder", "open": "öppna åtgärder",
+            "all": "åtgärder"}[status]
     title = f"{whose} {head}".strip() + whom + period
     return title[:1].upper() + title[1:], query
 
 
 _GENITIVE = {"kommun": "kommunens", "polis": "polisens"}
+_STEMMER = snowballstemmer.stemmer("swedish")
+
+
+def title_stems(about: str) -> tuple[str, ...]:
+    """'trygghetsvandringarna' → ('trygghetsvandring',): what a title must hold, by Swedish stems."""
+    return tuple(plain_text(_STEMMER.stemWord(word)) for word in about.casefold().split())
 
 
 def _query_to_state(query: ActionQuery) -> dict:
@@ -136,6 +148,7 @@ def _query_from_state(state: dict) -> ActionQuery:
     for key in ("done_from", "done_to"):
         if values.get(key):
             values[key] = datetime.fromisoformat(values[key])
+    values["title_stems"] = tuple(values.get("title_stems") or ())
     return ActionQuery(**values)
 
 

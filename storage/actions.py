@@ -7,6 +7,7 @@ paged, never cut silently.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -63,8 +64,21 @@ class ActionQuery:
     member_id: int | None = None
     party: str | None = None  # kommun or polis also match joint (gemensam) actions
     focus_area: str | None = None  # code
+    title_stems: tuple[str, ...] = ()  # each must occur in the title, without case or å/ä/ö ("trygghetsvandr")
     offset: int = 0
     limit: int = 10
+
+
+def plain_text(text: str) -> str:
+    """Without case or diacritics: 'Föräldravandringar' → 'foraldravandringar'."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
+
+
+def _order(query: ActionQuery) -> tuple:
+    """Done actions latest first; others by due date, those without one last."""
+    if query.status == "done":
+        return Action.completed_at.desc(), Action.number
+    return Action.due_date.is_(None), Action.due_date, Action.number
 
 
 @dataclass
@@ -121,13 +135,20 @@ class ActionRepository:
 
     async def page(self, query: ActionQuery) -> ActionPage:
         conditions = self._conditions(query)
+        if query.title_stems:
+            return await self._page_by_title(query, conditions)
         total = await self.session.scalar(select(func.count()).select_from(Action).where(*conditions))
-        order = (Action.completed_at.desc(), Action.number) if query.status == "done" else \
-            (Action.due_date.is_(None), Action.due_date, Action.number)
         rows = await self.session.scalars(
-            _with_relations(select(Action)).where(*conditions).order_by(*order)
+            _with_relations(select(Action)).where(*conditions).order_by(*_order(query))
             .offset(query.offset).limit(query.limit))
         return ActionPage(list(rows), int(total or 0), query.offset, query.limit)
+
+    async def _page_by_title(self, query: ActionQuery, conditions: list) -> ActionPage:
+        """Words in the title, matched without case or diacritics the same way in SQLite and PostgreSQL: in
+        Python, over the plan's matching actions (a plan holds tens of actions, not thousands)."""
+        rows = await self.session.scalars(_with_relations(select(Action)).where(*conditions).order_by(*_order(query)))
+        found = [action for action in rows if all(stem in plain_text(action.title) for stem in query.title_stems)]
+        return ActionPage(found[query.offset:query.offset + query.limit], len(found), query.offset, query.limit)
 
     async def all(self) -> list[Action]:
         return list(await self.session.scalars(_with_relations(select(Action)).order_by(Action.number)))

@@ -51,6 +51,8 @@ def day(iso: str) -> dict[str, str]:
     ("tre unga rånade en jämnårig på mobilen vid Sjöparken igår", "log_observation",
      {"place": "Sjöparken"}),  # a phone is not a place
     ("påmin mej om rapporten", "remind_me", {"text": "rapporten"}),  # typed fast, still a reminder, no time
+    ("vem har hand om nattvandringen?", "list_actions", {"about": "nattvandringen"}),  # the title's words
+    ("åtgärder om alkohol och våld", "list_actions", {"about": None}),  # focus areas, not words of a title
     ("fotbollsplanen i Liatorp uppriven av mopeder i natt", "log_observation",
      {"place": "fotbollsplanen i Liatorp"}),
     ("log graffiti at Linnéskolan yesterday evening", "log_observation",

@@ -55,6 +55,22 @@ async def test_queries_count_everything_and_page(database: Database):
         assert [a.number for a in done_now.actions] == [2]
 
 
+async def test_actions_found_by_words_in_the_title_without_case_or_diacritics(database: Database):
+    anna_id, _ = await _prepare(database)
+    async with database.session() as session:
+        repo = ActionRepository(session)
+        anna = await MemberRepository(session).get(anna_id)
+        for title in ("Föräldravandringar på fredagar", "Trygghetsvandring i centrum", "Nattvandring och "
+                      "föräldravandring i Diö", "Belysning i gångtunneln"):
+            await repo.add(NewAction(title, "kommun", TODAY), anna, at=T0)
+        await session.commit()
+        found = await repo.page(ActionQuery(status="all", title_stems=("foraldravandring",), limit=1))
+        assert found.total == 2 and found.has_more and [a.number for a in found.actions] == [1]
+        both = await repo.page(ActionQuery(status="all", title_stems=("nattvandring", "dio")))
+        assert [a.number for a in both.actions] == [3]
+        assert (await repo.page(ActionQuery(title_stems=("kamera",)))).total == 0
+
+
 async def test_changes_are_history(database: Database):
     anna_id, olle_id = await _prepare(database)
     async with database.session() as session:

@@ -13,7 +13,8 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.clock import FixedClock
-from storage import models
+from storage import MemberRepository, models
+from storage.actions import ActionRepository, NewAction
 from tests.support import activities as teams
 from tests.support.bot_server import BotServer, add_teams_member, start_bot
 
@@ -185,6 +186,17 @@ async def test_a_meeting_is_moved_by_an_admin(server, connector):
     reply = await texts(server, connector, "flytta operativa brå 5/1 till 7/1 kl 10")
     assert reply == "Flyttat: Operativa BRÅ tisdag 5 januari 2027 kl 13:00 → torsdag 7 januari 2027 kl 10:00."
     assert "torsdag 7 januari 2027 kl 10:00" in await texts(server, connector, "när är nästa möte?")
+
+
+async def test_who_is_responsible_for_an_action_found_by_what_it_is_about(server, connector):
+    async with server.runtime.database.session() as session:
+        [anna] = await MemberRepository(session).find_by_name("Anna Andersson")
+        await ActionRepository(session).add(NewAction("Trygghetsvandring i centrum", "kommun", None), anna,
+                                            at=datetime(2026, 11, 20, 9, 0, tzinfo=ZONE))
+        await session.commit()
+    reply = await texts(server, connector, "vem är ansvarig för trygghetsvandringarna?", aad="aad-olle")
+    assert reply.startswith("Åtgärder om ”trygghetsvandringarna” (1):") and "Trygghetsvandring i centrum" in reply
+    assert "inga" in await texts(server, connector, "finns det någon åtgärd om kameror")
 
 
 async def test_how_often_a_forum_meets_is_answered_from_its_calendar(server, connector):

@@ -205,6 +205,8 @@ def rule_reading(clean: str, now: datetime, config: Any, member_names: tuple[str
     if ref and _SNOOZE.search(folded):
         until, _ = message.time("future", ref[1])
         return Understanding("snooze_action", _filled(ref=ref[0], until=until))
+    if not ref and _WHO_OWNS.search(folded):
+        return _list_actions(message)
     meeting = _meeting(message, clean) if not ref else None
     if meeting is not None:
         return meeting
@@ -426,11 +428,40 @@ def _situation(message: _Message) -> Understanding:
     return Understanding("show_situation", slots)
 
 
+# "vem är ansvarig för trygghetsvandringarna", "vem har hand om nattvandringen": who owns the actions about it.
+_WHO_OWNS = re.compile(r"\bvem (?:ar|har) (?:ansvar\w*|hand om|huvudansvar\w*)\b|\bvem (?:ansvarar|ager|driver)\b")
+# What an action is about, after "om", "för", "kring": "åtgärder om nattvandring", "vem ansvarar för X".
+_ABOUT = re.compile(r"\b(?:om|for|kring|gallande|angaende|rorande|over)\s+(?P<about>[a-z0-9][a-z0-9 -]*)$")
+_ABOUT_FILLER = frozenset("""
+    den det de dem en ett vara var ar alla allt nagon nagot nagra vi ni mig oss dig sig sin sitt sina
+    atgard atgarden atgarder atgarderna planen atgardsplanen ansvarig ansvar ansvarar hand och i pa
+    slutdatum deadline datum status klar klara oppna forsenade vid till med fran av under
+""".split())
+
+
 def _list_actions(message: _Message) -> Understanding:
     status = find_status(message.folded)
-    due, _ = message.time("past" if status == "done" else "future", message.focus_words)
+    due, due_words = message.time("past" if status == "done" else "future", message.focus_words)
+    owner = message.owner_slots()
+    named = catalog.find(message.words.folded, catalog.focus_area_terms(message.config))
+    about = None if named or owner else _about(message, due_words)
     return Understanding("list_actions", _filled(
-        status=status, focus_area=message.focus.code if message.focus else None, due=due, **message.owner_slots()))
+        status=status, focus_area=message.focus.code if message.focus else None, due=due, about=about, **owner))
+
+
+def _about(message: _Message, taken: set[int]) -> str | None:
+    """The words an action's title should hold ("trygghetsvandring"), as dictionary forms, or None."""
+    kept = [i for i in range(len(message.words.folded)) if i not in taken]
+    folded = [message.words.folded[i] for i in kept]
+    match = _ABOUT.search(" ".join(folded).strip(" ?!.,"))
+    if match is None:
+        return None
+    first = len(match.string[:match.start("about")].split())
+    # As written (the answer shows it); the action plan is searched by the words' stems.
+    written = [message.words.original[i].casefold() for i in kept[first:]]
+    words = [word for word, plain in zip(written, folded[first:], strict=True)
+             if plain not in _ABOUT_FILLER and len(plain) > 2 and plain.isalnum()]
+    return " ".join(words) or None
 
 
 def _create(message: _Message) -> Understanding:
