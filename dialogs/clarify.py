@@ -49,6 +49,7 @@ LABELS = {
     "agreement_info": "Läsa om samverkansöverenskommelsen",
     "help": "Visa vad jag kan hjälpa till med",
     "whoami": "Se vem jag tror att du är",
+    "who_is": "Se vilka medlemmar som har en viss roll",
     "show_observation": "Visa en loggad observation",
     "correct_observation": "Rätta en loggad observation",
     "delete_observation": "Ta bort en loggad observation",

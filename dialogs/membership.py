@@ -9,12 +9,16 @@ from __future__ import annotations
 from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.core.teams import TeamsInfo
 from botbuilder.dialogs import DialogContext
+from rapidfuzz import fuzz
 
 from bot.channels.references import identity_of, tenant_of
 from dialogs.context import Situation, database_of
-from dialogs.nlu import Understanding
+from dialogs.format import bullet_list
+from dialogs.nlu import Understanding, fold
 from dialogs.registry import handles
 from storage import AuditLog, MemberRepository
+
+ROLE_MATCH = 85  # "kommunpolis" finds "Kommunpolis Ljungby"; "samordnare" finds "brottsförebyggande samordnare"
 
 
 @handles("whoami")
@@ -32,6 +36,22 @@ async def whoami(dc: DialogContext, understanding: Understanding, situation: Sit
     elif identity is not None:
         text += f" Jag känner igen dig som {identity.user_key} ({identity.channel})."
     text += f" Stämmer något inte? Kontakta {situation.collaboration.contact}."
+    await dc.context.send_activity(MessageFactory.text(text))
+
+
+@handles("who_is")
+async def who_is(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
+    """'vem är kommunpolis': the members whose role is that, with their party; the contact when nobody is."""
+    wanted = understanding.slots.get("role") or ""
+    async with database_of(dc.context).session() as session:
+        members = await MemberRepository(session).list()
+    found = [m for m in members if m.role and fuzz.partial_ratio(fold(wanted), fold(m.role)) >= ROLE_MATCH]
+    if not found:
+        text = (f"Ingen medlem har rollen ”{wanted}” här. Fråga {situation.collaboration.contact}, "
+                "eller skriv ”vilka är parterna”.")
+    else:
+        lines = [f"{m.name} – {m.role}, {situation.collaboration.party(m.party).name}" for m in found]
+        text = f"Med rollen ”{wanted}”:\n" + bullet_list(lines)
     await dc.context.send_activity(MessageFactory.text(text))
 
 

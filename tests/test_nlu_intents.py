@@ -52,6 +52,9 @@ def day(iso: str) -> dict[str, str]:
      {"place": "Sjöparken"}),  # a phone is not a place
     ("påmin mej om rapporten", "remind_me", {"text": "rapporten"}),  # typed fast, still a reminder, no time
     ("vem har hand om nattvandringen?", "list_actions", {"about": "nattvandringen"}),  # the title's words
+    ("vem är kommunpolis i Älmhult", "who_is", {"role": "kommunpolis"}),
+    ("vem är vår samordnare?", "who_is", {"role": "samordnare"}),
+    ("vem är jag", "whoami", {}),
     ("åtgärder om alkohol och våld", "list_actions", {"about": None}),  # focus areas, not words of a title
     ("fotbollsplanen i Liatorp uppriven av mopeder i natt", "log_observation",
      {"place": "fotbollsplanen i Liatorp"}),

@@ -199,6 +199,13 @@ async def test_who_is_responsible_for_an_action_found_by_what_it_is_about(server
     assert "inga" in await texts(server, connector, "finns det någon åtgärd om kameror")
 
 
+async def test_who_has_a_role_is_answered_from_the_members(server, connector):
+    assert await texts(server, connector, "vem är kommunpolis i Älmhult?") == \
+        "Med rollen ”kommunpolis”:\n- Olle Polis – kommunpolis, Lokalpolisområde Ljungby"
+    reply = await texts(server, connector, "vem är fältassistent")
+    assert reply.startswith("Ingen medlem har rollen ”fältassistent” här. Fråga ")
+
+
 async def test_how_often_a_forum_meets_is_answered_from_its_calendar(server, connector):
     """The agreement sets no rhythm for any forum: the bot says so and shows what is planned."""
     await say(server, connector, "operativa brå varannan tisdag kl 13")

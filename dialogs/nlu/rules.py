@@ -94,6 +94,28 @@ _GOODBYE = re.compile(r"^(?:tack (?:och|o) )?(?:hej ?da|hejsan svejsan|ha det (?
 _ABOUT_REPORTING = re.compile(r"^(?:vad|nar|hur|vem|var|maste|ska|vilka|galler)\b.*\b(?:orosanmal\w*|anmalningsplikt\w*"
                               r"|anmala oro)\b")
 _WHOAMI = re.compile(r"^(?:vem ar jag|who am i|min roll|vilken roll har jag|vad har jag for roll|kanner du mig)\W*$")
+# "vem är kommunpolis i Älmhult", "vem är vår samordnare?": the members with a role.
+_WHO_IS = re.compile(r"^(?:vem|who) (?:ar|e|is|are) (?:var |vara |er |era |kommunens |polisens |the )?"
+                     r"(?P<role>[a-z][a-z -]{2,40}?)(?: (?:i|pa|hos|for|in) [a-z]+)?\W*$")
+_NOT_ROLES = frozenset({"jag", "du", "ni", "vi", "ansvarig", "ansvariga", "med", "det", "den", "detta", "parterna",
+                        "part", "parter", "boten", "i", "pa", "nasta", "sspf", "bra",
+                        "strategiska", "operativa", "styrgruppen", "you", "responsible"})
+
+
+# What the collaboration holds is not a role: "vilka är fokusområdena", "vilka är medborgarlöftena".
+_DOMAIN_NOUNS = re.compile(r"\b(?:fokus\w*|omrade\w*|forum\w*|lofte\w*|medborgarlofte\w*|atgard\w*|mote\w*"
+                           r"|part\w*|overenskommelse\w*|avtal\w*|malen|mal|regler\w*|tider\w*|datum\w*"
+                           r"|forsenad\w*|klar\w*|oppna|mina|dina|nya|senaste|nasta|sist\w*)\b")
+
+
+def _written_tail(clean: str, folded_part: str) -> str:
+    """The words of ``folded_part`` as the user wrote them (case and å/ä/ö kept)."""
+    words = clean.strip(" ?!.").split()
+    count = len(folded_part.split())
+    start = next((i for i in range(len(words)) if fold(" ".join(words[i:i + count])) == folded_part), None)
+    return " ".join(words[start:start + count]) if start is not None else folded_part
+
+
 _ADD_MEMBER = re.compile(r"^(?:lagg till|add)\b.*\b(?:som )?(?:medlem\w*|member)\b")
 _REMIND = re.compile(r"^(?:paminn|pamin|remind)\b|\bpaminnelse\b|\bpaminn\w* m(?:ig|ej)\b|\bremind me\b")
 _CANCEL_REMINDER = re.compile(r"\b(?:ta bort|radera|stryk|avboka|ateranropa|delete|remove|cancel|glom)\b.*"
@@ -232,6 +254,9 @@ def rule_reading(clean: str, now: datetime, config: Any, member_names: tuple[str
     for topic, pattern in _AGREEMENT_TOPICS:
         if pattern.search(folded):
             return Understanding("agreement_info", {"topic": topic})
+    who = _WHO_IS.match(folded)
+    if who and who["role"].split()[0] not in _NOT_ROLES and not _DOMAIN_NOUNS.search(who["role"]):
+        return Understanding("who_is", {"role": _written_tail(clean, who["role"])})
     if _SITUATION.search(folded):
         return _situation(message)
     if _ACTIONS.search(folded):
