@@ -23,6 +23,7 @@ from dialogs.nlu import Understanding, fold
 from dialogs.observation_draft import screen_text
 from dialogs.registry import handles
 from dialogs.render.actions import action_line
+from dialogs.time_question import TIME_QUESTION_DIALOG
 from storage import AuditLog
 from storage.models import Action, Member, PersonalReminder
 
@@ -72,8 +73,11 @@ async def remind_me(dc: DialogContext, understanding: Understanding, situation: 
         return
     zone = ZoneInfo(situation.collaboration.timezone)
     at = reminder_moment(datetime.fromisoformat(when["start"]), datetime.fromisoformat(when["end"]), zone)
-    if at <= situation.now:
-        await context.send_activity(MessageFactory.text("Den tiden har redan varit. Skriv en tid framåt."))
+    if at <= situation.now:  # the answer, "måndag kl 15 då", finishes this reminder
+        slots = {key: value for key, value in understanding.slots.items() if key != "when"}
+        await dc.begin_dialog(TIME_QUESTION_DIALOG, {
+            "intent": "remind_me", "slots": slots,
+            "question": "Den tiden har redan varit. När vill du bli påmind? Skriv till exempel ”måndag kl 15”."})
         return
     async with database_of(context).session() as session:
         session.add(PersonalReminder(member_id=situation.asker.member_id, at=at, text=text[:500],

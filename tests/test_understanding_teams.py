@@ -142,6 +142,15 @@ async def test_the_answer_to_which_date_finishes_the_request_it_belongs_to(serve
     assert await count(server, models.PersonalReminder) == 1
 
 
+async def test_a_reminder_in_the_past_asks_again_and_the_answer_sets_it(server, connector):
+    assert "Den tiden har redan varit. När vill du bli påmind?" in await texts(
+        server, connector, "påminn mig igår kl 15 att ringa vaktmästaren")
+    assert await texts(server, connector, "måndag kl 15 då") == \
+        "Jag påminner dig 30 november 2026 kl 15:00 om: ringa vaktmästaren"
+    assert await texts(server, connector, "påminn mig sista februari om budgeten") == \
+        "Jag påminner dig 28 februari 2027 kl 08:00 om: budgeten"  # its last day, not the month's first
+
+
 async def test_a_reminder_without_a_time_asks_for_one_and_a_new_request_is_not_taken_as_the_answer(
         server, connector):
     assert "När vill du bli påmind?" in await texts(server, connector, "påminn mig om rapporten")

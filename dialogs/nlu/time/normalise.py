@@ -27,6 +27,9 @@ _GLUED = [
     (r"\barets\b", "i ar"), (r"\b(?:det har|detta) aret\b", "i ar"), (r"\bden har (veckan|manaden)\b", r"denna \1"),
     (r"\bden har (hosten|varen|sommaren|vintern)\b", r"\1"),
     (r"\bv (\d{1,2}) (mandag|tisdag|onsdag|torsdag|fredag|lordag|sondag)\b", r"\2 v \1"),
+    # "sista februari" is its last day, not the month (the month's first day would be silently wrong)
+    (r"\b(?:den )?sista (?=(?:januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november"
+     r"|december)\b)", "sista dagen i "),
     (r"\bnasta vecka (mandag|tisdag|onsdag|torsdag|fredag|lordag|sondag)(?:en)?\b", r"\1 nasta vecka"),
 ]
 # "ca 22-tiden", "runt halv åtta", "vid ungefär 7.30": an approximate time is read as that time, and shown.
