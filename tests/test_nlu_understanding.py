@@ -110,6 +110,13 @@ def test_a_word_that_only_begins_a_vague_time_is_not_named_as_one():
     assert [u.text for u in understand("påminn mig så småningom om rapporten", NOW).unread] == ["så småningom"]
 
 
+def test_a_readable_time_said_apart_stands_but_an_impossible_date_is_always_asked_about():
+    reading = understand("ny åtgärd: föräldravandring under jullovet, fältassistenterna, senast 8/1", NOW)
+    assert reading.slots["due"] == day("2027-01-08") and reading.unread == ()
+    reading = understand("påminn mig 30 februari om mötet på fredag", NOW)
+    assert "when" not in reading.slots and [u.text for u in reading.unread] == ["30 februari"]
+
+
 def test_a_count_after_today_is_not_an_hour():
     reading = understand("idag 3 elever bråkade vid kiosken", NOW)
     assert reading.slots["when"] == day("2026-11-26")

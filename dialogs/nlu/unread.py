@@ -143,8 +143,13 @@ def unread_parts(reading: Understanding, clean: str, now: datetime, config) -> t
     from dialogs.nlu.slots import Words
 
     words = Words.of(clean)
-    found = [Unread(slot, words.text(unit.start, unit.end), unit.why)
-             for unit in units(words, now, config.school_break_weeks()) if unit.why != "class"]
+    unclear = [unit for unit in units(words, now, config.school_break_weeks()) if unit.why != "class"]
+    # "föräldravandring under jullovet, …, senast 8/1": the due date is 8/1, said on its own. An impossible
+    # date is always asked about: "30 februari om mötet på fredag" must not quietly become Friday.
+    if slot in reading.slots and unclear and all(unit.why != "no_such_date" for unit in unclear) and \
+            _read_apart(words, unclear, now, reading.intent, config):
+        unclear = []
+    found = [Unread(slot, words.text(unit.start, unit.end), unit.why) for unit in unclear]
     vague = _VAGUE.search(" ".join(words.folded))
     if vague and slot not in reading.slots:
         found.append(Unread(slot, _written(words, vague), "vague"))
@@ -152,6 +157,23 @@ def unread_parts(reading: Understanding, clean: str, now: datetime, config) -> t
     if named and slot == "period" and slot not in reading.slots and not found:
         found.append(Unread(slot, named[0], "unknown"))
     return tuple(found)
+
+
+_PAST_INTENTS = frozenset({"log_observation", "show_situation", "list_observations"})
+
+
+def _read_apart(words, unclear: list[Unit], now: datetime, intent: str, config) -> bool:
+    """Whether the time in the reading was read from words well apart from every unreadable part: then that
+    part belongs to something else, and the time stands. "30 februari kl 13" is one time, and falls with it."""
+    from dialogs.nlu.slots import find_time
+
+    skip = {i for unit in unclear for i in range(unit.start, unit.end)}
+    direction = "past" if intent in _PAST_INTENTS else "future"
+    found = find_time(words, now, direction, skip, config.school_break_weeks())
+    if found is None:
+        return False
+    _, start, end = found
+    return all(start - unit.end >= 2 or unit.start - end >= 2 for unit in unclear)
 
 
 @dataclass(frozen=True)
