@@ -55,6 +55,9 @@ def day(iso: str) -> dict[str, str]:
     ("vem är kommunpolis i Älmhult", "who_is", {"role": "kommunpolis"}),
     ("vem är vår samordnare?", "who_is", {"role": "samordnare"}),
     ("vem är jag", "whoami", {}),
+    ("vad säger överenskommelsen om skadegörelse i skolmiljö", "agreement_info",
+     {"topic": "focus_area", "focus_area": "skadegorelse-skola"}),  # the area named, not the whole agreement
+    ("vem leder sspf", "agreement_info", {"topic": "forum", "forum": "sspf"}),
     ("åtgärder om alkohol och våld", "list_actions", {"about": None}),  # focus areas, not words of a title
     ("fotbollsplanen i Liatorp uppriven av mopeder i natt", "log_observation",
      {"place": "fotbollsplanen i Liatorp"}),

@@ -251,9 +251,8 @@ def rule_reading(clean: str, now: datetime, config: Any, member_names: tuple[str
         return Understanding("next_meeting", {"forum": forum.code})
     if _PROMISES.search(folded):
         return Understanding("show_promises")
-    for topic, pattern in _AGREEMENT_TOPICS:
-        if pattern.search(folded):
-            return Understanding("agreement_info", {"topic": topic})
+    if any(pattern.search(folded) for _, pattern in _AGREEMENT_TOPICS):
+        return _agreement(message)
     who = _WHO_IS.match(folded)
     if who and who["role"].split()[0] not in _NOT_ROLES and not _DOMAIN_NOUNS.search(who["role"]):
         return Understanding("who_is", {"role": _written_tail(clean, who["role"])})
@@ -695,6 +694,15 @@ def _agreement(message: _Message) -> Understanding:
             return Understanding("agreement_info", {"topic": topic})
     if _PARTIES.search(folded):
         return Understanding("agreement_info", {"topic": "parties"})
+    # A question about the agreement that names one forum or one focus area is about that one: "vem leder
+    # sspf", "vad säger överenskommelsen om skadegörelse i skolmiljö"; two forums named are the forums.
+    forums = {match.code for match in catalog.find(message.words.folded, catalog.forum_terms(message.config))}
+    if len(forums) > 1:
+        return Understanding("agreement_info", {"topic": "forums"})
+    if forum:
+        return Understanding("agreement_info", {"topic": "forum", "forum": forum})
+    if message.focus is not None:
+        return Understanding("agreement_info", {"topic": "focus_area", "focus_area": message.focus.code})
     return Understanding("agreement_info", {"topic": "agreement"})
 
 
