@@ -58,6 +58,8 @@ def day(iso: str) -> dict[str, str]:
     ("vad säger överenskommelsen om skadegörelse i skolmiljö", "agreement_info",
      {"topic": "focus_area", "focus_area": "skadegorelse-skola"}),  # the area named, not the whole agreement
     ("vem leder sspf", "agreement_info", {"topic": "forum", "forum": "sspf"}),
+    ("kan du skapa en åtgärd åt mig? kontrollera att skolans larm fungerar, senast måndag", "create_action",
+     {"title": "Kontrollera att skolans larm fungerar"}),  # the request, then the action; no "?" in the title
     ("åtgärder om alkohol och våld", "list_actions", {"about": None}),  # focus areas, not words of a title
     ("fotbollsplanen i Liatorp uppriven av mopeder i natt", "log_observation",
      {"place": "fotbollsplanen i Liatorp"}),

@@ -582,19 +582,24 @@ def _title(words: Words, due_words: set[int]) -> str | None:
     colon = next((i for i in range(start, min(start + 6, len(words))) if folded[i] == ":"), None)
     if colon is not None:
         start = colon + 1
-    while start < len(words) and folded[start] in ("om", "for", "att", ":", ",", "i", "planen", "som"):
-        start += 1
+    # "… en åtgärd åt mig? kontrollera …", "… ny åtgärd? ska vara grannsamverkan …": the request, then the action
+    while start < len(words) and (folded[start] in ("om", "for", "att", ":", ",", "i", "planen", "som", "?") or
+                                  folded[start] == "at" and start + 1 < len(words) and folded[start + 1] in (
+                                      "mig", "oss", "dig", "er")):
+        start += 2 if folded[start] == "at" else 1
+    if start + 1 < len(words) and folded[start] in ("ska", "skall", "det") and folded[start + 1] in ("vara", "ska"):
+        start += 3 if folded[start] == "det" and start + 2 < len(words) and folded[start + 2] == "vara" else 2
     if start + 1 < len(words) and folded[start] in _SUBJECTS and folded[start + 1] in ("ska", "skall", "bor", "maste"):
         start += 2
     end = start
-    while end < len(words) and folded[end] not in ",;" and end not in due_words and folded[end] not in _TITLE_STOPS:
+    while end < len(words) and folded[end] not in ",;?" and end not in due_words and folded[end] not in _TITLE_STOPS:
         if end > start and _sentence_break(words, end):
             break
         end += 1
     while end > start and (folded[end - 1] in ("till", "senast", "fore", "innan", "pa", "den", "klart", "och")
                            or folded[end - 1] in _OWNER_WORDS):
         end -= 1
-    title = words.written(start, end).strip(" .,:;-–") if end > start else ""
+    title = words.written(start, end).strip(" .,:;-–?") if end > start else ""
     return title[:1].upper() + title[1:] if title else None
 
 
