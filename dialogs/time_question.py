@@ -69,12 +69,16 @@ class TimeQuestionDialog(WaterfallDialog):
         slot = ASKED[intent][0]
         answer = time_in_answer(text, slot, situation.local_now.replace(tzinfo=None), "future",
                                 situation.collaboration)
-        if answer.when is None and answer.unread and answer.other_words <= MAX_OTHER_WORDS + 2 and \
-                step.options.get("asked", 1) < MAX_ASKS:
-            await step.context.send_activity(MessageFactory.text(unread_text(answer.unread)))
-            return await step.replace_dialog(TIME_QUESTION_DIALOG, {**step.options, "question": "",
-                                                                    "asked": step.options.get("asked", 1) + 1})
-        if answer.when is None or answer.other_words > MAX_OTHER_WORDS:
+        if answer.other_words > MAX_OTHER_WORDS or answer.when is None and not answer.unread:
             return await step.end_dialog(text)  # not an answer: a new message
+        if answer.when is None:  # another impossible or vague date: named, and asked about once more at most
+            await step.context.send_activity(MessageFactory.text(unread_text(answer.unread)))
+            asked = step.options.get("asked", 1)
+            if asked < MAX_ASKS:
+                return await step.replace_dialog(TIME_QUESTION_DIALOG, {**step.options, "question": "",
+                                                                        "asked": asked + 1})
+            await step.context.send_activity(MessageFactory.text(
+                "Inget är sparat. Skriv gärna hela begäran igen, med ett datum som finns."))
+            return await step.end_dialog()
         slots[slot] = answer.when
         return await step.end_dialog(Answered(Understanding(intent, slots)))

@@ -136,7 +136,7 @@ async def test_an_impossible_date_is_named_and_nothing_is_scheduled(server, conn
 async def test_the_answer_to_which_date_finishes_the_request_it_belongs_to(server, connector):
     """A trial's "28 februari då" fell through to the help menu; it sets the reminder asked about."""
     await say(server, connector, "påmin mej 30 februari om budgeten")
-    assert "Det finns inget datum ”31/11”" in await texts(server, connector, "31/11")  # asked once more
+    assert "Det finns inget datum ”31/11”" in await texts(server, connector, "31/11 då")  # asked once more
     assert await texts(server, connector, "28 februari då") == \
         "Jag påminner dig 28 februari 2027 kl 08:00 om: budgeten"
     assert await count(server, models.PersonalReminder) == 1
@@ -149,6 +149,15 @@ async def test_a_reminder_in_the_past_asks_again_and_the_answer_sets_it(server, 
         "Jag påminner dig 30 november 2026 kl 15:00 om: ringa vaktmästaren"
     assert await texts(server, connector, "påminn mig sista februari om budgeten") == \
         "Jag påminner dig 28 februari 2027 kl 08:00 om: budgeten"  # its last day, not the month's first
+
+
+async def test_a_third_impossible_date_ends_the_question_with_nothing_saved(server, connector):
+    await say(server, connector, "påminn mig 30 februari om budgeten")
+    await say(server, connector, "31/11")
+    reply = await texts(server, connector, "32/12")
+    assert "Inget är sparat. Skriv gärna hela begäran igen" in reply
+    assert await count(server, models.PersonalReminder) == 0
+    assert "Jag påminner dig" not in await texts(server, connector, "28 februari")  # the question is over
 
 
 async def test_a_reminder_without_a_time_asks_for_one_and_a_new_request_is_not_taken_as_the_answer(

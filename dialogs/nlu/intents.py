@@ -220,9 +220,10 @@ def _learned_focus(intent: str, current: str | None, clean: str, features: Featu
     """The focus area when no configured word settles it: none named ("berusade vid stationen" is ANDTS), or
     two named equally ("unga som dricker alkohol"). Two models agree first: the one that knows "none" must see
     a focus area at all, so "lugnt vid stationen igår" is asked about, not filed under a guess."""
-    if current is not None or "focus_area" not in trained.slots or not says_what_happened(Words.of(clean).folded):
+    folded = Words.of(clean).folded
+    if current is not None or "focus_area" not in trained.slots or not says_what_happened(folded):
         return current
-    named = {match.code for match in catalog.find(Words.of(clean).folded, catalog.focus_area_terms(config))}
+    named = {match.code for match in catalog.find(folded, catalog.focus_area_terms(config))}
     ranking = trained.slots["focus_area"].rank(features)
     if intent in _SHOWN_BACK and "kept_focus_area" in trained.slots:
         kept = trained.slots["kept_focus_area"].rank(features)

@@ -474,7 +474,7 @@ def _list_actions(message: _Message) -> Understanding:
 
 
 def _about(message: _Message, taken: set[int]) -> str | None:
-    """The words an action's title should hold ("trygghetsvandring"), as dictionary forms, or None."""
+    """The words an action's title should hold, as written ("trygghetsvandringarna"), or None."""
     kept = [i for i in range(len(message.words.folded)) if i not in taken]
     folded = [message.words.folded[i] for i in kept]
     match = _ABOUT.search(" ".join(folded).strip(" ?!.,"))

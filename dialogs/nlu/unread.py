@@ -178,8 +178,8 @@ def _read_apart(words, unclear: list[Unit], now: datetime, intent: str, config) 
 
 @dataclass(frozen=True)
 class TimeAnswer:
-    """An answer to "när?": the time in it, what in it looked like a time but was not one, and how many other
-    words it has (a whole new request has many; "30/12 menade jag" has two)."""
+    """An answer to "när?": the time in it, what in it looked like a time but was not one, and how many words
+    are neither (a whole new request has many; "30/12 menade jag" and "31/11 då" have two and one)."""
 
     when: dict[str, str] | None
     unread: tuple[Unread, ...]
@@ -192,10 +192,11 @@ def time_in_answer(text: str, slot: str, now: datetime, direction: str, config) 
 
     words = Words.of(" ".join((text or "").split())[:200])
     breaks = config.school_break_weeks()
-    unread = tuple(Unread(slot, words.text(unit.start, unit.end), unit.why)
-                   for unit in units(words, now, breaks) if unit.why != "class")
+    unclear = [unit for unit in units(words, now, breaks) if unit.why != "class"]
+    unread = tuple(Unread(slot, words.text(unit.start, unit.end), unit.why) for unit in unclear)
+    other = len(words.folded) - sum(unit.end - unit.start for unit in unclear)
     found = find_time(words, now, direction, school_breaks=breaks)
     if found is None:
-        return TimeAnswer(None, unread, len(words.folded))
+        return TimeAnswer(None, unread, other)
     interval, start, end = found
-    return TimeAnswer(interval.as_json(), unread, len(words.folded) - (end - start))
+    return TimeAnswer(interval.as_json(), unread, other - (end - start))
