@@ -94,7 +94,7 @@ def find_place(words: Words, skip: set[int], config=None) -> PlaceMatch | None:
     configured place anywhere; else the first phrase after a preposition."""
     generic = weak = None
     for first, end in _after_prepositions(words, skip, config):
-        start = _noun_before(words, first, skip)
+        start = _narrowed(words, _noun_before(words, first, skip), end, config)
         if _names_a_place(words, start, end, config, proper=True):
             if generic is not None and not _close(words, generic.end, start):
                 return generic
@@ -103,6 +103,25 @@ def find_place(words: Words, skip: set[int], config=None) -> PlaceMatch | None:
             generic = _match(words, start, end)
         weak = weak or _match(words, first, end)
     return generic or _anywhere(words, skip, config) or weak
+
+
+def _narrowed(words: Words, start: int, end: int, config) -> int:
+    """Where the place in a phrase starts: "taket på Paradisskolan", "bombhot mot Linnéskolan", "bilar vid
+    rondellen": a thing or an event joined to a place is what happened there, not part of the place's name.
+    "datasalen på Haganässkolan" and "Lidl-parkeringen" keep their words: they name a place already."""
+    for joiner in range(start + 1, end - 1):
+        if words.folded[joiner] not in _NARROWING_JOINERS:
+            continue
+        if _names_a_place(words, start, joiner, config, proper=False):
+            return start
+        after = joiner + 1
+        if _names_a_place(words, after, after + 1, config, proper=False):
+            return after
+        return start
+    return start
+
+
+_NARROWING_JOINERS = _JOINERS - {"och"}  # "gång- och cykelvägen" is one place
 
 
 def _close(words: Words, end: int, start: int) -> bool:
@@ -282,6 +301,9 @@ _PLACE_HEADS = (
     "forrad", "forradet", "stuga", "stugan", "stugor", "stugorna", "trappa", "trappan", "uppgang", "uppgangen",
     "lokal", "lokalen", "lokaler", "lokalerna", "plank", "planket", "strand", "stranden", "gymnasium",
     "gymnasiet", "pizzeria", "pizzerian", "gymmet", "forskola", "forskolan", "bygdegard", "bygdegarden",
+    "hemmet", "tornet", "byggnad", "byggnaden", "byggnader", "byggnaderna", "bana", "banan", "banor",
+    "garagen", "lagenhet", "lagenheten", "lagenheter", "lagenheterna", "husen", "sandlada", "sandladan", "ladan",
+    "stall", "stallet", "hus", "fritidsgard", "vardcentral", "vardcentralen", "overgang", "overgangen",
 )
 # Where people meet online is not a place in the municipality; a bus line is a route.
 _NOT_PLACES = frozenset({"snapchat", "instagram", "tiktok", "facebook", "whatsapp", "discord", "telegram", "natet",
