@@ -62,7 +62,8 @@ _EDIT = re.compile(
     r"^\s*(?:(?:ändra|andra|rätta|ratta|korrigera|byt|sätt|satt|change|set)\s+)?(?:så\s+att\s+)?"
     r"(?P<field>tid(?:en|punkt(?:en)?)?|när|nar|datum(?:et)?|plats(?:en)?|var|ställe(?:t)?|stalle(?:t)?"
     r"|fokus(?:område(?:t)?|omrade(?:t)?)?|område(?:t)?|omrade(?:t)?|typ(?:en)?|sort(?:en)?|slag(?:et)?"
-    r"|beskrivning(?:en)?|text(?:en)?|vad|källa(?:n)?|kalla(?:n)?|part(?:en)?)\s*(?:till|:|=|är|ar)\s*"
+    r"|beskrivning(?:en)?|text(?:en)?|vad|källa(?:n)?|kalla(?:n)?|part(?:en)?)\s*"
+    r"(?:till|:|=|är|ar|(?:ska|skall|skulle)\s+(?:vara|va)\b)\s*"
     r"(?P<value>.+?)\s*$", re.IGNORECASE | re.DOTALL)
 _EDIT_FIELDS = {
     "tid": "when", "nar": "when", "datum": "when", "plats": "place", "var": "place", "stalle": "place",

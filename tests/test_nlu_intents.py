@@ -105,6 +105,11 @@ def day(iso: str) -> dict[str, str]:
     ("rätta #o3: typ till iakttagelse", "correct_observation", {"ref": "3", "change": "typ till iakttagelse"}),
     ("visa #O12", "show_observation", {"ref": "12"}),
     ("#O4", "show_observation", {"ref": "4"}),
+    ("vad hände i #O18", "show_observation", {"ref": "18"}),
+    ("öppna observation 15", "show_observation", {"ref": "15"}),
+    ("vem loggade #O33?", "show_observation", {"ref": "33"}),
+    ("#O12 platsen ska vara torget", "correct_observation", {"ref": "12", "change": "platsen ska vara torget"}),
+    ("kan du ändra #O12?", "correct_observation", {"ref": "12", "change": None}),
     ("ta bort #12", "cancel_action", {"ref": "12"}),  # an action is removed by cancelling it, kept as history
     ("nästa operativa BRÅ är tisdag 8/12 kl 13", "schedule_meeting",
      {"forum": "operativa-bra", "when": {"start": "2026-12-08T13:00", "end": "2026-12-08T13:00"}}),

@@ -22,6 +22,8 @@ SITUATION = Situation(load_collaboration(), Asker(1, "Anna Andersson", "kommun",
     ("andra typ till iakttagelse", ("kind", "iakttagelse")),
     ("ändra beskrivningen till Klotter på gaveln", ("description", "Klotter på gaveln")),
     ("källa: polisen", ("source_party", "polisen")),
+    ("platsen ska vara Stortorget", ("place", "Stortorget")),
+    ("tiden ska va kl 21", ("when", "kl 21")),
     ("ändra något", None),
 ])
 def test_parse_edit(text, edit):

@@ -50,7 +50,11 @@ _UNDO = re.compile(r"^(?:angra|undo)(?: (?:det|den|senaste|sista|loggningen|obse
 _DELETE = re.compile(r"\b(?:ta bort|tabort|tas bort|radera\w*|stryk|kasta|slang|ska bort|delete|remove)\b")
 _CORRECT = re.compile(r"\b(?:andra|ratta|korrigera|uppdatera|redigera|byt|fel|ska vara|ska ha|skulle vara|inte|change"
                       r"|correct|fix|edit)\b|#?o ?\d+\s*[:-]\s*\w+\s*:|\b(?:plats|tid|datum|fokus\w*|typ|kategori)\s*:")
-_SHOW_OBSERVATION = re.compile(r"\b(?:visa|show|vad (?:stod|star)|hur (?:lod|lyder)|historik\w*|versioner)\b")
+# Asking about an entry is looking at it: "öppna observation 15", "vad hände i #O18", "vem loggade #O33?".
+_ONLY_REQUEST = re.compile(r"(?:(?:kan|kunde|vill|du|jag|vi|snalla|please|andra|ratta|korrigera|redigera"
+                           r"|uppdatera|byt|change|edit|fix|observation\w*|loggning\w*|posten|nummer|pa|i)\b\W*)+")
+_SHOW_OBSERVATION = re.compile(r"\b(?:visa|show|open|oppna|se|titta|kolla|las|detalj\w*|info\w*|mer om|vad|vem|nar"
+                               r"|hur|vilken|vilket|historik\w*|versioner|what|who|when)\b|\?\s*$")
 _MORE = re.compile(r"^(?:mer|fler|visa (?:mer|fler|resten)|nasta(?: sida)?|sida \d+|fortsatt|resten|more|show more"
                    r"|more please|next(?: page)?)(?: tack| please)?\W*$")
 _COMMENT = re.compile(r"\b(?:kommentar\w*|komentar\w*|kommentera\w*|anteckn\w*|notera\w*|comment\w*|note"
@@ -360,7 +364,7 @@ def _meeting(message: _Message, clean: str) -> Understanding | None:
 
 _FIELD_EDIT = re.compile(r"^(?:andra |ratta |byt |satt )?(?:tid\w*|nar|datum\w*|plats\w*|var|stalle\w*|fokus\w*"
                          r"|omrade\w*|typ\w*|sort\w*|slag\w*|beskrivning\w*|text\w*|vad|kalla\w*|part\w*)\s*"
-                         r"(?:till|:|=|ar)\s", re.IGNORECASE)
+                         r"(?:till|:|=|ar|(?:ska|skall|skulle) (?:vara|va))\s", re.IGNORECASE)
 _NEGATED = re.compile(r"(?:,\s*|\s+)(?:inte|ej|not)\s+.*$|^(?:inte|ej)\s+\S+\s*,?\s*(?:utan\s+)?", re.IGNORECASE)
 _KIND_WORDS = ("medborgardialog", "medarbetardialog", "statistik", "iakttagelse", "handelse", "händelse")
 
@@ -399,9 +403,11 @@ def _observation_ref(clean: str, folded: str, match: re.Match[str], config: Any 
     if _CORRECT.search(folded) or not _SHOW_OBSERVATION.search(folded) and len(folded.split()) > 2:
         # Found again in the original text: folding can change lengths ("ß" → "ss").
         written = _OBSERVATION_REF_WRITTEN.search(clean)
-        change = clean[written.end():].strip(" :,.") if written else None
+        change = clean[written.end():].strip(" :,.?!") if written else None
         if written and not change:
-            change = clean[:written.start()].strip(" :,.") or None
+            change = clean[:written.start()].strip(" :,.?!") or None
+        if change and _ONLY_REQUEST.fullmatch(fold(change)):
+            change = None  # "kan du ändra #O12?" says what to change, not how: the conversation asks
         return Understanding("correct_observation", _filled(ref=ref, change=_change(change, config, now)))
     return Understanding("show_observation", {"ref": ref})
 
