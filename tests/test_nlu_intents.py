@@ -110,6 +110,10 @@ def day(iso: str) -> dict[str, str]:
     ("vem loggade #O33?", "show_observation", {"ref": "33"}),
     ("#O12 platsen ska vara torget", "correct_observation", {"ref": "12", "change": "platsen ska vara torget"}),
     ("kan du ändra #O12?", "correct_observation", {"ref": "12", "change": None}),
+    ("hur många hot mot personal har rapporterats denna vecka", "show_situation",
+     {"compare": None, "period": {"start": "2026-11-23T00:00", "end": "2026-11-30T00:00"}}),
+    ("jämför ANDTS i höst med i fjol", "show_situation",
+     {"compare": "previous_year", "period": {"start": "2026-09-01T00:00", "end": "2026-12-01T00:00"}}),
     ("ta bort #12", "cancel_action", {"ref": "12"}),  # an action is removed by cancelling it, kept as history
     ("nästa operativa BRÅ är tisdag 8/12 kl 13", "schedule_meeting",
      {"forum": "operativa-bra", "when": {"start": "2026-12-08T13:00", "end": "2026-12-08T13:00"}}),

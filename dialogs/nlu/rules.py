@@ -422,8 +422,15 @@ def _log(message: _Message) -> Understanding:
     return Understanding("log_observation", slots)
 
 
-_COMPARE = re.compile(r"\b(?:jamfort|jamfor|jamforelse|mot|vs|versus|compared)\b(?: med| mot| to| with)?\s+"
-                      r"(?P<what>.*)$|\b(?:mer|fler|farre|mindre|storre|hogre|lagre|more|less|fewer)\b.*?\b(?:an|than)\s+"
+# A comparison and what it is compared with: "jämfört med förra året", "jämför ANDTS i höst med i fjol" (the
+# period before "med" is the lägesbild's own), "fler än i oktober", "mot samma period i fjol". "mot" alone is
+# "against" far more often ("hot mot personal"), so it compares only when a time follows.
+_MONTHS = "januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december"
+_COMPARE = re.compile(r"\b(?:jamfort|jamforelse|compared)\b(?: med| mot| to| with)?\s+(?P<what>.*)$"
+                      r"|\b(?:jamfor|compare)\b(?:.*?\b(?:med|mot|with|to)\b)?\s+(?P<with>.*)$"
+                      r"|\b(?:mot|vs|versus)\s+(?P<against>(?:forra|forr|fjol|i fjol|ifjol|fjolaret|samma|aret|last"
+                      rf"|previous|{_MONTHS}|\d).*)$"
+                      r"|\b(?:mer|fler|farre|mindre|storre|hogre|lagre|more|less|fewer)\b.*?\b(?:an|than)\s+"
                       r"(?P<than>.*)$")
 _PREVIOUS_YEAR = re.compile(r"\b(?:forra aret|i fjol|ifjol|fjolaret|forra (?:hosten|varen|sommaren|vintern)"
                             r"|samma (?:period|tid|manad|vecka)"
@@ -439,9 +446,9 @@ def _situation(message: _Message) -> Understanding:
     compared_words: set[int] = set()
     slots: dict[str, Any] = {}
     if compare is not None:
-        what = compare["what"] or compare["than"] or ""
-        slots["compare"] = "previous_year" if _PREVIOUS_YEAR.search(what) else "previous_period"
-        offset = len(message.folded[:compare.start("what" if compare["what"] is not None else "than")].split())
+        group = next(name for name in ("what", "with", "against", "than") if compare[name] is not None)
+        slots["compare"] = "previous_year" if _PREVIOUS_YEAR.search(compare[group]) else "previous_period"
+        offset = len(message.folded[:compare.start(group)].split())
         compared_words = set(range(offset, len(message.words)))
     focus = message.focus
     period, time_words = message.time("past", message.focus_words | compared_words)
