@@ -751,15 +751,24 @@ def _list_observations(message: _Message) -> Understanding:
         owner="me" if mine else None, period=period, focus_area=message.focus.code if message.focus else None))
 
 
-_REMINDER_NUMBER = re.compile(r"\b(?:paminnelse\w*|nr|nummer|#)\s*(?P<n>\d{1,3})\b"
-                              r"|^(?:ta bort|radera|stryk) (?P<m>\d{1,3})$")
+_NUMBER_WORDS = {"ett": "1", "en": "1", "tva": "2", "tre": "3", "fyra": "4", "fem": "5", "sex": "6", "sju": "7",
+                 "atta": "8", "nio": "9", "tio": "10", "forsta": "1", "andra": "2", "tredje": "3", "fjarde": "4",
+                 "femte": "5", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "first": "1",
+                 "second": "2", "third": "3"}
+# The reminder's number in "mina påminnelser": "påminnelse #8", "reminder 4", "påminnelse tre", "den första
+# påminnelsen", "ta bort 2".
+_REMINDER_NUMBER = re.compile(r"\b(?:paminnelse\w*|reminder\w*|nr|nummer)\s*(?:nr|nummer)?\s*#?\s*"
+                              rf"(?P<n>\d{{1,3}}|{'|'.join(_NUMBER_WORDS)})\b|#\s*(?P<h>\d{{1,3}})\b"
+                              r"|\b(?P<o>forsta|andra|tredje|fjarde|femte|first|second|third) (?:paminnelsen|reminder)\b"
+                              r"|^(?:ta bort|radera|stryk|avbryt|delete|remove|cancel) (?P<m>\d{1,3})$")
 _REMINDER_ABOUT = re.compile(r"\b(?:om att|om|att|about)\s+(?P<text>.+)$", re.IGNORECASE)
 
 
 def _cancel_reminder(message: _Message) -> Understanding:
     number = _REMINDER_NUMBER.search(message.folded)
     if number:
-        return Understanding("cancel_reminder", {"ref": number["n"] or number["m"]})
+        found = next(number[group] for group in ("n", "h", "o", "m") if number[group])
+        return Understanding("cancel_reminder", {"ref": _NUMBER_WORDS.get(found, found)})
     text = message.words.text(0, len(message.words))
     about = _REMINDER_ABOUT.search(text)
     when, _ = message.time("future")
