@@ -114,6 +114,8 @@ def day(iso: str) -> dict[str, str]:
     ("radera påminnelse tre", "cancel_reminder", {"ref": "3"}),
     ("ta bort den första påminnelsen", "cancel_reminder", {"ref": "1"}),
     ("delete reminder 4", "cancel_reminder", {"ref": "4"}),
+    ("flytta styrgruppen från 10/12 till 14/12", "move_meeting",
+     {"from": day("2026-12-10"), "to": day("2026-12-14")}),
     ("hur många hot mot personal har rapporterats denna vecka", "show_situation",
      {"compare": None, "period": {"start": "2026-11-23T00:00", "end": "2026-11-30T00:00"}}),
     ("jämför ANDTS i höst med i fjol", "show_situation",

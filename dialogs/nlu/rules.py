@@ -785,6 +785,8 @@ def _move_meeting(message: _Message) -> Understanding:
     skip = _span(forum)
     split = next((i for i, word in enumerate(words.folded) if word in ("till", "to") and i not in skip), None)
     before = set(range(split, len(words))) if split is not None else set()
+    # "från 10/12 till 14/12": the meeting's day, not "since 10/12"
+    before |= {i for i, word in enumerate(words.folded) if word in ("fran", "from")}
     after = set(range(0, split + 1)) if split is not None else set(range(len(words)))
     moved_from, _ = message.time("future", skip | before)
     moved_to, _ = message.time("future", skip | after) if split is not None else (None, None)
