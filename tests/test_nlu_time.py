@@ -148,6 +148,9 @@ def test_a_weekday_before_a_date_only_repeats_it(text, expected):
     ("i påskas", "past", ("2026-04-03T00:00", "2026-04-07T00:00")),
     ("före årsskiftet", "future", day("2026-12-31")),
     ("innan fredag", "future", day("2026-11-26")),  # "före X" is the day before X, as "före jul"
+    ("till jul", "future", day("2026-12-24")),  # Christmas; July is "juli"
+    ("i jul", "past", day("2025-12-24")),
+    ("jul 2027", "future", ("2027-07-01T00:00", "2027-08-01T00:00")),
     # windows and spans up to now (the rest of today included)
     ("sista 3 mån", "past", ("2026-08-27T00:00", "2026-11-27T00:00")),
     ("de sista tre veckorna", "past", ("2026-11-06T00:00", "2026-11-27T00:00")),

@@ -103,7 +103,8 @@ def _last_month(m, ctx):
 
 
 
-@_period_rule(rf"(?:under |i |till |senast |pa )?(?P<month>{MONTH_PATTERN})"
+# "jul" alone is Christmas ("till jul", "i jul"), read by the named days; July is "juli" or "3 jul".
+@_period_rule(rf"(?:under |i |till |senast |pa )?(?!jul$)(?P<month>{MONTH_PATTERN})"
               r"(?: (?P<y>\d{4})| (?P<rel>forra aret|i fjol|ifjol|nasta ar|i ar))?")
 def _named_month(m, ctx):
     month = MONTHS[m["month"]]
