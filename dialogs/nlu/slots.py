@@ -49,7 +49,7 @@ class Words:
 _TIME_STARTERS = {
     "i", "pa", "om", "for", "nasta", "forra", "forrforra", "denna", "den", "kl", "klockan", "igar", "idag",
     "imorgon", "imorn", "imorrn", "imorron", "ikvall", "inatt", "imorse", "iforrgar", "iovermorgon", "natten",
-    "v", "vecka", "veckan",
+    "v", "vecka", "veckan", "borjan", "mitten", "slutet", "beginning", "middle", "mid", "end",
     "senast", "till", "fore", "innan", "under", "sista", "forsta", "andra", "tredje", "fjarde", "halv", "kvart",
     "q", "kvartal", "last", "next", "this", "tomorrow", "yesterday", "tonight", "today", "in", "at", "on",
     "mellandagarna", "helgen", "senaste", "vid", "sedan", "sen", "mellan", "hittills",
