@@ -114,6 +114,8 @@ def day(iso: str) -> dict[str, str]:
      {"due": {"start": "2027-02-21T00:00", "end": "2027-03-01T00:00"}}),
     ("add action: train staff in reporting threats, municipality, end of january", "create_action",
      {"due": {"start": "2027-01-21T00:00", "end": "2027-02-01T00:00"}}),
+    ("påminn mig om #6 om två dagar", "snooze_action", {"ref": "6", "until": day("2026-11-28")}),
+    ("påminn mig om åtgärd 9 på fredag", "snooze_action", {"ref": "9", "until": day("2026-11-27")}),
     ("ta bort påminnelse #8", "cancel_reminder", {"ref": "8"}),
     ("radera påminnelse tre", "cancel_reminder", {"ref": "3"}),
     ("ta bort den första påminnelsen", "cancel_reminder", {"ref": "1"}),

@@ -225,10 +225,10 @@ def rule_reading(clean: str, now: datetime, config: Any, member_names: tuple[str
         return _cancel_reminder(message)
     if _LIST_REMINDERS.search(folded):
         return Understanding("list_reminders")
-    if _REMIND.search(folded):
-        return _remind(message)
     ref = find_ref(words)
-    if ref and _SNOOZE.search(folded):
+    if _REMIND.search(folded) and not ref:
+        return _remind(message)
+    if ref and (_SNOOZE.search(folded) or _REMIND.search(folded)):  # "påminn mig om #6 om två dagar"
         until, _ = message.time("future", ref[1])
         return Understanding("snooze_action", _filled(ref=ref[0], until=until))
     if not ref and _WHO_OWNS.search(folded):
