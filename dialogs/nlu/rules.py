@@ -94,6 +94,11 @@ _RECURRENCE = re.compile(r"\b(?:varannan|varje|var (?:tredje|fjarde)|(?:forsta|a
 _IS = re.compile(r"\b(?:ar|blir|halls|traffas|moter|motes)\b")
 _GOODBYE = re.compile(r"^(?:tack (?:och|o) )?(?:hej ?da|hejsan svejsan|ha det (?:bra|gott)"
                       r"|ha en (?:bra|trevlig|skon) \w+|trevlig (?:helg|kvall|dag)|vi hors|bye|goodbye|see you)\b")
+# Thanks and praise said on their own: "tack!", "tusen tack", "ty", "cheers", "bra jobbat bot".
+_THANKS = re.compile(r"^(?:(?:tack|tackar|tusen tack|stort tack|tack sa (?:mycket|jattemycket)|tack for hjalpen"
+                     r"|tack ska du ha|tack snalla|thanks?(?: a lot| so much)?|thank you(?: so much)?|thx|tnx|ty|tack tack"
+                     r"|cheers|bra jobbat|snyggt|schysst|schyst|toppen|perfekt|grymt|klockrent|finemang|kanon"
+                     r"|good job|great|nice|awesome)(?: (?:bot|boten|du|sa mycket|igen|again))?[\s!.:)(]*)+$")
 # A question about the routine itself, not about a child: "vad är en orosanmälan och när måste jag göra en?"
 _ABOUT_REPORTING = re.compile(r"^(?:vad|nar|hur|vem|var|maste|ska|vilka|galler)\b.*\b(?:orosanmal\w*|anmalningsplikt\w*"
                               r"|anmala oro)\b")
@@ -201,6 +206,8 @@ def rule_reading(clean: str, now: datetime, config: Any, member_names: tuple[str
         return Understanding("help")
     if _GOODBYE.match(folded):
         return Understanding("thanks", {"goodbye": True})
+    if _THANKS.match(folded):
+        return Understanding("thanks")
     if _ABOUT_REPORTING.search(folded):
         return Understanding("help", {"topic": "concern"})
     if _WHOAMI.match(folded):
