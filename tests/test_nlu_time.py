@@ -149,6 +149,10 @@ def test_a_weekday_before_a_date_only_repeats_it(text, expected):
     ("före årsskiftet", "future", day("2026-12-31")),
     ("innan fredag", "future", day("2026-11-26")),  # "före X" is the day before X, as "före jul"
     ("till jul", "future", day("2026-12-24")),  # Christmas; July is "juli"
+    ("natt till sön", "past", ("2026-11-22T00:00", "2026-11-22T06:00")),
+    ("on Saturday", "past", day("2026-11-21")),  # English days follow the direction, as bare Swedish ones
+    ("on Saturday", "future", day("2026-11-28")),
+    ("tisdagens", "past", day("2026-11-24")),
     ("i jul", "past", day("2025-12-24")),
     ("jul 2027", "future", ("2027-07-01T00:00", "2027-08-01T00:00")),
     # windows and spans up to now (the rest of today included)

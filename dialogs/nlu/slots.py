@@ -57,6 +57,7 @@ _TIME_STARTERS = {
     "julafton", "jul", "juldagen", "nyarsafton", "nyar", "nyarsdagen", "trettondagen", "trettondagsafton", "lucia",
     "valborg", "midsommar", "midsommarafton", "pask", "paskdagen", "langfredag", "annandag", "nationaldagen",
     "allhelgona", "advent", "terminen", "hostterminen", "varterminen", *SEASONS, *WEEKDAYS, *MONTHS, *PARTS_OF_DAY,
+    *(day + "ens" for day in WEEKDAYS if day.endswith("dag")),  # "tisdagens rast"
 }
 MAX_TIME_WORDS = 7
 

@@ -140,6 +140,8 @@ def _read(text: str, ctx: _Context) -> Interval | None:
     if word in ("fore", "innan"):  # "före sportlovet": the day before it starts, as "före jul"
         named = _read_plain(lead["rest"], ctx)
         return _day(named.start.date() - timedelta(days=1)) if named else None
+    if re.search(r"(?:ens|ets|ans|dagens)$", lead["rest"]):
+        return None  # "från helgens nattvandring": that weekend's walk, not everything since the weekend
     # "sedan augusti", "sen sommarlovet": from then (a school break: from its end) to the end of today
     named = _read_plain(lead["rest"], _Context(ctx.now, False, ctx.school_breaks))
     if named is None or named.start >= ctx.now:

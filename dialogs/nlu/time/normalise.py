@@ -44,7 +44,7 @@ _ENGLISH = [
     (r"\bthis week\b", "denna vecka"), (r"\bnext week\b", "nasta vecka"), (r"\blast week\b", "forra veckan"),
     (r"\bthis month\b", "denna manad"), (r"\bnext month\b", "nasta manad"), (r"\blast month\b", "forra manaden"),
     (r"\bthis year\b", "i ar"), (r"\blast year\b", "i fjol"), (r"\bnext year\b", "nasta ar"),
-    (r"\b(?:this |the )?weekend\b", "helgen"), (r"\blast (?=[a-z]+day\b)", "i "), (r"\bon (?=[a-z]+day\b)", "pa "),
+    (r"\b(?:this |the )?weekend\b", "helgen"), (r"\blast (?=[a-z]+day\b)", "i "), (r"\bon (?=[a-z]+day\b)", ""),
     (r"\bnext (?=[a-z]+day\b)", "nasta "), (r"\bat (?=\d)", "kl "), (r"\bweek (?=\d)", "v "),
     (r"\bin (\w+) (day|days)\b", r"om \1 dagar"), (r"\bin (\w+) (week|weeks)\b", r"om \1 veckor"),
     (r"\bin (\w+) (month|months)\b", r"om \1 manader"), (r"\bin (\w+) (hour|hours)\b", r"om \1 timmar"),
@@ -64,11 +64,19 @@ _ENGLISH = [
 ]
 
 
+_SHORT_DAYS = {"man": "mandag", "mon": "mandag", "tis": "tisdag", "ons": "onsdag", "tor": "torsdag", "tors": "torsdag",
+               "fre": "fredag", "lor": "lordag", "son": "sondag"}
+
+
 def normalise(text: str) -> str:
     folded = fold(text)
     folded = re.sub(r"[,!?;]", " ", folded)
     for pattern, replacement in _ENGLISH:
         folded = re.sub(pattern, replacement, folded)
+    # "tisdagens rast" is that Tuesday's; "natt till sön" is the night to Sunday, short as people type it
+    folded = re.sub(r"\b(mandag|tisdag|onsdag|torsdag|fredag|lordag|sondag)ens\b", r"\1", folded)
+    folded = re.sub(r"\bnatt(?:en)? (till|mot) (man|mon|tis|ons|tors?|fre|lor|son)\b",
+                    lambda m: f"natten {m[1]} {_SHORT_DAYS[m[2]]}", folded)
     folded = re.sub(r"(?<=\d):(e|a)\b", r"\1", folded)  # "3:e", "1:a": kept as ordinals ("3e")
     # "i söndags ca 18": an approximate bare number after a day is a clock time ("ca 20 ungdomar" is not)
     folded = re.sub(r"^(?P<day>.*\b(?:igar|idag|imorgon|ikvall|inatt|\w+dags|\w+dag|natt|kvall|morse)\b.*) "
