@@ -149,6 +149,13 @@ _ACTIONS = re.compile(r"\b(?:atgard\w*|forsenat|forsenade|forfaller|ska vara kla
 _LOG = re.compile(r"^(?:jag vill )?(?:logga|rapportera|registrera|anmal|notera|log|report)\b"
                   r"|\bny (?:observation|iakttagelse|handelse|incident)\b"
                   r"|^(?:observation|iakttagelse|handelse)\b|\blogga\b")
+# A question to the log rather than an entry for it: "hur många klotterfall på Haganässkolan v 46", "har vi fått
+# in något om hot mot personal", "något loggat från Folkets park i natt?".
+_ASKS_THE_LOG = re.compile(r"^(?:hur (?:manga|mycket|vanligt|ofta|utbrett)|har (?:vi|ni|det|nagon) (?:fatt|kommit"
+                           r"|varit|hant|loggats|rapporterats|sett|noterat)|vad har (?:loggats|rapporterats|hant"
+                           r"|kommit in|ni sett|vi sett|ni fatt|vi fatt)|finns det (?:nagot|nagra|fler|manga)"
+                           r"|(?:nagot|nat|nagonting) (?:nytt|loggat|rapporterat|om|fran|pa|vid|i)|nagra (?:nya|loggade)"
+                           r"|any(?:thing)?|how many|is there|are there|what has)\b|\?\s*$")
 # A message that starts by saying it is for the log is a log entry, whatever else it says (safety aside).
 _LOG_COMMAND = re.compile(r"^(?:kan du |jag vill |vill )?(?:logga|rapportera|notera|log)\b(?! ut\b| in\b)"
                           r"|^(?:ny|en ny) (?:observation|iakttagelse|handelse|incident)\b"
@@ -271,6 +278,8 @@ def rule_reading(clean: str, now: datetime, config: Any, member_names: tuple[str
         return _situation(message)
     if _ACTIONS.search(folded):
         return _list_actions(message)
+    if _ASKS_THE_LOG.search(folded) and not _LOG.search(folded):
+        return _situation(message)
     if _LOG.search(folded) or message.focus is not None:
         return _log(message)
     return Understanding("unknown", confidence=0.0)
