@@ -135,11 +135,13 @@ def _concepts(words: list[_Word], text: str) -> set[str]:
     mark("c_present", "present" in tenses)
     mark("c_past", "past" in tenses)
     mark("c_perfect", "perfect" in tenses)
-    mark("c_ongoing", bool(every & W.ONGOING) or _has(lemmas, forms, W.ONGOING_PHRASES))
+    # "hittade en batong" is done: a word of urgency counts unless it is itself in the past
+    mark("c_ongoing", any((w.base in W.ONGOING or w.form in W.ONGOING) and tenses[i] != "past"
+                          for i, w in enumerate(words)) or _has(lemmas, forms, W.ONGOING_PHRASES))
     mark("c_bang", "!" in text)
     mark("c_past_time", bool(_PAST_TIME.search(joined)))
     mark("c_future_time", bool(_FUTURE_TIME.search(joined)))
-    mark("c_habitual", bool(every & W.HABITUAL) or bool(re.search(r"\bpa \w+(?:dagar|kvallar|helger)(?:na)?\b",
+    mark("c_habitual", bool(every & W.HABITUAL) or bool(re.search(r"\bpa \w*(?:dagar|kvallar|helger|natter|raster)(?:na)?\b",
                                                                       joined)))
     mark("c_generic", bool(every & W.GENERIC) or joined.startswith(("hur manga", "hur ofta", "vad gor vi",
                                                                    "vad kan vi", "om det", "ifall")))

@@ -7,15 +7,16 @@ concepts, the tense and who is concerned. Multi-word concepts are lemma sequence
 
 from __future__ import annotations
 
-# Harm that can be happening now: violence, weapons, fire, a body in danger.
+# Harm that can be happening now: violence, weapons, fire, a body in danger. Not "laga" (folded "låga" is also
+# "repair": "gatubelysningen är lagad") nor "vaga" ("vågar inte gå på toaletten").
 DANGER = frozenset("""
     sla slass slagsmal misshandla misshandel sparka knivhugga hugga knivskara skjuta skottlossning skott
     hota knivhota knivhotad vapen kniv pistol gevar yxa machete batong slagtra rana ran brinna brand eld
-    branna elda tanda rok explosion explodera bomb attackera attack jaga strypa kvava vaga valdta valdtakt
+    branna elda tanda rok explosion explodera bomb attackera attack jaga strypa kvava valdta valdtakt
     blod bloda medvetslos svimma overdos overdosera krampa kniv forfolja misshandlad gisslan inbrott
     bryta krossa skada skadad dod do andas anda skrika
     avsvimmad kollapsa kollaps kramp krampanfall allergisk chock andningsstillestand livlos vakna
-    drunkna isen vak rok ryka laga lagor brinnande brandbomb molotov gaslukt
+    drunkna isen vak rok ryka lagor lagorna brinnande brandbomb molotov gaslukt
     jarnror tillhygge knogjarn basebolltra slagtra spruta skjutvapen revolver kulsprutepistol hagelgevar
     nedslagen nedslag omringa paka pakord pakora kidnappa fortrycka bevapnad bevapna pepparspray targas
     skottlossning skjutning
