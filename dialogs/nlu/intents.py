@@ -21,7 +21,7 @@ from dialogs.nlu.features import Features, featurize
 from dialogs.nlu.lexicon import Speller
 from dialogs.nlu.reading import Understanding
 from dialogs.nlu.rules import is_log_command, is_remind_command, rule_reading, says_what_happened, slots_for
-from dialogs.nlu.slots import Words
+from dialogs.nlu.slots import Words, find_kind
 from dialogs.nlu.text import fold
 from dialogs.nlu.unread import unread_parts
 
@@ -199,6 +199,7 @@ def _usable(features: Features, clean: str, config) -> bool:
 SLOT_SURE = 0.5  # a learned slot is filled only above this; below, the conversation asks
 KEPT_SURE = 0.7  # a focus area guessed for what is shown back before it is kept
 NONE_DOUBT = 0.7  # ... only when the model that knows "no focus area" is less sure than this of none
+KIND_SURE = 0.6  # the kind model overrules the rules' default above this
 TIE_SURE = 0.85  # the share of the tied areas' probability one of them needs to be chosen
 # Where the focus area is shown back before anything is kept, a guess costs a glance, not a wrong record; a
 # list or a lägesbild filtered on a guess would hide things without saying so, so those guess less.
@@ -246,6 +247,13 @@ def _learned_slots(reading: Understanding, clean: str, features: Features, train
         slots.pop("focus_area", None)
         if focus:
             slots["focus_area"] = focus
+    if reading.intent == "log_observation" and slots.get("kind") and "kind" in trained.slots and \
+            find_kind(fold(clean)) is None:
+        # No word names the kind ("medborgardialog", "statistik"): the model's reading of the whole message,
+        # when it is sure, rather than the rules' default of one incident unless a pattern word is seen.
+        label, probability = trained.slots["kind"].rank(features)[0]
+        if probability >= KIND_SURE:
+            slots["kind"] = label
     if reading.intent == "agreement_info" and slots.get("topic") in (None, "agreement") and "topic" in trained.slots:
         label, probability = trained.slots["topic"].rank(features)[0]
         if label not in ("none", "agreement", "forum", "focus_area") and probability >= SLOT_SURE:

@@ -191,6 +191,8 @@ SLOT_MODELS = {
     # What an observation or a new action is about, shown back before it is kept, so a guess costs a glance.
     "kept_focus_area": SlotModel("focus_area", _FOCUS_INTENTS, labelled_only=True),
     "topic": SlotModel("topic", ("agreement_info",)),
+    # One incident or a pattern, a citizens' or a staff dialogue, figures: shown back on the card before saving.
+    "kind": SlotModel("kind", ("log_observation",), labelled_only=True),
 }
 
 
