@@ -197,8 +197,8 @@ def _usable(features: Features, clean: str, config) -> bool:
 
 
 SLOT_SURE = 0.5  # a learned slot is filled only above this; below, the conversation asks
-KEPT_SURE = 0.7  # a focus area guessed for what is shown back before it is kept
-NONE_DOUBT = 0.7  # ... only when the model that knows "no focus area" is less sure than this of none
+KEPT_SURE = 0.5  # a focus area guessed for what is shown back before it is kept (chosen by cross-validation)
+NONE_DOUBT = 0.8  # ... only when the model that knows "no focus area" is less sure than this of none
 KIND_SURE = 0.6  # the kind model overrules the rules' default above this
 TIE_SURE = 0.85  # the share of the tied areas' probability one of them needs to be chosen
 # Where the focus area is shown back before anything is kept, a guess costs a glance, not a wrong record; a
@@ -222,9 +222,12 @@ def _learned_focus(intent: str, current: str | None, clean: str, features: Featu
     two named equally ("unga som dricker alkohol"). Two models agree first: the one that knows "none" must see
     a focus area at all, so "lugnt vid stationen igår" is asked about, not filed under a guess."""
     folded = Words.of(clean).folded
-    if current is not None or "focus_area" not in trained.slots or not says_what_happened(folded):
+    if "focus_area" not in trained.slots or not says_what_happened(folded):
         return current
-    named = {match.code for match in catalog.find(folded, catalog.focus_area_terms(config))}
+    found = catalog.find(folded, catalog.focus_area_terms(config))
+    if current is not None:
+        return _unless_only_a_word(intent, current, found, features, trained)
+    named = {match.code for match in found}
     ranking = trained.slots["focus_area"].rank(features)
     if intent in _SHOWN_BACK and "kept_focus_area" in trained.slots:
         kept = trained.slots["kept_focus_area"].rank(features)
@@ -236,6 +239,22 @@ def _learned_focus(intent: str, current: str | None, clean: str, features: Featu
         return _clear_choice(ranking, named) if intent == "show_situation" else None
     label, probability = ranking[0]
     return label if label != "none" and probability >= SLOT_SURE else None
+
+
+def _unless_only_a_word(intent: str, current: str, found: list[catalog.Match], features: Features,
+                        trained: model.Models) -> str:
+    """A focus area named by one broad word ("ungdomar", "unga") gives way, for what is shown back before it is
+    kept, to what the message is clearly about: "berusade ungdomar vid resecentrum" is ANDTS, "ungdomar
+    klottrade på skolan" a school's damage. A name or a phrase of the area is never overruled."""
+    if intent not in _SHOWN_BACK or "kept_focus_area" not in trained.slots or \
+            any(match.code == current and match.score > _ONE_WORD_SCORE for match in found):
+        return current
+    label, probability = trained.slots["kept_focus_area"].rank(features)[0]
+    return label if label != current and probability >= OVERRULE_SURE else current
+
+
+_ONE_WORD_SCORE = 11  # catalog's score of a one-word synonym (strength 1, one word)
+OVERRULE_SURE = 0.7  # how sure the model must be of another area to overrule one broad word
 
 
 def _learned_slots(reading: Understanding, clean: str, features: Features, trained: model.Models,
