@@ -20,7 +20,14 @@ from dialogs.nlu import catalog, model, safety
 from dialogs.nlu.features import Features, featurize
 from dialogs.nlu.lexicon import Speller
 from dialogs.nlu.reading import Understanding
-from dialogs.nlu.rules import is_log_command, is_remind_command, rule_reading, says_what_happened, slots_for
+from dialogs.nlu.rules import (
+    is_log_command,
+    is_question_not_for_the_log,
+    is_remind_command,
+    rule_reading,
+    says_what_happened,
+    slots_for,
+)
 from dialogs.nlu.slots import Words, find_kind
 from dialogs.nlu.text import fold
 from dialogs.nlu.unread import unread_parts
@@ -153,6 +160,12 @@ def understand(text: str, now: datetime | None = None, config: Any = None,
         return Understanding("unknown", confidence=0.0)  # a date or a number alone says nothing to do
     features = featurize_intent(clean, config, trained.speller, ruled)
     ranking = trained.intents.rank(features)
+    if is_question_not_for_the_log(fold(clean)) and ruled.intent != "log_observation":
+        # asked, not told: never a log entry, and a question nothing else is likely for is not understood
+        asked = [(intent, p) for intent, p in ranking if intent != "log_observation"]
+        if asked[0][0] != ranking[0][0] and asked[0][1] < ASK_BELOW:
+            return Understanding("unknown", confidence=asked[0][1])
+        ranking = asked
     best, probability = ranking[0]
     usable = _usable(features, clean, config)
     if len(clean.split()) == 1 and probability < ONE_WORD_SURE and ruled.intent == "unknown" and not usable:

@@ -166,6 +166,18 @@ def is_log_command(folded: str) -> bool:
     return bool(_LOG_COMMAND.match(folded))
 
 
+# A question that does not ask to log ("när går bussen till Växjö", "har polisen öppet på lördagar?") is not
+# an entry for the log, however much it sounds like one.
+_QUESTION = re.compile(r"^(?:vad|vem|vems|var|vart|nar|hur|varfor|vilken|vilka|vilket|finns|what|who|when|where"
+                       r"|how|why|which|is|are|does|do)\b|\?\s*$")
+_ASKS_TO_LOG = re.compile(r"\b(?:logga\w*|loga|log|rapportera\w*|registrera\w*|notera\w*|anteckna\w*|loggen"
+                          r"|for in|fora in|lagga in|lagg in|skriva in|skriv in|dokumentera\w*)\b")
+
+
+def is_question_not_for_the_log(folded: str) -> bool:
+    return bool(_QUESTION.search(folded)) and not _ASKS_TO_LOG.search(folded)
+
+
 def is_remind_command(folded: str) -> bool:
     """'påminn mig …', 'påmin mej …': a request that starts by asking for a reminder is one."""
     return bool(re.match(r"(?:kan du |snalla |please )?(?:paminn?|remind) (?:mig|mej|me)\b", folded))
@@ -247,6 +259,8 @@ def rule_reading(clean: str, now: datetime, config: Any, member_names: tuple[str
         return Understanding("snooze_action", _filled(ref=ref[0], until=until))
     if not ref and _WHO_OWNS.search(folded):
         return _list_actions(message)
+    if not ref and _DEFINITION.match(folded) and _names_only_an_entry(message):
+        return _agreement(message)  # "vad är ANDTS?", "vad betyder sspf", "what is operativa brå"
     meeting = _meeting(message, clean) if not ref else None
     if meeting is not None:
         return meeting
@@ -712,6 +726,22 @@ _PARTIES = re.compile(r"\b(?:part\w*|vilka (?:ar|sitter) med|vem (?:ar|sitter) m
 _EXPLAIN = re.compile(r"\b(?:vad (?:ar|betyder|gor|innebar|ingar|handlar|star|jobbar|ansvarar|sager|ska vi)"
                       r"|vilka (?:sitter|deltar|ar med|mal|delar)|vem (?:ar|sitter) med|vem deltar|what is|what does"
                       r"|forklara|uppdrag|vad for (?:fokusomrade|forum))\b")
+
+
+_DEFINITION = re.compile(r"^(?:vad (?:ar|betyder|innebar|menas med|star)|vad ar det for|vadan|what (?:is|does|are)"
+                         r"|forklara|explain)\b")
+_DEFINITION_FILLER = frozenset("vad ar betyder innebar menas med star det for egentligen nagot nat forkortningen "
+                               "ordet begreppet what is does are mean explain forklara a an the".split())
+
+
+def _names_only_an_entry(message: _Message) -> bool:
+    """The question's words beyond asking are one focus area's or one forum's name, nothing else."""
+    folded = message.words.folded
+    spans = [m for terms in (catalog.focus_area_terms(message.config), catalog.forum_terms(message.config))
+             for m in catalog.find(folded, terms)]
+    named = set().union(*(_span(m) for m in spans)) if spans else set()
+    rest = [w for i, w in enumerate(folded) if i not in named and w not in _DEFINITION_FILLER and w.isalnum()]
+    return bool(named) and not rest
 
 
 def _agreement(message: _Message) -> Understanding:
