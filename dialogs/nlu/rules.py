@@ -96,7 +96,8 @@ _GOODBYE = re.compile(r"^(?:tack (?:och|o) )?(?:hej ?da|hejsan svejsan|ha det (?
                       r"|ha en (?:bra|trevlig|skon) \w+|trevlig (?:helg|kvall|dag)|vi hors|bye|goodbye|see you)\b")
 # Thanks and praise said on their own: "tack!", "tusen tack", "ty", "cheers", "bra jobbat bot".
 _THANKS = re.compile(r"^(?:(?:tack|tackar|tusen tack|stort tack|tack sa (?:mycket|jattemycket)|tack for hjalpen"
-                     r"|tack ska du ha|tack snalla|thanks?(?: a lot| so much)?|thank you(?: so much)?|thx|tnx|ty|tack tack"
+                     r"|tack ska du ha|tack snalla|thanks?(?: a lot| so much)?|thank you(?: so much)?|thx|tnx|ty"
+                     r"|tack tack"
                      r"|cheers|bra jobbat|snyggt|schysst|schyst|toppen|perfekt|grymt|klockrent|finemang|kanon"
                      r"|good job|great|nice|awesome)(?: (?:bot|boten|du|sa mycket|igen|again))?[\s!.:)(]*)+$")
 # A question about the routine itself, not about a child: "vad är en orosanmälan och när måste jag göra en?"
@@ -154,7 +155,8 @@ _LOG = re.compile(r"^(?:jag vill )?(?:logga|rapportera|registrera|anmal|notera|l
 _ASKS_THE_LOG = re.compile(r"^(?:hur (?:manga|mycket|vanligt|ofta|utbrett)|har (?:vi|ni|det|nagon) (?:fatt|kommit"
                            r"|varit|hant|loggats|rapporterats|sett|noterat)|vad har (?:loggats|rapporterats|hant"
                            r"|kommit in|ni sett|vi sett|ni fatt|vi fatt)|finns det (?:nagot|nagra|fler|manga)"
-                           r"|(?:nagot|nat|nagonting) (?:nytt|loggat|rapporterat|om|fran|pa|vid|i)|nagra (?:nya|loggade)"
+                           r"|(?:nagot|nat|nagonting) (?:nytt|loggat|rapporterat|om|fran|pa|vid|i)"
+                           r"|nagra (?:nya|loggade)"
                            r"|any(?:thing)?|how many|is there|are there|what has)\b|\?\s*$")
 # A message that starts by saying it is for the log is a log entry, whatever else it says (safety aside).
 _LOG_COMMAND = re.compile(r"^(?:kan du |jag vill |vill )?(?:logga|rapportera|notera|log)\b(?! ut\b| in\b)"
@@ -805,7 +807,8 @@ _NUMBER_WORDS = {"ett": "1", "en": "1", "tva": "2", "tre": "3", "fyra": "4", "fe
 # påminnelsen", "ta bort 2".
 _REMINDER_NUMBER = re.compile(r"\b(?:paminnelse\w*|reminder\w*|nr|nummer)\s*(?:nr|nummer)?\s*#?\s*"
                               rf"(?P<n>\d{{1,3}}|{'|'.join(_NUMBER_WORDS)})\b|#\s*(?P<h>\d{{1,3}})\b"
-                              r"|\b(?P<o>forsta|andra|tredje|fjarde|femte|first|second|third) (?:paminnelsen|reminder)\b"
+                              r"|\b(?P<o>forsta|andra|tredje|fjarde|femte|first|second|third)"
+                              r" (?:paminnelsen|reminder)\b"
                               r"|^(?:ta bort|radera|stryk|avbryt|delete|remove|cancel) (?P<m>\d{1,3})$")
 _REMINDER_ABOUT = re.compile(r"\b(?:om att|om|att|about)\s+(?P<text>.+)$", re.IGNORECASE)
 

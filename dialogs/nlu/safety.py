@@ -141,8 +141,7 @@ def _concepts(words: list[_Word], text: str) -> set[str]:
     mark("c_bang", "!" in text)
     mark("c_past_time", bool(_PAST_TIME.search(joined)))
     mark("c_future_time", bool(_FUTURE_TIME.search(joined)))
-    mark("c_habitual", bool(every & W.HABITUAL) or bool(re.search(r"\bpa \w*(?:dagar|kvallar|helger|natter|raster)(?:na)?\b",
-                                                                      joined)))
+    mark("c_habitual", bool(every & W.HABITUAL) or bool(_RECURRING_TIME.search(joined)))
     mark("c_generic", bool(every & W.GENERIC) or joined.startswith(("hur manga", "hur ofta", "vad gor vi",
                                                                    "vad kan vi", "om det", "ifall")))
     mark("c_question", text.rstrip().endswith("?") or forms[0] in W.QUESTION_WORDS)
@@ -162,6 +161,9 @@ def _concepts(words: list[_Word], text: str) -> set[str]:
     mark("c_property", bool(every & W.PROPERTY))
     mark("c_person", any(w.base in W.CHILD or w.base in W.ADULT or w.form in W.PRONOUNS for w in words))
     return found
+
+
+_RECURRING_TIME = re.compile(r"\bpa \w*(?:dagar|kvallar|helger|natter|raster)(?:na)?\b")  # "på helgerna"
 
 
 def _rules(c: set[str]) -> str:
