@@ -14,12 +14,13 @@ from functools import lru_cache
 
 from dialogs.nlu.lexicon import lemma
 from dialogs.nlu.slots import _TIME_STARTERS, Words
+from dialogs.nlu.text import fold
 
 MAX_PLACE_WORDS = 6
 _PREPOSITIONS = frozenset({"pa", "vid", "utanfor", "framfor", "bakom", "nara", "i", "invid", "mellan", "langs",
                            "utmed", "innanfor", "ovanfor", "under", "kring", "runt", "over", "at", "near", "outside",
-                           "in", "on", "by"})
-_ENGLISH_PREPOSITIONS = frozenset({"at", "near", "outside", "in", "on", "by"})
+                           "in", "on", "by", "around", "behind"})
+_ENGLISH_PREPOSITIONS = frozenset({"at", "near", "outside", "in", "on", "by", "around", "behind"})
 # Words a place name does not run into: function words, pronouns, common verbs and adverbs, quantities.
 _STOP = frozenset("""
     och eller men som nar dar att for med till fran efter om av ut in upp ner igen ocksa aven bara just
@@ -32,12 +33,12 @@ _STOP = frozenset("""
     pga grund samband form vag forhallande princip stort ovrigt stallet tiden tillfallet natten kvallen
     helgen morgonen lunchen rasten skoltid skoltiden sent tidigt overallt dagligen kvallarna natterna helgerna
     morgnarna morgnar kvallar natter helger vardagar vardag enligt hos bland inom genom utan trots via per mot
-    ngt nat nagot nagon nan hela
-    the a an and at with
+    ngt nat nagot nagon nan hela istallet nastan sistone sa far fick sager sagt tycker tror
+    the a an and at with lately recently again today yesterday tonight last this every
 """.split())
 # "vid busshållplatsen i Diö": a second place joined by one of these stays part of the first.
 _JOINERS = frozenset({"i", "vid", "pa", "utanfor", "bakom", "langs", "framfor", "mellan", "och", "under", "till",
-                      "mot"})
+                      "mot", "av"})
 # "bussen från Pjätteryd till Haganässkolan": a route belongs to the vehicle.
 _VEHICLES = ("buss", "bussen", "taget", "skolskjuts", "skolskjutsen", "skolbussen", "pendeln", "nattbussen")
 _TIME_COMPOUND = re.compile(r"(?:mandag|tisdag|onsdag|torsdag|fredag|lordag|sondag|helg|vardag|var|host|sommar"
@@ -143,13 +144,31 @@ def _after_prepositions(words: Words, skip: set[int], config):
             continue
         first = index + 1
         if word in _ENGLISH_PREPOSITIONS and folded[first] == "the" and first + 1 < len(words):
-            end = _phrase_end(words, first + 1, skip, config, capital_after_i=False)  # "at the train station"
+            end = _english_phrase_end(words, first + 1, skip, config)  # "at the train station"
             if end > first + 1:
                 yield first, end
             continue
         end = _phrase_end(words, first, skip, config, capital_after_i=(word in ("i", "in")))
         if end > first:
             yield first, end
+
+
+def _english_phrase_end(words: Words, first: int, skip: set[int], config) -> int:
+    """'the bus station', 'the parking lot at ICA Maxi': English words, read without Swedish verb forms (the
+    lemmatizer takes 'bus' for 'busa'), up to a function word, a time or a preposition that names no place."""
+    folded, end = words.folded, first
+    while end < len(words) and end - first < MAX_PLACE_WORDS and end not in skip:
+        word = folded[end]
+        joined = end + 1
+        names = joined < len(words) and (words.original[joined][:1].isupper() or
+                                         config is not None and _known_at(words, joined, config) > joined)
+        if word in _ENGLISH_PREPOSITIONS and names and joined not in skip and folded[joined] not in _TIME_STARTERS:
+            end += 2
+            continue
+        if word in _STOP or word in _TIME_STARTERS or word in _ENGLISH_PREPOSITIONS or not word.isalpha():
+            break
+        end += 1
+    return end
 
 
 def _names_a_place(words: Words, start: int, end: int, config, proper: bool) -> bool:
@@ -312,5 +331,13 @@ _NOT_PLACES = frozenset({"snapchat", "instagram", "tiktok", "facebook", "whatsap
 
 
 def _place_noun(word: str) -> bool:
-    """A word that names a kind of place, compounds included ('busshållplatsen', 'skolgården')."""
-    return len(word) >= 3 and word.endswith(_PLACE_HEADS)
+    """A word that names a kind of place, compounds and inflections included ('busshållplatsen', 'skolgården',
+    'korridorerna', 'omklädningsrummen')."""
+    if len(word) < 3:
+        return False
+    if word.endswith(_PLACE_HEADS):
+        return True
+    if not word.isalpha():
+        return False
+    base = fold(lemma(word))  # "tags" is not "tåg": a short lemma is too often another word
+    return base != word and len(base) >= 5 and base.endswith(_PLACE_HEADS)
