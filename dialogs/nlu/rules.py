@@ -657,8 +657,9 @@ def _sentence_break(words: Words, index: int) -> bool:
 
 
 _REMIND_TEXT = re.compile(r"\b(?:om att|att|om|about|to)\b\s+(?P<text>.+)$", re.IGNORECASE)
-_REMIND_LEAD = re.compile(r"^(?:kan du |snalla |please )?(?:paminn\w*|pamin\w*|remind\w*)(?: mig| mej| me)?\b",
-                          re.IGNORECASE)
+_REMIND_LEAD = re.compile(r"^(?:kan du |snalla |please |glom inte (?:att )?|kom ihag (?:att )?"
+                          r"|(?:kan du )?(?:satt|lagg in|skapa|gor) (?:upp )?(?:en )?|en ny |ny )?"
+                          r"(?:paminn\w*|pamin\w*|remind\w*)(?: mig| mej| me)?\b", re.IGNORECASE)
 
 
 def _remind(message: _Message) -> Understanding:
@@ -674,8 +675,12 @@ def _remind(message: _Message) -> Understanding:
             pieces.append(words.written(start, index))
         start = max(start, index + 1)
     text = " ".join(piece.strip() for piece in pieces if piece.strip())
-    match = _REMIND_TEXT.match(text) or _REMIND_TEXT.search(text)
-    text = (match["text"] if match else text).strip(" :,.-")
+    if lead is not None and text.startswith(":"):
+        text = text[1:]  # "ny påminnelse: ring räddningstjänsten om eldningen": all of it is what to do
+    else:
+        match = _REMIND_TEXT.match(text) or _REMIND_TEXT.search(text)
+        text = match["text"] if match else text
+    text = text.strip(" :,.-")
     text = re.sub(r"^(?:mig|me)\b\s*[:,]?\s*", "", text, flags=re.IGNORECASE).strip(" :,.-")
     return Understanding("remind_me", _filled(when=interval, text=text or None))
 
@@ -810,6 +815,10 @@ _REMINDER_NUMBER = re.compile(r"\b(?:paminnelse\w*|reminder\w*|nr|nummer)\s*(?:n
                               r"|\b(?P<o>forsta|andra|tredje|fjarde|femte|first|second|third)"
                               r" (?:paminnelsen|reminder)\b"
                               r"|^(?:ta bort|radera|stryk|avbryt|delete|remove|cancel) (?P<m>\d{1,3})$")
+# "påminnelsen om X behövs inte längre", "… kan du ta bort": what is said about the reminder, not its name.
+_NO_LONGER = re.compile(r"\s+(?:längre|langre|behövs inte|behovs inte|är inte aktuell|ar inte aktuell|kan du ta bort"
+                        r"|ta bort den|kan tas bort|är klar|ar klar|är fixad|ar fixad|är gjord|ar gjord)\b.*$",
+                        re.IGNORECASE)
 _REMINDER_ABOUT = re.compile(r"\b(?:om att|om|att|about)\s+(?P<text>.+)$", re.IGNORECASE)
 
 
@@ -819,7 +828,7 @@ def _cancel_reminder(message: _Message) -> Understanding:
         found = next(number[group] for group in ("n", "h", "o", "m") if number[group])
         return Understanding("cancel_reminder", {"ref": _NUMBER_WORDS.get(found, found)})
     text = message.words.text(0, len(message.words))
-    about = _REMINDER_ABOUT.search(text)
+    about = _REMINDER_ABOUT.search(_NO_LONGER.sub("", text.split(",")[0]))
     when, _ = message.time("future")
     return Understanding("cancel_reminder", _filled(text=about["text"].strip(" .!?") if about else None, when=when))
 
