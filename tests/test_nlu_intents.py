@@ -135,6 +135,8 @@ def day(iso: str) -> dict[str, str]:
     ("ny påminnelse: ring räddningstjänsten om eldningen vid Möckeln, torsdag kl 10", "remind_me",
      {"text": "ring räddningstjänsten om eldningen vid Möckeln"}),
     ("påminnelsen om rektorn är inte aktuell längre, ta bort den", "cancel_reminder", {"text": "rektorn"}),
+    ("rektor Maria Linds åtgärder", "list_actions", {"owner": "Maria Lind"}),
+    ("Olle Polis åtgärder", "list_actions", {"owner": "Olle Polis"}),
     ("ta bort påminnelse #8", "cancel_reminder", {"ref": "8"}),
     ("radera påminnelse tre", "cancel_reminder", {"ref": "3"}),
     ("ta bort den första påminnelsen", "cancel_reminder", {"ref": "1"}),

@@ -156,8 +156,8 @@ def _person_in_owner_place(words: Words, member_names: tuple[str, ...] = ()) -> 
             before = folded[index - 2] if index > 1 else ","
         after = folded[end] if end < len(words) else ","
         name = original[index:end]
-        if len(name) == 2 and name[1].endswith("s") and after.startswith(_AFTER_GENITIVE):
-            name = [name[0], name[1][:-1]]  # "Karin Lunds öppna åtgärder"
+        if len(name) == 2 and after.startswith(_AFTER_GENITIVE):
+            name = [name[0], _without_genitive(name[1])]  # "Karin Lunds öppna åtgärder", "Olle Polis åtgärder"
             return Owner(" ".join(name), role=role)
         if before in _OWNER_PLACE_BEFORE or after in _OWNER_PLACE_AFTER or index == 0 and after in ("tar", "ska"):
             return Owner(" ".join(name), role=role)
@@ -165,6 +165,14 @@ def _person_in_owner_place(words: Words, member_names: tuple[str, ...] = ()) -> 
 
 
 _NOT_SURNAMES = frozenset({"polisen", "kommunen", "och"})
+
+
+def _without_genitive(surname: str) -> str:
+    """'Lunds' → 'Lund', 'Anderssons' → 'Andersson'; a name that ends in a vowel and s takes no genitive s
+    ('Olle Polis åtgärder'), nor does one in -ss ('Hess')."""
+    if len(surname) > 3 and surname.endswith("s") and surname[-2].lower() not in "aeiouyåäös":
+        return surname[:-1]
+    return surname
 
 
 @lru_cache(maxsize=1)
@@ -207,5 +215,8 @@ def _named_person(words: Words) -> Owner | None:
         if len(name) == 2 and all(part[:1].isupper() and part[1:].islower() and part.isalpha() for part in name) \
                 and folded[start] not in _NOT_OWNER_AFTER:
             role = original[index] if word in _ROLES_FOLDED else None
+            after = folded[start + 2] if start + 2 < len(words) else ""
+            if after.startswith(_AFTER_GENITIVE):  # "rektor Maria Linds åtgärder"
+                name = [name[0], _without_genitive(name[1])]
             return Owner(" ".join(name), role=role)
     return None
