@@ -137,6 +137,8 @@ def day(iso: str) -> dict[str, str]:
     ("påminnelsen om rektorn är inte aktuell längre, ta bort den", "cancel_reminder", {"text": "rektorn"}),
     ("rektor Maria Linds åtgärder", "list_actions", {"owner": "Maria Lind"}),
     ("Olle Polis åtgärder", "list_actions", {"owner": "Olle Polis"}),
+    ("kommer det snö i Eneryda imorgon", "unknown", {}),
+    ("är det julmarknad på torget på lördag", "unknown", {}),
     ("ta bort påminnelse #8", "cancel_reminder", {"ref": "8"}),
     ("radera påminnelse tre", "cancel_reminder", {"ref": "3"}),
     ("ta bort den första påminnelsen", "cancel_reminder", {"ref": "1"}),

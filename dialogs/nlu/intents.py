@@ -54,6 +54,7 @@ DESTRUCTIVE = frozenset({"undo_observation", "delete_observation", "cancel_actio
                          "cancel_reminder", "unbind_channel"})
 ONE_WORD_SURE = 0.7  # the classifier's probability above which it decides alone
 ASK_BELOW = 0.40  # below this, the likely readings are offered as choices
+UNKNOWN_SURE = 0.8  # sure it is nothing for the bot ("har IKEA öppet på söndag"): a place named is no reason to ask
 NOTHING_BELOW = 0.12  # below this for every intent, nothing usable was found
 CHOICE_FLOOR = 0.08  # an alternative must be at least this likely to be offered
 SECOND_FLOOR = 0.15  # ... and this likely when the best reading is only somewhat unsure
@@ -172,7 +173,7 @@ def understand(text: str, now: datetime | None = None, config: Any = None,
         return Understanding("unknown", confidence=probability)  # "ja", "ok": too little to guess from
     if verdict == safety.UNCLEAR and best in ("log_observation", "unknown", "show_situation"):
         return Understanding(safety.UNCLEAR, confidence=probability)
-    if best == "unknown" and usable:
+    if best == "unknown" and usable and probability < UNKNOWN_SURE:
         # Something the bot knows is named ("sspf", "Linnéskolan"): offer the likely readings, not "förstod inte".
         likely = [intent for intent, _ in ranking if intent != "unknown"][:3]
         reading = _learned_slots(slots_for(likely[0], clean, now, config, member_names), clean, features, trained,

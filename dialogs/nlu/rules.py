@@ -170,8 +170,11 @@ def is_log_command(folded: str) -> bool:
 
 # A question that does not ask to log ("när går bussen till Växjö", "har polisen öppet på lördagar?") is not
 # an entry for the log, however much it sounds like one.
+# Swedish asks yes/no with the verb first: "är det julmarknad på torget", "snöar det i Pjätteryd", "har ni öppet".
 _QUESTION = re.compile(r"^(?:vad|vem|vems|var|vart|nar|hur|varfor|vilken|vilka|vilket|finns|what|who|when|where"
-                       r"|how|why|which|is|are|does|do)\b|\?\s*$")
+                       r"|how|why|which|is|are|does|do)\b|\?\s*$"
+                       r"|^(?:ar|finns|kommer|blir|har|kan|ska|far|gar|regnar|snoar|brukar|behover|maste|vet|galler"
+                       r"|hinner|oppnar|stanger|\w+as) (?:det|du|ni|man|nagon|nan|vi|jag|dom|de)\b")
 _ASKS_TO_LOG = re.compile(r"\b(?:logga\w*|loga|log|rapportera\w*|registrera\w*|notera\w*|anteckna\w*|loggen"
                           r"|for in|fora in|lagga in|lagg in|skriva in|skriv in|dokumentera\w*)\b")
 
