@@ -98,11 +98,15 @@ _NUMBER_FOLLOWERS = {*MONTHS, "dagar", "dag", "veckor", "vecka", "manader", "man
 
 # Weekday and month abbreviations that are also Swedish words once å/ä/ö are gone: "man" (mån/man), "son"
 # (sön/son), "mar" (mar/mår), "jan", "jul". They count as times only as written with å/ä/ö or next to a number.
+_SEASON_LEADS = frozenset({"i", "till", "under", "nasta", "forra", "senast", "fore", "innan", "efter", "sedan", "sen",
+                           "hela", "denna", "kommande"})
 _AMBIGUOUS_ABBREVIATIONS = frozenset({"man", "son", "mar", "jan", "tor", "fri", "sat", "sun", "mon"})
 
 
 def _ambiguous(words: Words, index: int) -> bool:
     word, written = words.folded[index], words.original[index].casefold()
+    if word == "var" and written != "vår" and (not index or words.folded[index - 1] not in _SEASON_LEADS):
+        return True  # "var" is "was", "where" or "every" far more often than "vår" without its å
     if word not in _AMBIGUOUS_ABBREVIATIONS or written in ("mån", "sön"):
         return False
     before = words.folded[max(0, index - 2):index]
