@@ -72,7 +72,8 @@ _DONE_QUESTION = re.compile(r"\b(?:blev klar\w*|blev (?:gjort|fardig\w*)|blivit 
                             r"|gjorde (?:vi|polisen|kommunen|jag)|fick (?:\w+ )?klart|bockat av|what got done"
                             r"|completed|finished|what did we)\b")
 _CREATE_FOR_ME = re.compile(r"(?:^|,)\s*(?:jag|mig|mig sjalv|me)\s*(?:,|$)|ansvarig\w*:?\s+(?:ar\s+)?(?:jag|mig)\b"
-                            r"|\bjag (?:ansvarar|tar den|tar det|fixar|gor det|kan ta)\b|\b(?:at|for) mig\b")
+                            r"|\bjag (?:ansvarar|tar den|tar det|fixar|gor det|kan ta)\b|\b(?:at|for|till) mig\b"
+                            r"|\bi(?:'| wi)ll take it\b|\bassign(?:ed)? to me\b")
 _SETTING_NOT_BEFORE = re.compile(r"\b(?:inga|inte|ingen) (?:paminnelse\w*|notis\w*|meddelande\w*) (?:fore|innan)\b"
                                  r"|\bpaminnelse\w* (?:tidigast|forst|efter)\b|\bpaminn\w* (?:mig )?(?:aldrig|inte) "
                                  r"(?:fore|innan)\b|\bno reminders before\b")
@@ -138,7 +139,8 @@ _COMPLETE = re.compile(r"\b(?:klar|klart|klr|avklarad\w*|klarmarkera\w*|fardig\w
 _POSTPONE = re.compile(r"\b(?:skjut\w*|flytta\w*|senarelagg\w*|forlang\w*|postpone\w*|move|ny deadline|deadline"
                        r"|nytt (?:slutdatum|datum))\b")
 _CREATE = re.compile(r"\b(?:ny|nytt|skapa|lagg till|lagg upp|registrera|new|create|add)\s+(?:en\s+)?"
-                     r"(?:atgard\w*|action|task)\b")
+                     r"(?:atgard\w*|atg|action|task|uppgift|punkt i (?:handlings|atgards)?planen)\b|\bnyatgard\w*"
+                     r"|^(?:lagg till|lagg in|add)\s*:|^(?:lagg till|lagg in) att\b")
 _BRIEF = re.compile(r"\b(?:\w*underlag\w*|dagordning\w*|agenda|sammanfattning|summary|brief\w*|forbered\w*|infor"
                     r"|pre-meeting)\b")
 _MEETING = re.compile(r"\b(?:nar|nasta|traffas|mote\w*|when|next|moten)\b|\?$")
@@ -611,9 +613,11 @@ def _action_change(message: _Message, ref: tuple[str, set[int]], clean: str) -> 
     return None
 
 
-_ACTION_WORDS = frozenset({"action", "task", "atg", "uppgift", "uppgiften", "todo"})
+_ACTION_WORDS = frozenset({"action", "task", "atg", "uppgift", "uppgiften", "todo", "nyatgard", "punkt"})
 _TITLE_STOPS = frozenset({"ansvarig", "ansvarar", "ansvarige", "senast", "klart", "deadline", "due", "responsible"})
 _OWNER_WORDS = frozenset({"polisen", "kommunen", "gemensamt", "gemensam", "jag", "mig"})
+_TITLE_PREPOSITIONS = frozenset({"med", "for", "av", "till", "om", "mot", "hos", "at", "fran", "with", "by"})
+_PLAN_WORDS = frozenset({"planen", "handlingsplanen", "atgardsplanen", "plan", "plans"})
 _SUBJECTS = frozenset({"polisen", "kommunen", "vi", "skolan", "soc", "socialtjansten", "fritid", "jag"})
 
 
@@ -625,13 +629,16 @@ def _title(words: Words, due_words: set[int]) -> str | None:
     if start is None:  # "kan vi lägga till i planen att polisen ska …"
         start = next((i + 1 for i, w in enumerate(folded) if w == "att" and i and folded[i - 1] in (
             "planen", "till", "in", "upp")), None)
+    if start is None:  # "lägg till i planen: …", "lägg till: …", "add to the plan: …", "lägga till i planen en …"
+        start = next((i + 1 for i, w in enumerate(folded) if w in _PLAN_WORDS or w == ":" and i and folded[i - 1] in (
+            "till", "in", "upp", "add")), None)
     if start is None:
         return None
     colon = next((i for i in range(start, min(start + 6, len(words))) if folded[i] == ":"), None)
     if colon is not None:
         start = colon + 1
     # "… en åtgärd åt mig? kontrollera …", "… ny åtgärd? ska vara grannsamverkan …": the request, then the action
-    while start < len(words) and (folded[start] in ("om", "for", "att", ":", ",", "i", "planen", "som", "?") or
+    while start < len(words) and (folded[start] in ("om", "for", "att", ":", ",", "i", "planen", "som", "?", "!") or
                                   folded[start] == "at" and start + 1 < len(words) and folded[start + 1] in (
                                       "mig", "oss", "dig", "er")):
         start += 2 if folded[start] == "at" else 1
@@ -644,19 +651,23 @@ def _title(words: Words, due_words: set[int]) -> str | None:
         if end > start and _sentence_break(words, end):
             break
         end += 1
-    while end > start and (folded[end - 1] in ("till", "senast", "fore", "innan", "pa", "den", "klart", "och")
-                           or folded[end - 1] in _OWNER_WORDS):
-        end -= 1
-    title = words.written(start, end).strip(" .,:;-–?") if end > start else ""
+    while end > start and (folded[end - 1] in ("till", "senast", "fore", "innan", "pa", "den", "klart", "och", "asap",
+                                               "snarast", "omgaende")
+                           or folded[end - 1] in _OWNER_WORDS and folded[end - 2] not in _TITLE_PREPOSITIONS):
+        end -= 1  # "… med polisen" keeps its police: a preposition before it makes it part of the title
+    title = words.written(start, end).strip(" .,:;-–?!") if end > start else ""
+    if title.count("(") > title.count(")"):
+        title = title[:title.rindex("(")].strip(" .,:;-–?!")
     return title[:1].upper() + title[1:] if title else None
 
 
 def _sentence_break(words: Words, index: int) -> bool:
-    """A full stop, a bracket or a dash between word ``index - 1`` and word ``index``."""
+    """A full stop between word ``index - 1`` and word ``index``; a dash or brackets are part of a title
+    ("tobaksfri skoltid – uppföljning", "utbildning i våldsprevention (MVP) för personal")."""
     if not words.spans:
         return False
     between = words.source[words.spans[index - 1][1]:words.spans[index][0]]
-    return any(mark in between for mark in ".()[]–")
+    return "." in between
 
 
 _REMIND_TEXT = re.compile(r"\b(?:om att|att|om|about|to)\b\s+(?P<text>.+)$", re.IGNORECASE)
