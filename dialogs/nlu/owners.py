@@ -77,6 +77,9 @@ def find_owner(words: Words, skip: set[int], member_names: tuple[str, ...] = (),
         return person
     if _both_parties(words, config):
         return Owner("gemensam")
+    for index, word in enumerate(folded[:-1]):  # "polisen ska besöka skolorna": the subject does it
+        if index not in skip and word in ("polisen", "kommunen") and folded[index + 1] in _MUST:
+            return Owner(_PARTY_WORDS[word])
     if config is not None:
         for names, unit, party in _units(config):
             size = len(names)
@@ -165,6 +168,7 @@ def _person_in_owner_place(words: Words, member_names: tuple[str, ...] = ()) -> 
 
 
 _NOT_SURNAMES = frozenset({"polisen", "kommunen", "och"})
+_MUST = frozenset({"ska", "skall", "bor", "maste", "behover", "tar", "ansvarar", "will", "should"})
 
 
 def _without_genitive(surname: str) -> str:
