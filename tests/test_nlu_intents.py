@@ -153,6 +153,8 @@ def day(iso: str) -> dict[str, str]:
     ("ny åtgärd: polisen ska besöka skolorna i januari", "create_action", {"owner": "polis"}),
     ("ny åtgärd: rensa bort klotter på Linnéskolans gavel, gatukontoret, imorgon", "create_action",
      {"owner": "kommun", "owner_unit": "gatukontoret"}),
+    ("vad har inte blivit gjort i tid", "list_actions", {"status": "overdue"}),
+    ("vilka åtgärder pågår", "list_actions", {"status": "open"}),
     ("ta bort påminnelse #8", "cancel_reminder", {"ref": "8"}),
     ("radera påminnelse tre", "cancel_reminder", {"ref": "3"}),
     ("ta bort den första påminnelsen", "cancel_reminder", {"ref": "1"}),

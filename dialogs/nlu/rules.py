@@ -275,7 +275,7 @@ def rule_reading(clean: str, now: datetime, config: Any, member_names: tuple[str
         changed = _action_change(message, ref, clean)
         if changed is not None:
             return changed
-    if _DONE_QUESTION.search(folded) and not ref:
+    if _DONE_QUESTION.search(folded) and not ref and find_status(folded) != "overdue":  # not "… inte gjort i tid"
         done, _ = message.time("past", message.focus_words)
         if done is not None or _ACTIONS.search(folded):
             return Understanding("list_actions", _filled(
@@ -735,7 +735,7 @@ def _with_ref(intent: str) -> Callable[[_Message], Understanding]:
 
 
 def _list_done_or_due(message: _Message) -> Understanding:
-    if _DONE_QUESTION.search(message.folded):
+    if _DONE_QUESTION.search(message.folded) and find_status(message.folded) != "overdue":
         done, _ = message.time("past", message.focus_words)
         return Understanding("list_actions", _filled(
             status="done", due=done, owner=message.owner(),

@@ -167,12 +167,15 @@ def find_ref(words: Words, loose: bool = False) -> tuple[str, set[int]] | None:
 
 _STATUSES = [
     ("overdue", re.compile(r"\b(?:forsena\w*|forseande|sena|sen med|ligger efter|efter i planen|overdue|late"
-                           r"|passerat\w*|missa\w*|behind)\b")),
+                           r"|passerat\w*|missa\w*|behind|(?:ar|blivit|kommit) sent"
+                           r"|inte (?:\w+ )?(?:gjort|gjorts|klar\w*) (?:i tid|fast|trots|som planerat)"
+                           r"|(?:efter|over) (?:sitt |sina )?(?:datum|deadline|slutdatum))\b")),
     # "inte klara" before "klara": a negated done is open
-    ("open", re.compile(r"\b(?:oppna|oppet|pagaende|aktiva|(?:ej|inte|icke) (?:\w+ )?(?:klara|klart|klar|avslutade"
-                        r"|gjorda|fardiga)|kvar|aterstar|aterstaende|ogjort|ogjorda|open|ongoing|remaining)\b")),
-    ("done", re.compile(r"\b(?:klara|klar|klart|avslutade|avslutades|avklarade|fardiga|genomforda|gjort|gjorde"
-                        r"|bockat av|done|completed|finished)\b")),
+    ("open", re.compile(r"\b(?:oppna|oppet|pagaende|pagar|aktiva|(?:ej|inte|icke) (?:\w+ )?(?:klara|klart|klar"
+                        r"|avslutade|gjorda|fardiga)|kvar|aterstar|aterstaende|ogjort|ogjorda|open|ongoing|remaining"
+                        r"|still (?:working|open|to do)|in progress|jobbar (?:vi |ni |de )?(?:med|pa))\b")),
+    ("done", re.compile(r"\b(?:klara|klar|klart|avslutade|avslutades|avklarade|avklarat|fardiga|genomforda|genomfort"
+                        r"|gjort|gjorde|hann|bockat av|done|completed|finished)\b")),
 ]
 
 
