@@ -850,18 +850,35 @@ def _cancel_reminder(message: _Message) -> Understanding:
 _MOVE_TO = re.compile(r"\b(?:till|to)\b")
 
 
+_CLOCK_ONLY = re.compile(r"^(?:kl |klockan )?\d{1,2}(?: \d{2})?(?: istallet| samma dag)*$")
+
+
+def _arrow_split(message: _Message) -> int:
+    """The index of the first word after an arrow."""
+    cut = message.clean.find("→") if "→" in message.clean else message.clean.find("->")
+    return len(Words.of(message.clean[:cut]).folded)
+
+
 def _move_meeting(message: _Message) -> Understanding:
     """'flytta operativa brå 5/1 till 7/1 kl 10': the meeting's day, then where it goes after 'till'."""
     words = message.words
     forum = catalog.best(words.folded, catalog.forum_terms(message.config))
     skip = _span(forum)
-    split = next((i for i, word in enumerate(words.folded) if word in ("till", "to") and i not in skip), None)
+    split = next((i for i, word in enumerate(words.folded) if word in ("till", "to", "blir") and i not in skip), None)
+    rest = split + 1 if split is not None else None  # where the new time begins
+    if split is None and ("→" in message.clean or "->" in message.clean):  # "obrå tisdag → onsdag"
+        split = rest = _arrow_split(message)
     before = set(range(split, len(words))) if split is not None else set()
     # "från 10/12 till 14/12": the meeting's day, not "since 10/12"
     before |= {i for i, word in enumerate(words.folded) if word in ("fran", "from")}
-    after = set(range(0, split + 1)) if split is not None else set(range(len(words)))
+    after = set(range(0, rest)) if rest is not None else set(range(len(words)))
     moved_from, _ = message.time("future", skip | before)
     moved_to, _ = message.time("future", skip | after) if split is not None else (None, None)
+    if moved_from is not None and moved_to is not None and rest is not None and _CLOCK_ONLY.match(
+            " ".join(words.folded[rest:])):
+        # "op brå imorgon flyttas till kl 13", "… till kl 15 samma dag": the same day at the new hour
+        moved_to = {"start": moved_from["start"][:11] + moved_to["start"][11:],
+                    "end": moved_from["start"][:11] + moved_to["end"][11:]}
     return Understanding("move_meeting", _filled(forum=forum.code if forum else None, **{"from": moved_from},
                                                  to=moved_to))
 
