@@ -36,9 +36,20 @@ def _any(*patterns: str) -> re.Pattern[str]:
 
 
 _HELP = re.compile(
-    r"^(?:hjalp|help|\?+|meny|kommandon|commands|hej|hejsan|halla|tja|tjena|god ?(?:morgon|dag|kvall)"
-    r"|hello|hi|hey|vad kan du(?: gora| hjalpa (?:mig )?med)?|hur funkar (?:du|det)|what can you do)\W*$"
+    r"^(?:hjalp|help|\?+|meny|kommandon|commands|hej|hejsan|halla|tja|tjena|tjenare|tjenixen|morrn|morsning|yo"
+    r"|god ?(?:morgon|dag|kvall)|good (?:morning|afternoon|evening)|hello(?: there)?|hi|hey|hej hej"
+    r"|vad kan du(?: gora| hjalpa (?:mig )?med| svara pa)?|hur funkar (?:du|det|det har|boten)|what can you do"
+    r"|how does (?:this|it) work|hur kommer jag igang|manual|guide|instruktion\w*|/help)(?: (?:bot|boten|du|pa dig))?"
+    r"\W*$"
 )
+# Who the bot is and what becomes of what is written: answered from the help, whatever the classifier thinks.
+_HELP_QUESTION = re.compile(
+    r"^(?:vad heter du|vem ar du|vad ar du(?: for (?:nagot|en bot))?|ar du en (?:bot|robot|manniska|ai|chatbot)"
+    r"|ar du (?:chatgpt|ai|riktig|manniska)|vem har (?:gjort|byggt|skapat) (?:dig|boten)|vem (?:ager|ansvarar for"
+    r"|forvaltar|driver) (?:boten|den har boten|dig)|vad ar samverkansboten|om dig|om boten|tell me about yourself"
+    r"|who (?:made|built|are) you|are you (?:a )?(?:real person|human|bot|robot|ai)|integritet|gdpr|dataskydd"
+    r"|vem kan (?:lasa|se) (?:det|vad) jag (?:skriver|loggar)(?: har)?|is my data stored|sparas (?:det|allt) (?:jag"
+    r" skriver|har)|far (?:jag|man) skriva (?:namn|om minderariga|personnummer)\w*)\W*$")
 # "#O12", "O12", "#O 12", "observation 12", "obs 12", "loggningen 12"
 _OBSERVATION_REF = re.compile(r"(?:^|\s)#\s?o\s?(\d{1,7})\b|(?:^|\s)o(\d{1,7})\b"
                               r"|\b(?:observation(?:en)?|obs|loggning(?:en)?)\s+(?:nr\s+|nummer\s+)?#?o?(\d{1,7})\b")
@@ -230,6 +241,8 @@ def rule_reading(clean: str, now: datetime, config: Any, member_names: tuple[str
 
     if _HELP.match(folded):
         return Understanding("help")
+    if _HELP_QUESTION.match(folded):
+        return _help(_Message(words, folded, now, config, member_names, clean))
     if _GOODBYE.match(folded):
         return Understanding("thanks", {"goodbye": True})
     if _THANKS.match(folded):
@@ -793,10 +806,13 @@ def _agreement(message: _Message) -> Understanding:
 
 _HELP_TOPICS: list[tuple[str, re.Pattern[str]]] = [
     ("concern", re.compile(r"\b(?:orosanmal\w*|anmalningsplikt\w*|anmala oro)")),
-    ("privacy", re.compile(r"\b(?:integritet\w*|gdpr|personuppgift\w*|sekretess\w*|far (?:jag )?(?:inte )?skriva"
-                           r"|vad far jag skriva|dataskydd\w*|privacy|sparas det|skriva namn|personnummer)")),
-    ("about", re.compile(r"\b(?:om boten|vem ar du|vad ar du|ar du en (?:bot|robot|manniska)|about|star bakom boten"
-                         r"|vem har (?:gjort|byggt) (?:boten|dig))\b")),
+    ("privacy", re.compile(r"\b(?:integritet\w*|gdpr|personuppgift\w*|sekretess\w*|far (?:jag |man )?(?:inte )?skriva"
+                           r"|vad far jag skriva|dataskydd\w*|privacy|sparas (?:det|allt|loggarna)|skriva namn"
+                           r"|personnummer|vem kan (?:lasa|se)|data stored|hur lange sparas)")),
+    ("about", re.compile(r"\b(?:om boten|om dig|vem ar du|vad ar du|vad heter du|ar du (?:en )?(?:bot|robot|manniska|ai"
+                         r"|chatgpt)|about|star bakom boten|vem har (?:gjort|byggt|skapat) (?:boten|dig)|yourself"
+                         r"|who (?:made|built) you|are you|vem (?:ager|ansvarar for|forvaltar|driver) (?:boten|den har"
+                         r" boten|dig)|samverkansboten)\b")),
     ("logging", re.compile(r"\b(?:logg\w*|rapporter\w*|observation\w*)")),
     ("situation", re.compile(r"\b(?:lagesbild\w*|laget)\b")),
     ("actions", re.compile(r"\b(?:atgard\w*)")),
