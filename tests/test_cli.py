@@ -115,7 +115,8 @@ def test_a_database_that_does_not_answer_gets_a_swedish_message_not_a_traceback(
 
 def test_log_in_the_terminal_then_export_csv_and_xlsx(tmp_path):
     """The console end to end in a real process, then the export for the yearly follow-up."""
-    from datetime import date
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
 
     from bot.spreadsheets import read_table
 
@@ -124,7 +125,7 @@ def test_log_in_the_terminal_then_export_csv_and_xlsx(tmp_path):
                            "logga\nANDTS\nnu\nDiö torg\nSnusförsäljning till unga vid kiosken\n2\n1\nja\n")
     assert chat.returncode == 0, chat.stderr
     assert chat.stdout.count("Sparat som #O") == 2, chat.stdout
-    today = date.today()
+    today = datetime.now(ZoneInfo("Europe/Stockholm")).date()  # the collaboration's day, not the machine's
     for fmt in ("csv", "xlsx"):
         out = tmp_path / f"logg.{fmt}"
         result = samverkan("export", "observations", "--from", f"{today.year - 1}-01-01", "--to",
