@@ -162,6 +162,8 @@ def day(iso: str) -> dict[str, str]:
     ("integritet", "help", {"topic": "privacy"}),
     ("är du en människa?", "help", {"topic": "about"}),
     ("vem kan läsa det jag skriver här", "help", {"topic": "privacy"}),
+    ("logga: unga killar som köper alkohol av äldre vid badplatsen", "log_observation",
+     {"focus_area": "andts", "place": "badplatsen"}),  # "unga" names who, the alcohol what
     ("ta bort påminnelse #8", "cancel_reminder", {"ref": "8"}),
     ("radera påminnelse tre", "cancel_reminder", {"ref": "3"}),
     ("ta bort den första påminnelsen", "cancel_reminder", {"ref": "1"}),

@@ -214,7 +214,7 @@ SLOT_SURE = 0.5  # a learned slot is filled only above this; below, the conversa
 KEPT_SURE = 0.5  # a focus area guessed for what is shown back before it is kept (chosen by cross-validation)
 NONE_DOUBT = 0.8  # ... only when the model that knows "no focus area" is less sure than this of none
 KIND_SURE = 0.6  # the kind model overrules the rules' default above this
-TIE_SURE = 0.85  # the share of the tied areas' probability one of them needs to be chosen
+TIE_SURE = 0.6  # the share of the tied areas' probability one of them needs to be chosen (cross-validated)
 # Where the focus area is shown back before anything is kept, a guess costs a glance, not a wrong record; a
 # list or a lägesbild filtered on a guess would hide things without saying so, so those guess less.
 _SHOWN_BACK = frozenset({"log_observation", "create_action"})
