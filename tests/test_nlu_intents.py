@@ -164,6 +164,11 @@ def day(iso: str) -> dict[str, str]:
     ("vem kan läsa det jag skriver här", "help", {"topic": "privacy"}),
     ("logga: unga killar som köper alkohol av äldre vid badplatsen", "log_observation",
      {"focus_area": "andts", "place": "badplatsen"}),  # "unga" names who, the alcohol what
+    ("#4 - har pratat med rektorerna, två av tre är med", "comment_action",
+     {"ref": "4", "text": "har pratat med rektorerna, två av tre är med"}),
+    ("uppdatering nr 5: fältarna har bokat lokalen", "comment_action",
+     {"ref": "5", "text": "fältarna har bokat lokalen"}),
+    ("#4: klart", "complete_action", {"ref": "4"}),
     ("ta bort påminnelse #8", "cancel_reminder", {"ref": "8"}),
     ("radera påminnelse tre", "cancel_reminder", {"ref": "3"}),
     ("ta bort den första påminnelsen", "cancel_reminder", {"ref": "1"}),

@@ -68,8 +68,8 @@ _SHOW_OBSERVATION = re.compile(r"\b(?:visa|show|open|oppna|se|titta|kolla|las|de
                                r"|hur|vilken|vilket|historik\w*|versioner|what|who|when)\b|\?\s*$")
 _MORE = re.compile(r"^(?:mer|fler|visa (?:mer|fler|resten)|nasta(?: sida)?|sida \d+|fortsatt|resten|more|show more"
                    r"|more please|next(?: page)?)(?: tack| please)?\W*$")
-_COMMENT = re.compile(r"\b(?:kommentar\w*|komentar\w*|kommentera\w*|anteckn\w*|notera\w*|comment\w*|note"
-                      r"|uppdatering|update)\b")
+_COMMENT = re.compile(r"\b(?:kommentar\w*|komentar\w*|kommentera\w*|anteckn\w*|notera\w*|notering\w*|notis"
+                      r"|comment\w*|note|uppdatering|update)\b")
 _CANCEL_ACTION = re.compile(r"\b(?:stall in|stalla in|stalls in|installd|installt|avbryt|avbryts|avbrytes|stryk"
                             r"|makulera\w*|cancel\w*|ta bort|radera|struken|utgar)\b")
 _REASSIGN = re.compile(r"\b(?:ge|tilldela|overlat|lamna over|byt ansvarig|ny ansvarig|ansvarig\w*|tar over|ta over"
@@ -623,7 +623,16 @@ def _action_change(message: _Message, ref: tuple[str, set[int]], clean: str) -> 
         return Understanding("complete_action", {"ref": number_text})
     if _SHOW_ACTION.search(folded) or len(message.words) <= 2:
         return Understanding("show_action", {"ref": number_text})
+    said = _REF_THEN_NEWS.match(clean)
+    if said is not None:  # "#6: pratade med fältarna, de är med", "status #18: har mejlat alla rektorer"
+        return Understanding("comment_action", {"ref": number_text, "text": said["text"].strip()})
     return None
+
+
+# An action's number at the start, a colon or a dash, then a few words of news: a note on the action.
+_REF_THEN_NEWS = re.compile(
+    r"^\W*(?:\w+\s+){0,3}?(?:#\s?|nr\.?\s*|nummer\s+|punkt\s+|åtgärd\s+#?|atgard\s+#?)\d{1,6}\b[^:–\n]{0,30}?"
+    r"\s*(?::|\s[–-])\s*(?P<text>\S+(?:\s+\S+){2,})$", re.IGNORECASE)
 
 
 _ACTION_WORDS = frozenset({"action", "task", "atg", "uppgift", "uppgiften", "todo", "nyatgard", "punkt"})
