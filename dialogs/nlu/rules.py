@@ -105,13 +105,15 @@ _RECURRENCE = re.compile(r"\b(?:varannan|varje|var (?:tredje|fjarde)|(?:forsta|a
                          r"(?:mandag|tisdag|onsdag|torsdag|fredag)\w*)\b")
 _IS = re.compile(r"\b(?:ar|blir|halls|traffas|moter|motes)\b")
 _GOODBYE = re.compile(r"^(?:tack (?:och|o) )?(?:hej ?da|hejsan svejsan|ha det (?:bra|gott)"
-                      r"|ha en (?:bra|trevlig|skon) \w+|trevlig (?:helg|kvall|dag)|vi hors|bye|goodbye|see you)\b")
+                      r"|ha en (?:bra|trevlig|skon) \w+|trevlig (?:helg|kvall|dag)|vi hors|bye|goodbye|see you"
+                      r"|have a (?:nice|good|great) \w+)\b|^(?:hors|ses(?: \w+)?)\W*$")
 # Thanks and praise said on their own: "tack!", "tusen tack", "ty", "cheers", "bra jobbat bot".
 _THANKS = re.compile(r"^(?:(?:tack|tackar|tusen tack|stort tack|tack sa (?:mycket|jattemycket)|tack for hjalpen"
                      r"|tack ska du ha|tack snalla|thanks?(?: a lot| so much)?|thank you(?: so much)?|thx|tnx|ty"
                      r"|tack tack"
-                     r"|cheers|bra jobbat|snyggt|schysst|schyst|toppen|perfekt|grymt|klockrent|finemang|kanon"
-                     r"|good job|great|nice|awesome)(?: (?:bot|boten|du|sa mycket|igen|again))?[\s!.:)(]*)+$")
+                     r"|cheers|bra jobbat|snyggt|schysst|schyst|toppen|perfekt|grymt(?: jobbat)?|klockrent|finemang"
+                     r"|kanon|super|du ar bast|many thanks|good job|great|nice|awesome)"
+                     r"(?: (?:bot|boten|du|sa mycket|igen|again))?[\s!.:)(]*)+$")
 # A question about the routine itself, not about a child: "vad är en orosanmälan och när måste jag göra en?"
 _ABOUT_REPORTING = re.compile(r"^(?:vad|nar|hur|vem|var|maste|ska|vilka|galler)\b.*\b(?:orosanmal\w*|anmalningsplikt\w*"
                               r"|anmala oro)\b")
