@@ -172,6 +172,13 @@ def day(iso: str) -> dict[str, str]:
     ("tack, hörs på måndag", "thanks", {}),
     ("have a good one", "thanks", {"goodbye": True}),
     ("super tack", "thanks", {}),
+    ("antal snusärenden på Linnéskolan i höstas", "show_situation",
+     {"focus_area": "andts", "place": "Linnéskolan", "period": {"start": "2026-09-01T00:00",
+                                                               "end": "2026-12-01T00:00"}}),
+    ("vilka platser i Diö har mest bråk", "show_situation", {"focus_area": "fri-fran-vald", "place": "Diö"}),
+    ("vilken skola har flest klotterfall i år", "show_situation",
+     {"focus_area": "skadegorelse-skola", "place": None}),  # asks which school: no filter
+    ("sammanfattning: fältarna mötte 30 unga på torget", "log_observation", {"place": "torget"}),
     ("ta bort påminnelse #8", "cancel_reminder", {"ref": "8"}),
     ("radera påminnelse tre", "cancel_reminder", {"ref": "3"}),
     ("ta bort den första påminnelsen", "cancel_reminder", {"ref": "1"}),

@@ -172,7 +172,10 @@ _ASKS_THE_LOG = re.compile(r"^(?:hur (?:manga|mycket|vanligt|ofta|utbrett)|har (
                            r"|kommit in|ni sett|vi sett|ni fatt|vi fatt)|finns det (?:nagot|nagra|fler|manga)"
                            r"|(?:nagot|nat|nagonting) (?:nytt|loggat|rapporterat|om|fran|pa|vid|i)"
                            r"|nagra (?:nya|loggade)"
-                           r"|any(?:thing)?|how many|is there|are there|what has)\b|\?\s*$")
+                           r"|any(?:thing)?|how many|is there|are there|what has)\b|\?\s*$"
+                           r"|^(?:antal|sammanfattning|sammanstallning|summering|oversikt|overview|summary)\b(?![^:]*:)"
+                           r"|^vilk(?:a|en|et)\b.{0,40}?\b(?:har|ar|sker|hander|finns)\b.*"
+                           r"\b(?:mest|flest|minst|oftast|varst|vanligast|storst|hogst)\b")
 # A message that starts by saying it is for the log is a log entry, whatever else it says (safety aside).
 _LOG_COMMAND = re.compile(r"^(?:kan du |jag vill |vill )?(?:logga|rapportera|notera|log)\b(?! ut\b| in\b)"
                           r"|^(?:ny|en ny) (?:observation|iakttagelse|handelse|incident)\b"
@@ -489,7 +492,7 @@ _PREVIOUS_YEAR = re.compile(r"\b(?:forra aret|i fjol|ifjol|fjolaret|forra (?:hos
                             r"|aret innan|arets? före|last year)\b")
 
 
-_ALL_OF_A_KIND = re.compile(r"[a-z]+(?:orna|erna|arna)")
+_ALL_OF_A_KIND = re.compile(r"[a-z]+(?:orna|erna|arna)|[a-z]*(?:skolor|platser|stallen|omraden|parker|byar)")
 
 
 def _situation(message: _Message) -> Understanding:
@@ -509,6 +512,9 @@ def _situation(message: _Message) -> Understanding:
     every_focus_word = set().union(*(_span(m) for m in catalog.find(
         message.words.folded, catalog.focus_area_terms(message.config))))
     place = find_place(message.words, taken | every_focus_word, message.config)
+    if place is not None and place.start == 1 and message.words.folded[0] in ("vilka", "vilken", "vilket", "which"):
+        # "vilken skola har flest …" asks which one; "vilka platser i Diö …" is about Diö
+        place = find_place(message.words, taken | every_focus_word | {1}, message.config)
     if place is None:
         written = capitalised_words(message.words, taken | every_focus_word)
         slots.update(_filled(place=written[0] if written else None))
