@@ -179,6 +179,13 @@ def day(iso: str) -> dict[str, str]:
     ("vilken skola har flest klotterfall i år", "show_situation",
      {"focus_area": "skadegorelse-skola", "place": None}),  # asks which school: no filter
     ("sammanfattning: fältarna mötte 30 unga på torget", "log_observation", {"place": "torget"}),
+    ("kan du logga att tjejerna i åk 9 snusar mycket på rasterna", "log_observation",
+     {"focus_area": "andts", "place": None}),
+    ("vaktmästaren blev utskälld när han bad dem gå från skolgården", "log_observation",
+     {"place": "skolgården"}),
+    ("fight outside the school on Fridays", "log_observation", {"place": "the school"}),
+    ("snatteri på apoteket vid torget i fredags", "log_observation",
+     {"place": "apoteket vid torget", "when": day("2026-11-20")}),
     ("ta bort påminnelse #8", "cancel_reminder", {"ref": "8"}),
     ("radera påminnelse tre", "cancel_reminder", {"ref": "3"}),
     ("ta bort den första påminnelsen", "cancel_reminder", {"ref": "1"}),

@@ -31,10 +31,14 @@ _STOP = frozenset("""
     efterat tidigare senare igar idag imorgon ikvall inatt imorse personal personalen elever eleverna
     ungdomar unga vuxna polisen kommunen grupp gang tva tre fyra fem sex sju atta nio tio cirka ca
     pga grund samband form vag forhallande princip stort ovrigt stallet tiden tillfallet natten kvallen
-    helgen morgonen lunchen rasten skoltid skoltiden sent tidigt overallt dagligen kvallarna natterna helgerna
+    helgen morgonen lunchen rasten rasterna raster skoltid skoltiden sent tidigt overallt dagligen kvallarna
+    natterna helgerna
     morgnarna morgnar kvallar natter helger vardagar vardag enligt hos bland inom genom utan trots via per mot
     ngt nat nagot nagon nan hela istallet nastan sistone sa far fick sager sagt tycker tror
     the a an and at with lately recently again today yesterday tonight last this every
+    monday tuesday wednesday thursday friday saturday sunday mondays tuesdays wednesdays thursdays fridays
+    saturdays sundays weekend weekends night nights morning mornings evening evenings afternoon until late early
+    during after before into from for of to
 """.split())
 # "vid busshållplatsen i Diö": a second place joined by one of these stays part of the first.
 _JOINERS = frozenset({"i", "vid", "pa", "utanfor", "bakom", "langs", "framfor", "mellan", "och", "under", "till",
@@ -162,7 +166,8 @@ def _english_phrase_end(words: Words, first: int, skip: set[int], config) -> int
         joined = end + 1
         names = joined < len(words) and (words.original[joined][:1].isupper() or
                                          config is not None and _known_at(words, joined, config) > joined)
-        if word in _ENGLISH_PREPOSITIONS and names and joined not in skip and folded[joined] not in _TIME_STARTERS:
+        if word in _ENGLISH_PREPOSITIONS and names and joined not in skip and folded[joined] not in _TIME_STARTERS \
+                and folded[joined] not in _STOP:  # "at the school on Fridays"
             end += 2
             continue
         if word in _STOP or word in _TIME_STARTERS or word in _ENGLISH_PREPOSITIONS or not word.isalpha():
@@ -323,11 +328,15 @@ _PLACE_HEADS = (
     "hemmet", "tornet", "byggnad", "byggnaden", "byggnader", "byggnaderna", "bana", "banan", "banor",
     "garagen", "lagenhet", "lagenheten", "lagenheter", "lagenheterna", "husen", "sandlada", "sandladan", "ladan",
     "stall", "stallet", "hus", "fritidsgard", "vardcentral", "vardcentralen", "overgang", "overgangen",
+    "krog", "krogen", "pub", "puben", "restaurang", "restaurangen", "kafe", "kafeet", "cafe", "cafeet", "apotek",
+    "apoteket", "paviljong", "paviljongen", "bussficka", "bussfickan", "genomfart", "genomfarten", "brygga",
+    "bryggan", "bryggor", "bryggorna", "hotell", "hotellet", "mack", "macken", "gatukok", "gatukoket",
 )
 # Where people meet online is not a place in the municipality; a bus line is a route.
 _NOT_PLACES = frozenset({"snapchat", "instagram", "tiktok", "facebook", "whatsapp", "discord", "telegram", "natet",
                          "internet", "linje", "mobil", "mobilen", "mobiler", "mobilerna", "telefon", "telefonen",
-                         "telefoner"})
+                         "telefoner", "fokusomrade", "fokusomraden", "fokusomradet",
+                         "bad"})  # "när han bad dem gå": asked, not a bath
 
 
 def _place_noun(word: str) -> bool:
