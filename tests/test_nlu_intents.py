@@ -41,7 +41,7 @@ def day(iso: str) -> dict[str, str]:
     ("ny händelse: alkohol och våld vid Pressbyrån", "log_observation",
      {"focus_area": None, "place": "Pressbyrån"}),  # two areas named and no telling which: ask
     ("logga: det var lugnt vid stationen igår kväll", "log_observation",
-     {"focus_area": None, "kind": "handelse"}),  # nothing about any area: ask, do not file under a guess
+     {"focus_area": None, "kind": "iakttagelse"}),  # nothing about any area: ask, do not file under a guess
     ("berusade tonåringar vid stationen i fredags", "log_observation",
      {"focus_area": "andts", "place": "stationen"}),  # no configured word, still plainly ANDTS
     ("unga som hänger vid kiosken varje kväll", "log_observation",
@@ -186,6 +186,12 @@ def day(iso: str) -> dict[str, str]:
     ("fight outside the school on Fridays", "log_observation", {"place": "the school"}),
     ("snatteri på apoteket vid torget i fredags", "log_observation",
      {"place": "apoteket vid torget", "when": day("2026-11-20")}),
+    ("från APT på Linnéskolan: lärarna ser mer snus bland sjuorna", "log_observation",
+     {"kind": "medarbetardialog", "focus_area": "andts", "place": "Linnéskolan"}),
+    ("trivselenkäten visar att 30 % av eleverna är otrygga i omklädningsrummen", "log_observation",
+     {"kind": "statistik"}),
+    ("lugnt vid resecentrum i fredags, inga incidenter", "log_observation",
+     {"kind": "iakttagelse", "place": "resecentrum"}),  # how it was, not something that happened
     ("ta bort påminnelse #8", "cancel_reminder", {"ref": "8"}),
     ("radera påminnelse tre", "cancel_reminder", {"ref": "3"}),
     ("ta bort den första påminnelsen", "cancel_reminder", {"ref": "1"}),

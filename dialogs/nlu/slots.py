@@ -188,11 +188,13 @@ def find_status(folded_text: str) -> str | None:
 
 
 _KINDS = [
-    ("medborgardialog", re.compile(r"\bmedborgardialog\w*")),
-    ("medarbetardialog", re.compile(r"\bmedarbetardialog\w*")),
-    ("statistik", re.compile(r"\bstatistik\w*")),
+    ("medborgardialog", re.compile(r"\b(?:medborgardialog\w*|medborgarmote\w*|dialogmote\w*|boendemote\w*"
+                                   r"|citizen dialogue)")),
+    ("medarbetardialog", re.compile(r"\b(?:medarbetardialog\w*|personaldialog\w*|personalmote\w*|apt"
+                                    r"|arbetsplatstraff\w*|staff dialogue)\b")),
+    ("statistik", re.compile(r"\b(?:statistik\w*|\w*enkat\w*|polisstatistik\w*)|\d+ ?%")),
     ("iakttagelse", re.compile(r"\b(?:iakttagelse\w*|observation\w*|observerat|sett)\b")),
-    ("handelse", re.compile(r"\b(?:handelse\w*|incident\w*)\b")),
+    ("handelse", re.compile(r"(?<!inga )(?<!ingen )(?<!no )\b(?:handelse\w*|incident\w*)\b")),  # not "inga incidenter"
 ]
 
 
@@ -208,7 +210,8 @@ _PATTERN = re.compile(
     r"|upplever|upplevs|kanner sig|verkar|markt att|marker att|ser att|sett att"
     r"|flera (?:ganger|kvallar|helger|natter|dagar|veckor)"
     r"|(?:hela|under) (?:veckan|hosten|varen|sommaren|vintern|manaden|terminen|lovet)"
-    r"|senaste (?:veckan|veckorna|kvallarna|tiden|manaden|manaderna|helgerna)|\d+ ggr|\d+ ganger)\b")
+    r"|senaste (?:veckan|veckorna|kvallarna|tiden|manaden|manaderna|helgerna)|\d+ ggr|\d+ ganger"
+    r"|overallt|i rad|i snitt|i veckan|per vecka|fortsatter|lugnt|inga (?:incidenter|problem|storningar))\b")
 
 
 def observation_kind(folded_text: str) -> str:
