@@ -42,6 +42,8 @@ def test_a_concern_about_one_child_is_an_orosanmalan(text):
     "någon blir misshandlad utanför stationen nu!",
     "logga att det brinner på Haganässkolan nu",
     "en man ligger medvetslös vid resecentrum",
+    "det brinner för fullt i förrådet",  # "brinner för" is a fire when it burns fully
+    "ungdomar skjuter raketer mot folk vid torget just nu",
 ])
 def test_acute_danger_is_112_even_without_the_word_nu(text):
     assert understand(text, NOW).intent == "emergency"
@@ -55,6 +57,14 @@ def test_acute_danger_is_112_even_without_the_word_nu(text):
     "skjut upp #12 en vecka",
     "jag brinner verkligen för det här projektet",
     "hur många misshandelsfall hade vi i höstas?",
+    "nu brinner jag verkligen för det här projektet",
+    "jag håller på att drunkna i mejl",
+    "bränn inte ut dig nu innan jul",
+    "#14 skjuts till nästa månad",
+    "#36 skjuts till 1/2 på grund av sjukdom",
+    "boende klagar på ungdomar som skjuter raketer mot husen",
+    "socialtjänsten ser fler orosanmälningar från skolorna i år",  # a count, not one child
+    "ny siffra: 8 orosanmälningar om unga och droger i september",
 ])
 def test_ordinary_messages_with_alarming_words_are_not_turned_away(text):
     assert safety_verdict(text) == "none"

@@ -145,7 +145,10 @@ def _concepts(words: list[_Word], text: str) -> set[str]:
     mark("c_generic", bool(every & W.GENERIC) or joined.startswith(("hur manga", "hur ofta", "vad gor vi",
                                                                    "vad kan vi", "om det", "ifall")))
     mark("c_question", text.rstrip().endswith("?") or forms[0] in W.QUESTION_WORDS)
-    mark("c_report", bool(every & W.REPORT) or _has(lemmas, forms, W.REPORT_PHRASES))
+    reports = [w for w in words if w.base in W.REPORT or w.form in W.REPORT]
+    counted = any(w.form.isdigit() or w.base in _TREND or w.form in _TREND for w in words)
+    tally = counted and all(w.form.endswith(("ingar", "ingarna")) for w in reports)  # "8 orosanmälningar"
+    mark("c_report", bool(reports) and not tally or _has(lemmas, forms, W.REPORT_PHRASES))
     mark("c_suicide", _has(lemmas, forms, W.SUICIDE))
     mark("c_welfare", bool(every & W.WELFARE) or _has(lemmas, forms, W.WELFARE_PHRASES))
     mark("c_home", bool(every & W.HOME))
@@ -163,6 +166,7 @@ def _concepts(words: list[_Word], text: str) -> set[str]:
     return found
 
 
+_TREND = frozenset("fler farre antal okad oka okning minska minskning statistik siffra jamfort".split())
 _RECURRING_TIME = re.compile(r"\bpa \w*(?:dagar|kvallar|helger|natter|raster)(?:na)?\b")  # "på helgerna"
 
 
@@ -200,8 +204,30 @@ _HARMLESS_PARTICLES = {"skjuta": {"upp", "fram", "pa"}, "sla": {"upp", "ihop", "
 
 
 def _harmless_phrase(words: list[_Word], index: int) -> bool:
-    particles = _HARMLESS_PARTICLES.get(words[index].base) or _HARMLESS_PARTICLES.get(words[index].form)
-    return bool(particles) and index + 1 < len(words) and words[index + 1].form in particles
+    """A danger word in an everyday idiom: "skjuta upp", "brinner verkligen för projektet", "bränn inte ut
+    dig", "drunknar i mejl", "#14 skjuts till nästa månad"."""
+    word = words[index]
+    particles = _HARMLESS_PARTICLES.get(word.base) or _HARMLESS_PARTICLES.get(word.form)
+    after = [w.form for w in words[index + 1:index + 5] if w.form not in _FILLERS]
+    if particles and after and after[0] in particles:
+        return not (after[0] == "for" and after[1:2] == ["fullt"])  # "det brinner för fullt" is a fire
+    if word.base in ("drunkna", "drunknar") or word.form.startswith("drunkn"):
+        return after[:1] == ["i"] and bool(after[1:2]) and after[1] in _SWAMPED_BY
+    if word.base in ("skjuta", "skjut") and after[:1] == ["till"]:
+        return bool(after[1:2]) and (after[1] in _LATER or after[1].isdigit())  # postponed, not shot
+    if word.base in ("skjuta", "skjut") and after:
+        fireworks = after[0].startswith(("raket", "fyrverkeri", "smallare", "nyarsrakete"))
+        return fireworks and not any(w.base in W.ONGOING or w.form in W.ONGOING for w in words)  # unless now
+    return False
+
+
+_FILLERS = frozenset("jag du vi ni man verkligen ju sa typ extra inte helt".split())
+_SWAMPED_BY = frozenset("mejl mejlen mail mailen jobb jobbet arbete arbetet papper pappren arenden uppgifter".split())
+_LATER = frozenset("""
+    nasta efter imorgon mandag tisdag onsdag torsdag fredag lordag sondag januari februari mars april maj juni
+    juli augusti september oktober november december v vecka veckan jul nyar sommaren hosten varen vintern
+    terminen lovet mote motet
+""".split())
 
 
 def _danger_compound(word: _Word) -> bool:
