@@ -192,6 +192,10 @@ def day(iso: str) -> dict[str, str]:
      {"kind": "statistik"}),
     ("lugnt vid resecentrum i fredags, inga incidenter", "log_observation",
      {"kind": "iakttagelse", "place": "resecentrum"}),  # how it was, not something that happened
+    ("ny åtgärd: utöka vuxenvandringarna i centrum fre och lör kvällar, ansvarig fritidsgården, klart 31/1",
+     "create_action", {"due": day("2027-01-31"), "title": "Utöka vuxenvandringarna i centrum fre och lör kvällar"}),
+    ("ny åtgärd: nattvandring på fredag, klar senast 15/12", "create_action",
+     {"due": day("2026-12-15"), "title": "Nattvandring på fredag"}),
     ("ta bort påminnelse #8", "cancel_reminder", {"ref": "8"}),
     ("radera påminnelse tre", "cancel_reminder", {"ref": "3"}),
     ("ta bort den första påminnelsen", "cancel_reminder", {"ref": "1"}),

@@ -562,6 +562,13 @@ def _about(message: _Message, taken: set[int]) -> str | None:
 def _create(message: _Message) -> Understanding:
     owner = message.owner_slots()
     due, due_words = message.time("future")
+    cue = next((i for i, word in enumerate(message.words.folded) if word in _DUE_CUES), None)
+    if cue is not None and due_words and min(due_words) < cue:
+        # "vandringar fre och lör kvällar, klart 31/1": the date after "klart" is the due date; the days
+        # before it belong to the title
+        after, after_words = message.time("future", set(range(cue)))
+        if after is not None:
+            due, due_words = after, after_words
     if owner.get("owner") == "me" and not _CREATE_FOR_ME.search(message.folded):
         owner = {}  # "mig" in a title ("ring mig …") does not make the writer responsible
     return Understanding("create_action", _filled(
@@ -644,6 +651,7 @@ _REF_THEN_NEWS = re.compile(
 
 
 _ACTION_WORDS = frozenset({"action", "task", "atg", "uppgift", "uppgiften", "todo", "nyatgard", "punkt"})
+_DUE_CUES = frozenset({"klart", "klar", "senast", "deadline", "due", "slutdatum", "fardigt", "fardig", "fardiga"})
 _TITLE_STOPS = frozenset({"ansvarig", "ansvarar", "ansvarige", "senast", "klart", "deadline", "due", "responsible"})
 _OWNER_WORDS = frozenset({"polisen", "kommunen", "gemensamt", "gemensam", "jag", "mig"})
 _TITLE_PREPOSITIONS = frozenset({"med", "for", "av", "till", "om", "mot", "hos", "at", "fran", "with", "by"})
