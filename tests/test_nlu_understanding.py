@@ -31,6 +31,7 @@ def day(iso: str) -> dict[str, str]:
     "jag misstänker att ett barn far illa hemma",
     "jag vill göra en orosanmälan om en elev",
     "en kille i nian säger att han inte vågar gå hem efter skolan",
+    "jag är orolig för en tjej i 8:an, ska jag skriva en orosanmälan?",
 ])
 def test_a_concern_about_one_child_is_an_orosanmalan(text):
     assert understand(text, NOW).intent == "individual_case"
@@ -65,6 +66,8 @@ def test_acute_danger_is_112_even_without_the_word_nu(text):
     "boende klagar på ungdomar som skjuter raketer mot husen",
     "socialtjänsten ser fler orosanmälningar från skolorna i år",  # a count, not one child
     "ny siffra: 8 orosanmälningar om unga och droger i september",
+    "kan jag skriva namnet på killen som var inblandad? han är 15",  # a question to the privacy rules
+    "eleven har adhd, ska jag skriva det?",
 ])
 def test_ordinary_messages_with_alarming_words_are_not_turned_away(text):
     assert safety_verdict(text) == "none"

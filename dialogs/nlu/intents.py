@@ -21,6 +21,7 @@ from dialogs.nlu.features import Features, featurize
 from dialogs.nlu.lexicon import Speller
 from dialogs.nlu.reading import Understanding
 from dialogs.nlu.rules import (
+    asks_what_may_be_written,
     is_log_command,
     is_question_not_for_the_log,
     is_remind_command,
@@ -88,6 +89,10 @@ def featurize_safety(text: str, config, speller: Speller) -> Features:
 
 def read_safety(text: str, config, trained: model.Models) -> str:
     features = featurize_safety(text, config, trained.speller)
+    if asks_what_may_be_written(fold(text)) and not {"c_ongoing", "c_bang"} & set(features.cues):
+        # "kan jag skriva namnet på killen? han är 15", "eleven har adhd, ska jag skriva det?": a question
+        # about the rules of the log, answered by them, not a concern to refer
+        return safety.NONE
     return decide_safety(features, dict(trained.safety.rank(features)))
 
 

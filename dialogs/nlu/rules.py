@@ -50,6 +50,17 @@ _HELP_QUESTION = re.compile(
     r"|who (?:made|built|are) you|are you (?:a )?(?:real person|human|bot|robot|ai)|integritet|gdpr|dataskydd"
     r"|vem kan (?:lasa|se) (?:det|vad) jag (?:skriver|loggar)(?: har)?|is my data stored|sparas (?:det|allt) (?:jag"
     r" skriver|har)|far (?:jag|man) skriva (?:namn|om minderariga|personnummer)\w*)\W*$")
+# Whether something may be written in the log: "kan jag skriva namnet på killen?", "eleven har adhd, ska jag skriva
+# det?", "får man logga personnummer". A question to the privacy rules, whatever it mentions.
+_MAY_I_WRITE = re.compile(r"\b(?:far|kan|ska|bor|maste|skall) (?:jag|vi|man|ni) (?:\w+ )?(?:skriva|logga|ta med"
+                          r"|namna|ange|fora in|registrera|notera|skriva in|skriva ut) (?:in |ut |med )?(?:det|detta"
+                          r"|sant|sadant|namn\w*|personnummer\w*|diagnos\w*|adress\w*|vem|vilka|hans|hennes|deras)\b")
+
+
+def asks_what_may_be_written(folded: str) -> bool:
+    return bool(_MAY_I_WRITE.search(folded))
+
+
 # "#O12", "O12", "#O 12", "observation 12", "obs 12", "loggningen 12"
 _OBSERVATION_REF = re.compile(r"(?:^|\s)#\s?o\s?(\d{1,7})\b|(?:^|\s)o(\d{1,7})\b"
                               r"|\b(?:observation(?:en)?|obs|loggning(?:en)?)\s+(?:nr\s+|nummer\s+)?#?o?(\d{1,7})\b")
@@ -248,6 +259,8 @@ def rule_reading(clean: str, now: datetime, config: Any, member_names: tuple[str
         return Understanding("help")
     if _HELP_QUESTION.match(folded):
         return _help(_Message(words, folded, now, config, member_names, clean))
+    if asks_what_may_be_written(folded):
+        return Understanding("help", {"topic": "privacy"})
     if _GOODBYE.match(folded):
         return Understanding("thanks", {"goodbye": True})
     if _THANKS.match(folded):
