@@ -214,6 +214,9 @@ async def start_help(dc: DialogContext, understanding: Understanding, situation:
 
 @handles("thanks")
 async def thanks(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
+    if understanding.slots.get("ack"):
+        await dc.context.send_activity(MessageFactory.text("👍"))
+        return
     text = "Ha det bra!" if understanding.slots.get("goodbye") else "Varsågod!"
     await dc.context.send_activity(MessageFactory.text(f"{text} Skriv hjälp om du undrar vad jag kan."))
 

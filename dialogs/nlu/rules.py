@@ -125,6 +125,9 @@ _THANKS = re.compile(r"^(?:(?:tack|tackar|tusen tack|stort tack|tack sa (?:mycke
                      r"|cheers|bra jobbat|snyggt|schysst|schyst|toppen|perfekt|grymt(?: jobbat)?|klockrent|finemang"
                      r"|kanon|super|du ar bast|many thanks|good job|great|nice|awesome)"
                      r"(?: (?:bot|boten|du|sa mycket|igen|again))?[\s!.:)(]*)+$")
+# "ok", "uppfattat", "jaha": a nod, not a question (a confirmation the bot waits for reads these as yes first).
+_ACK = re.compile(r"^(?:ok|okej|okey|oki|okay|ok ok|aha|jaha|ah|uppfattat|noterat|fattar|forstar|got it|roger"
+                  r"|alright|allright|fine|fint|bra|ok bra|ok tack|okej tack)[\s!.:)(👍]*$")
 # A question about the routine itself, not about a child: "vad är en orosanmälan och när måste jag göra en?"
 _ABOUT_REPORTING = re.compile(r"^(?:vad|nar|hur|vem|var|maste|ska|vilka|galler)\b.*\b(?:orosanmal\w*|anmalningsplikt\w*"
                               r"|anmala oro)\b")
@@ -265,6 +268,8 @@ def rule_reading(clean: str, now: datetime, config: Any, member_names: tuple[str
         return Understanding("thanks", {"goodbye": True})
     if _THANKS.match(folded):
         return Understanding("thanks")
+    if _ACK.match(folded):
+        return Understanding("thanks", {"ack": True})
     if _ABOUT_REPORTING.search(folded):
         return Understanding("help", {"topic": "concern"})
     if _WHOAMI.match(folded):
