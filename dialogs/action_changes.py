@@ -91,6 +91,10 @@ def _refusal(action: Action) -> str:
     party = PARTY_NAMES.get(action.responsible_party, action.responsible_party)
     admins = "en administratör hos kommunen eller polisen" if action.responsible_party == "gemensam" else \
         f"en administratör hos {party}"
+    if action.responsible_member_id is None:  # a party, no person: "den ansvariga (gemensamt)" named nobody
+        who = f"den har ingen ansvarig person ({owner_text(action)}), så bara {admins} kan ändra den"
+        return (f"Du kan inte ändra #{action.number}: {who}. Du kan lägga till en kommentar: "
+                f"”kommentar #{action.number}: …”.")
     return (f"Du kan inte ändra #{action.number}: det kan bara den ansvariga ({owner_text(action)}) eller "
             f"{admins}. Du kan lägga till en kommentar: ”kommentar #{action.number}: …”.")
 
