@@ -20,7 +20,8 @@ from dialogs.answers import is_yes
 from dialogs.context import SITUATION_KEY, Situation, database_of
 from dialogs.format import long_date, short_date
 from dialogs.help import Reroute
-from dialogs.nlu import Understanding, catalog, fold, understand
+from dialogs.interruptions import new_request
+from dialogs.nlu import Understanding, catalog, fold
 from dialogs.nlu.slots import Words
 from dialogs.nlu.time import read_time
 from dialogs.observation_draft import screen_text
@@ -45,18 +46,12 @@ _PARTY_WORDS = {"kommun": "kommun", "kommunen": "kommun", "polis": "polis", "pol
 
 # --- shared --------------------------------------------------------------------------------------------
 
-# An answer that is clearly a new command leaves the question instead of being read as the answer.
-_COMMANDS = frozenset({"create_action", "list_actions", "complete_action", "postpone_action", "reassign_action",
-                       "comment_action", "cancel_action", "show_action", "help", "more"})
-SURE = 0.7
-
-
-async def _rerouted(step: WaterfallStepContext, answer: str, what: str) -> DialogTurnResult | None:
+async def _rerouted(step: WaterfallStepContext, answer: str, what: str, *,
+                    free_text: bool = True) -> DialogTurnResult | None:
+    """An answer that is clearly a new request leaves the question instead of being read as the answer."""
     situation: Situation = step.context.turn_state[SITUATION_KEY]
-    reading = understand(answer, situation.local_now.replace(tzinfo=None), situation.collaboration,
-                         member_names=situation.member_names, screened=True)
-    if reading.intent not in _COMMANDS or reading.unsure or reading.confidence < SURE:
-        return None  # an answer that only might be a command is read as the answer
+    if not new_request(answer, situation, free_text=free_text):
+        return None  # an answer that only might be a request is read as the answer
     await step.context.send_activity(MessageFactory.text(f"(Jag lämnar {what}; inget av den har sparats.)"))
     return await step.end_dialog(Reroute(answer))
 
@@ -305,11 +300,12 @@ class PostponeDialog(WaterfallDialog):
                 f"Till när ska #{state['number']} skjutas upp? Skriv till exempel ”nästa fredag”, ”15/1” eller "
                 "”två veckor”."))
             return Dialog.end_of_turn
-        if not state.get("reason"):
+        if state.get("reason") is None:
             step.values["asking"] = "reason"
             when = short_date(date.fromisoformat(state["due"]), situation.today)
             await step.context.send_activity(MessageFactory.text(
-                f"Varför skjuts #{state['number']} upp till {when}? Skälet sparas i historiken."))
+                f"Varför skjuts #{state['number']} upp till {when}? Skälet sparas i historiken. Skriv ”-” om du "
+                "inte vill ange något."))
             return Dialog.end_of_turn
         await step.context.send_activity(MessageFactory.text(await _postpone(step.context, situation, state)))
         return await step.end_dialog()
@@ -318,15 +314,21 @@ class PostponeDialog(WaterfallDialog):
         situation: Situation = step.context.turn_state[SITUATION_KEY]
         answer = (step.context.activity.text or "").strip()
         state = dict(step.options)
-        if (left := await _rerouted(step, answer, f"uppskjutningen av #{state['number']}")) is not None:
+        what = f"uppskjutningen av #{state['number']}"
+        asking_due = step.values.get("asking") == "due"
+        if not asking_due and (left := await _rerouted(step, answer, what)) is not None:
             return left
-        if step.values.get("asking") == "due":
+        if asking_due:
             current = date.fromisoformat(state["current"]) if state.get("current") else None
             due = read_due(answer, situation, current)
+            if due is None and (left := await _rerouted(step, answer, what, free_text=False)) is not None:
+                return left
             if due is None:
                 await step.context.send_activity(MessageFactory.text("Det datumet förstår jag inte."))
             else:
                 state["due"] = due.isoformat()
+        elif fold(answer).strip(" .!") in SKIP or is_yes(answer):  # "-", or "ok": no reason given
+            state["reason"] = ""
         else:
             refusal = _screened(answer, situation)
             if refusal:
@@ -344,11 +346,13 @@ async def _postpone(context: TurnContext, situation: Situation, state: dict) -> 
         action = await ActionRepository(session).get(state["number"])
         if action is None or _closed(action) or not _allowed(action, situation):
             return "Åtgärden har ändrats under tiden; inget har skjutits upp. Försök igen."
-        await ActionRepository(session).postpone(action, due, state["reason"], await asker_member(session, situation),
+        reason = state["reason"] or None  # "-": no reason given
+        await ActionRepository(session).postpone(action, due, reason, await asker_member(session, situation),
                                                  at=situation.now)
         await _audit(context, session, situation, "action.postponed", action.number, due=due.isoformat())
         await session.commit()
-        return f"#{action.number} {action.title} är uppskjuten till {long_date(due)}. Skälet är sparat."
+        said = "Skälet är sparat." if reason else "Inget skäl angavs."
+        return f"#{action.number} {action.title} är uppskjuten till {long_date(due)}. {said}"
 
 
 # --- create -------------------------------------------------------------------------------------------
@@ -441,9 +445,9 @@ class CreateActionDialog(WaterfallDialog):
         situation: Situation = step.context.turn_state[SITUATION_KEY]
         draft = ActionDraft(**step.options)
         answer = (step.context.activity.text or "").strip()
-        if (left := await _rerouted(step, answer, "den nya åtgärden")) is not None:
-            return left
         name = step.values.get("asking")
+        if name in ("title", "owner") and (left := await _rerouted(step, answer, "den nya åtgärden")) is not None:
+            return left
         problem = None
         if name == "title":
             if len(answer) > MAX_TITLE_CHARS:
@@ -477,6 +481,9 @@ class CreateActionDialog(WaterfallDialog):
                     problem = "Det fokusområdet känner jag inte igen."
                 else:
                     draft.focus_area = code
+        if problem and name in ("due", "past", "focus_area") and (
+                left := await _rerouted(step, answer, "den nya åtgärden", free_text=False)) is not None:
+            return left  # not a date or an area: the next thing the user wanted
         if problem:
             await step.context.send_activity(MessageFactory.text(problem))
         return await step.replace_dialog(CREATE_DIALOG, asdict(draft))

@@ -29,7 +29,8 @@ from dialogs import (  # noqa: F401
 from dialogs.clarify import CLARIFY_DIALOG, Chosen, ClarifyDialog, offered
 from dialogs.context import DATABASE_KEY, LISTING_KEY, SITUATION_KEY, Situation
 from dialogs.help import HelpDialog, Reroute, not_understood
-from dialogs.log_observation import LogObservationDialog, on_card_submit
+from dialogs.interruptions import side_question
+from dialogs.log_observation import LOG_DIALOG, LogObservationDialog, on_card_submit
 from dialogs.nlu import Understanding, fold, reading_for, safety_verdict, understand
 from dialogs.privacy import screen
 from dialogs.registry import handler_for
@@ -67,6 +68,11 @@ _CARD_INTENTS = {SUBMIT_DONE: "complete_action", SUBMIT_POSTPONE: "postpone_acti
 CANCEL_WORDS = frozenset({"avbryt", "cancel", "stopp", "stop", "sluta", "glom det", "strunta i det"})
 
 
+# The conversations that wait for an answer, as the reminder names them.
+_WAITING = {LOG_DIALOG: "Loggningen", action_changes.CREATE_DIALOG: "Den nya åtgärden",
+            action_changes.POSTPONE_DIALOG: "Uppskjutningen", TIME_QUESTION_DIALOG: "Din begäran"}
+
+
 class Conversation:
     def __init__(self, dialog_state_owner: BotState, database):
         self._dialogs = DialogSet(dialog_state_owner.create_property("DialogState"))
@@ -97,6 +103,14 @@ class Conversation:
         if verdict == "unclear_concern" and not answering and not screen(text, situation.member_names):
             await dc.begin_dialog(UNCLEAR_DIALOG, {"text": text})
             return
+        if dc.active_dialog is not None and dc.active_dialog.id in _WAITING:
+            side = side_question(text, situation)
+            if side is not None:  # answered, and the question goes on waiting
+                await handler_for(side.intent)(dc, side, situation)
+                await dc.context.send_activity(MessageFactory.text(
+                    f"({_WAITING[dc.active_dialog.id]} väntar fortfarande på ditt svar på frågan ovan. Skriv "
+                    "”avbryt” om du vill låta bli.)"))
+                return
         result = await dc.continue_dialog()
         if result.status == DialogTurnStatus.Empty:
             await self._dispatch(dc, text, situation, screened=True)

@@ -19,14 +19,15 @@ from dialogs.answers import is_no, is_yes
 from dialogs.context import SITUATION_KEY, Situation, database_of
 from dialogs.format import bullet_list
 from dialogs.help import Reroute
-from dialogs.nlu import Understanding, understand
-from dialogs.nlu.text import words
+from dialogs.interruptions import new_request
+from dialogs.nlu import Understanding
 from dialogs.observation_draft import (
     FIELD_NAMES,
     QUESTIONS,
     UNDO_HINT,
     Draft,
     Refusal,
+    answer_with_more,
     apply_answer,
     from_sentence,
     is_future,
@@ -87,11 +88,23 @@ class LogObservationDialog(WaterfallDialog):
         name = step.values["field"]
         if name is None:
             return await self._confirm(step, draft, text, situation)
-        if name not in ("when", "focus_area", "kind") and _new_request(text, situation, also_logs=False):
-            await step.context.send_activity(MessageFactory.text("(Jag lämnar loggningen; inget har sparats.)"))
-            return await step.end_dialog(Reroute(text))
+        if name not in ("when", "focus_area", "kind") and new_request(text, situation, free_text=True):
+            return await self._leave(step, draft, text)
         result = apply_answer(draft, name, text, situation)
+        if isinstance(result, Refusal) and not result.stop and name in ("when", "focus_area", "kind"):
+            # Not a time, an area or a kind: an answer with more in it ("torget igår runt 22"), or the next
+            # thing the user wanted, which the question must not swallow
+            more = answer_with_more(draft, text, situation) if name == "when" else None
+            if more is not None:
+                return await self._continue(step, draft, more)
+            if new_request(text, situation, free_text=False):
+                return await self._leave(step, draft, text)
         return await self._continue(step, draft, result)
+
+    async def _leave(self, step: WaterfallStepContext, draft: Draft, text: str) -> DialogTurnResult:
+        what = f" av ”{_short(draft.description)}”" if draft.description else ""
+        await step.context.send_activity(MessageFactory.text(f"(Jag lämnar loggningen{what}; inget har sparats.)"))
+        return await step.end_dialog(Reroute(text))
 
     async def _confirm(self, step: WaterfallStepContext, draft: Draft, text: str,
                        situation: Situation) -> DialogTurnResult:
@@ -102,7 +115,7 @@ class LogObservationDialog(WaterfallDialog):
             await step.context.send_activity(MessageFactory.text("Okej, jag har slängt utkastet. Inget har sparats."))
             return await step.end_dialog()
         edit = parse_edit(text)
-        if edit is None and _new_request(text, situation, also_logs=True):
+        if edit is None and new_request(text, situation, free_text=False):
             await step.context.send_activity(MessageFactory.text(
                 f"(Utkastet ”{_short(draft.description)}” sparades inte.)"))
             return await step.end_dialog(Reroute(text))
@@ -122,19 +135,6 @@ class LogObservationDialog(WaterfallDialog):
             # The same question (or the reading) again, with the draft as it was before the refused answer.
             return await step.replace_dialog(LOG_DIALOG, {"draft": draft.as_state()})
         return await step.replace_dialog(LOG_DIALOG, {"draft": result.as_state()})
-
-
-NEW_REQUEST_SURE = 0.75
-
-
-def _new_request(text: str, situation: Situation, *, also_logs: bool) -> bool:
-    """Whether an answer is clearly a new message ("vilka åtgärder är försenade", or a new log entry while a
-    draft waits), which leaves the question instead of being read as its answer."""
-    reading = understand(text, situation.local_now.replace(tzinfo=None), situation.collaboration,
-                         member_names=situation.member_names, screened=True)
-    if reading.unsure or reading.confidence < NEW_REQUEST_SURE or reading.intent in ("unknown", "help", "thanks"):
-        return False
-    return reading.intent != "log_observation" or (also_logs and len(words(text)) >= 4)
 
 
 def _short(text: str | None, limit: int = 40) -> str:

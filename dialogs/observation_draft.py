@@ -21,7 +21,7 @@ from dialogs.context import Situation
 from dialogs.format import interval_text
 from dialogs.nlu import catalog, safety_verdict
 from dialogs.nlu.places import find_place
-from dialogs.nlu.slots import Words, find_kind
+from dialogs.nlu.slots import Words, find_kind, find_time
 from dialogs.nlu.text import fold, words
 from dialogs.nlu.time import read_time
 from dialogs.privacy import refusal_text, screen
@@ -211,6 +211,33 @@ def apply_answer(draft: Draft, name: str, answer: str, situation: Situation) -> 
             return Refusal("Den parten känner jag inte igen.")
         return replace(draft, source_party=party)
     raise ValueError(f"unknown field {name!r}")
+
+
+def answer_with_more(draft: Draft, answer: str, situation: Situation) -> Draft | Refusal | None:
+    """An answer to "När hände det?" that also says where or what ("torget igår runt 22", "igår kväll vid
+    pizzerian, två grupper slogs"): the time, and the place and description the draft still lacks. None when
+    there is no time in it, or it names another place than the draft's: that is a new entry, not an answer."""
+    now = situation.local_now.replace(tzinfo=None, second=0, microsecond=0)
+    found = find_time(Words.of(answer), now, "past", set(), situation.collaboration.school_break_weeks())
+    if found is None:
+        return None
+    interval, start, end = found
+    all_words = Words.of(answer)
+    rest = " ".join(part for part in (all_words.written(0, start), all_words.written(end, len(all_words)))
+                    if part).strip(" ,.;:-–")
+    place = find_place(Words.of(f"vid {rest}"), {0}, situation.collaboration) if rest else None
+    if place is not None and draft.place and fold(place.text) != fold(draft.place):
+        return None
+    filled = replace(draft, start=interval.start.strftime("%Y-%m-%dT%H:%M"),
+                     end=interval.end.strftime("%Y-%m-%dT%H:%M"), future_ok=False)
+    if place is not None and not draft.place:
+        filled = apply_answer(filled, "place", place.text, situation)
+    if not isinstance(filled, Refusal) and draft.description is None and len(words(rest)) >= MIN_DESCRIPTION_WORDS:
+        filled = apply_answer(filled, "description", answer, situation)
+    return filled
+
+
+MIN_DESCRIPTION_WORDS = 4
 
 
 def too_long_description(length: int) -> str:

@@ -195,7 +195,8 @@ class ActionRepository:
         self._history(action, kind, author, at, text=text, old_value=old, new_value=status)
         await self.session.flush()
 
-    async def postpone(self, action: Action, due: date, reason: str, author: Member | None, *, at: datetime) -> None:
+    async def postpone(self, action: Action, due: date, reason: str | None, author: Member | None, *,
+                       at: datetime) -> None:
         old = action.due_date
         action.due_date = due
         action.updated_at = at

@@ -149,7 +149,8 @@ async def test_create_asks_for_what_is_missing_and_questions_a_past_due_date(ser
 async def test_close_postpone_reassign_comment_cancel_with_history(server, connector):
     number = await add(server, "Trygghetsvandring i centrum", "kommun", date(2026, 12, 4), member="karin")
     text = await reply(server, connector, f"skjut upp #{number} en vecka", aad="aad-karin")
-    assert text == f"Varför skjuts #{number} upp till 11 dec? Skälet sparas i historiken."
+    assert text == (f"Varför skjuts #{number} upp till 11 dec? Skälet sparas i historiken. Skriv ”-” om du inte "
+                    "vill ange något.")
     text = await reply(server, connector, "Belysningen är inte på plats", aad="aad-karin")
     assert text == f"#{number} Trygghetsvandring i centrum är uppskjuten till 11 december 2026. Skälet är sparat."
     text = await reply(server, connector, f"skjut upp #{number}", aad="aad-karin")
