@@ -19,7 +19,7 @@ from sqlalchemy.orm import selectinload
 from bot.channels.references import reference_fields, reference_key, teams_ids
 from bot.rules.recurrence import parse_recurrence
 from dialogs.context import Situation, database_of
-from dialogs.format import bullet_list, days_from_today
+from dialogs.format import bullet_list, days_from_today, interval_text
 from dialogs.nlu import Understanding
 from dialogs.registry import handles
 from storage import AuditLog, ConversationReferenceRepository
@@ -133,6 +133,9 @@ async def _audit(context: TurnContext, session, situation: Situation, action: st
 @handles("next_meeting")
 async def next_meeting(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
     context = dc.context
+    if understanding.slots.get("period") or understanding.slots.get("calendar"):
+        await _calendar(dc, understanding, situation)
+        return
     async with database_of(context).session() as session:
         forum = await _forum(session, understanding, context)
         repository = _repository(session, situation)
@@ -158,6 +161,33 @@ async def next_meeting(dc: DialogContext, understanding: Understanding, situatio
     for cancelled in skipped:
         text += f"\nMötet {meeting_when(cancelled.starts_at, _zone(situation), situation.today)} är inställt."
     await _say(context, text)
+
+
+CALENDAR_DAYS = 28  # "kalender" without a period: the coming four weeks
+
+
+async def _calendar(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
+    """'kalendern i december', 'vilka möten har vi nästa vecka': every forum's meetings in the period (or the
+    named forum's), cancelled ones marked, in order of time."""
+    zone = _zone(situation)
+    period = understanding.slots.get("period")
+    if period:
+        start = datetime.fromisoformat(period["start"]).replace(tzinfo=zone)
+        end = max(datetime.fromisoformat(period["end"]).replace(tzinfo=zone), start + timedelta(minutes=1))
+    else:
+        start = datetime.combine(situation.today, time(), zone)
+        end = start + timedelta(days=CALENDAR_DAYS)
+    async with database_of(dc.context).session() as session:
+        code = understanding.slots.get("forum")
+        found = await _repository(session, situation).occurrences(start, end, code)
+    shown = interval_text(start.replace(tzinfo=None), end.replace(tzinfo=None), situation.local_now)
+    if not found:
+        await _say(dc.context, f"Inga möten är inplanerade för {shown}." + (
+            "" if code else " Fråga ”när är nästa operativa BRÅ” för det som ligger längre fram."))
+        return
+    lines = [f"{o.forum_name}: {meeting_when(o.starts_at, zone, situation.today)}"
+             + (f", {o.location}" if o.location else "") + (" – inställt" if o.cancelled else "") for o in found]
+    await _say(dc.context, f"Möten för {shown}:\n" + bullet_list(lines))
 
 
 # --- scheduling -----------------------------------------------------------------------------------------

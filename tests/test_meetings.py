@@ -231,6 +231,20 @@ async def test_schedule_a_series_cancel_one_date_and_the_next_meeting_skips_it(s
     assert await audited(server) == ["meeting_series.scheduled", "meeting.cancelled", "meeting_series.scheduled"]
 
 
+async def test_the_calendar_lists_every_forums_meetings_in_a_period_cancelled_ones_marked(server, connector):
+    await say(server, connector, "operativa BRÅ varannan tisdag kl 13")
+    await say(server, connector, "SSPF är 10 december kl 9")
+    await say(server, connector, "ställ in operativa BRÅ på tisdag")
+    assert await say(server, connector, "visa kalendern för december") == (
+        "Möten för december:\n- Operativa BRÅ: tisdag 1 december kl 13:00 – inställt\n"
+        "- SSPF: torsdag 10 december kl 09:00\n- Operativa BRÅ: tisdag 15 december kl 13:00\n"
+        "- Operativa BRÅ: tisdag 29 december kl 13:00")
+    assert await say(server, connector, "vilka möten har vi nästa vecka") == (
+        "Möten för v. 49 (30 nov–6 dec):\n- Operativa BRÅ: tisdag 1 december kl 13:00 – inställt")
+    assert await say(server, connector, "sspf i januari") == "Inga möten är inplanerade för januari 2027."
+    assert (await say(server, connector, "kalender")).startswith("Möten för 26 nov–23 dec:\n- Operativa BRÅ: tisdag")
+
+
 async def test_unclear_recurrence_and_missing_forum_are_answered_with_examples(server, connector):
     text = await say(server, connector, "operativa BRÅ varannan tisdag utom på sommaren")
     assert text.startswith("Jag förstår inte ”varannan tisdag utom på sommaren” som en återkommande tid.")

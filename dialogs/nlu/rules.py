@@ -171,6 +171,9 @@ _CREATE = re.compile(r"\b(?:ny|nytt|skapa|lagg till|lagg upp|registrera|new|crea
 _BRIEF = re.compile(r"\b(?:\w*underlag\w*|dagordning\w*|agenda|sammanfattning|summary|brief\w*|forbered\w*|infor"
                     r"|pre-meeting)\b")
 _MEETING = re.compile(r"\b(?:nar|nasta|traffas|mote\w*|when|next|moten)\b|\?$")
+_CALENDAR = re.compile(r"\b(?:kalender\w*|motesplan\w*|motena|calendar|schedule)\b|^(?:vilka )?moten\b"
+                       r"|\bvilka moten\b")
+_OWN_CALENDAR = re.compile(r"\b(?:min|mitt|outlook|google|synka\w*|prenumerera\w*|exportera\w*|lagg in|my)\b")
 _PROMISES = re.compile(r"\b(?:medborgarlofte\w*|lofte\w*|lovat|promises?)\b")
 _SITUATION = re.compile(r"\b(?:lagesbild\w*|laget|lage|hur ser (?:det|laget) ut|vad (?:har )?hant|vad hande"
                         r"|situation\w*|overview|what happened)\b")
@@ -322,8 +325,12 @@ def rule_reading(clean: str, now: datetime, config: Any, member_names: tuple[str
     forum = catalog.best(words.folded, catalog.forum_terms(config))
     if forum and _BRIEF.search(folded):
         return Understanding("meeting_brief", {"forum": forum.code})
-    if forum and _MEETING.search(folded):
-        return Understanding("next_meeting", {"forum": forum.code})
+    if forum and _MEETING.search(folded) or _CALENDAR.search(folded) and not _OWN_CALENDAR.search(folded):
+        # "kalendern i december", "vilka möten har vi nästa vecka", "operativa brå i januari": a period lists
+        period, _ = message.time("future", _span(forum))
+        return Understanding("next_meeting", _filled(
+            forum=forum.code if forum else None, period=period,
+            calendar=True if _CALENDAR.search(folded) and not period else None))
     if _PROMISES.search(folded):
         return Understanding("show_promises")
     if any(pattern.search(folded) for _, pattern in _AGREEMENT_TOPICS):
@@ -952,6 +959,9 @@ def _meeting_for(intent: str) -> Callable[[_Message], Understanding]:
         if intent in ("schedule_meeting", "cancel_meeting"):
             when, _ = message.time("future", _span(forum))
             slots.update(_filled(when=when))
+        if intent == "next_meeting":  # "operativa brå i januari": the meetings in that period
+            period, _ = message.time("future", _span(forum))
+            slots.update(_filled(period=period))
         return Understanding(intent, slots)
     return read
 
