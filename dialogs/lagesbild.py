@@ -45,12 +45,15 @@ async def show_situation(dc: DialogContext, understanding: Understanding, situat
         previous, previous_end = year_before(start, end)
     zone = ZoneInfo(situation.collaboration.timezone)
     place = slots.get("place")
+    # the place by the municipality's name ("elme" is Elmeskolan), and as written, for rows saved before
+    keys = tuple(dict.fromkeys(key for key in (place_key(place, situation.collaboration), place_key(place)) if key))
     async with database_of(dc.context).session() as session:
         picture = await load_picture(
             session, start=start.replace(tzinfo=zone), end=end.replace(tzinfo=zone),
             previous_start=previous.replace(tzinfo=zone), timezone=situation.collaboration.timezone,
             previous_end=previous_end.replace(tzinfo=zone) if previous_end else None,
-            focus_area=slots.get("focus_area"), place=place, place_key=place_key(place))
+            focus_area=slots.get("focus_area"), place=place,
+            place_key=keys)
         await AuditLog(session).record(
             "situation.viewed", actor_member_id=situation.asker.member_id, channel=dc.context.activity.channel_id,
             subject_type="lagesbild", detail={"focus_area": slots.get("focus_area"), "place_filter": bool(place),

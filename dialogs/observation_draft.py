@@ -20,7 +20,7 @@ from bot.rules.observations import MAX_DESCRIPTION_CHARS, MAX_PLACE_CHARS, is_in
 from dialogs.context import Situation
 from dialogs.format import interval_text
 from dialogs.nlu import catalog, safety_verdict
-from dialogs.nlu.places import find_place
+from dialogs.nlu.places import canonical_key, find_place
 from dialogs.nlu.slots import Words, find_kind, find_time
 from dialogs.nlu.text import fold, words
 from dialogs.nlu.time import read_time
@@ -370,11 +370,14 @@ def to_storage(draft: Draft, situation: Situation) -> ObservationDraft:
         focus_area=draft.focus_area, kind=draft.kind or "handelse",
         occurred_start=start.replace(tzinfo=zone), occurred_end=None if end == start else end.replace(tzinfo=zone),
         description=draft.description, source_party=draft.source_party or situation.asker.party,
-        place=place, place_key=place_key(place))
+        place=place, place_key=place_key(place, situation.collaboration))
 
 
-def place_key(place: str | None) -> str | None:
-    return " ".join(words(place)) if place else None
+def place_key(place: str | None, config: Collaboration | None = None) -> str | None:
+    """The place folded, configured places by their own names, so "elme" and "Elmeskolan" are one place."""
+    if not place:
+        return None
+    return canonical_key(place, config) if config is not None else " ".join(words(place))
 
 
 def local_interval(start: datetime, end: datetime | None, situation: Situation) -> tuple[datetime, datetime]:

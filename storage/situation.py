@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import FocusArea, Observation
@@ -79,23 +79,25 @@ async def load_picture(
     previous_end: datetime | None = None,
     focus_area: str | None = None,
     place: str | None = None,
-    place_key: str | None = None,
+    place_key: str | tuple[str, ...] | None = None,
     top_places: int = 5,
     latest: int = 5,
 ) -> Picture:
     """Count the live log for ``[start, end)`` and ``[previous_start, previous_end or start)``; four indexed queries.
 
-    ``place_key`` (folded) filters on places containing it. Days are local (``timezone``): rows are
-    grouped by UTC hour in SQL and the hours mapped to local dates here, which is exact for any zone
-    whose offset is whole hours, as Sweden's is, across daylight-saving changes too.
+    ``place_key`` (folded) filters on places containing it, or any of them (a place by the municipality's name
+    and as written: rows saved before a synonym was configured keep their old key). Days are local
+    (``timezone``): rows are grouped by UTC hour in SQL and the hours mapped to local dates here, which is
+    exact for any zone whose offset is whole hours, as Sweden's is, across daylight-saving changes too.
     """
     live = [Observation.replaced_at.is_(None), Observation.deleted_at.is_(None)]
     if focus_area is not None:
         # A literal id, not a subquery: SQLite plans with the value and picks the focus area's index.
         focus_id = await session.scalar(select(FocusArea.id).where(FocusArea.code == focus_area))
         live.append(Observation.focus_area_id == (focus_id or -1))
-    if place_key:
-        live.append(Observation.place_key.contains(place_key, autoescape=True))
+    keys = (place_key,) if isinstance(place_key, str) else tuple(place_key or ())
+    if keys:
+        live.append(or_(*(Observation.place_key.contains(key, autoescape=True) for key in keys)))
     in_period = [*live, Observation.occurred_start >= start, Observation.occurred_start < end]
 
     async def tally(first: datetime, last: datetime) -> dict[tuple[int, str], int]:

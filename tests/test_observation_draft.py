@@ -74,3 +74,11 @@ def test_to_storage_converts_local_time_to_utc_and_folds_the_place():
     assert saved.occurred_start.astimezone(UTC) == datetime(2026, 7, 1, 20, 0, tzinfo=UTC)  # summer time
     assert saved.occurred_end is None
     assert (saved.place, saved.place_key) == ("Diö Torg", "dio torg")
+
+
+def test_a_place_is_keyed_by_the_municipalitys_name_for_it():
+    """'toan på elme' is saved as written, and grouped and found as Elmeskolan's."""
+    draft = Draft(focus_area="andts", kind="iakttagelse", start="2026-07-01T22:00", end="2026-07-01T22:00",
+                  description="Vejp på toaletten", place="toan på elme", source_party="kommun")
+    saved = to_storage(draft, SITUATION)
+    assert (saved.place, saved.place_key) == ("toan på elme", "toan pa elmeskolan")

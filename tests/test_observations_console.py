@@ -139,3 +139,12 @@ async def test_a_whole_sentence_given_as_the_place_keeps_only_the_place(console)
     await console.say("Ungdomar rökte och drack")
     reading = await console.say("iakttagelse")
     assert "Var: busshållplatsen i Diö" in reading and "När: ons 25 nov 12:00–18:00" in reading
+
+
+async def test_a_lagesbild_finds_a_place_by_the_municipalitys_name_and_by_a_synonym(console):
+    reading = await console.say("logga: vejp på toaletten på elme igår kväll, ANDTS")
+    assert "- Var: toaletten på elme" in reading
+    assert "Sparat som #O1" in await console.say("ja")
+    for asked in ("lägesbild Elmeskolan", "lägesbild elme"):
+        answer = await console.say(asked)
+        assert "#O1" in answer, (asked, answer)

@@ -92,6 +92,28 @@ def _known_at(words: Words, index: int, config) -> int:
     return index
 
 
+def canonical_key(text: str, config) -> str:
+    """The folded words of a place with each configured place in it named as the municipality names it:
+    "toaletten på elme" and "Elmeskolan" group and search alike ("toaletten pa elmeskolan", "elmeskolan")."""
+    found = Words.of(text)
+    out: list[str] = []
+    index = 0
+    while index < len(found):
+        end = _known_at(found, index, config) if config is not None else index
+        if end > index:
+            names = found.folded[index:end]
+            canonical = next(name for words, name in gazetteer(config)
+                             if len(words) == len(names) and all(
+                                 w == n or k == len(words) - 1 and w.startswith(n) and len(n) >= 4
+                                 for k, (w, n) in enumerate(zip(names, words, strict=True))))
+            out.extend(Words.of(canonical).folded)
+            index = end
+        else:
+            out.append(found.folded[index])
+            index += 1
+    return " ".join(out)
+
+
 def find_place(words: Words, skip: set[int], config=None) -> PlaceMatch | None:
     """The place the message is surest of: the first phrase after a preposition that names a place, known
     ("vid stationen"), proper ("vid Systembolaget") or a kind of place ("vid parkeringen"), where a known or
