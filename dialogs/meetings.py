@@ -140,11 +140,14 @@ async def next_meeting(dc: DialogContext, understanding: Understanding, situatio
         forum = await _forum(session, understanding, context)
         repository = _repository(session, situation)
         if forum is None:
-            lines = []
+            planned, unplanned = [], []
             for configured in situation.collaboration.forums:
                 found = await repository.next(configured.code, situation.now, within=UPCOMING)
-                lines.append(f"{configured.name}: " + (_occurrence_line(found, situation) if found else
-                                                        "inga inplanerade"))
+                if found:
+                    planned.append((found.starts_at, f"{configured.name}: {_occurrence_line(found, situation)}"))
+                else:
+                    unplanned.append(f"{configured.name}: inga inplanerade")
+            lines = [line for _, line in sorted(planned, key=lambda pair: pair[0])] + unplanned  # soonest first
             await _say(context, "Nästa möten:\n" + bullet_list(lines))
             return
         found = await repository.next(forum.code, situation.now, within=UPCOMING)

@@ -20,8 +20,8 @@ async def show_promises(dc: DialogContext, understanding: Understanding, situati
         states = await PromiseRepository(session).states()
         if not states:
             await dc.context.send_activity(MessageFactory.text(
-                "Det finns inga medborgarlöften i åtgärdsplanen ännu. De läses in med åtgärdsplanen "
-                "(kolumnen Medborgarlöfte i ”samverkan import actions”)."))
+                "Det finns inga medborgarlöften i åtgärdsplanen ännu. En administratör lägger in dem när "
+                "åtgärdsplanen läses in från kalkylbladet (kolumnen Medborgarlöfte)."))
             return
         sections = []
         today = situation.today

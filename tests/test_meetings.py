@@ -243,6 +243,8 @@ async def test_the_calendar_lists_every_forums_meetings_in_a_period_cancelled_on
         "Möten för v. 49 (30 nov–6 dec):\n- Operativa BRÅ: tisdag 1 december kl 13:00 – inställt")
     assert await say(server, connector, "sspf i januari") == "Inga möten är inplanerade för januari 2027."
     assert (await say(server, connector, "kalender")).startswith("Möten för 26 nov–23 dec:\n- Operativa BRÅ: tisdag")
+    assert (await say(server, connector, "när är nästa möte")).startswith(  # soonest first
+        "Nästa möten:\n- SSPF: torsdag 10 december kl 09:00 (om 14 dagar)\n- Operativa BRÅ: tisdag 15 december")
 
 
 async def test_unclear_recurrence_and_missing_forum_are_answered_with_examples(server, connector):
