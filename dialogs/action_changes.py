@@ -123,8 +123,12 @@ def _screened(text: str, situation: Situation, *, names_allowed: bool = False) -
 
 # --- close, reassign, comment, cancel -------------------------------------------------------------------
 
-async def close_action(context: TurnContext, situation: Situation, number: int | str) -> tuple[bool, str]:
-    """Mark an action done, if the asker may; the reply either way (typed '#12 klar' and the card's 'Klar')."""
+async def close_action(context: TurnContext, situation: Situation, number: int | str,
+                       note: str | None = None) -> tuple[bool, str]:
+    """Mark an action done, if the asker may, with what was said about it ('#4 klar, vi har haft mötet'); the
+    reply either way (typed '#12 klar' and the card's 'Klar')."""
+    if note and (refusal := _screened(note, situation)):
+        return False, refusal
     async with database_of(context).session() as session:
         action = await ActionRepository(session).get(int(number))
         if action is None:
@@ -133,9 +137,9 @@ async def close_action(context: TurnContext, situation: Situation, number: int |
         if problem:
             return False, problem
         await ActionRepository(session).set_status(action, "klar", await asker_member(session, situation),
-                                                   at=situation.now)
+                                                   at=situation.now, text=note)
         await _audit(context, session, situation, "action.completed", action.number)
-        text = f"Klart: #{action.number} {action.title}. Bra jobbat!"
+        text = f"Klart: #{action.number} {action.title}. Bra jobbat!" + (" Kommentaren är sparad." if note else "")
         if action.deadline_code:
             [*created] = await sync_deadline_actions(session, situation.collaboration.deadlines, situation.today,
                                                      at=situation.now)
@@ -147,7 +151,7 @@ async def close_action(context: TurnContext, situation: Situation, number: int |
 
 @handles("complete_action")
 async def complete_action(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
-    _, text = await close_action(dc.context, situation, understanding.slots["ref"])
+    _, text = await close_action(dc.context, situation, understanding.slots["ref"], understanding.slots.get("text"))
     await dc.context.send_activity(MessageFactory.text(text))
 
 

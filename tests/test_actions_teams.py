@@ -165,10 +165,12 @@ async def test_close_postpone_reassign_comment_cancel_with_history(server, conne
     assert text.startswith(f"Kommentaren är sparad på #{number}")
     text = await reply(server, connector, f"ge #{number} till Olle Polis", aad="aad-karin")
     assert text.endswith("ansvarig är nu Olle Polis (polisen).")
-    assert (await reply(server, connector, f"#{number} klar", aad="aad-olle")).startswith(f"Klart: #{number}")
+    done = await reply(server, connector, f"#{number} är gjord, 40 föräldrar kom", aad="aad-olle")
+    assert done.startswith(f"Klart: #{number}") and done.endswith("Kommentaren är sparad.")
     assert await reply(server, connector, f"#{number} klar", aad="aad-olle") == f"#{number} är redan klar."
     assert [kind for kind, _ in await history(server, number)] == [
         "created", "postponed", "postponed", "comment", "reassigned", "status"]
+    assert ("status", "40 föräldrar kom") in await history(server, number)
     assert ("postponed", "Belysningen är inte på plats") in await history(server, number)
     shown = await reply(server, connector, f"visa #{number}")
     assert "Historik:" in shown and "uppskjuten till 11 dec – Belysningen är inte på plats" in shown

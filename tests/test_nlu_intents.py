@@ -196,6 +196,9 @@ def day(iso: str) -> dict[str, str]:
      "create_action", {"due": day("2027-01-31"), "title": "Utöka vuxenvandringarna i centrum fre och lör kvällar"}),
     ("ny åtgärd: nattvandring på fredag, klar senast 15/12", "create_action",
      {"due": day("2026-12-15"), "title": "Nattvandring på fredag"}),
+    ("#4 är gjord, vi har haft föräldramötet", "complete_action", {"ref": "4", "text": "vi har haft föräldramötet"}),
+    ("#4 - klar", "complete_action", {"ref": "4", "text": None}),
+    ("är #4 klar?", "show_action", {"ref": "4"}),  # a question, not a change
     ("ta bort påminnelse #8", "cancel_reminder", {"ref": "8"}),
     ("radera påminnelse tre", "cancel_reminder", {"ref": "3"}),
     ("ta bort den första påminnelsen", "cancel_reminder", {"ref": "1"}),

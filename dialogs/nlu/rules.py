@@ -162,7 +162,8 @@ _CANCEL_REMINDER = re.compile(r"\b(?:ta bort|radera|stryk|avboka|ateranropa|dele
 _LIST_REMINDERS = re.compile(r"^(?:visa |lista |vilka |se )?(?:mina|alla mina|my|mina aktiva|kommande) "
                              r"(?:paminnelse\w*|reminders?)\W*$|\bvilka paminnelse\w* har jag\b")
 _COMPLETE = re.compile(r"\b(?:klar|klart|klr|avklarad\w*|klarmarkera\w*|fardig\w*|stang\w*|avsluta\w*|genomford\w*"
-                       r"|slutford\w*|fixa[dt]?|fixat|bocka av|bock pa|done|complete\w*|finished|close[d]?)\b|[✅✔☑]")
+                       r"|slutford\w*|fixa[dt]?|fixat|(?<!vad )(?:ar|blev) gjor[dt]|bocka av|bock pa|done|complete\w*"
+                       r"|finished|close[d]?)\b|[✅✔☑]")
 _POSTPONE = re.compile(r"\b(?:skjut\w*|flytta\w*|senarelagg\w*|forlang\w*|postpone\w*|move|ny deadline|deadline"
                        r"|nytt (?:slutdatum|datum))\b")
 _CREATE = re.compile(r"\b(?:ny|nytt|skapa|lagg till|lagg upp|registrera|new|create|add)\s+(?:en\s+)?"
@@ -659,8 +660,13 @@ def _action_change(message: _Message, ref: tuple[str, set[int]], clean: str) -> 
         return Understanding("reassign_action", {"ref": number_text, **found.slots()})
     if _POSTPONE.search(folded):
         return _postpone(message, ref)
+    if _COMPLETE.search(folded) and re.match(r"(?:vad|hur|vilka|vilket|nar|ar|blev)\b", folded):
+        return Understanding("show_action", {"ref": number_text})  # "vad är klart på #4", "är #4 klar?"
     if _COMPLETE.search(folded):
-        return Understanding("complete_action", {"ref": number_text})
+        # "#4 är gjord, vi har haft föräldramötet": what is said after the comma goes with it, as a note
+        said = re.search(r"#?\d+[^,;:–]*[,;:–]\s*(?P<text>\S+(?:\s+\S+)+?)[\s.!]*$", clean)
+        note = said["text"] if said and not _COMPLETE.fullmatch(fold(said["text"]).strip(" .!")) else None
+        return Understanding("complete_action", _filled(ref=number_text, text=note))
     if _SHOW_ACTION.search(folded) or len(message.words) <= 2:
         return Understanding("show_action", {"ref": number_text})
     said = _REF_THEN_NEWS.match(clean)
