@@ -45,6 +45,7 @@ def test_a_concern_about_one_child_is_an_orosanmalan(text):
     "en man ligger medvetslös vid resecentrum",
     "det brinner för fullt i förrådet",  # "brinner för" is a fire when it burns fully
     "ungdomar skjuter raketer mot folk vid torget just nu",
+    "en mamma ringde precis, grannen skriker och det låter som nån blir slagen därinne, vad gör jag",
 ])
 def test_acute_danger_is_112_even_without_the_word_nu(text):
     assert understand(text, NOW).intent == "emergency"

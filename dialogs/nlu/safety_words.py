@@ -30,6 +30,7 @@ DANGER_PHRASES = (
     ("ha", "kniv"), ("ha", "en", "kniv"), ("ha", "vapen"), ("ha", "ett", "vapen"), ("ha", "pistol"),
     ("ha", "en", "pistol"), ("bar", "kniv"), ("lockdown",), ("olycka",), ("krock",), ("krocka",),
     ("not", "breathing"), ("not", "moving"), ("has", "a", "knife"), ("has", "a", "gun"),
+    ("blir", "slagen"), ("blir", "misshandlad"),  # happening: "blev slagen" is told afterwards
 )
 
 # Danger words that only count with an ongoing cue: they are common in ordinary log entries.
@@ -46,7 +47,8 @@ ONGOING_PHRASES = (
     ("ligga", "och"), ("sitta", "och"), ("vara", "pa", "vag"), ("vara", "har"), ("vara", "kvar"),
     ("kom", "fort"), ("komma", "fort"), ("komma", "snabbt"), ("skicka", "polis"), ("skicka", "ambulans"),
     ("skicka", "hjalp"), ("ring", "112"), ("ringa", "112"), ("i", "detta", "ogonblick"), ("vad", "gora", "nu"),
-    ("hålla", "på"),
+    ("hålla", "på"), ("ringde", "precis"), ("ringt", "precis"), ("har", "precis"), ("hande", "precis"),
+    ("sag", "precis"), ("precis", "ringt"), ("precis", "ringde"),
 )
 # Someone is about to hurt themselves: acute even when told as a plan.
 SUICIDE = (("ta", "liv"), ("ta", "livet"), ("ta", "sitt", "liv"), ("sjalvmord",), ("hanga", "sig"),
