@@ -301,6 +301,8 @@ def rule_reading(clean: str, now: datetime, config: Any, member_names: tuple[str
     ref = find_ref(words)
     if _REMIND.search(folded) and not ref:
         return _remind(message)
+    if ref and _REMIND.search(folded) and not _SNOOZE.search(folded) and re.search(r"\batt\s+\w+.*#", folded):
+        return _remind(message)  # "påminn mig om två veckor att följa upp #6": a reminder that names the action
     if ref and (_SNOOZE.search(folded) or _REMIND.search(folded)):  # "påminn mig om #6 om två dagar"
         until, _ = message.time("future", ref[1])
         return Understanding("snooze_action", _filled(ref=ref[0], until=until))
