@@ -141,8 +141,18 @@ def focus_area_text(situation: Situation, code: str | None) -> str:
     return text + f"\n\nSkriv ”lägesbild {area.name}” för vad loggen visar, eller ”åtgärder för {area.name}”."
 
 
+def deadlines_text(situation: Situation) -> str:
+    """'vilka tidsgränser finns i överenskommelsen': every date the agreement itself sets."""
+    c = situation.collaboration
+    if not c.deadlines:
+        return "Överenskommelsen anger inga tidsgränser i den här konfigurationen."
+    lines = [deadline_line(c, deadline, situation) for deadline in c.deadlines]
+    return "Tidsgränser i överenskommelsen:\n" + bullet_list(lines)
+
+
 TOPIC_TEXTS = {
     "agreement": agreement_text,
+    "deadlines": deadlines_text,
     "focus_areas": focus_areas_text,
     "forums": forums_text,
     "renewal": lambda s: deadline_text(s, "renewal"),

@@ -201,6 +201,8 @@ def day(iso: str) -> dict[str, str]:
     ("är #4 klar?", "show_action", {"ref": "4"}),  # a question, not a change
     ("påminn mig om två veckor att följa upp #6", "remind_me",
      {"when": day("2026-12-10"), "text": "följa upp #6"}),  # a reminder naming an action, not a snooze
+    ("vilka tidsgränser finns i överenskommelsen", "agreement_info", {"topic": "deadlines"}),
+    ("vilka deadlines har jag", "list_actions", {"owner": "me"}),
     ("ta bort påminnelse #8", "cancel_reminder", {"ref": "8"}),
     ("radera påminnelse tre", "cancel_reminder", {"ref": "3"}),
     ("ta bort den första påminnelsen", "cancel_reminder", {"ref": "1"}),

@@ -246,6 +246,7 @@ _AGREEMENT_TOPICS: list[tuple[str, re.Pattern[str]]] = [
                                     r"|lagesbild\w* (?:ska |skall )?(?:uppdateras|revideras|tas fram)"
                                     r"|(?:overenskommelsen|avtalet) om lagesbild\w*|lagesbild\w* (?:i|enligt) "
                                     r"(?:overenskommelsen|avtalet))")),
+    ("deadlines", re.compile(r"\b(?:deadlines|tidsgranser(?:na)?|tidsfrister(?:na)?|vilka (?:datum|tidpunkter))\b")),
     ("follow_up", re.compile(r"\b(?:uppfoljning\w*|folj\w* (?:\w+ ){0,2}upp|follow[- ]?up|utvarder\w*)\b")),
     ("focus_areas", re.compile(r"\b(?:fokusomraden\w*|fokusomrade\b|prioriter\w*|insatsomrad\w*|focus areas?"
                                r"|fokusera pa)\b")),
