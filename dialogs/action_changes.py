@@ -46,13 +46,16 @@ _PARTY_WORDS = {"kommun": "kommun", "kommunen": "kommun", "polis": "polis", "pol
 
 # --- shared --------------------------------------------------------------------------------------------
 
-async def _rerouted(step: WaterfallStepContext, answer: str, what: str, *,
-                    free_text: bool = True) -> DialogTurnResult | None:
-    """An answer that is clearly a new request leaves the question instead of being read as the answer."""
+async def _rerouted(step: WaterfallStepContext, answer: str, what: str, *, free_text: bool = True,
+                    finish=None) -> DialogTurnResult | None:
+    """An answer that is clearly a new request leaves the question instead of being read as the answer.
+    ``finish``: when only an optional answer was missing, what to do instead of dropping the request (it
+    returns the reply that says what was done)."""
     situation: Situation = step.context.turn_state[SITUATION_KEY]
     if not new_request(answer, situation, free_text=free_text):
         return None  # an answer that only might be a request is read as the answer
-    await step.context.send_activity(MessageFactory.text(f"(Jag lämnar {what}; inget av den har sparats.)"))
+    said = f"({await finish()})" if finish is not None else f"(Jag lämnar {what}; inget av den har sparats.)"
+    await step.context.send_activity(MessageFactory.text(said))
     return await step.end_dialog(Reroute(answer))
 
 
@@ -320,7 +323,9 @@ class PostponeDialog(WaterfallDialog):
         state = dict(step.options)
         what = f"uppskjutningen av #{state['number']}"
         asking_due = step.values.get("asking") == "due"
-        if not asking_due and (left := await _rerouted(step, answer, what)) is not None:
+        # the reason is optional: a new request postpones without one rather than dropping the postponement
+        if not asking_due and (left := await _rerouted(
+                step, answer, what, finish=lambda: _postpone(step.context, situation, {**state, "reason": ""}))):
             return left
         if asking_due:
             current = date.fromisoformat(state["current"]) if state.get("current") else None
@@ -485,9 +490,13 @@ class CreateActionDialog(WaterfallDialog):
                     problem = "Det fokusområdet känner jag inte igen."
                 else:
                     draft.focus_area = code
-        if problem and name in ("due", "past", "focus_area") and (
-                left := await _rerouted(step, answer, "den nya åtgärden", free_text=False)) is not None:
-            return left  # not a date or an area: the next thing the user wanted
+        if problem and name in ("due", "past", "focus_area"):
+            # not a date or an area: the next thing the user wanted; an action lacking only its (optional)
+            # focus area is created without one rather than lost
+            finish = (lambda: _create(step.context, situation, draft)) if name == "focus_area" else None
+            left = await _rerouted(step, answer, "den nya åtgärden", free_text=False, finish=finish)
+            if left is not None:
+                return left
         if problem:
             await step.context.send_activity(MessageFactory.text(problem))
         return await step.replace_dialog(CREATE_DIALOG, asdict(draft))

@@ -70,24 +70,34 @@ async def test_thanks_while_a_question_waits_is_answered(console):  # noqa: F811
     assert answer.startswith("Varsågod") and "väntar fortfarande" in answer
 
 
-async def test_a_request_that_is_not_a_focus_area_leaves_the_new_action(console):  # noqa: F811
+async def test_a_new_request_at_the_optional_focus_question_creates_the_action_without_one(console):  # noqa: F811
     assert "Vilket fokusområde" in await console.say("ny åtgärd: trygghetsvandring i Diö, ansvarig polisen, "
                                                      "klart 15/12")
     answer = await console.say("när är nästa operativa brå?")
-    assert "Jag lämnar den nya åtgärden" in answer and "Det fokusområdet känner jag inte igen" not in answer
+    assert "(Skapade #" in answer and "Trygghetsvandring i Diö" in answer
+    assert "Det fokusområdet känner jag inte igen" not in answer and "Operativa BRÅ" in answer
+    async with console.runtime.database.session() as session:
+        created = await session.scalar(select(models.Action).where(models.Action.title == "Trygghetsvandring i Diö"))
+    assert created.focus_area_id is None and created.due_date == date(2026, 12, 15)
+
+
+async def test_a_new_date_question_is_left_for_a_new_request_and_the_action_not_created(console):  # noqa: F811
+    assert "När ska den vara klar" in await console.say("ny åtgärd: nattvandring med föräldrar, ansvarig polisen")
+    answer = await console.say("vilka åtgärder är försenade?")
+    assert "Jag lämnar den nya åtgärden" in answer and "inget av den har sparats" in answer
     async with console.runtime.database.session() as session:
         titles = (await session.scalars(select(models.Action.title))).all()
-    assert "Trygghetsvandring i Diö" not in titles
+    assert "Nattvandring med föräldrar" not in titles
 
 
-async def test_a_reminder_is_not_stored_as_a_postponements_reason(console):  # noqa: F811
+async def test_a_reminder_at_the_reason_question_postpones_without_a_reason_and_sets_the_reminder(console):  # noqa: F811
     number = await _own_action(console, "Ringa föreningarna")
     assert "Varför skjuts" in await console.say(f"kan vi skjuta fram #{number} en vecka")
     answer = await console.say("påminn mig på tisdag 15.30 att ringa rektorn")
-    assert "Jag lämnar uppskjutningen" in answer and "Jag påminner dig" in answer
+    assert "är uppskjuten till 27 december 2026. Inget skäl angavs." in answer and "Jag påminner dig" in answer
     async with console.runtime.database.session() as session:
         action = await session.scalar(select(models.Action).where(models.Action.number == number))
-    assert action.due_date == date(2026, 12, 20)
+    assert action.due_date == date(2026, 12, 27)
 
 
 async def test_a_postponement_needs_no_reason(console):  # noqa: F811
