@@ -325,7 +325,8 @@ class PostponeDialog(WaterfallDialog):
         asking_due = step.values.get("asking") == "due"
         # the reason is optional: a new request postpones without one rather than dropping the postponement
         if not asking_due and (left := await _rerouted(
-                step, answer, what, finish=lambda: _postpone(step.context, situation, {**state, "reason": ""}))):
+                step, answer, what, finish=lambda: _postpone(step.context, situation, {**state, "reason": ""}))
+                ) is not None:
             return left
         if asking_due:
             current = date.fromisoformat(state["current"]) if state.get("current") else None

@@ -35,14 +35,14 @@ def read(text: str, situation: Situation) -> Understanding:
                       member_names=situation.member_names, screened=True)
 
 
-def new_request(text: str, situation: Situation, *, free_text: bool, logs: bool = True) -> bool:
+def new_request(text: str, situation: Situation, *, free_text: bool) -> bool:
     """Whether ``text`` is clearly a new message rather than the answer. ``free_text``: the question takes
-    any words (only a command counts); ``logs``: a new log entry counts too."""
+    any words, so only a command counts; otherwise a new log entry or any confident request does."""
     reading = read(text, situation)
     if reading.unsure or reading.confidence < SURE or reading.intent in _NOT_NEW:
         return False
     if reading.intent == "log_observation":
-        return logs and not free_text and len(words(text)) >= MIN_LOG_WORDS
+        return not free_text and len(words(text)) >= MIN_LOG_WORDS
     return reading.intent in _COMMANDS or (not free_text and reading.intent != "comment_action")
 
 

@@ -218,11 +218,11 @@ def answer_with_more(draft: Draft, answer: str, situation: Situation) -> Draft |
     pizzerian, två grupper slogs"): the time, and the place and description the draft still lacks. None when
     there is no time in it, or it names another place than the draft's: that is a new entry, not an answer."""
     now = situation.local_now.replace(tzinfo=None, second=0, microsecond=0)
-    found = find_time(Words.of(answer), now, "past", set(), situation.collaboration.school_break_weeks())
+    all_words = Words.of(answer)
+    found = find_time(all_words, now, "past", set(), situation.collaboration.school_break_weeks())
     if found is None:
         return None
     interval, start, end = found
-    all_words = Words.of(answer)
     rest = " ".join(part for part in (all_words.written(0, start), all_words.written(end, len(all_words)))
                     if part).strip(" ,.;:-–")
     place = find_place(Words.of(f"vid {rest}"), {0}, situation.collaboration) if rest else None

@@ -72,24 +72,29 @@ def gazetteer(config) -> tuple[tuple[tuple[str, ...], str], ...]:
 
 
 @lru_cache(maxsize=8)
-def _by_opening(config) -> dict[str, tuple[tuple[str, ...], ...]]:
+def _by_opening(config) -> dict[str, tuple[tuple[tuple[str, ...], str], ...]]:
     """The gazetteer by the first four letters of its first word, longest names first: a message's word can
     only begin a place whose name opens as it does."""
-    index: dict[str, list[tuple[str, ...]]] = {}
-    for names, _ in gazetteer(config):
-        index.setdefault(names[0][:4], []).append(names)
+    index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for names, canonical in gazetteer(config):
+        index.setdefault(names[0][:4], []).append((names, canonical))
     return {key: tuple(entries) for key, entries in index.items()}
 
 
-def _known_at(words: Words, index: int, config) -> int:
-    """The end of a configured place starting at ``index``, or ``index`` when none does."""
-    for names in _by_opening(config).get(words.folded[index][:4], ()):
+def _known_entry(words: Words, index: int, config) -> tuple[int, str | None]:
+    """The end of a configured place starting at ``index`` and its name, or ``(index, None)`` when none does."""
+    for names, canonical in _by_opening(config).get(words.folded[index][:4], ()):
         size = len(names)
         here = words.folded[index:index + size]
         if len(here) == size and all(w == n or (k == size - 1 and w.startswith(n) and len(n) >= 4)
                                      for k, (w, n) in enumerate(zip(here, names, strict=True))):
-            return index + size
-    return index
+            return index + size, canonical
+    return index, None
+
+
+def _known_at(words: Words, index: int, config) -> int:
+    """The end of a configured place starting at ``index``, or ``index`` when none does."""
+    return _known_entry(words, index, config)[0]
 
 
 def canonical_key(text: str, config) -> str:
@@ -99,13 +104,8 @@ def canonical_key(text: str, config) -> str:
     out: list[str] = []
     index = 0
     while index < len(found):
-        end = _known_at(found, index, config) if config is not None else index
-        if end > index:
-            names = found.folded[index:end]
-            canonical = next(name for words, name in gazetteer(config)
-                             if len(words) == len(names) and all(
-                                 w == n or k == len(words) - 1 and w.startswith(n) and len(n) >= 4
-                                 for k, (w, n) in enumerate(zip(names, words, strict=True))))
+        end, canonical = _known_entry(found, index, config) if config is not None else (index, None)
+        if canonical is not None:
             out.extend(Words.of(canonical).folded)
             index = end
         else:
