@@ -21,11 +21,18 @@ FUZZY_MIN = 6
 FUZZY_SCORE = 88.0
 
 
+# Words that say who a message is about, not what happened. Every focus area concerns young people, so a
+# synonym made only of these ("unga", "barn och ungdomar") is the weakest evidence: "berusade ungdomar" is
+# ANDTS, "unga som klottrar" the schools' damage, and "ungdomar samlas vid torget" still Trygga unga.
+_WHO = frozenset({"unga", "ungdomar", "ungdom", "ungdomarna", "barn", "och", "barnen", "elever", "eleverna",
+                  "tonaringar", "minderariga", "youths", "teenagers", "kids", "young", "people"})
+
+
 @dataclass(frozen=True)
 class Term:
     code: str
     words: tuple[str, ...]
-    strength: int  # 3 name or code, 2 synonym phrase, 1 synonym word
+    strength: int  # 3 name or code, 2 synonym phrase, 1 synonym word, 0 a synonym that only names who
 
 
 @dataclass(frozen=True)
@@ -52,7 +59,8 @@ def _terms(entries) -> Terms:
         for synonym in entry.synonyms:
             words = tuple(_words(fold(synonym)))
             if words:
-                terms.append(Term(entry.code, words, 2 if len(words) > 1 else 1))
+                strength = 0 if set(words) <= _WHO else 2 if len(words) > 1 else 1
+                terms.append(Term(entry.code, words, strength))
     return Terms(tuple(sorted(terms, key=lambda t: (-len(t.words), -t.strength))))
 
 

@@ -247,6 +247,8 @@ def _learned_focus(intent: str, current: str | None, clean: str, features: Featu
     if current is not None:
         return _unless_only_a_word(intent, current, found, features, trained)
     named = {match.code for match in found}
+    if _joined(found, folded):
+        return None
     ranking = trained.slots["focus_area"].rank(features)
     if intent in _SHOWN_BACK and "kept_focus_area" in trained.slots:
         kept = trained.slots["kept_focus_area"].rank(features)
@@ -258,6 +260,13 @@ def _learned_focus(intent: str, current: str | None, clean: str, features: Featu
         return _clear_choice(ranking, named) if intent == "show_situation" else None
     label, probability = ranking[0]
     return label if label != "none" and probability >= SLOT_SURE else None
+
+
+def _joined(found: list[catalog.Match], folded: list[str]) -> bool:
+    """Two areas named side by side ("alkohol och våld", "droger, hot") are both the subject: ask which."""
+    return any(first.code != second.code and second.start == first.end + 1
+               and folded[first.end] in ("och", "eller", "and", "or", "samt", "/")
+               for first in found for second in found)
 
 
 def _unless_only_a_word(intent: str, current: str, found: list[catalog.Match], features: Features,
@@ -272,7 +281,7 @@ def _unless_only_a_word(intent: str, current: str, found: list[catalog.Match], f
     return label if label != current and probability >= OVERRULE_SURE else current
 
 
-_ONE_WORD_SCORE = 11  # catalog's score of a one-word synonym (strength 1, one word)
+_ONE_WORD_SCORE = 11  # catalog's score of a one-word synonym (strength 1, one word); a who-word scores 1
 OVERRULE_SURE = 0.7  # how sure the model must be of another area to overrule one broad word
 
 
