@@ -193,7 +193,7 @@ _KINDS = [
     ("medarbetardialog", re.compile(r"\b(?:medarbetardialog\w*|personaldialog\w*|personalmote\w*|apt"
                                     r"|arbetsplatstraff\w*|staff dialogue)\b")),
     ("statistik", re.compile(r"\b(?:statistik\w*|\w*enkat\w*|polisstatistik\w*)|\d+ ?%")),
-    ("iakttagelse", re.compile(r"\b(?:iakttagelse\w*|observation\w*|observerat|sett)\b")),
+    ("iakttagelse", re.compile(r"\b(?:iakttagelse\w*|observerat|sett)\b")),
     ("handelse", re.compile(r"(?<!inga )(?<!ingen )(?<!no )\b(?:handelse\w*|incident\w*)\b")),  # not "inga incidenter"
 ]
 
