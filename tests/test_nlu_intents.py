@@ -203,6 +203,11 @@ def day(iso: str) -> dict[str, str]:
      {"when": day("2026-12-10"), "text": "följa upp #6"}),  # a reminder naming an action, not a snooze
     ("vilka tidsgränser finns i överenskommelsen", "agreement_info", {"topic": "deadlines"}),
     ("vilka deadlines har jag", "list_actions", {"owner": "me"}),
+    ("flytta #14 till Olle Polis, jag är ledig i april", "reassign_action",
+     {"ref": "14", "owner": "Olle Polis"}),  # the time says why; who follows "till"
+    ("flytta åtgärden 14 till socialtjänsten", "reassign_action", {"ref": "14", "owner_unit": "socialtjänsten"}),
+    ("fritidsgården får #14", "reassign_action", {"ref": "14", "owner_unit": "fritidsgården"}),
+    ("flytta #14 till den 12 januari", "postpone_action", {"ref": "14", "due": day("2027-01-12")}),
     ("ta bort påminnelse #8", "cancel_reminder", {"ref": "8"}),
     ("radera påminnelse tre", "cancel_reminder", {"ref": "3"}),
     ("ta bort den första påminnelsen", "cancel_reminder", {"ref": "1"}),

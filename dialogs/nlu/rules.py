@@ -84,7 +84,7 @@ _COMMENT = re.compile(r"\b(?:kommentar\w*|komentar\w*|kommentera\w*|anteckn\w*|n
 _CANCEL_ACTION = re.compile(r"\b(?:stall in|stalla in|stalls in|installd|installt|avbryt|avbryts|avbrytes|stryk"
                             r"|makulera\w*|cancel\w*|ta bort|radera|struken|utgar)\b")
 _REASSIGN = re.compile(r"\b(?:ge|tilldela|overlat|lamna over|byt ansvarig|ny ansvarig|ansvarig\w*|tar over|ta over"
-                       r"|flytta \S+ till|assign\w*|reassign\w*|give)\b")
+                       r"|flytta (?:\S+ ){1,3}till|(?:far|tar) (?:#|nr |atgard)|assign\w*|reassign\w*|give)\b")
 _SHOW_ACTION = re.compile(r"\b(?:visa|historik\w*|vad hander med|hur gar det med|status for|show|history)\b")
 _RELATIVE = re.compile(r"(?<!\bom )\b(?:med )?(?P<n>\d{1,3}|en|ett|tva|tre|fyra|fem|sex|sju|atta|nio|tio)\s+"
                        r"(?P<unit>dag|dagar|vecka|veckor|manad|manader|day|days|week|weeks|month|months)\b")
@@ -643,6 +643,18 @@ _AFTER_REF = re.compile(r"^.*?(?:#\s?\d{1,6}|(?:åtgärd(?:en)?|atgard(?:en)?|nr
                         re.IGNORECASE)
 
 
+def _moves_the_date(message: _Message, ref_words: set[int]) -> bool:
+    """A time right after "till" is where the action moves; "flytta #59 till Olle, jag är ledig i april" gives
+    it to Olle, and a time elsewhere only says why."""
+    when, span = message.time("future", ref_words)
+    if when is None:
+        return False
+    words = message.words.folded
+    targets = [i for i, word in enumerate(words) if word in ("till", "to")]
+    return not targets or any(min(span) == i + 1 or min(span) == i + 2 and words[i + 1] in ("den", "v", "vecka")
+                              for i in targets)
+
+
 def _action_change(message: _Message, ref: tuple[str, set[int]], clean: str) -> Understanding | None:
     """What a message naming an action (#12) asks to do with it, in order of how specific the words are."""
     folded = message.folded
@@ -656,7 +668,7 @@ def _action_change(message: _Message, ref: tuple[str, set[int]], clean: str) -> 
     if re.search(r"^vem (?:ar|blir) ansvarig|\bvem (?:har|ager)\b", folded):
         return Understanding("show_action", {"ref": number_text})
     found = message.owner_found() if _REASSIGN.search(folded) else None
-    if found is not None and _POSTPONE.search(folded) and message.time("future", ref[1])[0] is not None:
+    if found is not None and _POSTPONE.search(folded) and _moves_the_date(message, ref[1]):
         found = None  # "flytta #8 till fredag" moves the date, not the owner
     owner = found.owner if found else None
     if owner is not None and owner != "me" or owner == "me" and re.search(r"\b(?:till mig|ge mig|jag tar)\b", folded):
