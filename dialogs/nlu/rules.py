@@ -420,6 +420,25 @@ def _add_member(clean: str, folded: str) -> Understanding:
     return Understanding("add_member", _filled(party=party, role=role, admin=admin or None))
 
 
+_HERE = re.compile(r"\b(?:har|hit|here)\b")
+_IN_THIS_CHANNEL = re.compile(r"\bi (?:den har|denna|detta|det har) (?:kanal|rum|chatt|team)\w*"
+                              r"|\bin this (?:channel|room)")
+_POSTING = re.compile(r"\b(?:posta\w*|skicka\w*|publicera\w*|lagg\w* upp|lagg\w* ut|dela|post|send|publish)\b")
+_FROM_NOW_ON = re.compile(r"\b(?:framover|hadanefter|fortsattningsvis|i fortsattningen|alltid|from now on"
+                          r"|ska (?:\w+ ){0,4}(?:hamna|komma|postas|publiceras|laggas|skickas|fa)"
+                          # a generic plural is a habit; "skicka underlagen hit" is one request now
+                          r"|dagordningar|agendor|kallelser)\b")
+
+
+def _posts_here_from_now_on(folded: str) -> bool:
+    """"posta dagordningen för SSPF här framöver", "publicera obrå-underlag i denna kanal": a standing wish for
+    where a forum's posts go, not one agenda now."""
+    if _IN_THIS_CHANNEL.search(folded) and (_POSTING.search(folded) or _FROM_NOW_ON.search(folded)):
+        return True
+    return bool(_HERE.search(folded) and _FROM_NOW_ON.search(folded) and (_POSTING.search(folded)
+                or re.search(r"\b(?:dagordning|agend|underlag|kallelse)\w*", folded)))
+
+
 def _meeting(message: _Message, clean: str) -> Understanding | None:
     """Forums and their meetings: bind a channel, cancel a meeting, set one or a series."""
     folded = message.folded
@@ -427,7 +446,7 @@ def _meeting(message: _Message, clean: str) -> Understanding | None:
     code = forum.code if forum else None
     if _UNBIND.search(folded):
         return Understanding("unbind_channel", _filled(forum=code))
-    if _BIND.search(folded):
+    if _BIND.search(folded) or code and _posts_here_from_now_on(folded):
         return Understanding("bind_channel", _filled(forum=code))
     if _CANCEL_MEETING.search(folded):
         when, _ = message.time("future", _span(forum))
