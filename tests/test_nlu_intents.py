@@ -211,6 +211,8 @@ def day(iso: str) -> dict[str, str]:
     ("lägg upp obrå-agendorna här framöver", "bind_channel", {"forum": "operativa-bra"}),
     ("dela sspf-underlag i den här kanalen", "bind_channel", {"forum": "sspf"}),
     ("vad står på dagordningen för sspf", "meeting_brief", {"forum": "sspf"}),
+    ("hur ofta ska vi ta fram en ny lägesbild?", "agreement_info", {"topic": "lagesbild_update"}),
+    ("ska lägesbilden tas om vartannat år?", "agreement_info", {"topic": "lagesbild_update"}),
     ("ta bort påminnelse #8", "cancel_reminder", {"ref": "8"}),
     ("radera påminnelse tre", "cancel_reminder", {"ref": "3"}),
     ("ta bort den första påminnelsen", "cancel_reminder", {"ref": "1"}),

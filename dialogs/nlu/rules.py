@@ -245,7 +245,13 @@ _AGREEMENT_TOPICS: list[tuple[str, re.Pattern[str]]] = [
     ("lagesbild_update", re.compile(r"\b(?:uppdater\w* (?:av )?(?:den )?(?:gemensamma )?lagesbild\w*"
                                     r"|lagesbild\w* (?:ska |skall )?(?:uppdateras|revideras|tas fram)"
                                     r"|(?:overenskommelsen|avtalet) om lagesbild\w*|lagesbild\w* (?:i|enligt) "
-                                    r"(?:overenskommelsen|avtalet))")),
+                                    r"(?:overenskommelsen|avtalet)"
+                                    # how often it is renewed: "hur ofta gör vi en ny lägesbild", "när ska vi
+                                    # göra om lägesbilden", "hur gammal får lägesbilden vara"
+                                    r"|(?:hur ofta|how often|hur gammal|how old) (?:\w+ ){0,4}lagesbild\w*"
+                                    r"|(?:gora|gors|goras|tas) om (?:den )?(?:gemensamma )?lagesbild\w*"
+                                    r"|lagesbild\w* (?:\w+ ){0,2}(?:goras|gors|tas) om|lagesbild\w* uppdatering\w*"
+                                    r"|lagesbild\w* (?:\w+ ){0,3}(?:varje|vartannat|per) ar)")),
     ("deadlines", re.compile(r"\b(?:deadlines|tidsgranser(?:na)?|tidsfrister(?:na)?|vilka (?:datum|tidpunkter))\b")),
     ("follow_up", re.compile(r"\b(?:uppfoljning\w*|folj\w* (?:\w+ ){0,2}upp|follow[- ]?up|utvarder\w*)\b")),
     ("focus_areas", re.compile(r"\b(?:fokusomraden\w*|fokusomrade\b|prioriter\w*|insatsomrad\w*|focus areas?"
