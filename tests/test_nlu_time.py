@@ -172,10 +172,32 @@ def test_everyday_forms(text, direction, expected):
 @pytest.mark.parametrize("text", [
     "9an", "8:an", "7b", "åk 9", "klass 6a",  # school classes are never dates
     "30 februari", "31/11", "32 december", "v 54",  # no such day: a question, not a neighbouring date
-    "efter jul", "sedan sommarlovet", "före sportlovet",  # vague, or a break the configuration does not have
+    "före sportlovet",  # a break the configuration does not have
 ])
 def test_what_is_not_a_time_reads_as_none(text):
     assert reading(text, "future") is None and reading(text, "past") is None
+
+
+@pytest.mark.parametrize("text,direction,expected", [
+    ("efter jul", "future", None),  # "klart efter jul" names no day: asked, never 31 juli
+    ("efter höstlovet", "future", None),
+    ("efter höstlovet", "past", ("2026-11-02T00:00", "2026-11-27T00:00")),  # from its end, not the break itself
+    ("efter jul", "past", ("2025-12-25T00:00", "2026-11-27T00:00")),
+    ("sedan sommarlovet", "past", ("2026-08-17T00:00", "2026-11-27T00:00")),  # weeks 25-33 unless configured
+    ("under sommarlovet", "past", ("2026-06-15T00:00", "2026-08-17T00:00")),
+    ("hela november", "past", ("2026-11-01T00:00", "2026-12-01T00:00")),
+    ("hela året", "past", ("2026-01-01T00:00", "2027-01-01T00:00")),
+    ("denna termin", "past", ("2026-08-01T00:00", "2027-01-01T00:00")),
+    ("1-15 november", "past", ("2026-11-01T00:00", "2026-11-16T00:00")),  # the month is said once
+    ("mellan 1 och 15 nov", "past", ("2026-11-01T00:00", "2026-11-16T00:00")),
+    ("3–5 december", "future", ("2026-12-03T00:00", "2026-12-06T00:00")),
+    ("mellan 9 och 11", "future", ("2026-11-27T09:00", "2026-11-27T11:00")),  # hours, not days
+    ("kl 22-23 igår", "past", ("2026-11-25T22:00", "2026-11-25T23:00")),
+    ("22-23 igår", "past", ("2026-11-25T22:00", "2026-11-25T23:00")),  # a month by name makes days of them
+    ("efter helgen", "past", None),  # "glas efter helgen": the weekend itself, read without "efter"
+])
+def test_after_whole_and_spans_of_days(text, direction, expected):
+    assert reading(text, direction) == expected
 
 
 @pytest.mark.parametrize("text,direction,expected", [

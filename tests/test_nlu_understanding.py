@@ -110,7 +110,7 @@ def test_the_held_out_time_corpus():
     ("påminn mig 30 februari om att ringa skolan", "when", "30 februari", "no_such_date"),
     ("ny åtgärd: nattvandring, polisen, senast 31/11", "due", "31/11", "no_such_date"),
     ("ny åtgärd: trygghetsvandring i centrum, kommunen, klart efter jul", "due", "efter jul", "vague"),
-    ("lägesbild sen sommarlovet", "period", "sen sommarlovet", "no_break"),
+    ("lägesbild sen sportlovet", "period", "sen sportlovet", "no_break"),  # not configured here
 ])
 def test_what_looks_like_a_date_but_cannot_be_read_is_named_and_never_replaced(text, slot, unread, why):
     reading = understand(text, NOW)

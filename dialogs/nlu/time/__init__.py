@@ -123,7 +123,11 @@ def read_time(text: str, now: datetime, direction: str = "future",
         return None
 
 
-_LEAD = re.compile(r"^(?P<lead>senast|till|fram till|fore|innan|sedan|sen|fran och med|fran)\s+(?P<rest>.+)$")
+_LEAD = re.compile(r"^(?P<lead>senast|till|fram till|fore|innan|sedan|sen|fran och med|fran|efter)\s+(?P<rest>.+)$")
+
+
+_AFTER_WHAT = re.compile(r"[a-z]+lov(?:et)?|jul(?:afton|en)?|nyar(?:et|safton)?|pask(?:en)?|midsommar(?:en)?"
+                         r"|sommaren|semestern|arsskiftet|nyarshelgen|julhelgen|paskhelgen")
 
 
 def _read(text: str, ctx: _Context) -> Interval | None:
@@ -131,6 +135,9 @@ def _read(text: str, ctx: _Context) -> Interval | None:
     found = _read_plain(text, ctx)
     if found is not None:
         return found
+    whole = re.match(r"^(?:under )?hela (?P<rest>.+)$", text)  # "hela november", "hela året": that period
+    if whole:
+        return _read_plain(whole["rest"], ctx) or _read_plain("i " + whole["rest"].removesuffix("et"), ctx)
     lead = _LEAD.match(text)
     if lead is None:
         return None
@@ -140,17 +147,25 @@ def _read(text: str, ctx: _Context) -> Interval | None:
     if word in ("fore", "innan"):  # "före sportlovet": the day before it starts, as "före jul"
         named = _read_plain(lead["rest"], ctx)
         return _day(named.start.date() - timedelta(days=1)) if named else None
+    if word == "efter" and (ctx.future or not _AFTER_WHAT.fullmatch(lead["rest"])):
+        # "klart efter jul" names no day: the conversation asks for one. "krossat glas efter helgen" happened
+        # during the weekend, which is read without the "efter".
+        return None
     if re.search(r"(?:ens|ets|ans|dagens)$", lead["rest"]):
         return None  # "från helgens nattvandring": that weekend's walk, not everything since the weekend
-    # "sedan augusti", "sen sommarlovet": from then (a school break: from its end) to the end of today
+    # "sedan augusti", "sen sommarlovet", "efter höstlovet": from then (a school break: from its end) to the end
+    # of today
     named = _read_plain(lead["rest"], _Context(ctx.now, False, ctx.school_breaks))
     if named is None or named.start >= ctx.now:
         return None
-    since = named.end if lead["rest"].endswith(("lov", "lovet")) else named.start
+    since = named.end if word == "efter" or lead["rest"].endswith(("lov", "lovet")) else named.start
     return Interval(since, datetime.combine(ctx.today + timedelta(days=1), time()))
 
 
 _BETWEEN = re.compile(r"^(?:mellan|fran) (?P<a>.+?) (?:och|till|-) (?P<b>.+)$")
+_DAY_SPAN = re.compile(r"^(?:(?:mellan|fran) )?(?:den )?(?P<a>\d{1,2})(?::?e|:?a)? ?(?:-| och | till ) ?"
+                       r"(?P<b>(?:den )?\d{1,2}(?::?e|:?a)? (?:jan|feb|mar|apr|maj|jun|jul|aug|sep|okt|nov|dec)[a-z]*"
+                       r"(?: \d{4})?)$")  # a month by name: "22-23 igår" is a time of day
 
 
 # "påminn mig imorgon 8", "fredag 14": an hour written right after a day that is ahead, as people type it in a
@@ -180,6 +195,11 @@ def _read_plain(text: str, ctx: _Context) -> Interval | None:
         first, last = _read_plain(between["a"], ctx), _read_plain(between["b"], ctx)
         if first is not None and last is not None and last.end > first.start:
             return Interval(first.start, last.end)
+    span = _DAY_SPAN.match(text)  # "1-15 november", "mellan 1 och 15 nov": the first day takes the last's month
+    if span:
+        last = _read_day(span["b"], ctx)
+        if last is not None and 1 <= int(span["a"]) < last.day:
+            return _days(last.replace(day=int(span["a"])), last)
     range_match = re.match(r"^(?P<a>[^-]+\d)-(?P<b>\d[^-]*)$", text)
     if range_match and "/" in text:
         first, last = _read_day(range_match["a"], ctx), _read_day(range_match["b"], ctx)

@@ -215,11 +215,16 @@ def _season_of_a_year(m, ctx):  # "hösten i år", "hösten förra året", "för
     return Interval(datetime.combine(start, time()), datetime.combine(start + relativedelta(months=3), time()))
 
 
+# Breaks the municipality need not configure: höstlovet is the same week in the whole country, and sommarlovet
+# runs from about midsommar to the middle of August everywhere.
+_NATIONAL_BREAKS = {"hostlov": (HOSTLOV_WEEK, HOSTLOV_WEEK), "sommarlov": (25, 33)}
+
+
 # School terms, when the municipality has set no dates: the autumn term August–December, spring January–June.
 _AUTUMN_TERM, _SPRING_TERM = (8, 5), (1, 6)
 
 
-@_period_rule(r"(?:under |i |den har |denna |innevarande )?(?P<which>hostterminen|varterminen|terminen)"
+@_period_rule(r"(?:under |i |den har |denna |innevarande )?(?P<which>hostterminen|varterminen|terminen|termin)"
               r"|(?P<last>forra) (?P<which2>terminen|hostterminen|varterminen)")
 def _school_term(m, ctx):
     """"den här terminen" is the current term; a named term is the last one begun (the current or next one
@@ -227,7 +232,7 @@ def _school_term(m, ctx):
     which = m["which"] or m["which2"]
     today = ctx.today
     current = date(today.year, 8, 1) if today.month >= 8 else date(today.year, 1, 1)
-    if which == "terminen":
+    if which in ("terminen", "termin"):
         start = current
         if m["last"]:
             start = date(start.year - 1, 8, 1) if start.month == 1 else date(start.year, 1, 1)
@@ -358,10 +363,10 @@ def _before(m, ctx):
     return _day(_holiday(name, ctx) - timedelta(days=1))
 
 
-@_period_rule(r"(?:under |pa |till |efter )?(?P<name>[a-z]+lov)(?:et)?(?: (?P<y>\d{4}))?")
+@_period_rule(r"(?:under |pa |till )?(?P<name>[a-z]+lov)(?:et)?(?: (?P<y>\d{4}))?")
 def _school_break(m, ctx):
     name = m["name"]
-    weeks = ctx.school_breaks.get(name) or ((HOSTLOV_WEEK, HOSTLOV_WEEK) if name == "hostlov" else None)
+    weeks = ctx.school_breaks.get(name) or _NATIONAL_BREAKS.get(name)
     if weeks is None:
         return None
     first, last = weeks
