@@ -155,6 +155,8 @@ def understand(text: str, now: datetime | None = None, config: Any = None,
     if verdict in (safety.EMERGENCY, safety.INDIVIDUAL):
         return Understanding(verdict)
     ruled = rule_reading(clean, now, config, member_names)
+    if ruled.slots.get("off_topic"):
+        return Understanding("unknown", confidence=1.0)
     if ruled.intent in EXACT or ruled.intent == "log_observation" and is_log_command(fold(clean)) or \
             ruled.intent == "remind_me" and is_remind_command(fold(clean)):
         if ruled.intent == "log_observation" and "focus_area" not in ruled.slots:  # "logga: berusade vid …"

@@ -264,6 +264,22 @@ _AGREEMENT_TOPICS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
+# Everyday questions a colleague might type into the wrong chat: opening hours, buses, weather, the phone
+# switchboard, the lunch menu, office IT. Not the log's business even when they name a place and a day
+# ("när stänger apoteket i centrum idag"), so they are not offered as a lägesbild.
+_OFF_TOPIC = re.compile(
+    r"\boppettid\w*|\bhar (?!atgard|punkt|uppgift|arend|plan|vi\b|ni\b|du\b|jag\b|det\b)(?:\w+ ){1,3}oppet\b"
+    r"|\bar (?!atgard|punkt|uppgift|arend|plan)(?:\w+ )?\w+(?:en|et|n)(?: i \w+)? (?:oppet|oppen)\b"
+    r"|\b(?:nar|vilken tid) (?:oppnar|stanger)\b|\b(?:nar|vilken tid) gar (?:\w+ )?(?:bussen|taget|buss|tag)\b"
+    r"|\b(?:snoar|regnar|blaser) det\b|\bkommer det (?:sno|regn|storm)\w*|\bsnorojning\w*|\bintranatet\b"
+    r"|\bblir det (?:halt|sno|regn|kallt|varmt|minusgrader)\b|\bvadret\b"
+    r"|\bvaderprognos\w*|\bplogas\b|\bskolmeny\w*|\bmatsedel\w*|\bsoporna\b|\bsophamtning\w*"
+    r"|\btelefonnummer\w*|\bvaxelnummer\w*|\bboka (?:\w+ )?(?:konferensrum\w*|motesrum\w*|lokal\w*|tolk)\b"
+    r"|\bheadset\w*|\bhur (?:gor|tar) (?:jag|man) en skarmdump|\blosenord\w*|\bskrivaren\b|\bovertid\b"
+    r"|\blonespec\w*"
+    r"|\bsemesteransok\w*|\btranslate\b|\bopening hours\b|\bweather\b")
+
+
 def rule_reading(clean: str, now: datetime, config: Any, member_names: tuple[str, ...] = ()) -> Understanding:
     """What the rules read in one message (whitespace already collapsed), at ``now`` (local, naive)."""
     folded = fold(clean)
@@ -305,6 +321,9 @@ def rule_reading(clean: str, now: datetime, config: Any, member_names: tuple[str
         return _cancel_reminder(message)
     if _LIST_REMINDERS.search(folded):
         return Understanding("list_reminders")
+    if _OFF_TOPIC.search(folded) and not (is_log_command(folded) or _REMIND.search(folded) or _CREATE.search(folded)
+                                          or find_ref(words) or message.focus):
+        return Understanding("unknown", {"off_topic": True})
     ref = find_ref(words)
     if _REMIND.search(folded) and not ref:
         return _remind(message)
