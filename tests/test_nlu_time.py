@@ -195,6 +195,9 @@ def test_what_is_not_a_time_reads_as_none(text):
     ("kl 22-23 igår", "past", ("2026-11-25T22:00", "2026-11-25T23:00")),
     ("22-23 igår", "past", ("2026-11-25T22:00", "2026-11-25T23:00")),  # a month by name makes days of them
     ("efter helgen", "past", None),  # "glas efter helgen": the weekend itself, read without "efter"
+    ("från i fredags", "past", day("2026-11-20")),  # "loggningar från i fredags": of that day
+    ("från oktober", "past", ("2026-10-01T00:00", "2026-11-01T00:00")),
+    ("från 1 oktober", "past", ("2026-10-01T00:00", "2026-11-27T00:00")),  # a date: since then
 ])
 def test_after_whole_and_spans_of_days(text, direction, expected):
     assert reading(text, direction) == expected

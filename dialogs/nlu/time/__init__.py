@@ -158,6 +158,8 @@ def _read(text: str, ctx: _Context) -> Interval | None:
     named = _read_plain(lead["rest"], _Context(ctx.now, False, ctx.school_breaks))
     if named is None or named.start >= ctx.now:
         return None
+    if word == "fran" and not (re.search(r"\d", lead["rest"]) and named.end - named.start <= timedelta(days=1)):
+        return named  # "loggningar från i fredags", "något från i natt?": of that time; "från 1 oktober": since
     since = named.end if word == "efter" or lead["rest"].endswith(("lov", "lovet")) else named.start
     return Interval(since, datetime.combine(ctx.today + timedelta(days=1), time()))
 
