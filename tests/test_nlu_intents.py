@@ -221,6 +221,8 @@ def day(iso: str) -> dict[str, str]:
     ("påminn mig på tisdag att boka tolk till mötet", "remind_me", {"text": "boka tolk till mötet"}),
     ("ny åtgärd: se över öppettiderna på fritidsgården, fritid", "create_action", {"owner_unit": "fritid"}),
     ("vad är fortfarande öppet i planen", "list_actions", {"status": "open"}),
+    ("lägesbild klotter jmf förra året", "show_situation", {"compare": "previous_year"}),
+    ("hur var valborg i centrum jämfört med förra valborg", "show_situation", {"compare": "previous_year"}),
     ("ta bort påminnelse #8", "cancel_reminder", {"ref": "8"}),
     ("radera påminnelse tre", "cancel_reminder", {"ref": "3"}),
     ("ta bort den första påminnelsen", "cancel_reminder", {"ref": "1"}),

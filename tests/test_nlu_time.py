@@ -198,6 +198,7 @@ def test_what_is_not_a_time_reads_as_none(text):
     ("från i fredags", "past", day("2026-11-20")),  # "loggningar från i fredags": of that day
     ("från oktober", "past", ("2026-10-01T00:00", "2026-11-01T00:00")),
     ("från 1 oktober", "past", ("2026-10-01T00:00", "2026-11-27T00:00")),  # a date: since then
+    ("första kvartalet i fjol", "past", ("2025-01-01T00:00", "2025-04-01T00:00")),
 ])
 def test_after_whole_and_spans_of_days(text, direction, expected):
     assert reading(text, direction) == expected

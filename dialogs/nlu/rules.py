@@ -554,13 +554,14 @@ def _log(message: _Message) -> Understanding:
 # period before "med" is the lägesbild's own), "fler än i oktober", "mot samma period i fjol". "mot" alone is
 # "against" far more often ("hot mot personal"), so it compares only when a time follows.
 _MONTHS = "januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december"
-_COMPARE = re.compile(r"\b(?:jamfort|jamforelse|compared)\b(?: med| mot| to| with)?\s+(?P<what>.*)$"
+_COMPARE = re.compile(r"\b(?:jamfort|jamforelse|jmf|jfr|jamf|compared)\b(?: med| mot| to| with)?\s+(?P<what>.*)$"
                       r"|\b(?:jamfor|compare)\b(?:.*?\b(?:med|mot|with|to)\b)?\s+(?P<with>.*)$"
                       r"|\b(?:mot|vs|versus)\s+(?P<against>(?:forra|forr|fjol|i fjol|ifjol|fjolaret|samma|aret|last"
                       rf"|previous|{_MONTHS}|\d).*)$"
                       r"|\b(?:mer|fler|farre|mindre|storre|hogre|lagre|more|less|fewer)\b.*?\b(?:an|than)\s+"
                       r"(?P<than>.*)$")
-_PREVIOUS_YEAR = re.compile(r"\b(?:forra aret|i fjol|ifjol|fjolaret|forra (?:hosten|varen|sommaren|vintern)"
+_PREVIOUS_YEAR = re.compile(r"\b(?:forra aret|i fjol|ifjol|fjolaret|forra (?:hosten|varen|sommaren|vintern"
+                            r"|terminen|nyaret|julen|valborg|midsommar)|(?:hosten|varen|sommaren|vintern) innan"
                             r"|samma (?:period|tid|manad|vecka)"
                             r"|aret innan|arets? före|last year)\b")
 

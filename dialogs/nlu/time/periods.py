@@ -148,14 +148,16 @@ def _quarter(year: int, quarter: int) -> Interval | None:
 
 
 @_period_rule(r"(?:under |i )?(?:(?P<ord>forsta|andra|tredje|fjarde) kvartalet|q ?(?P<n>[1-4])|kvartal (?P<k>[1-4]))"
-              r"(?: (?P<y>\d{4}))?")
+              r"(?: (?P<y>\d{4})| (?P<last>i fjol|ifjol|forra aret))?")
 def _numbered_quarter(m, ctx):
     quarter = ORDINAL_WORDS[m["ord"]] if m["ord"] else int(m["n"] or m["k"])
     current = (ctx.today.month - 1) // 3 + 1
-    year = int(m["y"]) if m["y"] else ctx.today.year
-    if not m["y"] and ctx.future and quarter < current:
+    if m["y"] or m["last"]:  # "q1 2026", "första kvartalet i fjol"
+        return _quarter(int(m["y"]) if m["y"] else ctx.today.year - 1, quarter)
+    year = ctx.today.year
+    if ctx.future and quarter < current:
         year += 1
-    elif not m["y"] and not ctx.future and quarter > current:
+    elif not ctx.future and quarter > current:
         year -= 1
     return _quarter(year, quarter)
 
