@@ -223,6 +223,7 @@ def day(iso: str) -> dict[str, str]:
     ("vad är fortfarande öppet i planen", "list_actions", {"status": "open"}),
     ("lägesbild klotter jmf förra året", "show_situation", {"compare": "previous_year"}),
     ("hur var valborg i centrum jämfört med förra valborg", "show_situation", {"compare": "previous_year"}),
+    ("snooza #14 tre veckor", "snooze_action", {"ref": "14", "until": day("2026-12-17")}),  # a span from now
     ("ta bort påminnelse #8", "cancel_reminder", {"ref": "8"}),
     ("radera påminnelse tre", "cancel_reminder", {"ref": "3"}),
     ("ta bort den första påminnelsen", "cancel_reminder", {"ref": "1"}),

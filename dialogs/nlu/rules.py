@@ -28,6 +28,7 @@ from dialogs.nlu.slots import (
     observation_kind,
 )
 from dialogs.nlu.text import fold
+from dialogs.nlu.time import read_time
 from dialogs.nlu.timewords import number
 
 
@@ -330,7 +331,7 @@ def rule_reading(clean: str, now: datetime, config: Any, member_names: tuple[str
     if ref and _REMIND.search(folded) and not _SNOOZE.search(folded) and re.search(r"\batt\s+\w+.*#", folded):
         return _remind(message)  # "påminn mig om två veckor att följa upp #6": a reminder that names the action
     if ref and (_SNOOZE.search(folded) or _REMIND.search(folded)):  # "påminn mig om #6 om två dagar"
-        until, _ = message.time("future", ref[1])
+        until = message.snooze_until(ref[1])
         return Understanding("snooze_action", _filled(ref=ref[0], until=until))
     if not ref and _WHO_OWNS.search(folded):
         return _list_actions(message)
@@ -378,6 +379,10 @@ def rule_reading(clean: str, now: datetime, config: Any, member_names: tuple[str
     return Understanding("unknown", confidence=0.0)
 
 
+_SPAN_AHEAD = re.compile(r"\b(?P<n>\d{1,3}|en|ett|tva|tre|fyra|fem|sex|sju|atta|nio|tio) "
+                         r"(?P<unit>dag|dagar|vecka|veckor|manad|manader|days?|weeks?|months?)\b")
+
+
 @dataclass
 class _Message:
     """One message as the slot readers need it; the focus-area match is found once and shared."""
@@ -404,6 +409,17 @@ class _Message:
             return None, set()
         interval, start, end = found
         return interval.as_json(), set(range(start, end))
+
+    def snooze_until(self, skip: set[int]) -> dict | None:
+        """Until when an action's reminders rest: a time ("till måndag"), or a span from now ("en vecka")."""
+        until, _ = self.time("future", skip)
+        span = _SPAN_AHEAD.search(self.folded) if until is None else None
+        if span is not None:
+            unit = {"day": "dag", "days": "dagar", "week": "vecka", "weeks": "veckor", "month": "manad",
+                    "months": "manader"}.get(span["unit"], span["unit"])
+            until = read_time(f"om {span['n']} {unit}", self.now, "future")
+            until = until.as_json() if until else None
+        return until
 
     def owner(self) -> str | None:
         found = self.owner_found()
@@ -857,7 +873,7 @@ def _with_ref(intent: str) -> Callable[[_Message], Understanding]:
         if intent == "reassign_action":
             return Understanding(intent, {"ref": ref[0], **message.owner_slots()})
         if intent == "snooze_action":
-            until, _ = message.time("future", ref[1])
+            until = message.snooze_until(ref[1])
             return Understanding(intent, _filled(ref=ref[0], until=until))
         return Understanding(intent, {"ref": ref[0]})
     return read
