@@ -224,6 +224,8 @@ def day(iso: str) -> dict[str, str]:
     ("lägesbild klotter jmf förra året", "show_situation", {"compare": "previous_year"}),
     ("hur var valborg i centrum jämfört med förra valborg", "show_situation", {"compare": "previous_year"}),
     ("snooza #14 tre veckor", "snooze_action", {"ref": "14", "until": day("2026-12-17")}),  # a span from now
+    ("försenade åtgärder som skulle varit klara i september", "list_actions",
+     {"status": "overdue", "due": {"start": "2026-09-01T00:00", "end": "2026-10-01T00:00"}}),  # before today
     ("ta bort påminnelse #8", "cancel_reminder", {"ref": "8"}),
     ("radera påminnelse tre", "cancel_reminder", {"ref": "3"}),
     ("ta bort den första påminnelsen", "cancel_reminder", {"ref": "1"}),

@@ -626,7 +626,8 @@ _ABOUT_FILLER = frozenset("""
 
 def _list_actions(message: _Message) -> Understanding:
     status = find_status(message.folded)
-    due, due_words = message.time("past" if status == "done" else "future", message.focus_words)
+    # what is done or overdue was due before today: "försenade åtgärder som skulle varit klara i oktober"
+    due, due_words = message.time("past" if status in ("done", "overdue") else "future", message.focus_words)
     owner = message.owner_slots()
     named = catalog.find(message.words.folded, catalog.focus_area_terms(message.config))
     about = None if named or owner else _about(message, due_words)
