@@ -226,6 +226,11 @@ def day(iso: str) -> dict[str, str]:
     ("snooza #14 tre veckor", "snooze_action", {"ref": "14", "until": day("2026-12-17")}),  # a span from now
     ("försenade åtgärder som skulle varit klara i september", "list_actions",
      {"status": "overdue", "due": {"start": "2026-09-01T00:00", "end": "2026-10-01T00:00"}}),  # before today
+    ("föräldramötet på Diö skola igår: oro för mopedåkning på sommaren", "log_observation",
+     {"when": day("2026-11-25")}),  # of two times, the exact one is when it happened
+    ("klotter på Elmeskolan i tisdags, tredje gången den här månaden", "log_observation", {"when": day("2026-11-24")}),
+    ("hot mot elever i helgen, två stannade hemma idag", "log_observation",
+     {"when": {"start": "2026-11-21T00:00", "end": "2026-11-23T00:00"}}),
     ("ta bort påminnelse #8", "cancel_reminder", {"ref": "8"}),
     ("radera påminnelse tre", "cancel_reminder", {"ref": "3"}),
     ("ta bort den första påminnelsen", "cancel_reminder", {"ref": "1"}),

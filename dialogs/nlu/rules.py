@@ -402,9 +402,11 @@ class _Message:
     def focus_words(self) -> set[int]:
         return _span(self.focus)
 
-    def time(self, direction: str, skip: set[int] = frozenset()) -> tuple[dict | None, set[int]]:
+    def time(self, direction: str, skip: set[int] = frozenset(), *, narrowest: bool = False
+             ) -> tuple[dict | None, set[int]]:
         """The time expression in the message as a slot value, and the words it took."""
-        found = find_time(self.words, self.now, direction, set(skip), self.config.school_break_weeks())
+        found = find_time(self.words, self.now, direction, set(skip), self.config.school_break_weeks(),
+                          narrowest=narrowest)
         if found is None:
             return None, set()
         interval, start, end = found
@@ -446,7 +448,8 @@ def _filled(**slots: Any) -> dict[str, Any]:
 def _focus_time_place(message: _Message, time_slot: str) -> tuple[dict[str, Any], set[int]]:
     """What logging and the lägesbild share: focus area, a time read towards the past, and the words used."""
     focus = message.focus
-    interval, time_words = message.time("past", message.focus_words)
+    # when an entry happened is its most exact time; a lägesbild's period is the longest phrase
+    interval, time_words = message.time("past", message.focus_words, narrowest=time_slot == "when")
     return _filled(focus_area=focus.code if focus else None, **{time_slot: interval}), \
         message.focus_words | time_words
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from dialogs.nlu.text import fold
 from dialogs.nlu.time import Interval, read_time
@@ -63,31 +63,59 @@ MAX_TIME_WORDS = 7
 
 
 def find_time(words: Words, now: datetime, direction: str, skip: set[int] | None = None,
-              school_breaks=None) -> tuple[Interval, int, int] | None:
-    """The longest run of words that reads as a time (first one on ties), with its word span.
+              school_breaks=None, *, narrowest: bool = False) -> tuple[Interval, int, int] | None:
+    """The longest run of words that reads as a time (first one on ties), with its word span. ``narrowest``:
+    of several separate times, the one that says most exactly when, a week or less counting as exact:
+    "Medborgardialogen igår: oro för fester på sommaren" happened yesterday; "hot i helgen, flera stannade
+    hemma idag" still in the weekend, the longer phrase.
 
     A part of a date-like unit that does not read as a whole ("30 februari", "efter jul", "9an") is never
     read: the whole is named as unread instead (``dialogs.nlu.unread``)."""
     from dialogs.nlu.unread import units
 
     skip = set(skip or ()) | {i for unit in units(words, now, school_breaks) for i in range(unit.start, unit.end)}
+    if narrowest:
+        runs = [run for start in range(len(words.folded))
+                if (run := _time_from(words, start, now, direction, skip, school_breaks, 0))]
+        taken: set[int] = set()
+        separate = []
+        for run in sorted(runs, key=lambda run: (run[1] - run[2], run[1])):  # longest first: "natten till söndag"
+            if not taken & set(range(run[1], run[2])):
+                separate.append(run)
+                taken |= set(range(run[1], run[2]))
+        return max(separate, key=lambda run: (-_exactness(run[0]), run[2] - run[1], -run[1]), default=None)
     best: tuple[Interval, int, int] | None = None
-    for start, word in enumerate(words.folded):
-        if start in skip or not (word in _TIME_STARTERS or _number_starts(words.folded, start)) \
-                or _ambiguous(words, start):
-            continue
-        if start > 0 and words.folded[start - 1] == "varje":  # "varje kväll" is a habit, not a time
-            continue
-        for end in range(min(len(words), start + MAX_TIME_WORDS), start, -1):
-            if best is not None and end - start <= best[2] - best[1]:
-                break
-            if any(i in skip or words.folded[i] in ",:;!?" or _ambiguous(words, i) for i in range(start, end)):
-                continue
-            interval = read_time(words.text(start, end), now, direction, school_breaks)
-            if interval is not None:
-                best = (interval, start, end)
-                break
+    for start in range(len(words.folded)):
+        run = _time_from(words, start, now, direction, skip, school_breaks, best[2] - best[1] if best else 0)
+        best = run or best
     return best
+
+
+def _exactness(interval: Interval) -> int:
+    """How roughly a time says when: within a week, a month, a quarter, or more (a smaller number is exacter)."""
+    length = interval.end - interval.start
+    return next((rank for rank, most in enumerate(_EXACTNESS) if length <= most), len(_EXACTNESS))
+
+
+_EXACTNESS = (timedelta(days=7), timedelta(days=31), timedelta(days=92))
+
+
+def _time_from(words: Words, start: int, now: datetime, direction: str, skip: set[int], school_breaks,
+               longer_than: int) -> tuple[Interval, int, int] | None:
+    """The longest run of words from ``start``, longer than ``longer_than`` words, that reads as a time."""
+    word = words.folded[start]
+    if start in skip or not (word in _TIME_STARTERS or _number_starts(words.folded, start)) \
+            or _ambiguous(words, start):
+        return None
+    if start > 0 and words.folded[start - 1] == "varje":  # "varje kväll" is a habit, not a time
+        return None
+    for end in range(min(len(words), start + MAX_TIME_WORDS), start + longer_than, -1):
+        if any(i in skip or words.folded[i] in ",:;!?" or _ambiguous(words, i) for i in range(start, end)):
+            continue
+        interval = read_time(words.text(start, end), now, direction, school_breaks)
+        if interval is not None:
+            return interval, start, end
+    return None
 
 
 # --- places ------------------------------------------------------------------------------------------
