@@ -231,6 +231,7 @@ def day(iso: str) -> dict[str, str]:
     ("klotter på Elmeskolan i tisdags, tredje gången den här månaden", "log_observation", {"when": day("2026-11-24")}),
     ("hot mot elever i helgen, två stannade hemma idag", "log_observation",
      {"when": {"start": "2026-11-21T00:00", "end": "2026-11-23T00:00"}}),
+    ("vad har elevhälsan gjort", "list_actions", {"status": "done", "owner": "kommun", "owner_unit": "elevhälsan"}),
     ("ta bort påminnelse #8", "cancel_reminder", {"ref": "8"}),
     ("radera påminnelse tre", "cancel_reminder", {"ref": "3"}),
     ("ta bort den första påminnelsen", "cancel_reminder", {"ref": "1"}),

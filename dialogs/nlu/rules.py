@@ -348,7 +348,7 @@ def rule_reading(clean: str, now: datetime, config: Any, member_names: tuple[str
         done, _ = message.time("past", message.focus_words)
         if done is not None or _ACTIONS.search(folded):
             return Understanding("list_actions", _filled(
-                status="done", due=done, owner=message.owner(),
+                status="done", due=done, **message.owner_slots(),
                 focus_area=message.focus.code if message.focus else None))
     if _CREATE.search(folded):
         return _create(message)
@@ -422,10 +422,6 @@ class _Message:
             until = read_time(f"om {span['n']} {unit}", self.now, "future")
             until = until.as_json() if until else None
         return until
-
-    def owner(self) -> str | None:
-        found = self.owner_found()
-        return found.owner if found else None
 
     def owner_found(self) -> Owner | None:
         """Who is responsible; words of a focus area's name ("Kommun fri från våld") are not an owner."""
@@ -887,7 +883,7 @@ def _list_done_or_due(message: _Message) -> Understanding:
     if _DONE_QUESTION.search(message.folded) and find_status(message.folded) != "overdue":
         done, _ = message.time("past", message.focus_words)
         return Understanding("list_actions", _filled(
-            status="done", due=done, owner=message.owner(),
+            status="done", due=done, **message.owner_slots(),
             focus_area=message.focus.code if message.focus else None))
     return _list_actions(message)
 
