@@ -232,6 +232,8 @@ def day(iso: str) -> dict[str, str]:
     ("hot mot elever i helgen, två stannade hemma idag", "log_observation",
      {"when": {"start": "2026-11-21T00:00", "end": "2026-11-23T00:00"}}),
     ("vad har elevhälsan gjort", "list_actions", {"status": "done", "owner": "kommun", "owner_unit": "elevhälsan"}),
+    ("ny åtgärd: genomgång av anmälningarna från hösten, Olle Polis, 4/12", "create_action",
+     {"title": "Genomgång av anmälningarna från hösten", "due": day("2026-12-04")}),  # the last field's date
     ("ta bort påminnelse #8", "cancel_reminder", {"ref": "8"}),
     ("radera påminnelse tre", "cancel_reminder", {"ref": "3"}),
     ("ta bort den första påminnelsen", "cancel_reminder", {"ref": "1"}),

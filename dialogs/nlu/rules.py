@@ -659,6 +659,13 @@ def _create(message: _Message) -> Understanding:
         after, after_words = message.time("future", set(range(cue)))
         if after is not None:
             due, due_words = after, after_words
+    commas = [i for i, word in enumerate(message.words.folded) if word == ","]
+    if due_words and commas and max(due_words) < commas[-1]:
+        # "sammanställa anmälningar för hösten, Olle Polis, 4/12": a time after the last comma is the due
+        # date; the one before it is part of the title
+        last, last_words = message.time("future", set(range(commas[-1] + 1)))
+        if last is not None:
+            due, due_words = last, last_words
     if owner.get("owner") == "me" and not _CREATE_FOR_ME.search(message.folded):
         owner = {}  # "mig" in a title ("ring mig …") does not make the writer responsible
     return Understanding("create_action", _filled(
