@@ -234,6 +234,10 @@ def day(iso: str) -> dict[str, str]:
     ("vad har elevhälsan gjort", "list_actions", {"status": "done", "owner": "kommun", "owner_unit": "elevhälsan"}),
     ("ny åtgärd: genomgång av anmälningarna från hösten, Olle Polis, 4/12", "create_action",
      {"title": "Genomgång av anmälningarna från hösten", "due": day("2026-12-04")}),  # the last field's date
+    ("hur använder man boten?", "help", {}),
+    ("hej! jag är ny i gruppen", "help", {}),
+    ("finns det någon lathund", "help", {}),
+    ("vad lagrar boten om mig?", "help", {"topic": "privacy"}),
     ("ta bort påminnelse #8", "cancel_reminder", {"ref": "8"}),
     ("radera påminnelse tre", "cancel_reminder", {"ref": "3"}),
     ("ta bort den första påminnelsen", "cancel_reminder", {"ref": "1"}),

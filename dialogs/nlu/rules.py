@@ -40,17 +40,23 @@ _HELP = re.compile(
     r"^(?:hjalp|help|\?+|meny|kommandon|commands|hej|hejsan|halla|tja|tjena|tjenare|tjenixen|morrn|morsning|yo"
     r"|god ?(?:morgon|dag|kvall)|good (?:morning|afternoon|evening)|hello(?: there)?|hi|hey|hej hej"
     r"|vad kan du(?: gora| hjalpa (?:mig )?med| svara pa)?|hur funkar (?:du|det|det har|boten)|what can you do"
-    r"|how does (?:this|it) work|hur kommer jag igang|manual|guide|instruktion\w*|/help)(?: (?:bot|boten|du|pa dig))?"
+    r"|how does (?:this|it) work|hur kommer jag igang|manual|guide|instruktion\w*|/help"
+    r"|(?:hur|hur ska) (?:anvander|anvanda|funkar|fungerar|jobbar) (?:jag|man|vi)(?: med)? (?:dig|boten|den har boten)"
+    r"|how do i use (?:you|this|the bot)|visa vad du kan"
+    r"|(?:hej,? )?jag ar ny(?: har| anvandare| i gruppen)?|i'?m new(?: here)?"
+    r"|finns det (?:en |nagon |nan )?(?:manual|guide|lathund|instruktion\w*))(?: (?:bot|boten|du|pa dig))?"
     r"\W*$"
 )
 # Who the bot is and what becomes of what is written: answered from the help, whatever the classifier thinks.
 _HELP_QUESTION = re.compile(
-    r"^(?:vad heter du|vem ar du|vad ar du(?: for (?:nagot|en bot))?|ar du en (?:bot|robot|manniska|ai|chatbot)"
+    r"^(?:vad heter du|vem ar du|vad ar du(?: for (?:(?:nagot|nagon|en) )?(?:bot|sort|typ|nagot))?"
+    r"|ar du en (?:bot|robot|manniska|ai|chatbot)"
     r"|ar du (?:chatgpt|ai|riktig|manniska)|vem har (?:gjort|byggt|skapat) (?:dig|boten)|vem (?:ager|ansvarar for"
     r"|forvaltar|driver) (?:boten|den har boten|dig)|vad ar samverkansboten|om dig|om boten|tell me about yourself"
     r"|who (?:made|built|are) you|are you (?:a )?(?:real person|human|bot|robot|ai)|integritet|gdpr|dataskydd"
     r"|vem kan (?:lasa|se) (?:det|vad) jag (?:skriver|loggar)(?: har)?|is my data stored|sparas (?:det|allt) (?:jag"
-    r" skriver|har)|far (?:jag|man) skriva (?:namn|om minderariga|personnummer)\w*)\W*$")
+    r" skriver|har)|far (?:jag|man) skriva (?:namn|om minderariga|personnummer)\w*"
+    r"|vad (?:sparar|lagrar) (?:du|boten) om (?:mig|oss)|what do you store about me)\W*$")
 # Whether something may be written in the log: "kan jag skriva namnet på killen?", "eleven har adhd, ska jag skriva
 # det?", "får man logga personnummer". A question to the privacy rules, whatever it mentions.
 _MAY_I_WRITE = re.compile(r"\b(?:far|kan|ska|bor|maste|skall) (?:jag|vi|man|ni) (?:\w+ )?(?:skriva|logga|ta med"
@@ -947,8 +953,10 @@ _HELP_TOPICS: list[tuple[str, re.Pattern[str]]] = [
     ("concern", re.compile(r"\b(?:orosanmal\w*|anmalningsplikt\w*|anmala oro)")),
     ("privacy", re.compile(r"\b(?:integritet\w*|gdpr|personuppgift\w*|sekretess\w*|far (?:jag |man )?(?:inte )?skriva"
                            r"|vad far jag skriva|dataskydd\w*|privacy|sparas (?:det|allt|loggarna)|skriva namn"
-                           r"|personnummer|vem kan (?:lasa|se)|data stored|hur lange sparas)")),
-    ("about", re.compile(r"\b(?:om boten|om dig|vem ar du|vad ar du|vad heter du|ar du (?:en )?(?:bot|robot|manniska|ai"
+                           r"|personnummer|vem kan (?:lasa|se)|data stored|hur lange sparas"
+                           r"|(?:sparar|lagrar) (?:du|boten) om|store about me)")),
+    ("about", re.compile(r"\b(?:om boten|om dig|vem ar du|vad ar du|for (?:en )?bot"
+                         r"|vad heter du|ar du (?:en )?(?:bot|robot|manniska|ai"
                          r"|chatgpt)|about|star bakom boten|vem har (?:gjort|byggt|skapat) (?:boten|dig)|yourself"
                          r"|who (?:made|built) you|are you|vem (?:ager|ansvarar for|forvaltar|driver) (?:boten|den har"
                          r" boten|dig)|samverkansboten)\b")),
