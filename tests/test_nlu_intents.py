@@ -238,6 +238,10 @@ def day(iso: str) -> dict[str, str]:
     ("hej! jag är ny i gruppen", "help", {}),
     ("finns det någon lathund", "help", {}),
     ("vad lagrar boten om mig?", "help", {"topic": "privacy"}),
+    ("logga: klotter på tågperrongen i natt", "log_observation", {"focus_area": None}),  # not a school: ask
+    ("krossad ruta i busskuren vid Coop igår", "log_observation", {"focus_area": None}),
+    ("krossad ruta i matsalen på Linnéskolan igår", "log_observation", {"focus_area": "skadegorelse-skola"}),
+    ("sönderslagna skåp i korridoren på Haganäs", "log_observation", {"focus_area": "skadegorelse-skola"}),
     ("ta bort påminnelse #8", "cancel_reminder", {"ref": "8"}),
     ("radera påminnelse tre", "cancel_reminder", {"ref": "3"}),
     ("ta bort den första påminnelsen", "cancel_reminder", {"ref": "1"}),

@@ -12,6 +12,7 @@ The order is the order of what matters most:
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -162,6 +163,10 @@ def understand(text: str, now: datetime | None = None, config: Any = None,
         if ruled.intent == "log_observation" and "focus_area" not in ruled.slots:  # "logga: berusade vid …"
             ruled = _learned_slots(ruled, clean, featurize_intent(clean, config, trained.speller, ruled), trained,
                                    config)
+        elif ruled.intent == "log_observation" and _school_area_away_from_school(
+                ruled.slots["focus_area"], ruled.slots.get("place"), clean, config):
+            ruled = Understanding(ruled.intent, {k: v for k, v in ruled.slots.items() if k != "focus_area"},
+                                  ruled.confidence, ruled.alternatives, ruled.unread)
         return _with_unread(ruled, clean, now, config)
 
     if not any(ch.isalpha() for ch in clean):
@@ -296,6 +301,9 @@ def _learned_slots(reading: Understanding, clean: str, features: Features, train
         slots.pop("focus_area", None)
         if focus:
             slots["focus_area"] = focus
+    if reading.intent == "log_observation" and slots.get("focus_area") and _school_area_away_from_school(
+            slots["focus_area"], slots.get("place"), clean, config):
+        del slots["focus_area"]
     if reading.intent == "log_observation" and slots.get("kind") and "kind" in trained.slots and \
             find_kind(fold(clean)) is None:
         # No word names the kind ("medborgardialog", "statistik"): the model's reading of the whole message,
@@ -310,6 +318,26 @@ def _learned_slots(reading: Understanding, clean: str, features: Features, train
     if slots == reading.slots:
         return reading
     return Understanding(reading.intent, slots, reading.confidence, reading.alternatives, reading.unread)
+
+
+_SCHOOL_WORDS = re.compile(r"\b(?:\w*skol\w*|elev\w*|rast\w*|lar[ae]r\w*|rektor\w*|klassrum\w*|vaktmast\w*"
+                           r"|mentor\w*|fritidshem\w*|korridor\w*|skap\w*|school\w*|pupils?|teachers?)\b")
+
+
+def _school_area_away_from_school(code: str, place: str | None, clean: str, config) -> bool:
+    """A focus area bound to schools ("Skadegörelser i skolmiljö") for damage at a place that is no school
+    ("klotter vid stationen") would skew the schools' figures: the user is asked which area instead."""
+    area = next((a for a in config.focus_areas if a.code == code), None)
+    if area is None or "skol" not in fold(area.name) or not place:
+        return False
+    return not _SCHOOL_WORDS.search(fold(clean)) and not _is_school(place, config)
+
+
+def _is_school(place: str, config) -> bool:
+    """A configured school, or a word a school's name begins with: "på Haganäs" is where Haganässkolan is."""
+    words = [word for word in Words.of(place).folded if len(word) >= 5]
+    schools = [Words.of(p.name).folded for p in getattr(config, "places", ()) if p.kind == "skola"]
+    return any(school and school[0].startswith(word) for school in schools for word in words)
 
 
 def _with_unread(reading: Understanding, clean: str, now: datetime, config) -> Understanding:
