@@ -428,3 +428,19 @@ async def test_meetings_from_the_configuration_file(database, connector, tmp_pat
             assert await session.scalar(select(func.count()).select_from(MeetingSeries)) == 1
     finally:
         await again.stop()
+
+
+async def test_the_agenda_for_the_next_meeting_is_the_forum_that_meets_first(server, connector):
+    text = await say(server, connector, "vad står på agendan till nästa möte")
+    assert text.startswith("Inför vilket forum?")  # nothing planned: the forum is asked for
+    await say(server, connector, "operativa BRÅ är 15 december kl 13")
+    await say(server, connector, "SSPF är 10 december kl 9")
+    connector.clear()
+    assert (await server.post(teams.message("vad står på agendan till nästa möte", connector.url))).status == 200
+    [reply] = connector.sent
+    texts = [block.get("text", "") for block in teams.card_of(reply.body)["body"]]
+    assert texts[0] == "Inför SSPF torsdag 10 december 2026 kl 09:00"
+    async with server.runtime.database.session() as session:
+        viewed = (await session.scalars(select(AuditEntry.subject_id).where(
+            AuditEntry.action == "meeting_brief.viewed"))).all()
+    assert viewed == ["sspf"]
