@@ -211,7 +211,8 @@ async def reminder_settings(dc: DialogContext, understanding: Understanding, sit
         member: Member = await asker_member(session, situation)
         if "not_before" in slots:
             member.reminders_not_before = slots["not_before"]
-            reply = (f"Okej, inga påminnelser före kl {slots['not_before']}. De kommer bara på arbetsdagar. "
+            reply = (f"Okej, inga påminnelser om dina åtgärder före kl {slots['not_before']}; de kommer bara på "
+                     "arbetsdagar. En påminnelse du själv har bett om kommer när du sa. "
                      "Skriv ”påminnelser tidigast kl 8” för att ändra.")
         elif "digest" in slots:
             member.weekly_digest = bool(slots["digest"])

@@ -112,7 +112,8 @@ async def test_snooze_and_quiet_mornings(server, connector):
     await server.post(teams.message(f"snooza #{number} till onsdag", connector.url))
     assert connector.sent[-1].text.startswith(f"Inga påminnelser om #{number} före 2 december 2026 kl 08:00.")
     await server.post(teams.message("inga påminnelser före kl 9", connector.url))
-    assert connector.sent[-1].text.startswith("Okej, inga påminnelser före kl 09:00.")
+    assert connector.sent[-1].text.startswith("Okej, inga påminnelser om dina åtgärder före kl 09:00; de kommer "
+                                              "bara på arbetsdagar. En påminnelse du själv har bett om")
     assert await tick_at(server, connector, local(date(2026, 12, 1), 8)) == []  # snoozed
     [after_snooze] = await tick_at(server, connector, local(date(2026, 12, 2), 8))
     assert after_snooze.startswith("Påminnelse (efter snooze):")
