@@ -46,6 +46,7 @@ def test_a_concern_about_one_child_is_an_orosanmalan(text):
     "det brinner för fullt i förrådet",  # "brinner för" is a fire when it burns fully
     "ungdomar skjuter raketer mot folk vid torget just nu",
     "en mamma ringde precis, grannen skriker och det låter som nån blir slagen därinne, vad gör jag",
+    "de kastar sten på oss!",
 ])
 def test_acute_danger_is_112_even_without_the_word_nu(text):
     assert understand(text, NOW).intent == "emergency"
@@ -69,6 +70,7 @@ def test_acute_danger_is_112_even_without_the_word_nu(text):
     "ny siffra: 8 orosanmälningar om unga och droger i september",
     "kan jag skriva namnet på killen som var inblandad? han är 15",  # a question to the privacy rules
     "eleven har adhd, ska jag skriva det?",
+    "någon kastade en sten genom rutan i kiosken vid stationen",  # damage, not danger or a child at risk
 ])
 def test_ordinary_messages_with_alarming_words_are_not_turned_away(text):
     assert safety_verdict(text) == "none"

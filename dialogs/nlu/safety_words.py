@@ -14,7 +14,7 @@ DANGER = frozenset("""
     hota knivhota knivhotad vapen kniv pistol gevar yxa machete batong slagtra rana ran brinna brand eld
     branna elda tanda rok explosion explodera bomb attackera attack jaga strypa kvava valdta valdtakt
     blod bloda medvetslos svimma overdos overdosera krampa kniv forfolja misshandlad gisslan inbrott
-    bryta krossa skada skadad dod do andas anda skrika
+    bryta krossa skada skadad dod do andas anda skrika kasta
     avsvimmad kollapsa kollaps kramp krampanfall allergisk chock andningsstillestand livlos vakna
     drunkna isen vak rok ryka lagor lagorna brinnande brandbomb molotov gaslukt
     jarnror tillhygge knogjarn basebolltra slagtra spruta skjutvapen revolver kulsprutepistol hagelgevar
@@ -35,7 +35,7 @@ DANGER_PHRASES = (
 
 # Danger words that only count with an ongoing cue: they are common in ordinary log entries.
 WEAK_DANGER = frozenset("hota bryta krossa skada skrika inbrott andas anda jaga do vapen kniv spruta rok eld elda"
-                        .split())
+                        " kasta".split())  # "kastade sten genom fönstret" is damage; "de kastar sten på oss!" not
 
 # Something is going on or about to happen.
 ONGOING = frozenset("""
@@ -97,7 +97,7 @@ WELFARE = frozenset("""
     misshandla sla slagen hota vald vnr overgrepp utnyttja utnyttjad exploatera grooming groom nakenbild
     sexuell sexuellt tafsa valdta valdtakt forsumma vanvarda vanvard hungrig svalta sjalvskada
     sjalvskadebeteende sjalvmord sjalvmordstanke forsvinna forsvunnen saknad saknas rymma rymt
-    hemlos kasta tvangsgifte tvangsgifta hedersrelaterad heder kontrollera bortgifte rekrytera
+    hemlos tvangsgifte tvangsgifta hedersrelaterad heder kontrollera bortgifte rekrytera
     springpojke kurir missbruk missbruka dricka berusad full knarka drog blamarke skada
     radd mobba krank kranka rana ran knivhota tvinga isolera ata atstorning
     abuse abused neglect neglected beaten hit runaway missing selfharm
@@ -110,7 +110,7 @@ WELFARE_PHRASES = (
     ("inte", "kommit", "hem"), ("radd", "for", "pappa"), ("radd", "for", "mamma"), ("fa", "inte", "mat"),
     ("inte", "fa", "mat"), ("sova", "ute"), ("ensam", "hemma"), ("vill", "do"), ("vilja", "do"),
     ("orka", "inte", "leva"), ("bli", "slagen"), ("bli", "sla"), ("langa", "at"), ("salja", "at"),
-    ("forvara", "at"),
+    ("forvara", "at"), ("kasta", "ut"), ("kastat", "ut"), ("kastats", "ut"),  # thrown out, not a stone
 )
 # The writer worries, suspects, was told, or asks what to do.
 CONCERN = frozenset("""
