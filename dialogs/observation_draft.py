@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import asdict, dataclass, field, replace
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from babel.numbers import format_number
@@ -23,7 +23,7 @@ from dialogs.nlu import catalog, safety_verdict
 from dialogs.nlu.places import canonical_key, find_place
 from dialogs.nlu.slots import Words, find_kind, find_time
 from dialogs.nlu.text import fold, words
-from dialogs.nlu.time import read_time
+from dialogs.nlu.time import Interval, read_time
 from dialogs.privacy import refusal_text, screen
 from dialogs.safety import EMERGENCY_TEXT, individual_case_text
 from storage.observations import ObservationDraft
@@ -225,6 +225,12 @@ def answer_with_more(draft: Draft, answer: str, situation: Situation) -> Draft |
     interval, start, end = found
     rest = " ".join(part for part in (all_words.written(0, start), all_words.written(end, len(all_words)))
                     if part).strip(" ,.;:-–")
+    clock = _CLOCK_LATER.search(fold(rest))
+    if clock and interval.start.time() == time() and interval.end - interval.start == timedelta(days=1):
+        # "idag efter idrotten, typ 14": the day, and the hour said apart from it
+        moment = interval.start.replace(hour=int(clock["h"]), minute=int(clock["m"] or 0))
+        if int(clock["h"]) < 24 and moment <= now:
+            interval = Interval(moment, moment)
     place = find_place(Words.of(f"vid {rest}"), {0}, situation.collaboration) if rest else None
     if place is not None and draft.place and fold(place.text) != fold(draft.place):
         return None
@@ -232,12 +238,18 @@ def answer_with_more(draft: Draft, answer: str, situation: Situation) -> Draft |
                      end=interval.end.strftime("%Y-%m-%dT%H:%M"), future_ok=False)
     if place is not None and not draft.place:
         filled = apply_answer(filled, "place", place.text, situation)
-    if not isinstance(filled, Refusal) and draft.description is None and len(words(rest)) >= MIN_DESCRIPTION_WORDS:
+    said = [word for word in words(rest) if fold(word) not in _FILLER and not word[:1].isdigit()
+            and fold(word) not in _TIME_ONLY]  # "idag efter idrotten, typ 14" says only when
+    if not isinstance(filled, Refusal) and draft.description is None and len(said) >= MIN_DESCRIPTION_WORDS:
         filled = apply_answer(filled, "description", answer, situation)
     return filled
 
 
 MIN_DESCRIPTION_WORDS = 4
+_CLOCK_LATER = re.compile(r"\b(?:kl\.?|klockan|typ|ca\.?|cirka|runt|vid|omkring|ungefar)\s*(?P<h>\d{1,2})"
+                          r"(?:[:.](?P<m>[0-5]\d))?"
+                          r"(?:-tiden)?\s*$")
+_TIME_ONLY = frozenset({"efter", "fore", "innan", "typ", "runt", "omkring", "ungefar", "kring", "strax", "just"})
 
 
 def too_long_description(length: int) -> str:

@@ -33,6 +33,16 @@ async def test_an_answer_to_when_with_the_place_in_it_fills_both(console):  # no
     assert "- Var: torget" in reading and "- När: ons 25 nov kl 22:00" in reading
 
 
+async def test_an_hour_said_apart_from_the_day_is_the_time_and_not_the_description(console):  # noqa: F811
+    assert "Vilket fokusområde" in await console.say("logga")
+    assert "När hände det" in await console.say("1")
+    assert "Var hände det" in await console.say("idag efter idrotten, typ 9")
+    assert "Vad hände" in await console.say("-")  # what happened is still asked for
+    reply = await console.say("bollar sparkades mot läktaren under lektionen")
+    reply = reply if "Så här läser jag det" in reply else await console.say("1")
+    assert "- När: tors 26 nov kl 09:00" in reply and "- Vad: Bollar sparkades mot läktaren" in reply
+
+
 async def test_a_new_request_leaves_the_when_question_and_is_answered(console):  # noqa: F811
     assert "När hände det" in await console.say("vill rapportera skadegörelse på Haganässkolan")
     answer = await console.say("vilka åtgärder är försenade?")

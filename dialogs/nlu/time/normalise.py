@@ -80,7 +80,9 @@ def normalise(text: str) -> str:
     folded = re.sub(r"(?<=\d):(e|a)\b", r"\1", folded)  # "3:e", "1:a": kept as ordinals ("3e")
     # "i söndags ca 18": an approximate bare number after a day is a clock time ("ca 20 ungdomar" is not)
     folded = re.sub(r"^(?P<day>.*\b(?:igar|idag|imorgon|ikvall|inatt|\w+dags|\w+dag|natt|kvall|morse)\b.*) "
-                    r"(?:ca\.?|cirka|runt|omkring|ungefar|vid) (?P<h>\d{1,2})$", r"\g<day> kl \g<h>", folded)
+                    r"(?:ca\.?|cirka|runt|omkring|ungefar|vid|typ) (?P<h>\d{1,2})$", r"\g<day> kl \g<h>", folded)
+    folded = re.sub(r"^(?:ca\.?|cirka|runt|omkring|ungefar|vid|typ) (?P<h>\d{1,2}) (?P<day>igar|idag|ikvall|inatt"
+                    r"|i \w+dags)$", r"\g<day> kl \g<h>", folded)  # "runt 14 idag"
     folded = _APPROXIMATE.sub(" ", folded)
     for pattern, replacement in _GLUED:
         folded = re.sub(pattern, replacement, folded)
