@@ -14,7 +14,7 @@ DANGER = frozenset("""
     hota knivhota knivhotad vapen kniv pistol gevar yxa machete batong slagtra rana ran brinna brand eld
     branna elda tanda rok explosion explodera bomb attackera attack jaga strypa kvava valdta valdtakt
     blod bloda medvetslos svimma overdos overdosera krampa kniv forfolja misshandlad gisslan inbrott
-    bryta krossa skada skadad dod do andas anda skrika kasta
+    bryta krossa skada skadad dod do andas anda skrika
     avsvimmad kollapsa kollaps kramp krampanfall allergisk chock andningsstillestand livlos vakna
     drunkna isen vak rok ryka lagor lagorna brinnande brandbomb molotov gaslukt
     jarnror tillhygge knogjarn basebolltra slagtra spruta skjutvapen revolver kulsprutepistol hagelgevar
@@ -31,11 +31,14 @@ DANGER_PHRASES = (
     ("ha", "en", "pistol"), ("bar", "kniv"), ("lockdown",), ("olycka",), ("krock",), ("krocka",),
     ("not", "breathing"), ("not", "moving"), ("has", "a", "knife"), ("has", "a", "gun"),
     ("blir", "slagen"), ("blir", "misshandlad"),  # happening: "blev slagen" is told afterwards
+    # throwing at people, now: "de kastar sten på oss!" ("kastade sten genom fönstret" is damage for the log)
+    *((verb, thing, at, whom) for verb in ("kastar", "slanger") for thing in ("sten", "stenar", "flaskor", "saker")
+      for at in ("pa", "mot") for whom in ("oss", "mig", "folk", "personalen", "eleverna", "barnen", "polisen")),
 )
 
 # Danger words that only count with an ongoing cue: they are common in ordinary log entries.
 WEAK_DANGER = frozenset("hota bryta krossa skada skrika inbrott andas anda jaga do vapen kniv spruta rok eld elda"
-                        " kasta".split())  # "kastade sten genom fönstret" is damage; "de kastar sten på oss!" not
+                        .split())
 
 # Something is going on or about to happen.
 ONGOING = frozenset("""
