@@ -226,10 +226,11 @@ def answer_with_more(draft: Draft, answer: str, situation: Situation) -> Draft |
     rest = " ".join(part for part in (all_words.written(0, start), all_words.written(end, len(all_words)))
                     if part).strip(" ,.;:-–")
     clock = _CLOCK_LATER.search(fold(rest))
-    if clock and interval.start.time() == time() and interval.end - interval.start == timedelta(days=1):
-        # "idag efter idrotten, typ 14": the day, and the hour said apart from it
+    if clock and int(clock["h"]) < 24 and interval.start.time() == time() and \
+            interval.end - interval.start == timedelta(days=1):
+        # "idag efter idrotten, typ 14": the day, and the hour said apart from it ("typ 27" is no hour)
         moment = interval.start.replace(hour=int(clock["h"]), minute=int(clock["m"] or 0))
-        if int(clock["h"]) < 24 and moment <= now:
+        if moment <= now:
             interval = Interval(moment, moment)
     place = find_place(Words.of(f"vid {rest}"), {0}, situation.collaboration) if rest else None
     if place is not None and draft.place and fold(place.text) != fold(draft.place):

@@ -43,6 +43,12 @@ async def test_an_hour_said_apart_from_the_day_is_the_time_and_not_the_descripti
     assert "- När: tors 26 nov kl 09:00" in reply and "- Vad: Bollar sparkades mot läktaren" in reply
 
 
+async def test_a_number_that_is_no_hour_leaves_the_day(console):  # noqa: F811
+    await console.say("logga")
+    await console.say("1")
+    assert "Var hände det" in await console.say("idag efter idrotten, typ 99")
+
+
 async def test_a_new_request_leaves_the_when_question_and_is_answered(console):  # noqa: F811
     assert "När hände det" in await console.say("vill rapportera skadegörelse på Haganässkolan")
     answer = await console.say("vilka åtgärder är försenade?")
