@@ -19,6 +19,16 @@ from storage.ownership import DatabaseInUse
 log = logging.getLogger("samverkan")
 
 PARTIES = ("kommun", "polis")
+FORMATS = ("csv", "xlsx")
+FORMAT_HELP = "csv eller xlsx (standard: filens ändelse, annars xlsx)"
+
+
+def _format(args: argparse.Namespace) -> str:
+    """The export format: as given, else the output file's ending ("-o plan.csv"), else Excel."""
+    if args.format:
+        return args.format
+    ending = Path(args.output).suffix.lower().lstrip(".") if args.output else ""
+    return ending if ending in FORMATS else "xlsx"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -61,10 +71,10 @@ def _parser() -> argparse.ArgumentParser:
     observations = export_commands.add_parser("observations", help="loggen, för den årliga uppföljningen")
     observations.add_argument("--from", dest="first", help="första dagen, t.ex. 2026-01-01 (standard: 1 januari)")
     observations.add_argument("--to", dest="last", help="sista dagen, t.ex. 2026-12-31 (standard: i dag)")
-    observations.add_argument("--format", choices=("csv", "xlsx"), default="xlsx")
+    observations.add_argument("--format", choices=FORMATS, help=FORMAT_HELP)
     observations.add_argument("--output", "-o", help="filen att skriva (standard: observationer-FRÅN-TILL.FORMAT)")
     export_actions = export_commands.add_parser("actions", help="åtgärdsplanen, i samma format som importen läser")
-    export_actions.add_argument("--format", choices=("csv", "xlsx"), default="xlsx")
+    export_actions.add_argument("--format", choices=FORMATS, help=FORMAT_HELP)
     export_actions.add_argument("--output", "-o", help="filen att skriva (standard: atgardsplan-DATUM.FORMAT)")
     imports = commands.add_parser("import", help="importera från CSV eller Excel")
     import_commands = imports.add_subparsers(dest="import_command", required=True)
@@ -120,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "export" and args.export_command == "actions":
             from bot.action_files import export_actions
 
-            return asyncio.run(export_actions(settings, fmt=args.format, output=args.output))
+            return asyncio.run(export_actions(settings, fmt=_format(args), output=args.output))
         if args.command == "import" and args.import_command == "meetings":
             from bot.calendar_feed import import_meetings
 
@@ -132,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "export":
             from bot.export import export_observations
 
-            return asyncio.run(export_observations(settings, first=args.first, last=args.last, fmt=args.format,
+            return asyncio.run(export_observations(settings, first=args.first, last=args.last, fmt=_format(args),
                                                    output=args.output))
         if args.command == "report":
             from bot.reports import write_follow_up

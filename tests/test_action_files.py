@@ -275,7 +275,7 @@ def test_import_and_export_on_the_command_line(tmp_path):
     imported = samverkan("import", "actions", str(SAMPLE_XLSX), cwd=tmp_path)
     assert imported.returncode == 0, imported.stderr
     assert "Importerade 10 åtgärder (10 nya, 0 uppdaterade, 0 oförändrade)." in imported.stdout
-    exported = samverkan("export", "actions", "--format", "csv", "-o", "plan.csv", cwd=tmp_path)
+    exported = samverkan("export", "actions", "-o", "plan.csv", cwd=tmp_path)  # the format from the name
     assert exported.returncode == 0, exported.stderr
     assert _rows(tmp_path / "plan.csv")[0][4] == "Anna Andersson"
     again = samverkan("import", "actions", "plan.csv", cwd=tmp_path)
