@@ -63,8 +63,18 @@ async def export_observations(settings: Settings, *, first: str | None, last: st
             def local(moment: datetime | None) -> datetime | None:
                 return moment.astimezone(zone).replace(tzinfo=None, second=0, microsecond=0) if moment else None
 
+            def occurred(start: datetime, end: datetime | None) -> tuple[datetime | date, datetime | date | None]:
+                """From and to as people read them: whole days as dates, the last one included ("v 48" is
+                2026-11-23 to 2026-11-29, not to 2026-11-30 00:00); a part of a day to its last minute."""
+                first, last = local(start), local(end)
+                if last is None or last <= first or last.time() != time():
+                    return first, last
+                if first.time() != time():
+                    return first, last - timedelta(minutes=1)  # "igår kväll": to 23:59, not the next day
+                return first.date(), (last - timedelta(days=1)).date()
+
             rows = [[o.number, o.focus_area.name, KIND_NAMES.get(o.kind, o.kind), o.place or "",
-                     local(o.occurred_start), local(o.occurred_end), o.description,
+                     *occurred(o.occurred_start, o.occurred_end), o.description,
                      party_names.get(o.source_party, o.source_party), o.author.name,
                      party_names.get(o.author_party, o.author_party), local(o.created_at)] for o in observations]
             write_table(path, OBSERVATION_HEADERS, rows, sheet_title="Observationer")

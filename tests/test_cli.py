@@ -115,16 +115,17 @@ def test_a_database_that_does_not_answer_gets_a_swedish_message_not_a_traceback(
 
 def test_log_in_the_terminal_then_export_csv_and_xlsx(tmp_path):
     """The console end to end in a real process, then the export for the yearly follow-up."""
-    from datetime import datetime
+    from datetime import datetime, timedelta
     from zoneinfo import ZoneInfo
 
     from bot.spreadsheets import read_table
 
     chat = samverkan("chat", "--as", "Anna Andersson", "--party", "kommun", cwd=tmp_path,
                      stdin="logga skadegörelse på Haganässkolan igår kväll\nja\n"
-                           "logga\nANDTS\nnu\nDiö torg\nSnusförsäljning till unga vid kiosken\n2\n1\nja\n")
+                           "logga\nANDTS\nnu\nDiö torg\nSnusförsäljning till unga vid kiosken\n2\n1\nja\n"
+                           "logga klotter på Elmeskolan förra veckan\nja\n")
     assert chat.returncode == 0, chat.stderr
-    assert chat.stdout.count("Sparat som #O") == 2, chat.stdout
+    assert chat.stdout.count("Sparat som #O") == 3, chat.stdout
     today = datetime.now(ZoneInfo("Europe/Stockholm")).date()  # the collaboration's day, not the machine's
     for fmt in ("csv", "xlsx"):
         out = tmp_path / f"logg.{fmt}"
@@ -132,13 +133,17 @@ def test_log_in_the_terminal_then_export_csv_and_xlsx(tmp_path):
         result = samverkan("export", "observations", "--from", f"{today.year - 1}-01-01", "--to",
                            today.isoformat(), *given, "--output", str(out), cwd=tmp_path)
         assert result.returncode == 0, result.stderr
-        assert "Skrev 2 observationer" in result.stdout
+        assert "Skrev 3 observationer" in result.stdout
         headers, rows = read_table(out)
         assert headers[:4] == ["Nummer", "Fokusområde", "Typ", "Plats"]
         by_number = {str(row.values[0]): row.values for row in rows}
         assert by_number["1"][1:4] == ["Skadegörelser i skolmiljö", "händelse", "Haganässkolan"]
         assert by_number["2"][1:4] == ["ANDTS", "iakttagelse", "Diö torg"]
         assert by_number["2"][6] == "Snusförsäljning till unga vid kiosken"
+        evening = today - timedelta(days=1)  # "igår kväll" is read to its last minute, not the next midnight
+        assert [str(v)[:16] for v in by_number["1"][4:6]] == [f"{evening} 18:00", f"{evening} 23:59"]
+        monday = today - timedelta(days=today.weekday() + 7)  # a week is its days, the last one included
+        assert [str(v)[:10] for v in by_number["3"][4:6]] == [str(monday), str(monday + timedelta(days=6))]
         assert by_number["2"][8:10] == ["Anna Andersson", "Älmhults kommun"]
     bad = samverkan("export", "observations", "--from", "den trettionde februari", cwd=tmp_path)
     assert bad.returncode == 2 and "förstår jag inte" in bad.stderr
