@@ -12,14 +12,12 @@ from datetime import timedelta
 
 from botbuilder.core import MessageFactory
 from botbuilder.dialogs import DialogContext
-from sqlalchemy import select
 
 from dialogs.context import Situation, database_of
 from dialogs.meeting_post import meeting_post, meeting_post_card
-from dialogs.meetings import UPCOMING, _audit, _forum, _forum_list, _repository, _say
+from dialogs.meetings import UPCOMING, _audit, _forum, _forum_by_code, _forum_list, _repository, _say
 from dialogs.nlu import Understanding
 from dialogs.registry import handles
-from storage.models import Forum
 
 CARD_CHANNELS = frozenset({"msteams"})
 SOONEST = timedelta(days=60)  # with no forum named, the next meeting of any forum this close is meant
@@ -35,7 +33,7 @@ async def meeting_brief(dc: DialogContext, understanding: Understanding, situati
             # "vad står på agendan till nästa möte": the forum that meets first
             soonest = await _repository(session, situation).next(None, situation.now, within=SOONEST)
             if soonest is not None:
-                forum = await session.scalar(select(Forum).where(Forum.code == soonest.forum_code))
+                forum = await _forum_by_code(session, soonest.forum_code)
         if forum is None:
             await _say(context, "Inför vilket forum? Skriv till exempel ”underlag inför Operativa BRÅ”.\n"
                                 f"{_forum_list(situation)}")

@@ -108,8 +108,12 @@ async def _forum(session, understanding: Understanding, context: TurnContext) ->
     """The forum the message names, else the one this channel is bound to."""
     code = understanding.slots.get("forum")
     if code:
-        return await session.scalar(select(Forum).where(Forum.code == code))
+        return await _forum_by_code(session, code)
     return await _bound_forum(session, context.activity)
+
+
+async def _forum_by_code(session, code: str) -> Forum | None:
+    return await session.scalar(select(Forum).where(Forum.code == code))
 
 
 async def _admin_only(context: TurnContext, situation: Situation, what: str) -> bool:
@@ -340,7 +344,7 @@ async def bind_channel(dc: DialogContext, understanding: Understanding, situatio
         return
     key = reference_key(activity)
     async with database_of(context).session() as session:
-        forum = await session.scalar(select(Forum).where(Forum.code == code))
+        forum = await _forum_by_code(session, code)
         rows = await _channel_references(session, activity)
         previous = next((row.forum for row in rows if row.forum is not None), None)
         current = next((row for row in rows if row.key == key), None)

@@ -163,11 +163,7 @@ def understand(text: str, now: datetime | None = None, config: Any = None,
         if ruled.intent == "log_observation" and "focus_area" not in ruled.slots:  # "logga: berusade vid …"
             ruled = _learned_slots(ruled, clean, featurize_intent(clean, config, trained.speller, ruled), trained,
                                    config)
-        elif ruled.intent == "log_observation" and _school_area_away_from_school(
-                ruled.slots["focus_area"], ruled.slots.get("place"), clean, config):
-            ruled = Understanding(ruled.intent, {k: v for k, v in ruled.slots.items() if k != "focus_area"},
-                                  ruled.confidence, ruled.alternatives, ruled.unread)
-        return _with_unread(ruled, clean, now, config)
+        return _with_unread(_without_school_area_elsewhere(ruled, clean, config), clean, now, config)
 
     if not any(ch.isalpha() for ch in clean):
         return Understanding("unknown", confidence=0.0)  # a date or a number alone says nothing to do
@@ -301,9 +297,6 @@ def _learned_slots(reading: Understanding, clean: str, features: Features, train
         slots.pop("focus_area", None)
         if focus:
             slots["focus_area"] = focus
-    if reading.intent == "log_observation" and slots.get("focus_area") and _school_area_away_from_school(
-            slots["focus_area"], slots.get("place"), clean, config):
-        del slots["focus_area"]
     if reading.intent == "log_observation" and slots.get("kind") and "kind" in trained.slots and \
             find_kind(fold(clean)) is None:
         # No word names the kind ("medborgardialog", "statistik"): the model's reading of the whole message,
@@ -315,22 +308,26 @@ def _learned_slots(reading: Understanding, clean: str, features: Features, train
         label, probability = trained.slots["topic"].rank(features)[0]
         if label not in ("none", "agreement", "forum", "focus_area") and probability >= SLOT_SURE:
             slots["topic"] = label
-    if slots == reading.slots:
-        return reading
-    return Understanding(reading.intent, slots, reading.confidence, reading.alternatives, reading.unread)
+    if slots != reading.slots:
+        reading = Understanding(reading.intent, slots, reading.confidence, reading.alternatives, reading.unread)
+    return _without_school_area_elsewhere(reading, clean, config)
 
 
 _SCHOOL_WORDS = re.compile(r"\b(?:\w*skol\w*|elev\w*|rast\w*|lar[ae]r\w*|rektor\w*|klassrum\w*|vaktmast\w*"
                            r"|mentor\w*|fritidshem\w*|korridor\w*|skap\w*|school\w*|pupils?|teachers?)\b")
 
 
-def _school_area_away_from_school(code: str, place: str | None, clean: str, config) -> bool:
-    """A focus area bound to schools ("Skadegörelser i skolmiljö") for damage at a place that is no school
-    ("klotter vid stationen") would skew the schools' figures: the user is asked which area instead."""
+def _without_school_area_elsewhere(reading: Understanding, clean: str, config) -> Understanding:
+    """A log entry's focus area bound to schools ("Skadegörelser i skolmiljö") for damage at a place that is no
+    school ("klotter vid stationen") would skew the schools' figures: it is dropped, and the user is asked."""
+    code, place = reading.slots.get("focus_area"), reading.slots.get("place")
+    if reading.intent != "log_observation" or not code or not place:
+        return reading
     area = next((a for a in config.focus_areas if a.code == code), None)
-    if area is None or "skol" not in fold(area.name) or not place:
-        return False
-    return not _SCHOOL_WORDS.search(fold(clean)) and not _is_school(place, config)
+    if area is None or "skol" not in fold(area.name) or _SCHOOL_WORDS.search(fold(clean)) or _is_school(place, config):
+        return reading
+    slots = {key: value for key, value in reading.slots.items() if key != "focus_area"}
+    return Understanding(reading.intent, slots, reading.confidence, reading.alternatives, reading.unread)
 
 
 def _is_school(place: str, config) -> bool:
