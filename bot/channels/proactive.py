@@ -47,9 +47,13 @@ class TeamsDelivery:
     async def send(self, target: Target, activity: Activity) -> tuple[Delivery, Target | None]:
         """Send ``activity``; returns the outcome and, when a new conversation was opened, its target."""
         opened: list[dict[str, Any]] = []
+        # A new channel post carries the activity as the thread's first message; botbuilder then runs the
+        # callback in the new thread, where sending it again would post it twice.
+        carried = bool(target.teams_channel_id)
 
         async def callback(turn_context: TurnContext) -> None:
-            await turn_context.send_activity(activity)
+            if not carried:
+                await turn_context.send_activity(activity)
             opened.append(TurnContext.get_conversation_reference(turn_context.activity).serialize())
 
         try:

@@ -27,6 +27,14 @@ class Sent:
     def text(self) -> str:
         return self.body.get("text") or ""
 
+    @property
+    def message(self) -> dict[str, Any] | None:
+        """The message this call adds to the conversation: a new conversation's first message (if it has
+        one), a posted activity; an update adds none."""
+        if self.path == "/v3/conversations":
+            return self.body.get("activity")
+        return self.body if self.method == "POST" else None
+
 
 @dataclass
 class RecordingConnector:
@@ -67,6 +75,12 @@ class RecordingConnector:
     def texts(self, conversation_id: str | None = None) -> list[str]:
         return [s.text for s in self.sent if conversation_id in (None, s.conversation_id)]
 
+    def messages(self, conversation_id: str | None = None) -> list[dict[str, Any]]:
+        """Every message that reached a conversation as its members see them, first messages of new
+        conversations included."""
+        return [s.message for s in self.sent
+                if s.message is not None and conversation_id in (None, s.conversation_id)]
+
     async def _activity(self, request: web.Request) -> web.Response:
         body = await request.json()
         if self._failures:
@@ -93,7 +107,10 @@ class RecordingConnector:
 
     async def _create_conversation(self, request: web.Request) -> web.Response:
         body = await request.json()
-        conversation_id = f"created-{uuid.uuid4()}"
+        activity_id = str(uuid.uuid4())
+        channel = ((body.get("channelData") or {}).get("channel") or {}).get("id")
+        # As Teams answers: a new channel post is a thread, "<channel>;messageid=<its first message>".
+        conversation_id = f"{channel};messageid={activity_id}" if channel else f"created-{uuid.uuid4()}"
         self.sent.append(Sent("POST", request.path, conversation_id, None, body,
                               request.headers.get("Authorization")))
-        return web.json_response({"id": conversation_id, "activityId": str(uuid.uuid4())}, status=201)
+        return web.json_response({"id": conversation_id, "activityId": activity_id}, status=201)
