@@ -158,7 +158,7 @@ class Scheduler:
             .where(ConversationReference.active.is_(True)))).all()
         if not bound:
             return 0
-        from dialogs.meeting_post import meeting_post, meeting_post_card  # noqa: I001 (imports the chart)
+        from dialogs.meeting_post import meeting_post, meeting_post_card, meeting_post_summary  # noqa: I001
         from storage.meetings import MeetingRepository
 
         meetings = MeetingRepository(session)
@@ -183,11 +183,14 @@ class Scheduler:
             text, attachments = await meeting_post(
                 session, self.collaboration, forum_name=occurrence.forum_name, starts_at=occurrence.starts_at,
                 since=previous[-1].starts_at if previous else None, now=now)
-            # Teams shows the post as a card with the chart inside; other channels get text and the image.
-            card = meeting_post_card(text, attachments[0] if attachments else None).serialize()
+            # Teams shows the post as a card with the chart inside and no text beside it (which Teams would show
+            # as a message of its own above the card), its heading as the summary notifications show; other
+            # channels get text and the image.
+            card = {"summary": meeting_post_summary(text),
+                    "attachments": [meeting_post_card(text, attachments[0] if attachments else None).serialize()]}
             plain = {"text": text, "attachments": [a.serialize() for a in attachments]}
             for reference in channels:
-                payload = {"text": text, "attachments": [card]} if reference.channel_id == "msteams" else plain
+                payload = card if reference.channel_id == "msteams" else plain
                 planned += await outbox.plan(key=keys[reference.id], kind=due.kind, due_at=due.at, now=now,
                                              late=rules.is_late(due, now), reference_id=reference.id, payload=payload)
         return planned
@@ -321,7 +324,8 @@ def _clock(value: str | None) -> time | None:
 
 
 def _activity(payload: dict) -> Activity:
-    activity = MessageFactory.text(payload.get("text", ""))
+    activity = MessageFactory.text(payload.get("text") or None)
+    activity.summary = payload.get("summary")
     attachments = payload.get("attachments") or []
     if attachments:
         activity.attachments = [Attachment().deserialize(a) for a in attachments]

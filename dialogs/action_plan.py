@@ -21,7 +21,7 @@ from dialogs.context import Situation, database_of, listing_of
 from dialogs.format import bullet_list, interval_text, short_date
 from dialogs.nlu import Understanding, fold
 from dialogs.registry import handles
-from dialogs.render.actions import action_line, due_text, list_card, list_text, owner_text
+from dialogs.render.actions import action_line, due_text, list_card, list_summary, list_text, owner_text
 from dialogs.render.cards import card_activity
 from storage import AuditLog, MemberRepository
 from storage.actions import ActionQuery, ActionRepository, plain_text
@@ -71,7 +71,7 @@ async def _show_page(context: TurnContext, situation: Situation, title: str, que
         return
     if context.activity.channel_id in CARD_CHANNELS:
         await context.send_activity(card_activity(list_card(title, page, situation.today),
-                                                  text=list_text(title, page, situation.today, hint=False)))
+                                                  summary=list_summary(title, page)))
     else:
         await context.send_activity(MessageFactory.text(list_text(title, page, situation.today, hint=True)))
 

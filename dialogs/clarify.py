@@ -111,7 +111,7 @@ class ClarifyDialog(WaterfallDialog):
         if step.context.activity.channel_id in CARD_CHANNELS:
             labels = [LABELS[intent] for intent in choices]
             await step.context.send_activity(card_activity(choice_card(
-                "Jag är inte säker på vad du menar. Vill du:", labels), text=None))
+                "Jag är inte säker på vad du menar. Vill du:", labels)))
         else:
             await step.context.send_activity(MessageFactory.text(question_text(choices)))
         return Dialog.end_of_turn

@@ -14,7 +14,7 @@ from botbuilder.core import MessageFactory
 from botbuilder.dialogs import DialogContext
 
 from dialogs.context import Situation, database_of
-from dialogs.meeting_post import meeting_post, meeting_post_card
+from dialogs.meeting_post import meeting_post, meeting_post_card, meeting_post_summary
 from dialogs.meetings import UPCOMING, _audit, _forum, _forum_by_code, _forum_list, _repository, _say
 from dialogs.nlu import Understanding
 from dialogs.registry import handles
@@ -54,9 +54,11 @@ async def meeting_brief(dc: DialogContext, understanding: Understanding, situati
         head, _, rest = text.partition("\n\n")
         text = (f"Inget möte för {forum.name} är inlagt, men så här ser underlaget ut i dag.\n\n{rest}")
     if context.activity.channel_id in CARD_CHANNELS:
-        # The whole summary in the card, as the scheduled post; Teams would show a text beside it twice.
-        await context.send_activity(MessageFactory.attachment(
-            meeting_post_card(text, attachments[0] if attachments else None)))
+        # The whole summary in the card, as the scheduled post; no text beside it, which Teams would show as a
+        # message of its own above the card. Its heading is the summary notifications show.
+        activity = MessageFactory.attachment(meeting_post_card(text, attachments[0] if attachments else None))
+        activity.summary = meeting_post_summary(text)
+        await context.send_activity(activity)
     elif attachments:
         await context.send_activity(MessageFactory.attachment(attachments[0], text=text))
     else:

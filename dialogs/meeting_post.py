@@ -54,6 +54,11 @@ async def meeting_post(session, collaboration: Collaboration, *, forum_name: str
     return "\n\n".join(parts), attachments
 
 
+def meeting_post_summary(text: str) -> str:
+    """The one line beside the card in Teams (and in notifications): the post's heading."""
+    return text.partition("\n\n")[0].replace("\n", " ")
+
+
 def meeting_post_card(text: str, chart: Attachment | None) -> Attachment:
     """The post as an Adaptive Card for Teams: a heading, one block per section, the chart inside the card."""
     heading, *sections = text.split("\n\n")
@@ -68,6 +73,7 @@ def meeting_post_card(text: str, chart: Attachment | None) -> Attachment:
         body.append({"type": "Image", "url": chart.content_url, "altText": "Lägesbilden som diagram",
                      "size": "Stretch"})
     return CardFactory.adaptive_card({"type": "AdaptiveCard", "version": "1.5", "body": body,
+                                      "fallbackText": meeting_post_summary(text),
                                       "$schema": "http://adaptivecards.io/schemas/adaptive-card.json"})
 
 

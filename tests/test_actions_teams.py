@@ -53,8 +53,9 @@ async def say(server: BotServer, connector, text: str, aad: str = "aad-anna"):
 
 
 async def reply(server: BotServer, connector, text: str, aad: str = "aad-anna") -> str:
+    """What the user reads: the card's text when the reply is a card."""
     [sent] = await say(server, connector, text, aad)
-    return sent.text
+    return teams.card_text(sent.body) if sent.body.get("attachments") else sent.text
 
 
 async def action(server: BotServer, number: int) -> models.Action:
@@ -76,18 +77,21 @@ async def test_overdue_lists_late_actions_with_owner_and_days_and_the_agreement_
     await add(server, "Inte sen än", "polis", TODAY + timedelta(days=2))
     await add(server, "Klar redan", "kommun", TODAY - timedelta(days=30), status="klar")
     [sent] = await say(server, connector, "vilka åtgärder är försenade")
-    assert sent.text.startswith("Försenade åtgärder (2):")
-    lines = sent.text.splitlines()
-    assert lines[1] == f"- #{late} Trygghetsvandring i centrum – Karin Lund (kommunen), senast 15 nov, 11 dagar sen"
-    assert "Kvällspatrull vid stationen – polisen, senast 24 nov, 2 dagar sen" in lines[2]
+    # The list is in the card alone (Teams shows an activity's text as a message of its own above the card);
+    # notifications show the one-line summary.
+    assert "text" not in sent.body and sent.body["summary"] == "Försenade åtgärder (2)"
     card = teams.card_of(sent.body)
+    lines = teams.card_texts(card)
+    assert lines[:3] == ["Försenade åtgärder (2)", f"#{late} Trygghetsvandring i centrum",
+                         "Karin Lund (kommunen) · senast 15 nov, 11 dagar sen"]
+    assert lines[3].endswith(" Kvällspatrull vid stationen") and lines[4] == "polisen · senast 24 nov, 2 dagar sen"
     buttons = [a for item in card["body"] for block in item.get("items", []) if block["type"] == "ActionSet"
                for a in block["actions"]]
     assert {b["title"] for b in buttons} == {"Klar", "Skjut upp"}
     # The agreement's renewal is due on 30 November: on 1 December it is overdue like any action.
     clock.advance(timedelta(days=5))
     text = await reply(server, connector, "vad är försenat")
-    assert "Förlängning eller ny samverkansöverenskommelse (överenskommelsen) – gemensamt, senast 30 nov, " \
+    assert "Förlängning eller ny samverkansöverenskommelse (överenskommelsen)\ngemensamt · senast 30 nov, " \
            "1 dag sen" in text
 
 
@@ -118,11 +122,13 @@ async def test_long_lists_are_paged_never_cut(server, connector):
     for n in range(23):
         await add(server, f"Åtgärd {n:02d}", "kommun", TODAY - timedelta(days=30 - n))
     first = await reply(server, connector, "vilka åtgärder är försenade")
-    assert first.startswith("Försenade åtgärder (23):") and "Visar 1–10 av 23. Skriv ”mer”" in first
+    assert first.startswith("Försenade åtgärder (23)\n") and "Visar 1–10 av 23. Skriv ”mer”" in first
+    assert connector.sent[0].body["summary"] == "Försenade åtgärder (23), visar 1–10"
     second = await reply(server, connector, "mer")
+    assert connector.sent[0].body["summary"] == "Försenade åtgärder (23), visar 11–20"
     third = await reply(server, connector, "mer")
     assert "Visar 11–20 av 23" in second and "Visar 21–23 av 23." in third
-    shown = [line for text in (first, second, third) for line in text.splitlines() if line.startswith("- #")]
+    shown = [line for text in (first, second, third) for line in text.splitlines() if line.startswith("#")]
     assert len(shown) == 23 and len(set(shown)) == 23
     assert "ingen lista att visa mer av" in await reply(server, connector, "mer")
 

@@ -259,13 +259,15 @@ async def test_the_agenda_is_posted_in_the_bound_channel_two_working_days_before
     assert post.body["channelData"]["channel"]["id"] == teams.CHANNEL  # a new top-level post in the channel
     # The agenda is the new thread's first message, and nothing is added to the thread after it.
     [message] = connector.messages(post.conversation_id)
-    text = message["text"]
+    # All of it in the card, no text beside it (Teams would show that as a message of its own above the card).
+    assert "text" not in message and message["summary"] == "Inför Operativa BRÅ tisdag 8 december 2026 kl 13:00"
+    [card] = [a["content"] for a in message["attachments"]]
+    text = "\n".join(teams.card_texts(card))
     assert text.startswith("Inför Operativa BRÅ tisdag 8 december 2026 kl 13:00")
     assert f"Försenade åtgärder (2):\n- #{late} Trygghetsvandring i centrum" in text
     assert "Förlängning eller ny samverkansöverenskommelse (överenskommelsen)" in text  # due 30 November
     assert f"Ska vara klara före mötet (1):\n- #{coming} Föräldramöte" in text
     assert "Skadegörelser i skolmiljö: 1" in text
-    [card] = [a["content"] for a in message["attachments"]]  # Teams: the post as an Adaptive Card
     assert card["body"][0]["text"] == "Inför Operativa BRÅ tisdag 8 december 2026 kl 13:00"
     assert [b["text"] for b in card["body"] if b.get("weight") == "Bolder"][1] == "Försenade åtgärder (2):"
     assert card["body"][-1]["type"] == "Image" and card["body"][-1]["url"].startswith("data:image/png;base64,")

@@ -46,7 +46,9 @@ async def say(server: BotServer, connector, text: str, aad: str = "aad-anna"):
 
 
 async def texts(server: BotServer, connector, text: str, aad: str = "aad-anna") -> str:
-    return "\n".join(sent.text or "" for sent in await say(server, connector, text, aad))
+    """What the user reads of the replies: each one's text, or its card's when it is a card."""
+    return "\n".join(teams.card_text(sent.body) if sent.body.get("attachments") else sent.text or ""
+                     for sent in await say(server, connector, text, aad))
 
 
 async def count(server: BotServer, model) -> int:
@@ -213,7 +215,7 @@ async def test_who_is_responsible_for_an_action_found_by_what_it_is_about(server
                                             at=datetime(2026, 11, 20, 9, 0, tzinfo=ZONE))
         await session.commit()
     reply = await texts(server, connector, "vem är ansvarig för trygghetsvandringarna?", aad="aad-olle")
-    assert reply.startswith("Åtgärder om ”trygghetsvandringarna” (1):") and "Trygghetsvandring i centrum" in reply
+    assert reply.startswith("Åtgärder om ”trygghetsvandringarna” (1)\n") and "Trygghetsvandring i centrum" in reply
     assert "inga" in await texts(server, connector, "finns det någon åtgärd om kameror")
 
 

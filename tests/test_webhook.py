@@ -231,3 +231,4 @@ async def test_the_pre_meeting_summary_on_demand_is_a_card(server, connector):
     texts = [block.get("text", "") for block in card["body"]]
     assert texts[0].startswith("Inget möte för Operativa BRÅ är inlagt") and "Försenade åtgärder" in " ".join(texts)
     assert not reply.text  # the summary is in the card, not also above it
+    assert reply.body["summary"].startswith("Inget möte för Operativa BRÅ är inlagt")  # for notifications

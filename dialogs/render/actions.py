@@ -30,11 +30,16 @@ def due_text(action: Action, today: date) -> str:
     return text
 
 
-def action_line(action: Action, today: date) -> str:
-    """'#12 Trygghetsvandring i centrum – Anna Andersson (kommunen), senast 15 nov, 11 dagar sen'."""
+def action_heading(action: Action) -> str:
+    """'#1 Förlängning av överenskommelsen (överenskommelsen) [klar]': the number, title and what it is."""
     status = "" if action.status in ("planerad", "pagaende") else f" [{STATUS_NAMES[action.status]}]"
     agreement = " (överenskommelsen)" if action.deadline_code else ""
-    return f"#{action.number} {action.title}{agreement}{status} – {owner_text(action)}, {due_text(action, today)}"
+    return f"#{action.number} {action.title}{agreement}{status}"
+
+
+def action_line(action: Action, today: date) -> str:
+    """'#12 Trygghetsvandring i centrum – Anna Andersson (kommunen), senast 15 nov, 11 dagar sen'."""
+    return f"{action_heading(action)} – {owner_text(action)}, {due_text(action, today)}"
 
 
 def page_footer(page: ActionPage) -> str:
@@ -58,6 +63,13 @@ def list_text(title: str, page: ActionPage, today: date, *, hint: bool) -> str:
     return "\n".join(lines)
 
 
+def list_summary(title: str, page: ActionPage) -> str:
+    """The one line beside a list card: 'Försenade åtgärder (12), visar 1–5'."""
+    first, last = page.offset + 1, page.offset + len(page.actions)
+    shown = f", visar {first}–{last}" if page.has_more or page.offset else ""
+    return f"{title} ({page.total}){shown}"
+
+
 def done_card(text: str, *, done: bool) -> dict[str, Any]:
     """What replaces a list card after 'Klar': the outcome, so nobody presses it again."""
     return {"type": "AdaptiveCard", "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
@@ -72,7 +84,7 @@ def list_card(title: str, page: ActionPage, today: date) -> dict[str, Any]:
     for action in page.actions:
         late = is_overdue(action.status, action.due_date, today)
         body.append({"type": "Container", "separator": True, "items": [
-            {"type": "TextBlock", "text": f"#{action.number} {action.title}", "wrap": True, "weight": "Bolder"},
+            {"type": "TextBlock", "text": action_heading(action), "wrap": True, "weight": "Bolder"},
             {"type": "TextBlock", "text": f"{owner_text(action)} · {due_text(action, today)}", "wrap": True,
              "isSubtle": not late, "color": "Attention" if late else "Default", "spacing": "None"},
         ]})

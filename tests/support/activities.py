@@ -114,3 +114,18 @@ def submit_values(card: dict[str, Any], action: str = "Spara", **changes: Any) -
     values = {element["id"]: element.get("value", "") for element in card["body"] if "id" in element}
     [data] = [a["data"] for a in card["actions"] if a["title"] == action]
     return {**values, **data, **changes}
+
+
+def card_texts(card: dict[str, Any]) -> list[str]:
+    """What an Adaptive Card says, its text blocks in reading order (inside containers too)."""
+    texts: list[str] = []
+    for element in card.get("body") or card.get("items") or []:
+        if element.get("type") == "TextBlock":
+            texts.append(element["text"])
+        texts += card_texts(element) if element.get("items") else []
+    return texts
+
+
+def card_text(body: dict[str, Any]) -> str:
+    """What the Adaptive Card in an activity the bot sent says, one text block a line."""
+    return "\n".join(card_texts(card_of(body)))
