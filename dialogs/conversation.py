@@ -139,7 +139,7 @@ class Conversation:
         action = str(value.get("samverkan", ""))
         number = value.get("number")
         if action.startswith("observation."):
-            await on_card_submit(turn_context, situation, value)
+            await on_card_submit(await self._dialogs.create_context(turn_context), situation, value)
         elif action == CHOICE and isinstance(value.get("choice"), int):
             turn_context.activity.text = str(value["choice"])  # as if the number had been typed
             await self.respond(turn_context, situation, turn_context.activity.text)

@@ -48,6 +48,7 @@ LOG_DIALOG = "log_observation"
 SUBMIT_SAVE = "observation.save"
 SUBMIT_DISCARD = "observation.discard"
 CARD_CHANNELS = frozenset({"msteams"})
+FORM_SUMMARY = "Logga observation: kontrollera och tryck Spara, eller svara ”ja”"
 
 
 @handles("log_observation")
@@ -60,9 +61,17 @@ async def log_observation(dc: DialogContext, understanding: Understanding, situa
         return
     draft = from_sentence(text, understanding.slots, situation)
     if dc.context.activity.channel_id in CARD_CHANNELS:
-        await dc.context.send_activity(card_activity(observation_form(draft, situation)))
+        await show_form(dc, draft, situation)
         return
     await dc.begin_dialog(LOG_DIALOG, {"draft": draft.as_state()})
+
+
+async def show_form(dc: DialogContext, draft: Draft, situation: Situation, problems: list[str] | None = None) -> None:
+    """The Teams form, and the same draft waiting quietly in the guided dialog: a typed "ja", "spara", a
+    correction or "avbryt" is answered as in the console, and the card's own buttons keep working."""
+    await dc.context.send_activity(card_activity(observation_form(draft, situation, problems=problems),
+                                                 summary=FORM_SUMMARY))
+    await dc.begin_dialog(LOG_DIALOG, {"draft": draft.as_state(), "quiet": True, "card": True})
 
 
 class LogObservationDialog(WaterfallDialog):
@@ -86,6 +95,11 @@ class LogObservationDialog(WaterfallDialog):
         draft = Draft.from_state(step.options["draft"])
         text = step.context.activity.text or ""
         name = step.values["field"]
+        if step.options.get("card") and (
+                (name is not None and is_yes(text))
+                or (name is None and is_yes(text) and is_future(draft, situation) and not draft.future_ok)):
+            # "ja" under a form with a field left empty, or a time in the future: ask here, as the console does.
+            return await step.replace_dialog(LOG_DIALOG, {"draft": draft.as_state()})
         if name is None:
             return await self._confirm(step, draft, text, situation)
         if name not in ("when", "focus_area", "kind") and new_request(text, situation, free_text=True):
@@ -102,8 +116,10 @@ class LogObservationDialog(WaterfallDialog):
         return await self._continue(step, draft, result)
 
     async def _leave(self, step: WaterfallStepContext, draft: Draft, text: str) -> DialogTurnResult:
-        what = f" av ”{_short(draft.description)}”" if draft.description else ""
-        await step.context.send_activity(MessageFactory.text(f"(Jag lämnar loggningen{what}; inget har sparats.)"))
+        if not step.options.get("card"):  # a form stays usable: nothing is lost by moving on
+            what = f" av ”{_short(draft.description)}”" if draft.description else ""
+            await step.context.send_activity(MessageFactory.text(
+                f"(Jag lämnar loggningen{what}; inget har sparats.)"))
         return await step.end_dialog(Reroute(text))
 
     async def _confirm(self, step: WaterfallStepContext, draft: Draft, text: str,
@@ -116,8 +132,9 @@ class LogObservationDialog(WaterfallDialog):
             return await step.end_dialog()
         edit = parse_edit(text)
         if edit is None and new_request(text, situation, free_text=False):
-            await step.context.send_activity(MessageFactory.text(
-                f"(Utkastet ”{_short(draft.description)}” sparades inte.)"))
+            if not step.options.get("card"):  # a form stays usable: nothing is lost by moving on
+                await step.context.send_activity(MessageFactory.text(
+                    f"(Utkastet ”{_short(draft.description)}” sparades inte.)"))
             return await step.end_dialog(Reroute(text))
         if edit is None:
             await step.context.send_activity(MessageFactory.text(
@@ -188,8 +205,11 @@ def _card_interval(value: dict) -> tuple[str, str] | None:
     return start.strftime("%Y-%m-%dT%H:%M"), end.strftime("%Y-%m-%dT%H:%M")
 
 
-async def on_card_submit(context: TurnContext, situation: Situation, value: dict) -> None:
+async def on_card_submit(dc: DialogContext, situation: Situation, value: dict) -> None:
     """The Teams form: check every field as the guided questions would, then save, or show the form again."""
+    context = dc.context
+    if dc.active_dialog is not None and dc.active_dialog.id == LOG_DIALOG:
+        await dc.cancel_all_dialogs()  # the form answers the draft that waited for a typed answer
     action = value.get("samverkan")
     if action == SUBMIT_DISCARD:
         await context.send_activity(MessageFactory.text("Okej, inget har sparats."))
@@ -221,6 +241,6 @@ async def on_card_submit(context: TurnContext, situation: Situation, value: dict
         problems.append(f"Tiden ({when_text(draft, situation)}) ligger i framtiden. Rätta tiden, eller kryssa i "
                         "att den stämmer.")
     if problems:
-        await context.send_activity(card_activity(observation_form(draft, situation, problems=problems)))
+        await show_form(dc, draft, situation, problems)
         return
     await context.send_activity(MessageFactory.text(await save(context, situation, draft)))

@@ -77,6 +77,67 @@ async def test_one_sentence_gives_a_prefilled_card_and_a_double_submit_saves_onc
     assert audit.count(("observation.created", "O1")) == 1
 
 
+@pytest.mark.parametrize("answer", ["ja", "spara"])
+async def test_typing_ja_or_spara_under_the_card_saves_the_draft_once(server, connector, answer):
+    [sent] = await say(server, connector, "logga skadegörelse på Haganässkolan igår kväll")
+    card = teams.card_of(sent.body)
+    assert sent.body["summary"] == "Logga observation: kontrollera och tryck Spara, eller svara ”ja”"
+    [reply] = await say(server, connector, answer)
+    assert reply.text.startswith("Sparat som #O1, loggat av Anna Andersson (")
+    [saved] = await rows(server, models.Observation)
+    assert (saved.place, saved.description, saved.source_party) == (
+        "Haganässkolan", "Skadegörelse på Haganässkolan igår kväll", "kommun")
+    # The card pressed afterwards is the same draft: said plainly, nothing saved twice.
+    connector.clear()
+    await server.post(teams.card_submit(teams.submit_values(card), connector.url))
+    assert connector.sent[0].text == "Det här är redan sparat som #O1. Inget nytt har sparats."
+    assert await count(server, models.Observation) == 1
+
+
+async def test_typing_avbryt_under_the_card_saves_nothing(server, connector):
+    await say(server, connector, "logga skadegörelse på Haganässkolan igår kväll")
+    [reply] = await say(server, connector, "avbryt")
+    assert reply.text == "Okej, jag har avbrutit. Inget har sparats."
+    [after] = await say(server, connector, "ja")  # nothing waits any more
+    assert not after.text.startswith("Sparat")
+    assert await count(server, models.Observation) == 0
+
+
+async def test_a_typed_correction_under_the_card_is_shown_before_saving(server, connector):
+    await say(server, connector, "logga skadegörelse på Haganässkolan igår kväll")
+    [reading] = await say(server, connector, "ändra plats till Linnéskolan")
+    assert reading.text.startswith("Så här läser jag det:") and "Linnéskolan" in reading.text
+    [saved] = await say(server, connector, "ja")
+    assert saved.text.startswith("Sparat som #O1")
+    assert [row.place for row in await rows(server, models.Observation)] == ["Linnéskolan"]
+
+
+async def test_ja_under_a_card_with_an_empty_field_asks_for_it(server, connector):
+    [sent] = await say(server, connector, "logga något konstigt hände igår")
+    assert teams.card_of(sent.body)
+    [question] = await say(server, connector, "ja")
+    assert "fokusområde" in question.text
+    assert await count(server, models.Observation) == 0
+
+
+async def test_ja_under_a_card_with_a_time_in_the_future_asks_first(server, connector):
+    await say(server, connector, "logga skadegörelse på Haganässkolan imorgon kl 22")
+    [question] = await say(server, connector, "ja")
+    assert "ligger i framtiden" in question.text
+    assert await count(server, models.Observation) == 0
+    [saved] = await say(server, connector, "ja")
+    assert saved.text.startswith("Sparat som #O1")
+
+
+async def test_the_card_submitted_ends_the_typed_wait(server, connector):
+    [sent] = await say(server, connector, "logga skadegörelse på Haganässkolan igår kväll")
+    connector.clear()
+    await server.post(teams.card_submit(teams.submit_values(teams.card_of(sent.body)), connector.url))
+    assert connector.sent[0].text.startswith("Sparat som #O1")
+    [reply] = await say(server, connector, "när är nästa operativa BRÅ")
+    assert "väntar fortfarande" not in reply.text and "sparades inte" not in reply.text
+
+
 async def test_card_fields_edited_by_the_user_are_read_again(server, connector):
     [sent] = await say(server, connector, "logga skadegörelse på Haganässkolan igår kväll")
     values = teams.submit_values(teams.card_of(sent.body), when="igår kl 22", place="Linnéskolan",
