@@ -66,6 +66,8 @@ def factories(issuer, monkeypatch) -> list[FixedTokenCredentialsFactory]:
 
     monkeypatch.setattr(bot_server, "create_app", create_app_with_fixed_token)
     issuer.fetched.clear()
+    issuer.status, issuer.delay = 200, 0.0
+    issuer.metadata_asked.clear()
     yield created
     JwtTokenExtractor.metadataCache.clear()
 
@@ -197,14 +199,14 @@ async def test_a_refused_token_does_not_stop_the_next_valid_one(secured, connect
 
 
 async def test_unreachable_signing_keys_are_not_blamed_on_the_caller(secured, connector, monkeypatch):
-    """The metadata fetch failing is the bot's side: not 401 (botbuilder's error stays a 500), nothing runs."""
+    """The metadata fetch failing is the bot's side: not 401 but 503 with Retry-After, and nothing runs."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         closed_port = probe.getsockname()[1]
     monkeypatch.setattr(ChannelValidation, "open_id_metadata_endpoint",
                         f"http://127.0.0.1:{closed_port}/.well-known/openidconfiguration")
     response = await secured.post(teams.message("hjälp", connector.url), headers=bearer(valid_token(connector.url)))
-    assert response.status == 500
+    assert response.status == 503 and response.headers["Retry-After"] == "30"
     assert connector.sent == []
     await nothing_was_kept(secured)
 

@@ -3,7 +3,8 @@
 botbuilder's ``CloudAdapter.process`` is not used as is: on 4.17.1 it answers 500 for a missing
 Content-Type, for every authentication failure and for every invoke that returns a body, and it runs
 turns of one conversation concurrently. This module reads the request itself, answers 400/401/413/415
-as HTTP means them, serializes turns per conversation, and passes invoke bodies through unchanged.
+as HTTP means them (503 with Retry-After when Microsoft's signing keys cannot be fetched), serializes turns
+per conversation, and passes invoke bodies through unchanged.
 With ``SAMVERKAN_ALLOWED_TENANTS`` set it answers 403 to authenticated activities from other tenants.
 """
 
@@ -26,6 +27,7 @@ from msrest.exceptions import DeserializationError
 
 from bot.channels import botframework_fixes
 from bot.channels.references import tenant_of
+from bot.channels.signing_keys import SigningKeysUnavailable
 from bot.channels.turn_locks import ConversationLocks
 
 log = logging.getLogger(__name__)
@@ -143,8 +145,8 @@ def _is_refused_token(exc: Exception) -> bool:
     jwt.PyJWTError: not a JWT, expired, not yet valid, bad signature, unusable key.
     KeyError: a token without ``iss``.  IndexError: a ``kid`` (or none) not among the published keys
     (``_OpenIdMetadata._find`` takes ``[0]`` of an empty list).  A plain ``Exception``: a key that does
-    not endorse the activity's channel, an algorithm other than RS256.  Anything else (e.g. the
-    signing-key metadata unreachable, a ``requests`` error) is not the caller's fault and is re-raised.
+    not endorse the activity's channel, an algorithm other than RS256.  Anything else is not the caller's
+    fault and is re-raised (the signing keys unreachable are answered 503 before this is asked).
     """
     return isinstance(exc, PermissionError | jwt.PyJWTError | KeyError | IndexError) or type(exc) is Exception
 
@@ -189,6 +191,11 @@ class BotFrameworkWebhook:
         auth = self.adapter.bot_framework_authentication
         try:
             authenticated = await auth.authenticate_request(activity, request.headers.get("Authorization", ""))
+        except SigningKeysUnavailable as exc:
+            # Ours, not the caller's: the Bot Connector retries after Retry-After.
+            response = _error(503, "the token signing keys cannot be fetched now")
+            response.headers["Retry-After"] = str(exc.retry_after)
+            return response
         except Exception as exc:
             if not _is_refused_token(exc):
                 raise

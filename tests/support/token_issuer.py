@@ -3,9 +3,9 @@
 Inbound: Teams signs each request to the bot with an RS256 token (``iss`` https://api.botframework.com,
 ``aud`` the app id, a ``serviceurl`` claim equal to the activity's serviceUrl, ``kid`` in the header).
 botbuilder finds the key through the OpenID metadata's ``jwks_uri`` and checks that the key endorses the
-activity's channel. ``TokenIssuer`` serves that metadata and a JWKS from a thread (botbuilder fetches them
-with a blocking ``requests.get`` on the bot's event loop, so serving them from that loop would deadlock);
-``sign`` makes tokens, good or bad on purpose.
+activity's channel. ``TokenIssuer`` serves that metadata and a JWKS from a thread of its own, so it can also
+be slow (``delay``) or failing (``status``) without touching the bot's event loop (botbuilder itself fetched
+them blocking on that loop); ``sign`` makes tokens, good or bad on purpose.
 
 Outbound: the bot's replies carry a token it gets from Entra ID through msal, which accepts only https
 authorities, so there is no loopback token endpoint here. ``FixedTokenCredentialsFactory`` wraps the
@@ -74,12 +74,20 @@ class TokenIssuer:
 
     def __init__(self) -> None:
         self.fetched: list[str] = []
+        self.status = 200  # what the metadata is answered with (e.g. 500: Microsoft's side failing)
+        self.delay = 0.0  # seconds before the metadata is answered (a slow endpoint)
+        self.metadata_asked = threading.Event()  # set when the metadata is asked for (before any delay)
         issuer = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 issuer.fetched.append(self.path)
                 if self.path == "/.well-known/openidconfiguration":
+                    issuer.metadata_asked.set()
+                    time.sleep(issuer.delay)  # this server's own thread: the bot's loop is not held
+                if self.path == "/.well-known/openidconfiguration" and issuer.status != 200:
+                    self.send_error(issuer.status)
+                elif self.path == "/.well-known/openidconfiguration":
                     self._json({"issuer": ISSUER, "jwks_uri": issuer.jwks_url,
                                 "id_token_signing_alg_values_supported": ["RS256"],
                                 "token_endpoint_auth_methods_supported": ["private_key_jwt"]})
