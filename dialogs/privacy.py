@@ -3,7 +3,8 @@
 The joint log is read by both the municipality and the police and describes places and situations, never
 individuals (GDPR data minimisation; secrecy under offentlighets- och sekretesslagen between the parties). So a
 message that holds a personal identity number, contact details, a plate, a police case number, a school class
-with an age, or a person's name is refused as a whole, with a short Swedish explanation.
+with an age, a person's name, or a first name next to a class, an age or a school is refused as a whole, with a
+short Swedish explanation. The name rules live in ``dialogs.privacy_names``.
 
 Pure: no botbuilder, no SQL. Findings never carry the matched text, so a refused text cannot leak into logs.
 False positives are treated as costly (people stop trusting a bot that refuses ordinary sentences), so each
@@ -18,8 +19,10 @@ import unicodedata
 from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
+
+from dialogs.privacy_names import first_names, has_full_name, names_a_child
+
+__all__ = ["KINDS", "LABELS", "PrivacyFinding", "first_names", "normalise_input", "refusal_text", "screen"]
 
 
 @dataclass(frozen=True)
@@ -29,7 +32,8 @@ class PrivacyFinding:
 
 
 KINDS: tuple[str, ...] = (
-    "personnummer", "samordningsnummer", "telefon", "epost", "regnr", "k_nummer", "klass_alder", "namn")
+    "personnummer", "samordningsnummer", "telefon", "epost", "regnr", "k_nummer", "klass_alder", "namn",
+    "namn_barn")
 
 LABELS: dict[str, str] = {
     "personnummer": "ett personnummer",
@@ -40,11 +44,13 @@ LABELS: dict[str, str] = {
     "k_nummer": "ett diarienummer från polisen (K-nummer)",
     "klass_alder": "en skolklass tillsammans med en ålder",
     "namn": "något som ser ut som en persons namn",
+    "namn_barn": "ett förnamn som kan peka ut ett barn",
 }
 
 # What to write instead, most telling first; kinds without an example get a plain request.
 _EXAMPLES: tuple[tuple[str, str], ...] = (
     ("klass_alder", "”en elev i årskurs 8” i stället för klass och ålder"),
+    ("namn_barn", "”en elev i årskurs 7” i stället för namnet"),
     ("namn", "”en ungdom” eller ”en vuxen man” i stället för namnet"),
     ("regnr", "”en mörk personbil” i stället för registreringsnumret"),
     ("k_nummer", "”polisanmälan är gjord” i stället för K-numret"),
@@ -123,34 +129,6 @@ _GAP_WORD = re.compile(r"[^\W_]+")
 _MAX_GAP_WORDS = 4
 _SCHOOL_AGES = range(5, 21)
 
-# --- names ------------------------------------------------------------------------------------------------------
-_WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
-_NAME_GAP = re.compile(r"[ \t\u00a0]{1,3}")
-_SAINT_BEFORE = re.compile(r"(?:\bsankt|\bs:t|\bs:ta|\bst\.?|\bsanta)[ \u00a0]+$", re.IGNORECASE)
-# Second words that make "Förnamn X" a place or an organisation: Haganässkolan, Gustav Adolfskyrkan, Maria Ungdom.
-_PLACE_SUFFIXES = (
-    "skolan", "skolans", "skola", "gatan", "gata", "vägen", "väg", "torget", "torg", "parken", "park", "plan",
-    "planen", "platsen", "plats", "gården", "hallen", "centrum", "kyrkan", "kyrka", "stationen", "station",
-    "området", "biblioteket", "badet", "huset", "hamnen", "gymnasiet", "kommun", "kommunen", "församling",
-    "mottagningen", "mottagning", "ungdom", "stadion", "arenan", "vallen", "backen", "stigen", "gränd", "allé",
-    "hult", "ryd", "torp", "köping",  # place names: Max Älmhult is a restaurant, not a person
-    "restaurang", "restaurangen", "pizzeria", "bageri", "bageriet", "butik", "butiken", "teatern", "hotell",
-    "hotellet", "burgers",
-)
-# Words that follow a first name but are not surnames: "Bo Tryggt", weekdays and months written as headings.
-_NOT_SURNAME = frozenset("""
-    tryggt trygg tillsammans sverige polis polisen stad län kyrka skola förskola stiftelsen stiftelse fonden
-    pub bar café cafe kiosk bio grill salong livs
-    måndag tisdag onsdag torsdag fredag lördag söndag januari februari mars april maj juni juli augusti
-    september oktober november december och eller
-""".split())
-# A lowercase place noun after "Förnamn Efternamns" makes the pair a street or building: "Karl Johans gata".
-_PLACE_NOUNS = frozenset("""
-    gata gatan väg vägen torg torget plats platsen park parken skola skolan kyrka kyrkan gård gården backe
-    backen gränd allé stig stigen plan bro bron hall hallen kapell kapellet församling minne gymnasium gymnasiet
-""".split())
-
-
 _INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
 
 
@@ -159,13 +137,6 @@ def normalise_input(text: str) -> str:
     ligatures), control and zero-width characters removed, so "８１１２１８-９８７６" or a number split by a
     zero-width space is screened like the plain one."""
     return _INVISIBLE.sub("", unicodedata.normalize("NFKC", text or "")).strip()
-
-
-@cache
-def first_names() -> frozenset[str]:
-    """The vendored first-name list (dialogs/data/fornamn.txt), read once."""
-    text = resources.files("dialogs").joinpath("data/fornamn.txt").read_text(encoding="utf-8")
-    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 
 def screen(text: str, allowed_names: Iterable[str] = ()) -> list[PrivacyFinding]:
@@ -220,10 +191,13 @@ def screen(text: str, allowed_names: Iterable[str] = ()) -> list[PrivacyFinding]
 
     if any(_is_plate(m) for m in _PLATE.finditer(masked)):
         found.add("regnr")
-    if _class_with_age(masked):
+    classes, ages = _classes_and_ages(masked)
+    if _class_with_age(masked, classes, ages):
         found.add("klass_alder")
-    if _has_name(masked, allowed_names):
+    if has_full_name(masked, allowed_names):
         found.add("namn")
+    if names_a_child(masked, classes + ages):
+        found.add("namn_barn")
     return [PrivacyFinding(kind, LABELS[kind]) for kind in KINDS if kind in found]
 
 
@@ -314,13 +288,14 @@ def _is_plate(match: re.Match[str]) -> bool:
     return match["letters"].casefold() not in _NOT_PLATE
 
 
-def _class_with_age(text: str) -> bool:
-    """A class token ("8B", "klass 7c") and a school age ("14 år", "13-åring") within a few words, one sentence."""
-    classes = [m.span() for m in _CLASS.finditer(text)]
-    if not classes:
-        return False
-    ages = [m.span() for m in _AGE.finditer(text) if _school_age(m)]
-    if not ages:
+def _classes_and_ages(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Where class tokens ("8B", "klass 7c") and school ages ("14 år", "13-åring") stand, each in order."""
+    return [m.span() for m in _CLASS.finditer(text)], [m.span() for m in _AGE.finditer(text) if _school_age(m)]
+
+
+def _class_with_age(text: str, classes: list[tuple[int, int]], ages: list[tuple[int, int]]) -> bool:
+    """A class token and a school age within a few words, in one sentence."""
+    if not classes or not ages:
         return False
     starts = [start for start, _ in ages]
     for c_start, c_end in classes:
@@ -340,75 +315,3 @@ def _near(gap: str) -> bool:
     if len(gap) > 80 or any(ch in gap for ch in ".!?\n"):
         return False
     return len(_GAP_WORD.findall(gap)) <= _MAX_GAP_WORDS
-
-
-def _is_first_name(word: str, names: frozenset[str]) -> bool:
-    return word in names or ("-" in word and all(part in names for part in word.split("-")))
-
-
-def _looks_like_surname(word: str) -> bool:
-    """Capitalised, not an acronym, not a place or venue; "Lindh-dagen" is a compound noun, "Svensson-Ek" a name."""
-    if len(word) < 2 or not word[0].isupper() or word.isupper() or not any(ch.islower() for ch in word):
-        return False
-    if any(part[:1].islower() for part in re.split(r"[-'’]", word)[1:]):
-        return False
-    folded = word.casefold()
-    return folded not in _NOT_SURNAME and not folded.endswith(_PLACE_SUFFIXES)
-
-
-def _allowed(first: str, last: str, allowed: list[list[str]]) -> bool:
-    """True when the two words stand next to each other, in either order, in one of the allowed names.
-
-    A genitive counts as the name ("Anna Svenssons rapport"), and so does "Svensson, Anna".
-    """
-    first, last = first.casefold(), last.casefold()
-    for words in allowed:
-        for a, b in zip(words, words[1:], strict=False):
-            if (a == first and last in (b, b + "s")) or (a == last and b == first):
-                return True
-    return False
-
-
-def _has_name(text: str, allowed_names: Iterable[str]) -> bool:
-    """A capitalised known first name directly followed by a capitalised surname-like word."""
-    names = first_names()
-    words = [m for m in _WORD.finditer(text) if m.group()[0].isupper()]
-    allowed: list[list[str]] | None = None
-    for i in range(len(words) - 1):
-        first, second = words[i], words[i + 1]
-        if not _adjacent(text, first, second):
-            continue
-        if not _is_first_name(first.group(), names) or not _looks_like_surname(second.group()):
-            continue
-        if _SAINT_BEFORE.search(text, max(0, first.start() - 12), first.start()):
-            continue  # Sankt Lars, S:t Sigfrid: a church or a parish
-        if _names_a_place(text, words, i + 1):
-            continue  # Karl Johans gata, Per Albin Hanssons väg, Gustav Adolfskyrkan
-        if allowed is None:
-            allowed = [re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", str(name).casefold()) for name in allowed_names]
-        if _allowed(first.group(), second.group(), allowed):
-            continue
-        return True
-    return False
-
-
-def _adjacent(text: str, left: re.Match[str], right: re.Match[str]) -> bool:
-    return _NAME_GAP.fullmatch(text, left.end(), right.start()) is not None
-
-
-_NEXT_WORD = re.compile(r"[ \t\u00a0]{1,3}([^\W\d_]+)")
-_MAX_NAME_WORDS = 4
-
-
-def _names_a_place(text: str, words: list[re.Match[str]], i: int) -> bool:
-    """Whether the capitalised run from words[i] on ends in a place: a place noun after it, or a place suffix."""
-    last = min(len(words), i + _MAX_NAME_WORDS)
-    while True:
-        if words[i].group().casefold().endswith(_PLACE_SUFFIXES):
-            return True
-        match = _NEXT_WORD.match(text, words[i].end())
-        if match and match.group(1).casefold() in _PLACE_NOUNS:
-            return True
-        if i + 1 >= last or not _adjacent(text, words[i], words[i + 1]):
-            return False
-        i += 1
