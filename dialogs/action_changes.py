@@ -328,7 +328,9 @@ class PostponeDialog(WaterfallDialog):
                 step, answer, what, finish=lambda: _postpone(step.context, situation, {**state, "reason": ""}))
                 ) is not None:
             return left
-        if asking_due:
+        if asking_due and (refusal := _screened(answer, situation)):
+            await step.context.send_activity(MessageFactory.text(refusal))
+        elif asking_due:
             current = date.fromisoformat(state["current"]) if state.get("current") else None
             due = read_due(answer, situation, current)
             if due is None and (left := await _rerouted(step, answer, what, free_text=False)) is not None:
@@ -458,8 +460,12 @@ class CreateActionDialog(WaterfallDialog):
         name = step.values.get("asking")
         if name in ("title", "owner") and (left := await _rerouted(step, answer, "den nya åtgärden")) is not None:
             return left
-        problem = None
-        if name == "title":
+        # Answers read only for a date or an area are screened too ("15/1, ring 070-…"); refused, asked again.
+        privacy = _screened(answer, situation) if name in ("due", "past", "focus_area") else None
+        problem = privacy
+        if privacy:
+            pass
+        elif name == "title":
             if len(answer) > MAX_TITLE_CHARS:
                 problem = f"Rubriken får vara högst {MAX_TITLE_CHARS} tecken."
             else:
@@ -491,7 +497,7 @@ class CreateActionDialog(WaterfallDialog):
                     problem = "Det fokusområdet känner jag inte igen."
                 else:
                     draft.focus_area = code
-        if problem and name in ("due", "past", "focus_area"):
+        if problem and not privacy and name in ("due", "past", "focus_area"):
             # not a date or an area: the next thing the user wanted; an action lacking only its (optional)
             # focus area is created without one rather than lost
             finish = (lambda: _create(step.context, situation, draft)) if name == "focus_area" else None

@@ -95,6 +95,11 @@ class LogObservationDialog(WaterfallDialog):
         draft = Draft.from_state(step.options["draft"])
         text = step.context.activity.text or ""
         name = step.values["field"]
+        # Every answer is screened, also those that only a time or a choice is read from ("igår kväll,
+        # 19811218-9876"): what was refused is said, and the same question is asked again.
+        refusal = screen_text(text, situation)
+        if refusal is not None:
+            return await self._continue(step, draft, refusal)
         if step.options.get("card") and (
                 (name is not None and is_yes(text))
                 or (name is None and is_yes(text) and is_future(draft, situation) and not draft.future_ok)):

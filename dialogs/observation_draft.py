@@ -166,10 +166,9 @@ def apply_answer(draft: Draft, name: str, answer: str, situation: Situation) -> 
     answer = answer.strip()
     folded = fold(answer).strip(" .!")
     config = situation.collaboration
-    if name in ("place", "description") or name not in FIELD_NAMES:
-        refusal = screen_text(answer, situation)
-        if refusal is not None:
-            return refusal
+    refusal = screen_text(answer, situation)  # every field, also those only a time or a choice is read from
+    if refusal is not None:
+        return refusal
     if name == "focus_area":
         code = read_focus_area(answer, config)
         if code is None:
