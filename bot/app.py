@@ -45,7 +45,7 @@ def create_app(runtime: Runtime, *, close_runtime: bool = True, schedule: bool =
                                                          settings.app_tenant_id, settings.app_type), **auth_kwargs)
     deliveries = Deliveries({"msteams": TeamsDelivery(proactive, settings.app_id)} if teams else {})
     app[SCHEDULER_KEY] = Scheduler(database=runtime.database, collaboration=runtime.collaboration,
-                                   clock=runtime.clock, delivery=deliveries)
+                                   clock=runtime.clock, delivery=deliveries, state=runtime.state)
     app[MATRIX_KEY] = []
     if matrix:
         app.cleanup_ctx.append(_matrix)

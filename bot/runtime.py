@@ -38,6 +38,7 @@ class Runtime:
     locks: ConversationLocks = field(default_factory=ConversationLocks)
     turn_lock: AdvisoryTurnLock | None = None
     claim: SqliteClaim | None = None
+    state: SqlStorage | None = None  # the dialog state, which the scheduler expires
 
     async def close(self) -> None:
         if self.turn_lock is not None:
@@ -110,7 +111,7 @@ async def build_runtime(settings: Settings, clock: Clock | None = None, *, prepa
         if claim is not None:
             claim.release()
         raise
-    storage = SqlStorage(database, sole_writer=claim is not None)
+    storage = SqlStorage(database, sole_writer=claim is not None, now=clock.now)
     bot = SamverkanBot(
         database=database,
         collaboration=collaboration,
@@ -120,4 +121,5 @@ async def build_runtime(settings: Settings, clock: Clock | None = None, *, prepa
         user_state=UserState(storage),
     )
     turn_lock = AdvisoryTurnLock(database.url) if database.dialect_name == "postgresql" else None
-    return Runtime(settings, collaboration, database, bot, clock, ConversationLocks(turn_lock), turn_lock, claim)
+    return Runtime(settings, collaboration, database, bot, clock, ConversationLocks(turn_lock), turn_lock, claim,
+                   storage)

@@ -38,12 +38,15 @@ from storage.models import (
     PersonalReminder,
 )
 from storage.outbox import Outbox
+from storage.state import SqlStorage
 
 log = logging.getLogger(__name__)
 
 TICK = timedelta(seconds=60)
 MEETING_HORIZON = timedelta(days=21)  # far enough for "two working days before" across any holiday
 ACTION_WINDOW_AFTER = timedelta(days=14)  # reminders start at most a few working days before the due date
+# Dialog state (a draft, a question waiting for its answer) untouched this long is deleted with its text.
+STATE_LIFETIME = timedelta(hours=24)
 
 
 @dataclass
@@ -52,13 +55,17 @@ class TickReport:
     sent: int = 0
     retried: int = 0
     gone: int = 0
+    expired: int = 0  # dialog state documents deleted
     errors: list[str] = field(default_factory=list)
 
 
 class Scheduler:
     def __init__(self, *, database: Database, collaboration: Collaboration, clock: Clock,
-                 delivery: TeamsDelivery | Deliveries | None, worker: str | None = None):
+                 delivery: TeamsDelivery | Deliveries | None, worker: str | None = None,
+                 state: SqlStorage | None = None):
+        """``state``: the bot's dialog state storage (so its memory forgets what expires too)."""
         self.database = database
+        self.state = state or SqlStorage(database, now=clock.now)
         self.collaboration = collaboration
         self.clock = clock
         self.delivery = delivery
@@ -71,6 +78,7 @@ class Scheduler:
         now = self.clock.now()
         report.planned = await self.plan(now)
         await self.deliver(now, report)
+        report.expired = await self.state.expire(now - STATE_LIFETIME)
         return report
 
     async def run_forever(self) -> None:

@@ -31,6 +31,8 @@ _SQLITE_PRAGMAS = (
     "PRAGMA synchronous=NORMAL",
     "PRAGMA foreign_keys=ON",
     "PRAGMA busy_timeout=5000",
+    # Deleted rows (expired dialog state holds what users wrote) are overwritten, not left in free pages.
+    "PRAGMA secure_delete=ON",
 )
 
 # SQLite reports both "the file is busy" and "your SQL is wrong" as OperationalError; these are transient.
@@ -319,6 +321,14 @@ class Database:
             for statement in SQLITE_STATISTICS:
                 await conn.exec_driver_sql(statement)
             await conn.commit()
+
+    async def empty_write_ahead_log(self) -> None:
+        """On SQLite, copy the write-ahead log into the database and truncate it, so deleted text is no longer
+        in the -wal file either (a no-op on PostgreSQL, and when a reader holds the log SQLite leaves it)."""
+        if self.dialect_name != "sqlite":
+            return
+        async with self._turn_for_connection(), self.engine.connect() as conn:
+            await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
     async def dispose(self) -> None:
         """Close all pooled connections (at shutdown, and before dropping a test database)."""

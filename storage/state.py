@@ -16,7 +16,8 @@ import hashlib
 import json
 import uuid
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Any
 
 from botbuilder.core import Storage
@@ -80,11 +81,14 @@ def _new_etag() -> str:
 class SqlStorage(Storage):
     """A botbuilder ``Storage`` on the bot's database, with atomic e-tag checks (no read-then-write)."""
 
-    def __init__(self, database: Database, *, sole_writer: bool = False, cache_size: int = 10_000):
+    def __init__(self, database: Database, *, sole_writer: bool = False, cache_size: int = 10_000,
+                 now: Callable[[], datetime] = utcnow):
         """``sole_writer``: this process is the only one writing this database's state (an embedded
         SQLite file claimed with ``storage.ownership``), so what it wrote itself is what is stored, and
-        reads can be answered from memory. With several replicas on PostgreSQL, leave it off."""
+        reads can be answered from memory. With several replicas on PostgreSQL, leave it off. ``now``: the
+        bot's clock, which stamps each write, so state expires by the same time as everything else."""
         self.database = database
+        self._now = now
         self._cache: OrderedDict[str, tuple[str, str] | None] | None = OrderedDict() if sole_writer else None
         self._cache_size = cache_size
 
@@ -165,9 +169,11 @@ class SqlStorage(Storage):
             self._remember(stored_key, entry)
 
     async def _write(self, table, prepared, written: dict[str, tuple[str, str]]) -> None:
+        now = self._now()
+
         def work(connection: Connection) -> None:
             for key, stored_key, e_tag, document in prepared:
-                values = {"document": document, "etag": _new_etag(), "updated_at": utcnow()}
+                values = {"document": document, "etag": _new_etag(), "updated_at": now}
                 written[stored_key] = (values["etag"], document)
                 if e_tag is None or e_tag == "*":
                     connection.execute(
@@ -203,3 +209,17 @@ class SqlStorage(Storage):
         with unavailable_as_storage_error():
             async with self.database.session() as session, session.begin():
                 await session.execute(delete(BotStateRow).where(BotStateRow.key.in_(stored_keys)))
+
+    async def expire(self, before: datetime) -> int:
+        """Delete state not written since ``before``: an abandoned draft or question keeps what the user wrote,
+        which must not stay in the database when they never come back. On SQLite the freed pages are zeroed
+        (``secure_delete``) and the write-ahead log emptied, so the text is gone from the files too. Returns
+        how many documents went."""
+        with unavailable_as_storage_error():
+            async with self.database.session() as session, session.begin():
+                gone = list((await session.scalars(
+                    delete(BotStateRow).where(BotStateRow.updated_at < before).returning(BotStateRow.key))).all())
+            self._forget(gone)
+            if gone:
+                await self.database.empty_write_ahead_log()
+        return len(gone)
