@@ -13,6 +13,7 @@ from pathlib import Path
 from aiohttp.abc import AbstractAccessLogger
 
 from bot.config import ConfigError, Settings, check_file
+from bot.logging_setup import configure_logging
 from storage.db import is_unavailable
 from storage.ownership import DatabaseInUse
 
@@ -112,10 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Fel i inställningarna: {error}", file=sys.stderr)
         return 2
     # In the console the terminal is the chat, so only warnings and errors share it.
-    level = max(logging.getLevelName(settings.log_level), logging.WARNING) if args.command == "chat" \
-        else settings.log_level
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("alembic").setLevel(max(logging.getLevelName(settings.log_level), logging.WARNING))
+    configure_logging(settings.log_level, terminal_chat=args.command == "chat")
     try:
         if args.command == "config":
             return config_check(Path(args.file) if args.file else settings.config_path)
