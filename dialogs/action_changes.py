@@ -1,8 +1,9 @@
 """Changing the action plan by chat: create, close, postpone, reassign, comment, cancel.
 
-Only the responsible person or an admin of the responsible party may change an action (any member may
-comment); every change is history in the same transaction, and audited. What is missing is asked for:
-a new action's title, owner and due date, a postponement's new date and its reason.
+Who may change an action is ``bot.rules.actions.may_change`` (the responsible person, the creator, the
+owning party's members, admins; any member may comment); every change is history in the same transaction,
+and audited. What is missing is asked for: a new action's title, owner and due date, a postponement's new
+date and its reason.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from datetime import date, datetime, timedelta
 from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.dialogs import Dialog, DialogContext, DialogTurnResult, WaterfallDialog, WaterfallStepContext
 
-from bot.rules.actions import MAX_TITLE_CHARS, OPEN, PARTY_NAMES, STATUS_NAMES, may_change, shift
+from bot.rules.actions import MAX_TITLE_CHARS, OPEN, PARTY_NAMES, STATUS_NAMES, may_change, shift, who_may_change
 from dialogs.action_plan import not_found_text
 from dialogs.answers import is_yes
 from dialogs.context import SITUATION_KEY, Situation, database_of
@@ -71,30 +72,36 @@ async def changeable(context: TurnContext, session, number: int | str, situation
     action = await _load(context, session, number)
     if action is None:
         return None
-    problem = _closed(action) or (None if _allowed(action, situation) else _refusal(action))
+    problem = await _problem(session, action, situation)
     if problem:
         await context.send_activity(MessageFactory.text(problem))
         return None
     return action
 
 
+async def _problem(session, action: Action, situation: Situation) -> str | None:
+    """Why the asker cannot change the action now (closed already, or not theirs to change), or None."""
+    if problem := _closed(action):
+        return problem
+    return None if _allowed(action, situation) else await _refusal(session, action)
+
+
 def _allowed(action: Action, situation: Situation) -> bool:
     asker = situation.asker
     return may_change(responsible_member_id=action.responsible_member_id,
-                      responsible_party=action.responsible_party, asker_id=asker.member_id,
-                      asker_party=asker.party, asker_is_admin=asker.is_admin)
+                      responsible_party=action.responsible_party, created_by_member_id=action.created_by_member_id,
+                      asker_id=asker.member_id, asker_party=asker.party, asker_is_admin=asker.is_admin)
 
 
-def _refusal(action: Action) -> str:
+async def _refusal(session, action: Action) -> str:
+    """Names who may change it, so the asker knows whom to turn to."""
+    creator = await session.get(Member, action.created_by_member_id) if action.created_by_member_id else None
+    who = who_may_change(responsible_party=action.responsible_party,
+                         responsible_name=action.responsible_member.name if action.responsible_member else None,
+                         creator_name=creator.name if creator else None)
     party = PARTY_NAMES.get(action.responsible_party, action.responsible_party)
-    admins = "en administratör hos kommunen eller polisen" if action.responsible_party == "gemensam" else \
-        f"en administratör hos {party}"
-    if action.responsible_member_id is None:  # a party, no person: "den ansvariga (gemensamt)" named nobody
-        who = f"den har ingen ansvarig person ({owner_text(action)}), så bara {admins} kan ändra den"
-        return (f"Du kan inte ändra #{action.number}: {who}. Du kan lägga till en kommentar: "
-                f"”kommentar #{action.number}: …”.")
-    return (f"Du kan inte ändra #{action.number}: det kan bara den ansvariga ({owner_text(action)}) eller "
-            f"{admins}. Du kan lägga till en kommentar: ”kommentar #{action.number}: …”.")
+    return (f"Åtgärd #{action.number} ägs av {party}. Den kan ändras av {who}. Du kan lägga till en kommentar: "
+            f"”kommentar #{action.number}: …”.")
 
 
 def _closed(action: Action) -> str | None:
@@ -136,8 +143,7 @@ async def close_action(context: TurnContext, situation: Situation, number: int |
         action = await ActionRepository(session).get(int(number))
         if action is None:
             return False, await not_found_text(session, number)
-        problem = _closed(action) or (None if _allowed(action, situation) else _refusal(action))
-        if problem:
+        if problem := await _problem(session, action, situation):
             return False, problem
         await ActionRepository(session).set_status(action, "klar", await asker_member(session, situation),
                                                    at=situation.now, text=note)

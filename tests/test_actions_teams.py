@@ -37,11 +37,13 @@ async def server(database, clock):
 
 
 async def add(server: BotServer, title: str, party: str, due: date | None, *, member: str | None = None,
-              focus: str | None = None, status: str = "planerad", promise_id: int | None = None) -> int:
+              focus: str | None = None, status: str = "planerad", promise_id: int | None = None,
+              creator: str | None = None) -> int:
     async with server.runtime.database.session() as session:
+        author = await session.get(models.Member, server.members[creator]) if creator else None
         action = await ActionRepository(session).add(NewAction(
             title, party, due, focus_area=focus, status=status, promise_id=promise_id,
-            responsible_member_id=server.members[member] if member else None), None, at=server.runtime.clock.now())
+            responsible_member_id=server.members[member] if member else None), author, at=server.runtime.clock.now())
         await session.commit()
         return action.number
 
@@ -194,17 +196,42 @@ async def _audit(server: BotServer) -> list[str]:
         return list((await session.scalars(select(models.AuditEntry.action))).all())
 
 
-async def test_only_the_responsible_person_or_the_partys_admin_may_change(server, connector):
+async def test_only_the_owning_party_the_creator_or_an_admin_may_change(server, connector):
     karins = await add(server, "Möte med skolan", "kommun", date(2026, 12, 4), member="karin")
     police = await add(server, "Kvällspatrull", "polis", date(2026, 12, 4))
     for text in (f"#{karins} klar", f"skjut upp #{karins} till 20/12", f"ge #{karins} till polisen",
                  f"ställ in #{karins}"):
-        answer = await reply(server, connector, text, aad="aad-olle")
-        assert answer.startswith(f"Du kan inte ändra #{karins}: det kan bara den ansvariga (Karin Lund (kommunen))")
-    assert "Du kan inte ändra" in await reply(server, connector, f"#{police} klar")  # Anna: the other party's admin
-    assert (await reply(server, connector, f"#{karins} klar")).startswith("Klart:")  # Anna: kommun's admin
+        answer = await reply(server, connector, text, aad="aad-olle")  # the police, on the municipality's action
+        assert answer == (f"Åtgärd #{karins} ägs av kommunen. Den kan ändras av ansvarig (Karin Lund), "
+                          "kommunens medlemmar eller en administratör. Du kan lägga till en kommentar: "
+                          f"”kommentar #{karins}: …”.")
+    assert (await reply(server, connector, f"#{police} klar")).startswith("Klart:")  # Anna: an admin
+    assert (await reply(server, connector, f"#{karins} klar")).startswith("Klart:")
     assert [kind for kind, _ in await history(server, karins)] == ["created", "status"]
-    assert (await action(server, police)).status == "planerad"
+
+
+async def test_a_police_member_closes_the_polices_action_without_a_police_admin(server, connector):
+    number = await add(server, "Kvällspatrull vid stationen", "polis", date(2026, 12, 4))
+    assert (await reply(server, connector, f"#{number} klar", aad="aad-olle")).startswith(
+        f"Klart: #{number} Kvällspatrull vid stationen.")
+    assert (await action(server, number)).status == "klar"
+
+
+async def test_the_creator_reassigns_the_action_they_created(server, connector):
+    number = await add(server, "Kvällspatrull vid skolan", "polis", date(2026, 12, 4), creator="karin")
+    assert await reply(server, connector, f"ge #{number} till Olle Polis", aad="aad-karin") == \
+        f"#{number} Kvällspatrull vid skolan: ansvarig är nu Olle Polis (polisen)."
+    assert (await action(server, number)).responsible_member_id == server.members["olle"]
+
+
+async def test_the_other_party_is_refused_with_the_rule_in_the_answer(server, connector):
+    number = await add(server, "Kvällspatrull vid stationen", "polis", date(2026, 12, 4), member="olle",
+                       creator="anna")
+    answer = await reply(server, connector, f"#{number} klar", aad="aad-karin")
+    assert answer.startswith(f"Åtgärd #{number} ägs av polisen. Den kan ändras av ansvarig (Olle Polis), den som "
+                             "skapade den (Anna Andersson), polisens medlemmar eller en administratör.")
+    assert (await action(server, number)).status == "planerad"
+    assert [kind for kind, _ in await history(server, number)] == ["created"]
 
 
 async def test_unknown_number_names_the_closest(server, connector):
@@ -239,7 +266,7 @@ async def test_buttons_on_the_card_close_in_place_and_postpone(server, connector
     assert "känner inte igen dig som medlem" in stranger["value"]
     refused = await press("aad-olle")  # not his: the card stays, the reason is said
     assert refused["type"] == "application/vnd.microsoft.activity.message"
-    assert refused["value"].startswith(f"Du kan inte ändra #{number}")
+    assert refused["value"].startswith(f"Åtgärd #{number} ägs av kommunen. Den kan ändras av ansvarig")
     answer = await press()
     assert answer["type"] == "application/vnd.microsoft.card.adaptive"  # Teams replaces the card with this
     assert answer["value"]["body"][0]["text"].startswith(f"✔ Klart: #{number} Trygghetsvandring i centrum")

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from bot.rules.actions import days_overdue, is_overdue, may_change, shift
+from bot.rules.actions import days_overdue, is_overdue, may_change, shift, who_may_change
 
 TODAY = date(2026, 11, 26)
 
@@ -18,16 +18,31 @@ def test_overdue_only_when_open_and_past_due():
 
 
 def test_who_may_change():
-    def may(member, party, asker, asker_party, admin):
-        return may_change(responsible_member_id=member, responsible_party=party, asker_id=asker,
-                          asker_party=asker_party, asker_is_admin=admin)
+    def may(member, party, asker, asker_party, admin, creator=None):
+        return may_change(responsible_member_id=member, responsible_party=party, created_by_member_id=creator,
+                          asker_id=asker, asker_party=asker_party, asker_is_admin=admin)
 
     assert may(1, "kommun", 1, "kommun", False)  # the responsible person
-    assert not may(1, "kommun", 2, "kommun", False)  # a colleague
-    assert may(1, "kommun", 2, "kommun", True)  # the party's admin
-    assert not may(1, "kommun", 3, "polis", True)  # the other party's admin
-    assert may(None, "gemensam", 3, "polis", True)  # a joint action: both parties' admins
-    assert not may(None, "polis", 2, "polis", False)
+    assert may(1, "kommun", 2, "kommun", False)  # a colleague in the owning party
+    assert may(None, "polis", 2, "polis", False)  # the police's own action, no police admin needed
+    assert not may(1, "kommun", 3, "polis", False)  # the other party
+    assert may(1, "kommun", 3, "polis", False, creator=3)  # ... unless they created it
+    assert may(1, "kommun", 3, "polis", True)  # an admin, of either party
+    assert may(None, "gemensam", 3, "polis", False)  # a joint action: members of either party
+    assert may(None, "gemensam", 2, "kommun", False)
+    assert may(7, "kommun", 7, "polis", False)  # responsible, though their party is not the owner
+
+
+def test_who_may_change_is_said_as_the_rule_decides():
+    said = who_may_change(responsible_party="polis", responsible_name="Olle Polis", creator_name="Anna Andersson")
+    assert said == ("ansvarig (Olle Polis), den som skapade den (Anna Andersson), polisens medlemmar eller en "
+                    "administratör")
+    assert who_may_change(responsible_party="kommun", responsible_name=None, creator_name=None) == \
+        "kommunens medlemmar eller en administratör"
+    assert who_may_change(responsible_party="kommun", responsible_name="Karin Lund", creator_name="Karin Lund") == \
+        "ansvarig (Karin Lund), kommunens medlemmar eller en administratör"  # the creator is not named twice
+    assert who_may_change(responsible_party="gemensam", responsible_name=None, creator_name="Anna Andersson") == \
+        "den som skapade den (Anna Andersson), kommunens och polisens medlemmar eller en administratör"
 
 
 def test_shift_by_days_weeks_and_months():

@@ -1,4 +1,4 @@
-"""Rules of the action plan: what is overdue, who may change an action, where a postponement lands.
+"""Rules of the action plan: what is overdue, who may change an action (and saying so), where a postponement lands.
 
 Plain functions of their inputs and the day passed in, so they test without chat or SQL.
 """
@@ -23,12 +23,28 @@ def days_overdue(due: date, today: date) -> int:
     return (today - due).days
 
 
-def may_change(*, responsible_member_id: int | None, responsible_party: str, asker_id: int, asker_party: str,
-               asker_is_admin: bool) -> bool:
-    """The responsible person, an admin of the responsible party (either party's admins for a joint action)."""
-    if responsible_member_id == asker_id:
+def may_change(*, responsible_member_id: int | None, responsible_party: str, created_by_member_id: int | None,
+               asker_id: int, asker_party: str, asker_is_admin: bool) -> bool:
+    """The responsible person, the creator, any member of the owning party (of either party for a joint
+    action), and admins: a party's action must stay manageable when its responsible person is away and the
+    party has no admin of its own."""
+    if asker_is_admin or asker_id in (responsible_member_id, created_by_member_id):
         return True
-    return asker_is_admin and responsible_party in (asker_party, "gemensam")
+    return responsible_party in (asker_party, "gemensam")
+
+
+def who_may_change(*, responsible_party: str, responsible_name: str | None, creator_name: str | None) -> str:
+    """The rule of ``may_change`` for one action, in Swedish: "ansvarig (Olle Polis), den som skapade den
+    (Anna Andersson), polisens medlemmar eller en administratör"."""
+    if responsible_party == "gemensam":
+        members = "kommunens och polisens medlemmar"
+    else:
+        members = f"{PARTY_NAMES.get(responsible_party, responsible_party)}s medlemmar"
+    who = [f"ansvarig ({responsible_name})"] if responsible_name else []
+    if creator_name and creator_name != responsible_name:
+        who.append(f"den som skapade den ({creator_name})")
+    who.append(members)
+    return ", ".join(who) + " eller en administratör"
 
 
 def shift(due: date, *, days: int = 0, months: int = 0) -> date:
