@@ -67,6 +67,14 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--teams-id", help="Entra-objekt-id (aadObjectId) i Teams")
     add.add_argument("--tenant", default="", help="Entra-klientorganisationens id (tenant) för --teams-id")
     add.add_argument("--matrix-id", help="Matrix-användare, t.ex. @anna:almhult.se")
+    change = member_commands.add_parser("set", help="ändra en medlem: administratör, roll, part")
+    change.add_argument("name")
+    change.add_argument("--admin", action=argparse.BooleanOptionalAction, default=None,
+                        help="gör till administratör (--no-admin: ta bort administratörsrollen)")
+    change.add_argument("--role", help="ny roll, t.ex. kommunpolis (\"\" för ingen)")
+    change.add_argument("--party", choices=PARTIES)
+    removal = member_commands.add_parser("remove", help="ta bort en medlem (det hen skrivit finns kvar)")
+    removal.add_argument("name")
     export = commands.add_parser("export", help="exportera till CSV eller Excel")
     export_commands = export.add_subparsers(dest="export_command", required=True)
     observations = export_commands.add_parser("observations", help="loggen, för den årliga uppföljningen")
@@ -153,6 +161,11 @@ def main(argv: list[str] | None = None) -> int:
 
             if args.members_command == "list":
                 return asyncio.run(member_admin.list_members(settings))
+            if args.members_command == "set":
+                return asyncio.run(member_admin.set_member(settings, args.name, admin=args.admin, role=args.role,
+                                                           party=args.party))
+            if args.members_command == "remove":
+                return asyncio.run(member_admin.remove(settings, args.name))
             return asyncio.run(member_admin.add_member(
                 settings, args.name, party=args.party, role=args.role, admin=args.admin,
                 teams_id=args.teams_id, tenant=args.tenant, matrix_id=args.matrix_id))

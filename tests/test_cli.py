@@ -59,7 +59,36 @@ def test_members_add_and_list(tmp_path):
                       "--teams-id", "aad-per", "--tenant", teams.TENANT, cwd=tmp_path)
     assert added.returncode == 0, added.stderr
     listed = samverkan("members", "list", cwd=tmp_path)
-    assert "Per Polis\tpolis\tkommunpolis" in listed.stdout
+    assert f"Per Polis, polisen, kommunpolis – Teams aad-per (organisation {teams.TENANT})" in listed.stdout
+
+
+def test_members_set_makes_an_existing_member_admin_and_remove_keeps_the_last_admin(tmp_path):
+    for args in (("Anna Andersson", "--party", "kommun", "--admin", "--matrix-id", "@anna:almhult.se"),
+                 ("Olle Polis", "--party", "polis", "--role", "kommunpolis")):
+        assert samverkan("members", "add", *args, cwd=tmp_path).returncode == 0
+    again = samverkan("members", "add", "Olle Polis", "--party", "polis", "--admin", cwd=tmp_path)
+    assert again.returncode == 1 and 'samverkan members set "Olle Polis"' in again.stderr
+    lone = samverkan("members", "remove", "Anna Andersson", cwd=tmp_path)
+    assert lone.returncode == 1
+    assert "Jag kan inte ta bort Anna Andersson: hen är den enda administratören" in lone.stderr
+    demote = samverkan("members", "set", "Anna Andersson", "--no-admin", cwd=tmp_path)
+    assert demote.returncode == 1 and "den enda administratören" in demote.stderr
+
+    promoted = samverkan("members", "set", "olle polis", "--admin", "--role", "lokalpolis", cwd=tmp_path)
+    assert promoted.returncode == 0, promoted.stderr
+    assert promoted.stdout.startswith("Olle Polis: administratör, roll lokalpolis.")
+    listed = samverkan("members", "list", cwd=tmp_path).stdout
+    assert "Anna Andersson, kommunen, administratör – Matrix @anna:almhult.se" in listed
+    assert "Olle Polis, polisen, lokalpolis, administratör – inga inloggningar kopplade" in listed
+
+    removed = samverkan("members", "remove", "Anna Andersson", cwd=tmp_path)  # now another admin remains
+    assert removed.returncode == 0, removed.stderr
+    assert "Anna Andersson" not in samverkan("members", "list", cwd=tmp_path).stdout
+    back = samverkan("members", "add", "Anna Andersson", "--party", "kommun", cwd=tmp_path)
+    assert back.stdout.startswith("Lade till Anna Andersson igen (kommun).")
+    assert "Anna Andersson, kommunen – Matrix @anna:almhult.se" in samverkan("members", "list", cwd=tmp_path).stdout
+    unknown = samverkan("members", "set", "Ingen Alls", "--admin", cwd=tmp_path)
+    assert unknown.returncode == 1 and "Det finns ingen medlem som heter 'Ingen Alls'" in unknown.stderr
 
 
 def test_run_refuses_without_credentials_unless_dev(tmp_path):
