@@ -86,8 +86,9 @@ def _actions_help_text(situation: Situation) -> str:
         "- ”#12 klar”, ”skjut upp #12 till nästa fredag”, ”ge #12 till polisen”, ”kommentar #12: …”, "
         "”ställ in #12”, ”visa #12”\n"
         "- ”medborgarlöften”\n"
-        "Långa listor visas en sida i taget: skriv ”mer”. Bara den ansvariga eller en administratör för "
-        "den ansvariga parten kan ändra en åtgärd; alla kan kommentera. Allt sparas som historik."
+        "Långa listor visas en sida i taget: skriv ”mer”. En åtgärd kan ändras av den ansvariga, den som "
+        "skapade den, den ägande partens medlemmar (vid gemensamma åtgärder båda parternas) och "
+        "administratörer; alla kan kommentera. Allt sparas som historik."
     )
 
 
