@@ -17,7 +17,7 @@ from bot.channels.references import Identity, identity_of, reference_fields, ref
 from bot.clock import Clock
 from bot.config import Collaboration
 from bot.members import MemberDirectory
-from dialogs.context import Asker, Situation
+from dialogs.context import MEMBERS_KEY, Asker, Situation
 from dialogs.conversation import Conversation
 from dialogs.help import greeting
 from dialogs.privacy import normalise_input
@@ -77,6 +77,7 @@ class SamverkanBot(ActivityHandler):
         self._stored_references: dict[str, tuple] = {}
 
     async def on_turn(self, turn_context: TurnContext) -> None:
+        turn_context.turn_state[MEMBERS_KEY] = self.members
         await super().on_turn(turn_context)
         for state in self._states:
             await state.save_changes(turn_context)

@@ -22,6 +22,7 @@ from dialogs.context import SITUATION_KEY, Situation, database_of
 from dialogs.format import long_date, short_date
 from dialogs.help import Reroute
 from dialogs.interruptions import new_request
+from dialogs.membership import find_members
 from dialogs.nlu import Understanding, catalog, fold
 from dialogs.nlu.slots import Words
 from dialogs.nlu.time import read_time
@@ -29,7 +30,7 @@ from dialogs.observation_draft import screen_text
 from dialogs.privacy import refusal_text, screen
 from dialogs.registry import handles
 from dialogs.render.actions import owner_text
-from storage import AuditLog, MemberRepository
+from storage import AuditLog
 from storage.actions import ActionRepository, NewAction, sync_deadline_actions
 from storage.models import Action, Member
 
@@ -239,10 +240,7 @@ async def read_owner(session, answer: str, situation: Situation, *, free_text: b
         return member.party, member, None
     if folded in _PARTY_WORDS:
         return _PARTY_WORDS[folded], None, None
-    found = await MemberRepository(session).find_by_name(answer)
-    if not found:
-        first = [m for m in await MemberRepository(session).list() if fold(m.name.split()[0]) == folded]
-        found = first if len(first) == 1 else []
+    found = await find_members(session, answer)
     if found:
         return found[0].party, found[0], None
     if free_text and len(answer) <= 200:

@@ -48,6 +48,12 @@ def database_of(turn_context):
     """The bot's ``storage.Database`` for this turn (put there by the conversation)."""
     return turn_context.turn_state[DATABASE_KEY]
 LISTING_KEY = "samverkan.listing"
+MEMBERS_KEY = "samverkan.members"
+
+
+def members_of(turn_context):
+    """The handler's ``bot.members.MemberDirectory``: a change to a member forgets what it remembers."""
+    return turn_context.turn_state[MEMBERS_KEY]
 
 
 def listing_of(turn_context):

@@ -1,7 +1,9 @@
-"""Who the bot thinks you are ("vem är jag"), and an admin adding a colleague by @mention in Teams.
+"""Who the bot thinks you are ("vem är jag"), who the members are, and an admin managing them in chat:
+adding a colleague by @mention in Teams, making a member an admin or not, removing one.
 
 A Teams member is known by Entra object id and tenant; the @mention gives the Teams user id, and the
-roster lookup (TeamsInfo) gives the object id, so nobody has to copy ids by hand.
+roster lookup (TeamsInfo) gives the object id, so nobody has to copy ids by hand. The checks of a change
+(never the last admin) are ``bot.member_changes``, shared with ``samverkan members``.
 """
 
 from __future__ import annotations
@@ -10,13 +12,17 @@ from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.core.teams import TeamsInfo
 from botbuilder.dialogs import DialogContext
 from rapidfuzz import fuzz
+from sqlalchemy import select
 
 from bot.channels.references import identity_of, tenant_of
-from dialogs.context import Situation, database_of
+from bot.member_changes import Changer, MemberChangeRefused, member_text, remove_member, update_member
+from bot.rules.actions import OPEN, PARTY_NAMES
+from dialogs.context import Situation, database_of, members_of
 from dialogs.format import bullet_list
 from dialogs.nlu import Understanding, fold
 from dialogs.registry import handles
 from storage import AuditLog, MemberRepository
+from storage.models import Action, Member
 
 ROLE_MATCH = 85  # "kommunpolis" finds "Kommunpolis Ljungby"; "samordnare" finds "brottsförebyggande samordnare"
 
@@ -100,6 +106,92 @@ async def add_member(dc: DialogContext, understanding: Understanding, situation:
         reply = (f"{member.name} är nu medlem ({situation.collaboration.party(party).name}"
                  f"{', ' + member.role if member.role else ''}{', administratör' if member.is_admin else ''}).")
     await context.send_activity(MessageFactory.text(reply))
+
+
+@handles("list_members")
+async def list_members(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
+    """Every member may see who is in the bot; admins also see how the bot knows each one."""
+    async with database_of(dc.context).session() as session:
+        members = await MemberRepository(session).list()
+    admin = situation.asker.is_admin
+    lines = [member_text(m, with_identities=admin) for m in members]
+    text = f"Medlemmar ({len(members)}):\n" + bullet_list(lines)
+    if admin and members:
+        other = next((m.name for m in members if m.id != situation.asker.member_id), members[0].name)
+        text += f"\nÄndra med till exempel ”gör {other} till administratör” eller ”ta bort {other} som medlem”."
+    await dc.context.send_activity(MessageFactory.text(text))
+
+
+@handles("set_admin")
+async def set_admin(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
+    admin = bool(understanding.slots.get("admin"))
+    await _change(dc.context, situation, understanding.slots.get("name") or "", admin=admin)
+
+
+@handles("remove_member")
+async def remove(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
+    await _change(dc.context, situation, understanding.slots.get("name") or "", admin=None)
+
+
+async def _change(context: TurnContext, situation: Situation, name: str, *, admin: bool | None) -> None:
+    """``admin`` True or False sets it; None removes the member. Takes effect from the next message."""
+    if not situation.asker.is_admin:
+        await context.send_activity(MessageFactory.text(
+            f"Bara en administratör kan ändra medlemmar. Fråga {situation.collaboration.contact}."))
+        return
+    async with database_of(context).session() as session:
+        found = await find_members(session, name)
+        if len(found) != 1:
+            await context.send_activity(MessageFactory.text(_not_one(name, found)))
+            return
+        member = found[0]
+        changer = Changer(situation.asker.member_id, context.activity.channel_id)
+        try:
+            if admin is None:
+                await remove_member(session, member, changer)
+                reply = await _removed_text(session, member)
+            else:
+                changed = await update_member(session, member, changer, admin=admin)
+                state = "administratör" if admin else "inte administratör"
+                reply = f"{member.name} är nu {state}." if changed else f"{member.name} är redan {state}."
+        except MemberChangeRefused as refused:
+            await context.send_activity(MessageFactory.text(str(refused)))
+            return
+        await session.commit()
+    members_of(context).forget()  # the member's next message already sees the change
+    await context.send_activity(MessageFactory.text(reply))
+
+
+async def find_members(session, written: str) -> list[Member]:
+    """Active members by full name, or by a first name only one member has ("Olle")."""
+    members = MemberRepository(session)
+    found = await members.find_by_name(written)
+    if found:
+        return found
+    wanted = fold(written).strip(" .!?")
+    by_first = [m for m in await members.list() if fold(m.name.split()[0]) == wanted]
+    return by_first if len(by_first) == 1 else []
+
+
+def _not_one(name: str, found: list[Member]) -> str:
+    if found:
+        return f"Flera medlemmar heter {name}: " + ", ".join(m.name for m in found) + ". Skriv hela namnet."
+    return f"Jag hittar ingen medlem som heter {name}. Skriv ”vilka är medlemmar” för att se alla."
+
+
+async def _removed_text(session, member: Member) -> str:
+    """Said when a member is removed, with the open actions now answered for by someone without access."""
+    numbers = list(await session.scalars(select(Action.number).where(
+        Action.responsible_member_id == member.id, Action.status.in_(OPEN)).order_by(Action.number)))
+    text = (f"{member.name} är inte längre medlem och kommer inte åt boten. Det hen har loggat och skapat finns "
+            "kvar med hens namn.")
+    if numbers:
+        refs = ", ".join(f"#{n}" for n in numbers)
+        count = "en öppen åtgärd" if len(numbers) == 1 else f"{len(numbers)} öppna åtgärder"
+        them = "den" if len(numbers) == 1 else "dem"
+        text += (f" Hen är ansvarig för {count} ({refs}); ge {them} till någon annan, till exempel "
+                 f"”ge #{numbers[0]} till {PARTY_NAMES.get(member.party, member.party)}”.")
+    return text
 
 
 def _mentioned(context: TurnContext) -> list[dict]:

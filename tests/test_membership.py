@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from bot.clock import FixedClock
 from storage import models
+from storage.actions import ActionRepository, NewAction
 from tests.support import activities as teams
 from tests.support.bot_server import add_teams_member, start_bot
 
@@ -62,3 +63,81 @@ async def test_only_admins_add_members_and_the_party_is_needed(server, connector
     async with server.runtime.database.session() as session:
         assert await session.scalar(select(models.MemberIdentity).where(
             models.MemberIdentity.user_key == "aad-karin")) is None
+
+
+async def say(server, connector, text: str, aad: str = "aad-anna") -> str:
+    connector.clear()
+    assert (await server.post(teams.message(text, connector.url, aad=aad))).status == 200
+    [sent] = connector.sent
+    return sent.text
+
+
+async def member_named(server, name: str) -> models.Member:
+    async with server.runtime.database.session() as session:
+        return await session.scalar(select(models.Member).where(models.Member.name == name))
+
+
+async def test_an_admin_makes_a_member_admin_and_it_holds_from_the_next_message(server, connector):
+    assert (await say(server, connector, "vem är jag", aad="aad-olle")).startswith(
+        "Du är Olle Polis, Lokalpolisområde Ljungby, kommunpolis.")  # now remembered as no admin
+    assert await say(server, connector, "gör Olle Polis till administratör") == "Olle Polis är nu administratör."
+    assert "kommunpolis och administratör för boten" in await say(server, connector, "vem är jag", aad="aad-olle")
+    assert await say(server, connector, "gör olle till admin") == "Olle Polis är redan administratör."
+    assert await say(server, connector, "ta bort Anna Andersson som administratör", aad="aad-olle") == \
+        "Anna Andersson är nu inte administratör."
+    assert (await member_named(server, "Anna Andersson")).is_admin is False
+    async with server.runtime.database.session() as session:
+        audited = (await session.scalars(select(models.AuditEntry).where(
+            models.AuditEntry.action == "member.changed"))).all()
+    assert len(audited) == 2
+
+
+async def test_the_last_admin_is_neither_demoted_nor_removed(server, connector):
+    for text in ("ta bort Anna Andersson som administratör", "ta bort Anna Andersson som medlem"):
+        answer = await say(server, connector, text)
+        assert "hen är den enda administratören, och boten behöver minst en" in answer
+    anna = await member_named(server, "Anna Andersson")
+    assert anna.is_admin and anna.active
+
+
+async def test_a_removed_member_loses_access_at_once_and_keeps_their_history(server, connector):
+    clock = server.runtime.clock
+    assert (await say(server, connector, "vem är jag", aad="aad-olle")).startswith("Du är Olle Polis")
+    async with server.runtime.database.session() as session:
+        olle = await session.scalar(select(models.Member).where(models.Member.name == "Olle Polis"))
+        action = await ActionRepository(session).add(NewAction("Kvällspatrull", "polis", clock.now().date(),
+                                                               responsible_member_id=olle.id), olle, at=clock.now())
+        await session.commit()
+        number = action.number
+    answer = await say(server, connector, "ta bort Olle Polis som medlem")
+    assert answer == (f"Olle Polis är inte längre medlem och kommer inte åt boten. Det hen har loggat och skapat "
+                      f"finns kvar med hens namn. Hen är ansvarig för en öppen åtgärd (#{number}); ge den till någon "
+                      f"annan, till exempel ”ge #{number} till polisen”.")
+    assert "känner inte igen dig som medlem" in await say(server, connector, "vem är jag", aad="aad-olle")
+    async with server.runtime.database.session() as session:
+        kept = await session.scalar(select(models.Action).where(models.Action.number == number))
+        assert (kept.created_by_member_id, kept.responsible_member_id) == (olle.id, olle.id)
+        assert (await session.get(models.Member, olle.id)).active is False
+    assert "Olle Polis" not in await say(server, connector, "vilka är medlemmar")
+
+
+async def test_members_are_listed_with_identities_for_admins_only(server, connector):
+    listed = await say(server, connector, "vilka är medlemmar")
+    assert listed.startswith("Medlemmar (2):\n")
+    assert (f"- Anna Andersson, kommunen, brottsförebyggande samordnare, administratör – Teams aad-anna "
+            f"(organisation {teams.TENANT})") in listed
+    assert f"- Olle Polis, polisen, kommunpolis – Teams aad-olle (organisation {teams.TENANT})" in listed
+    plain = await say(server, connector, "visa medlemmar", aad="aad-olle")
+    assert "- Anna Andersson, kommunen, brottsförebyggande samordnare, administratör\n" in plain + "\n"
+    assert "aad-" not in plain
+
+
+async def test_a_member_who_is_not_admin_is_refused_and_nothing_changes(server, connector):
+    for text in ("gör Olle Polis till administratör", "ta bort Anna Andersson som medlem",
+                 "ta bort Anna Andersson som administratör"):
+        answer = await say(server, connector, text, aad="aad-olle")
+        assert answer.startswith("Bara en administratör kan ändra medlemmar.")
+    olle, anna = await member_named(server, "Olle Polis"), await member_named(server, "Anna Andersson")
+    assert (olle.is_admin, anna.is_admin, anna.active) == (False, True, True)
+    assert (await say(server, connector, "gör Per Okänd till administratör")).startswith(
+        "Jag hittar ingen medlem som heter Per Okänd.")

@@ -17,7 +17,7 @@ INTENTS = {"log_observation", "list_actions", "create_action", "complete_action"
            "correct_observation", "show_observation", "more", "reassign_action", "comment_action", "cancel_action",
            "show_action", "schedule_meeting", "cancel_meeting", "bind_channel", "unbind_channel", "snooze_action",
            "reminder_settings", "list_reminders", "cancel_reminder", "list_observations", "move_meeting", "thanks",
-           "whoami", "add_member", "unclear_concern"}
+           "whoami", "add_member", "set_admin", "remove_member", "list_members", "unclear_concern"}
 
 
 def day(iso: str) -> dict[str, str]:
@@ -55,6 +55,10 @@ def day(iso: str) -> dict[str, str]:
     ("vem är kommunpolis i Älmhult", "who_is", {"role": "kommunpolis"}),
     ("vem är vår samordnare?", "who_is", {"role": "samordnare"}),
     ("vem är jag", "whoami", {}),
+    ("gör Olle Polis till administratör", "set_admin", {"admin": True, "name": "Olle Polis"}),
+    ("Karin Lund ska inte längre vara admin", "set_admin", {"admin": False, "name": "Karin Lund"}),
+    ("ta bort Olle Polis som medlem", "remove_member", {"name": "Olle Polis"}),
+    ("vilka är medlemmarna?", "list_members", {}),
     ("vad säger överenskommelsen om skadegörelse i skolmiljö", "agreement_info",
      {"topic": "focus_area", "focus_area": "skadegorelse-skola"}),  # the area named, not the whole agreement
     ("vem leder sspf", "agreement_info", {"topic": "forum", "forum": "sspf"}),

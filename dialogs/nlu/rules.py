@@ -162,6 +162,19 @@ def _written_tail(clean: str, folded_part: str) -> str:
 
 
 _ADD_MEMBER = re.compile(r"^(?:lagg till|add)\b.*\b(?:som )?(?:medlem\w*|member)\b")
+# An admin managing members by name: "gör Olle Polis till administratör", "ta bort Olle Polis som medlem".
+_ADMIN_WORD = r"(?:admin|administrator)\w*"
+_MAKE_ADMIN = re.compile(rf"^(?:gor|utse|make) (?P<name>.+?) (?:till|som|to|an) (?:en |ny )?{_ADMIN_WORD}\W*$"
+                         rf"|^ge (?P<given>.+?) {_ADMIN_WORD}\W*$")
+_UNMAKE_ADMIN = re.compile(rf"^(?:ta bort|remove) (?P<name>.+?) (?:som|as) (?:an )?{_ADMIN_WORD}\W*$"
+                           rf"|^(?P<named>.+?) ska inte (?:langre )?vara {_ADMIN_WORD}\W*$"
+                           rf"|^ta bort {_ADMIN_WORD} (?:fran|for) (?P<from>.+?)\W*$")
+_REMOVE_MEMBER = re.compile(r"^(?:ta bort|radera|remove) (?P<name>.+?) (?:som medlem|ur boten|fran boten"
+                            r"|as (?:a )?member)\W*$")
+_LIST_MEMBERS = re.compile(r"^(?:(?:vilka|vem) (?:ar|finns) (?:medlemmar(?:na)?|med)(?: i boten)?"
+                           r"|vilka medlemmar (?:finns(?: det)?|har vi|har boten)(?: i boten)?"
+                           r"|(?:visa |lista )?(?:alla )?medlemmar(?:na)?|(?:visa )?medlemslista\w*"
+                           r"|(?:list |show )?(?:all )?members)\W*$")
 _REMIND = re.compile(r"^(?:paminn|pamin|remind)\b|\bpaminnelse\b|\bpaminn\w* m(?:ig|ej)\b|\bremind me\b")
 _CANCEL_REMINDER = re.compile(r"\b(?:ta bort|radera|stryk|avboka|ateranropa|delete|remove|cancel|glom)\b.*"
                               r"\b(?:paminn\w*|reminder\w*)|\b(?:behover|vill) inte (?:bli )?(?:paminn\w*|pamind)\b"
@@ -310,6 +323,8 @@ def rule_reading(clean: str, now: datetime, config: Any, member_names: tuple[str
         return Understanding("whoami")
     if _ADD_MEMBER.search(folded):
         return _add_member(clean, folded)
+    if managed := _managed_member(clean, folded):
+        return managed
     if _MORE.match(folded):
         return Understanding("more")
     if _UNDO.match(folded):
@@ -464,6 +479,20 @@ def _add_member(clean: str, folded: str) -> Understanding:
     role = next((p for p in reversed(parts[1:]) if p and not re.search(
         r"(?i)\b(?:kommun\w*|polis\w*|admin\w*|administratör\w*|medlem\w*)\b", p)), None)
     return Understanding("add_member", _filled(party=party, role=role, admin=admin or None))
+
+
+def _managed_member(clean: str, folded: str) -> Understanding | None:
+    """Making a member an admin or not, removing one, listing them; the name as written."""
+    if _LIST_MEMBERS.match(folded):
+        return Understanding("list_members")
+    for pattern, intent, slots in ((_UNMAKE_ADMIN, "set_admin", {"admin": False}),
+                                   (_MAKE_ADMIN, "set_admin", {"admin": True}),
+                                   (_REMOVE_MEMBER, "remove_member", {})):
+        found = pattern.match(folded)
+        if found:
+            name = next(part for part in found.groups() if part)
+            return Understanding(intent, {**slots, "name": _written_tail(clean, name)})
+    return None
 
 
 _HERE = re.compile(r"\b(?:har|hit|here)\b")
