@@ -20,6 +20,10 @@ async def _console_member(runtime, name: str, party: str | None, role: str):
         members = MemberRepository(session)
         found = await members.find_by_name(name)
         member = found[0] if found else None
+        if member is None and await members.find_by_name(name, include_inactive=True):
+            print(f"{name} är borttagen som medlem. En administratör kan lägga tillbaka hen med: samverkan members "
+                  f"add \"{name}\" --party kommun|polis", file=sys.stderr)
+            return None
         if member is None:
             if party is None:
                 known = ", ".join(m.name for m in await members.list()) or "inga ännu"

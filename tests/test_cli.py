@@ -83,6 +83,8 @@ def test_members_set_makes_an_existing_member_admin_and_remove_keeps_the_last_ad
 
     removed = samverkan("members", "remove", "Anna Andersson", cwd=tmp_path)  # now another admin remains
     assert removed.returncode == 0, removed.stderr
+    shut_out = samverkan("chat", "--as", "Anna Andersson", "--party", "kommun", cwd=tmp_path, stdin="hjälp\n")
+    assert shut_out.returncode == 2 and "Anna Andersson är borttagen som medlem" in shut_out.stderr
     assert "Anna Andersson" not in samverkan("members", "list", cwd=tmp_path).stdout
     back = samverkan("members", "add", "Anna Andersson", "--party", "kommun", cwd=tmp_path)
     assert back.stdout.startswith("Lade till Anna Andersson igen (kommun).")
