@@ -93,16 +93,21 @@ async def add_member(dc: DialogContext, understanding: Understanding, situation:
     tenant = tenant_of(context.activity)
     async with database_of(context).session() as session:
         members = MemberRepository(session)
-        if await members.by_identity("msteams", object_id, tenant):
+        member = await members.by_identity("msteams", object_id, tenant, include_inactive=True)
+        if member is not None and member.active:
             await context.send_activity(MessageFactory.text(f"{name} är redan medlem."))
             return
-        member = await members.add(name, party, understanding.slots.get("role") or "",
-                                   is_admin=bool(understanding.slots.get("admin")))
-        await members.add_identity(member, "msteams", object_id, tenant)
+        role, admin = understanding.slots.get("role") or "", bool(understanding.slots.get("admin"))
+        if member is not None:  # removed earlier: the same member back, with their history
+            member.active, member.party, member.role, member.is_admin = True, party, role, admin
+        else:
+            member = await members.add(name, party, role, is_admin=admin)
+            await members.add_identity(member, "msteams", object_id, tenant)
         await AuditLog(session).record("member.added", actor_member_id=situation.asker.member_id,
                                        channel="msteams", subject_type="member", subject_id=member.id,
                                        detail={"party": party, "admin": member.is_admin})
         await session.commit()
+        members_of(context).forget()  # "not a member" is remembered for a while too
         reply = (f"{member.name} är nu medlem ({situation.collaboration.party(party).name}"
                  f"{', ' + member.role if member.role else ''}{', administratör' if member.is_admin else ''}).")
     await context.send_activity(MessageFactory.text(reply))

@@ -20,8 +20,10 @@ class MemberRepository:
     def __init__(self, session: AsyncSession):
         self.session = session
 
-    async def by_identity(self, channel: str, user_key: str, tenant_id: str = "") -> Member | None:
-        """The active member behind a chat account, or None (unknown accounts and inactive members alike).
+    async def by_identity(self, channel: str, user_key: str, tenant_id: str = "", *,
+                          include_inactive: bool = False) -> Member | None:
+        """The active member behind a chat account, or None (unknown accounts and inactive members alike,
+        unless ``include_inactive``: a removed member added again is the same member).
 
         An identity stored without a tenant matches any tenant (configuration may omit it, while Teams
         always reports one; Entra object ids are globally unique); an exact tenant match wins.        """
@@ -33,9 +35,10 @@ class MemberRepository:
                 MemberIdentity.channel == channel,
                 MemberIdentity.user_key == user_key,
                 MemberIdentity.tenant_id.in_([tenant_id, ""]),
-                Member.active.is_(True),
             )
         )
+        if not include_inactive:
+            statement = statement.where(Member.active.is_(True))
         found = {tenant: member for member, tenant in (await self.session.execute(statement)).all()}
         return found.get(tenant_id) or found.get("")
 

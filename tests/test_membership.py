@@ -141,3 +141,18 @@ async def test_a_member_who_is_not_admin_is_refused_and_nothing_changes(server, 
     assert (olle.is_admin, anna.is_admin, anna.active) == (False, True, True)
     assert (await say(server, connector, "gör Per Okänd till administratör")).startswith(
         "Jag hittar ingen medlem som heter Per Okänd.")
+
+
+async def test_a_removed_member_added_again_by_mention_is_the_same_member_and_gets_in_at_once(server, connector):
+    connector.roster["29:olle"] = {"id": "29:olle", "name": "Olle Polis", "aadObjectId": "aad-olle",
+                                   "tenantId": teams.TENANT}
+    before = await member_named(server, "Olle Polis")
+    await say(server, connector, "ta bort Olle Polis som medlem")
+    assert "känner inte igen dig som medlem" in await say(server, connector, "vem är jag", aad="aad-olle")
+    await server.post(mentioning("lägg till @ som medlem, polisen, lokalpolis", "Olle Polis", "29:olle",
+                                 connector.url))
+    assert connector.sent[-1].text == "Olle Polis är nu medlem (Lokalpolisområde Ljungby, lokalpolis)."
+    assert (await say(server, connector, "vem är jag", aad="aad-olle")).startswith(
+        "Du är Olle Polis, Lokalpolisområde Ljungby, lokalpolis.")  # no wait for the directory's memory
+    after = await member_named(server, "Olle Polis")
+    assert (after.id, after.active) == (before.id, True)
