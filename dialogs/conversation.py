@@ -31,6 +31,7 @@ from dialogs.context import DATABASE_KEY, LISTING_KEY, SITUATION_KEY, Situation
 from dialogs.help import HelpDialog, Reroute, not_understood
 from dialogs.interruptions import side_question
 from dialogs.log_observation import LOG_DIALOG, LogObservationDialog, on_card_submit
+from dialogs.meeting_holidays import HOLIDAY_DIALOG, HolidayMovesDialog
 from dialogs.nlu import Understanding, fold, reading_for, safety_verdict, understand
 from dialogs.privacy import screen
 from dialogs.registry import handler_for
@@ -70,7 +71,8 @@ CANCEL_WORDS = frozenset({"avbryt", "cancel", "stopp", "stop", "sluta", "glom de
 
 # The conversations that wait for an answer, as the reminder names them.
 _WAITING = {LOG_DIALOG: "Loggningen", action_changes.CREATE_DIALOG: "Den nya åtgärden",
-            action_changes.POSTPONE_DIALOG: "Uppskjutningen", TIME_QUESTION_DIALOG: "Din begäran"}
+            action_changes.POSTPONE_DIALOG: "Uppskjutningen", TIME_QUESTION_DIALOG: "Din begäran",
+            HOLIDAY_DIALOG: "Flytten av mötet"}
 
 
 class Conversation:
@@ -83,6 +85,7 @@ class Conversation:
         self._dialogs.add(UnclearConcernDialog())
         self._dialogs.add(ClarifyDialog())
         self._dialogs.add(TimeQuestionDialog())
+        self._dialogs.add(HolidayMovesDialog())
         self._database = database
         self._listing = dialog_state_owner.create_property("Listing")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 
@@ -96,3 +97,12 @@ def interval_text(start: datetime, end: datetime, now: datetime | None = None) -
 def short_date(day: date, today: date) -> str:
     """'15 nov', or '15 jan 2027' when it is not this year."""
     return _short(day, today.year)
+
+
+def meeting_when(moment: datetime, zone: ZoneInfo, today: date) -> str:
+    """'tisdag 8 december kl 13:00', with the year when it is not this one."""
+    local = moment.astimezone(zone)
+    day = format_date(local.date(), "EEEE d MMMM", locale="sv")
+    if local.year != today.year:
+        day += f" {local.year}"
+    return f"{day} kl {local:%H:%M}"

@@ -7,7 +7,7 @@ forum stands in for the forum name ("ställ in mötet på tisdag" in the Operati
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
@@ -19,7 +19,8 @@ from sqlalchemy.orm import selectinload
 from bot.channels.references import reference_fields, reference_key, teams_ids
 from bot.rules.recurrence import parse_recurrence
 from dialogs.context import Situation, database_of
-from dialogs.format import bullet_list, days_from_today, interval_text
+from dialogs.format import bullet_list, days_from_today, interval_text, meeting_when
+from dialogs.meeting_holidays import HOLIDAY_DIALOG, LOOKAHEAD, holiday_clashes, offer_state, offer_text
 from dialogs.nlu import Understanding
 from dialogs.registry import handles
 from storage import AuditLog, ConversationReferenceRepository
@@ -35,15 +36,6 @@ UPCOMING = timedelta(days=800)
 MAX_CANCEL_SPAN = timedelta(days=7)
 SERIES_EXAMPLES = ("”Operativa BRÅ varannan tisdag kl 13”, ”SSPF varje torsdag kl 9”, ”Strategiska BRÅ första "
                    "måndagen i mars och oktober kl 9” eller ”Operativa BRÅ sista fredagen i månaden kl 10”")
-
-
-def meeting_when(moment: datetime, zone: ZoneInfo, today: date) -> str:
-    """'tisdag 8 december kl 13:00', with the year when it is not this one."""
-    local = moment.astimezone(zone)
-    day = format_date(local.date(), "EEEE d MMMM", locale="sv")
-    if local.year != today.year:
-        day += f" {local.year}"
-    return f"{day} kl {local:%H:%M}"
 
 
 def _zone(situation: Situation) -> ZoneInfo:
@@ -211,14 +203,17 @@ async def schedule_meeting(dc: DialogContext, understanding: Understanding, situ
             await _say(context, "Vilket forum gäller det? Skriv forumet och tiden, till exempel ”Operativa BRÅ är "
                                 f"8 december kl 13”.\n{_forum_list(situation)}")
             return
+        offer = None
         if slots.get("recurrence"):
-            text = await _schedule_series(context, session, situation, forum, slots["recurrence"])
+            text, offer = await _schedule_series(context, session, situation, forum, slots["recurrence"])
         elif slots.get("when"):
             text = await _schedule_single(context, session, situation, forum, slots["when"])
         else:
             text = (f"När träffas {forum.name}? Skriv till exempel ”{forum.name} är 8 december kl 13” eller "
                     f"”{forum.name} varannan tisdag kl 13”.")
     await _say(context, text)
+    if offer is not None:
+        await dc.begin_dialog(HOLIDAY_DIALOG, offer)
 
 
 async def _schedule_single(context: TurnContext, session, situation: Situation, forum: Forum, when: dict) -> str:
@@ -245,13 +240,15 @@ async def _schedule_single(context: TurnContext, session, situation: Situation, 
     return f"Inlagt: {forum.name} {shown}–{ends_at.astimezone(zone):%H:%M}{again}."
 
 
-async def _schedule_series(context: TurnContext, session, situation: Situation, forum: Forum, said: str) -> str:
+async def _schedule_series(context: TurnContext, session, situation: Situation, forum: Forum,
+                           said: str) -> tuple[str, dict | None]:
+    """The reply, and the offer to move the dates that land on holidays (None when none does)."""
     recurrence = parse_recurrence(said, situation.local_now)
     if recurrence is None:
         return (f"Jag förstår inte ”{said}” som en återkommande tid. Skriv till exempel {SERIES_EXAMPLES}. "
-                f"Ett enstaka möte: ”{forum.name} är 8 december kl 13”.")
+                f"Ett enstaka möte: ”{forum.name} är 8 december kl 13”."), None
     if recurrence.start_time is None:
-        return f"Vilken tid? Skriv till exempel ”{forum.name} {recurrence.description} kl 13”."
+        return f"Vilken tid? Skriv till exempel ”{forum.name} {recurrence.description} kl 13”.", None
     repository = _repository(session, situation)
     replaced = await repository.series(forum.code, source="chat", on_or_after=recurrence.first)
     series = await repository.add_series(
@@ -260,15 +257,20 @@ async def _schedule_series(context: TurnContext, session, situation: Situation, 
         created_by=await session.get(Member, situation.asker.member_id))
     await _audit(context, session, situation, "meeting_series.scheduled", "meeting_series", series.id,
                  forum=forum.code, rrule=recurrence.rrule, dtstart=recurrence.first.isoformat())
-    upcoming = (await repository.occurrences(situation.now, situation.now + UPCOMING, forum.code,
-                                             include_cancelled=False))[:3]
+    ahead = await repository.occurrences(situation.now, situation.now + LOOKAHEAD, forum.code,
+                                         include_cancelled=False)
+    upcoming = ahead[:3]
     await session.commit()
     text = f"Sparat: {forum.name} {recurrence.text()}."
     if replaced:
         text += " Det ersätter den tidigare återkommande tiden."
     zone = _zone(situation)
-    return text + "\nDe tre närmaste mötena:\n" + bullet_list(
+    text += "\nDe tre närmaste mötena:\n" + bullet_list(
         [meeting_when(o.starts_at, zone, situation.today) for o in upcoming])
+    clashes = holiday_clashes([o for o in ahead if o.series_id == series.id], zone)
+    if not clashes:
+        return text, None
+    return text + "\n\n" + offer_text(clashes, zone, situation.today), offer_state(forum.code, clashes)
 
 
 # --- cancelling -----------------------------------------------------------------------------------------

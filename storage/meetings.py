@@ -170,6 +170,16 @@ class MeetingRepository:
             cancelled.append(replace(occurrence, cancelled=True, meeting_id=row.id))
         return cancelled
 
+    async def move(self, occurrence: Occurrence, starts_at: datetime) -> Meeting:
+        """One meeting to a new start, keeping its length and place: the old date is cancelled (a series'
+        date is overridden, so the series stays) and a single meeting is added at the new time."""
+        _aware(starts_at)
+        await self.cancel_between(occurrence.forum_code, occurrence.starts_at,
+                                  occurrence.starts_at + timedelta(seconds=1))
+        return await self.add_meeting(occurrence.forum_code, starts_at,
+                                      ends_at=starts_at + (occurrence.ends_at - occurrence.starts_at),
+                                      location=occurrence.location)
+
     # --- reading ------------------------------------------------------------------------------------------
 
     async def occurrences(self, start: datetime, end: datetime, forum: str | None = None, *,

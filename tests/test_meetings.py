@@ -231,6 +231,48 @@ async def test_schedule_a_series_cancel_one_date_and_the_next_meeting_skips_it(s
     assert await audited(server) == ["meeting_series.scheduled", "meeting.cancelled", "meeting_series.scheduled"]
 
 
+async def say_all(server: BotServer, connector, text: str) -> list[str]:
+    connector.clear()
+    assert (await server.post(teams.message(text, connector.url, aad="aad-anna"))).status == 200
+    return [sent.text for sent in connector.sent]
+
+
+async def test_a_series_that_lands_on_holidays_offers_to_move_just_those_dates(server, connector):
+    text = await say(server, connector, "SSPF sista fredagen i månaden kl 10")
+    assert text.startswith("Sparat: SSPF sista fredagen i månaden kl 10:00.\nDe tre närmaste mötena:\n"
+                           "- fredag 27 november kl 10:00\n- fredag 25 december kl 10:00\n")
+    assert text.endswith(
+        "\n\nObservera: 3 av mötena det närmaste året hamnar på helgdagar:\n"
+        "- fredag 25 december är juldagen → onsdag 23 december kl 10:00\n"  # julafton is no working day either
+        "- fredag 26 mars 2027 är långfredagen → torsdag 25 mars 2027 kl 10:00\n"
+        "- fredag 25 juni 2027 är midsommarafton → torsdag 24 juni 2027 kl 10:00\n"
+        "Vill du flytta just de mötena till arbetsdagen före, som ovan? Svara ”ja” för att flytta eller ”nej” för "
+        "att låta det vara.")
+    assert await say(server, connector, "ja") == (
+        "Flyttat:\n- SSPF fredag 25 december kl 10:00 → onsdag 23 december kl 10:00\n"
+        "- SSPF fredag 26 mars 2027 kl 10:00 → torsdag 25 mars 2027 kl 10:00\n"
+        "- SSPF fredag 25 juni 2027 kl 10:00 → torsdag 24 juni 2027 kl 10:00")
+    assert await say(server, connector, "visa kalendern för december") == (
+        "Möten för december:\n- SSPF: onsdag 23 december kl 10:00\n- SSPF: fredag 25 december kl 10:00 – inställt")
+    assert await say(server, connector, "sspf i januari") == "Möten för januari 2027:\n- SSPF: fredag 29 januari " \
+        "2027 kl 10:00"  # the series itself goes on
+    assert await audited(server) == ["meeting_series.scheduled", "meeting.moved", "meeting.moved", "meeting.moved"]
+
+
+async def test_a_holiday_offer_answered_no_or_with_a_new_question_moves_nothing(server, connector):
+    text = await say(server, connector, "strategiska BRÅ sista måndagen i mars kl 9")
+    assert text.endswith(
+        "\n\nObservera: måndag 29 mars 2027 är annandag påsk. Vill du flytta just det mötet till torsdag 25 mars "
+        "2027 kl 09:00? Svara ”ja” för att flytta eller ”nej” för att låta det vara.")  # långfredagen before it
+    assert await say(server, connector, "nej") == "Okej, mötet ligger kvar på annandag påsk."
+    await say(server, connector, "strategiska BRÅ sista måndagen i mars kl 10")
+    assert await say_all(server, connector, "när är nästa strategiska BRÅ") == [
+        "(Jag flyttar inget: mötet ligger kvar på annandag påsk.)",
+        "Nästa Strategiska BRÅ: måndag 29 mars 2027 kl 10:00 (om 123 dagar)"]
+    assert not (await say(server, connector, "ja")).startswith("Flyttat")  # the offer is gone
+    assert await audited(server) == ["meeting_series.scheduled", "meeting_series.scheduled"]
+
+
 async def test_the_calendar_lists_every_forums_meetings_in_a_period_cancelled_ones_marked(server, connector):
     await say(server, connector, "operativa BRÅ varannan tisdag kl 13")
     await say(server, connector, "SSPF är 10 december kl 9")

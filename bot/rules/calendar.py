@@ -16,14 +16,25 @@ _DAY = timedelta(days=1)
 
 
 @lru_cache(maxsize=64)
-def _days_off(year: int) -> frozenset[date]:
-    """Public holidays plus the eves nobody works on, whatever the law says.
+def _days_off(year: int) -> dict[date, str]:
+    """Public holidays plus the eves nobody works on, whatever the law says, with their Swedish names.
 
     The SE calendar lists every Sunday as a holiday unless told not to; weekends are handled apart anyway.
     """
-    public = holidays.country_holidays("SE", years=year, include_sundays=False)
+    public = holidays.country_holidays("SE", years=year, include_sundays=False, language="sv")
     midsummer_eve = date(year, 6, 19) + timedelta(days=(4 - date(year, 6, 19).weekday()) % 7)  # Friday 19–25 June
-    return frozenset(public) | {date(year, 12, 24), date(year, 12, 31), midsummer_eve}
+    eves = {date(year, 12, 24): "julafton", date(year, 12, 31): "nyårsafton", midsummer_eve: "midsommarafton"}
+    return {day: _as_said(name) for day, name in public.items()} | eves
+
+
+def _as_said(name: str) -> str:
+    """'Juldagen' → 'juldagen' as it reads mid-sentence; 'Kristi himmelsfärdsdag' keeps its capital."""
+    return name if name.startswith("Kristi") else name[:1].lower() + name[1:]
+
+
+def day_off_name(day: date) -> str | None:
+    """The holiday or eve on ``day`` ('juldagen', 'julafton'), or None on an ordinary day (weekends too)."""
+    return _days_off(day.year).get(day)
 
 
 def is_working_day(day: date) -> bool:
