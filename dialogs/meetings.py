@@ -306,7 +306,7 @@ async def cancel_meeting(dc: DialogContext, understanding: Understanding, situat
             await _audit(context, session, situation, "meeting.cancelled", "meeting", occurrence.meeting_id,
                          forum=forum.code, starts_at=occurrence.starts_at.isoformat(), series_id=occurrence.series_id)
         await session.commit()
-        following = await repository.next(forum.code, max(situation.now, end.replace(tzinfo=zone)), within=UPCOMING)
+        following = await repository.next(forum.code, situation.now, within=UPCOMING)  # from now, not the day off
     shown = [f"{forum.name} {meeting_when(o.starts_at, zone, situation.today)}" for o in cancelled]
     if not cancelled:
         text = f"{forum.name} har inget möte {format_date(start.date(), 'EEEE d MMMM', locale='sv')} att ställa in."

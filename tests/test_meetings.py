@@ -273,6 +273,14 @@ async def test_a_holiday_offer_answered_no_or_with_a_new_question_moves_nothing(
     assert await audited(server) == ["meeting_series.scheduled", "meeting_series.scheduled"]
 
 
+async def test_after_cancelling_a_later_date_the_next_meeting_is_still_the_one_before_it(server, connector):
+    server.runtime.clock.set(datetime(2026, 12, 3, 9, 0, tzinfo=UTC))  # Thursday 3 December
+    await say(server, connector, "operativa BRÅ varannan tisdag kl 13")  # 8 and 22 December, 5 January
+    assert await say(server, connector, "ställ in operativa BRÅ 22/12") == (
+        "Inställt: Operativa BRÅ tisdag 22 december kl 13:00.\n"
+        "Nästa möte: tisdag 8 december kl 13:00 (om 5 dagar).")
+
+
 async def test_the_calendar_lists_every_forums_meetings_in_a_period_cancelled_ones_marked(server, connector):
     await say(server, connector, "operativa BRÅ varannan tisdag kl 13")
     await say(server, connector, "SSPF är 10 december kl 9")
