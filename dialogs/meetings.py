@@ -404,11 +404,12 @@ def help_text(situation: Situation) -> str:
         "- ”Operativa BRÅ är 8 december kl 13” (ett möte)\n"
         "- ”Operativa BRÅ varannan tisdag kl 13”, ”Strategiska BRÅ första måndagen i mars och oktober kl 9”, "
         "”SSPF sista fredagen i månaden kl 10” (återkommande)\n"
-        "- ”ställ in Operativa BRÅ på tisdag”\n"
+        "- ”ställ in Operativa BRÅ på tisdag”, ”flytta Operativa BRÅ 8/12 till 10/12 kl 9”\n"
         "- ”koppla den här kanalen till Operativa BRÅ” i forumets kanal: där lägger jag dagordningen två "
         "arbetsdagar före varje möte\n"
-        "Bara administratörer kan lägga in och ställa in möten och koppla kanaler. Varje forum har en kalender att "
-        "prenumerera på (adressen /calendar/FORUM.ics hos boten, till exempel /calendar/operativa-bra.ics)."
+        "Bara administratörer kan lägga in, flytta och ställa in möten och koppla kanaler. Varje forum har en "
+        "kalender att prenumerera på (adressen /calendar/FORUM.ics hos boten, till exempel "
+        "/calendar/operativa-bra.ics)."
     )
 
 

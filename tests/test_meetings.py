@@ -281,6 +281,35 @@ async def test_after_cancelling_a_later_date_the_next_meeting_is_still_the_one_b
         "Nästa möte: tisdag 8 december kl 13:00 (om 5 dagar).")
 
 
+async def test_move_one_meeting_says_both_times_and_keeps_the_series(server, connector):
+    server.runtime.clock.set(datetime(2026, 12, 3, 9, 0, tzinfo=UTC))  # Thursday 3 December
+    await say(server, connector, "operativa BRÅ varannan tisdag kl 13")  # 8 and 22 December, 5 January
+    assert await say(server, connector, "flytta operativa BRÅ 8/12 till 10/12") == \
+        "Flyttat: Operativa BRÅ tisdag 8 december kl 13:00 → torsdag 10 december kl 13:00."
+    assert (await say(server, connector, "när är nästa operativa BRÅ")).startswith(
+        "Nästa Operativa BRÅ: torsdag 10 december kl 13:00 (om 7 dagar)")
+    await say(server, connector, "SSPF sista fredagen i månaden kl 10")
+    await say(server, connector, "nej")  # the holidays stay, to be moved one by one
+    assert await say(server, connector, "flytta SSPF den 25 december till 23 december kl 13") == \
+        "Flyttat: SSPF fredag 25 december kl 10:00 → onsdag 23 december kl 13:00."
+    assert await say(server, connector, "flytta operativa BRÅ 22/12 till 24/12") == (
+        "Flyttat: Operativa BRÅ tisdag 22 december kl 13:00 → torsdag 24 december kl 13:00. Observera: torsdag 24 "
+        "december är julafton.")
+    assert await say(server, connector, "flytta operativa brå till fredag") == \
+        "Flyttat: Operativa BRÅ torsdag 10 december kl 13:00 → fredag 4 december kl 13:00."  # the next one
+    assert await say(server, connector, "flytta SSPF 29/1 till 23/12 kl 13") == \
+        "SSPF har redan ett möte onsdag 23 december kl 13:00. Inget har flyttats."
+    assert await say(server, connector, "visa kalendern för december") == (
+        "Möten för december:\n- Operativa BRÅ: fredag 4 december kl 13:00\n"
+        "- Operativa BRÅ: tisdag 8 december kl 13:00 – inställt\n"
+        "- Operativa BRÅ: torsdag 10 december kl 13:00 – inställt\n"
+        "- Operativa BRÅ: tisdag 22 december kl 13:00 – inställt\n- SSPF: onsdag 23 december kl 13:00\n"
+        "- Operativa BRÅ: torsdag 24 december kl 13:00\n- SSPF: fredag 25 december kl 10:00 – inställt")
+    assert (await say(server, connector, "sspf i januari")).endswith("fredag 29 januari 2027 kl 10:00")
+    assert await audited(server) == ["meeting_series.scheduled", "meeting.moved", "meeting_series.scheduled",
+                                     "meeting.moved", "meeting.moved", "meeting.moved"]
+
+
 async def test_the_calendar_lists_every_forums_meetings_in_a_period_cancelled_ones_marked(server, connector):
     await say(server, connector, "operativa BRÅ varannan tisdag kl 13")
     await say(server, connector, "SSPF är 10 december kl 9")

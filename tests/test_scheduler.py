@@ -274,3 +274,30 @@ async def test_the_agenda_is_posted_in_the_bound_channel_two_working_days_before
     for moment in (local(date(2026, 12, 4), 9), local(date(2026, 12, 7), 8)):
         await tick_at(server, connector, moment)
         assert posts() == []  # one post per meeting, ever
+
+
+async def test_a_moved_meeting_gets_its_agenda_two_working_days_before_the_new_date(server, connector):
+    channel = teams.channel_conversation()
+    await server.post(teams.message("koppla den här kanalen till Operativa BRÅ", connector.url, mention=True,
+                                    conversation=channel))
+    await server.post(teams.message("operativa BRÅ varannan tisdag kl 13", connector.url))  # 1, 15, 29 December
+
+    def posts():
+        return [s for s in connector.sent if s.path == "/v3/conversations" and "channel" in s.body["channelData"]]
+
+    def agenda(post):
+        [text] = [s.text for s in connector.sent if s.conversation_id == post.conversation_id and s.text]
+        return text.splitlines()[0]
+
+    await tick_at(server, connector, local(date(2026, 11, 27), 8))  # Friday: two working days before 1 December
+    assert [agenda(post) for post in posts()] == ["Inför Operativa BRÅ tisdag 1 december 2026 kl 13:00"]
+    server.runtime.clock.set(local(date(2026, 12, 2), 10))
+    connector.clear()
+    await server.post(teams.message("flytta operativa BRÅ 15/12 till 17/12 kl 9", connector.url))
+    assert connector.sent[-1].text == (
+        "Flyttat: Operativa BRÅ tisdag 15 december kl 13:00 → torsdag 17 december kl 09:00.\n"
+        "Dagordningen läggs i forumets kanal tisdag 15 december kl 08:00.")
+    await tick_at(server, connector, local(date(2026, 12, 11), 8))  # when 15 December's would have gone out
+    assert posts() == []
+    await tick_at(server, connector, local(date(2026, 12, 15), 8))
+    assert [agenda(post) for post in posts()] == ["Inför Operativa BRÅ torsdag 17 december 2026 kl 09:00"]
