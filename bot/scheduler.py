@@ -25,7 +25,7 @@ from bot.clock import Clock
 from bot.config import Collaboration
 from bot.rules import reminders as rules
 from bot.rules.calendar import local_day
-from dialogs.reminders import action_reminder_text, digest_text, personal_reminder_text
+from dialogs.reminders import action_reminder_text, digest_text, personal_reminder_text, unreachable_text
 from storage import ConversationReferenceRepository, Database
 from storage.actions import OPEN_STATUSES
 from storage.models import (
@@ -208,7 +208,8 @@ class Scheduler:
                                                                   Member.active.is_(True))))
         planned = 0
         today = local_day(now)
-        dues = {member.id: rules.digest(member_id=member.id, now=now) for member in members}
+        dues = {member.id: rules.digest(member_id=member.id, now=now, since=member.weekly_digest_since)
+                for member in members}
         planned_before = await outbox.existing([due.key for due in dues.values() if due is not None])
         for member in members:
             due = dues[member.id]
@@ -232,11 +233,16 @@ class Scheduler:
                 claimed = await Outbox(session).claim(now=now, worker=self.worker)
                 await session.commit()
                 targets = {m.id: await self._target(session, m) for m in claimed}
+                unreachable = {m.id for m in claimed if targets[m.id] is None and m.reference_id is None
+                               and not await self._has_account(session, m.member_id)}
                 snapshot = [(m.id, m.kind, m.member_id, dict(m.payload)) for m in claimed]
             if not snapshot:
                 return report
             for message_id, kind, member_id, payload in snapshot:
                 target = targets[message_id]
+                if message_id in unreachable:  # console only: nothing failed, there is just nowhere to send
+                    await self._unreachable(message_id, member_id, now, report)
+                    continue
                 if target is None:
                     outcome, opened = Delivery("gone", "ingen kanal att nå mottagaren i"), None
                 else:
@@ -301,6 +307,28 @@ class Scheduler:
             return None
         return Target(user_id=identity.user_key, tenant_id=identity.tenant_id or anchor.tenant_id,
                       service_url=anchor.service_url)
+
+    async def _has_account(self, session, member_id: int | None) -> bool:
+        """Whether the member has an account in a channel the bot sends to (a console-only member has none)."""
+        if member_id is None:
+            return True
+        return await session.scalar(select(MemberIdentity.id).where(
+            MemberIdentity.member_id == member_id, MemberIdentity.channel.in_(self.channels)).limit(1)) is not None
+
+    async def _unreachable(self, message_id: int, member_id: int, now: datetime, report: TickReport) -> None:
+        """Drops a message for a member with no account to send to; the admins are told once ever, in one line."""
+        async with self.database.session() as session:
+            outbox = Outbox(session)
+            await outbox.dead(message_id, error="no account in a channel the bot sends to")
+            report.gone += 1
+            member = await session.get(Member, member_id)
+            admins = await session.scalars(select(Member.id).where(Member.is_admin.is_(True),
+                                                                   Member.active.is_(True)))
+            for admin_id in admins:
+                if member is not None and admin_id != member_id:
+                    await outbox.plan(key=f"notice:unreachable:{member_id}:{admin_id}", kind="notice", due_at=now,
+                                      now=now, member_id=admin_id, payload={"text": unreachable_text(member.name)})
+            await session.commit()
 
     async def _gone(self, session, outbox: Outbox, target: Target | None, member_id: int | None,
                     now: datetime) -> None:

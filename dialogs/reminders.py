@@ -60,6 +60,12 @@ def digest_text(member_name: str, actions: list[Action], today: date) -> str:
     return f"God morgon {first}! Det här är ditt för veckan:\n{lines}"
 
 
+def unreachable_text(member_name: str) -> str:
+    """Told to admins once about a member the bot cannot write to first (one who only uses the console)."""
+    return (f"Når inte i Teams/Matrix: {member_name}. Hen har inget konto där som är kopplat till boten, så "
+            "påminnelser och veckosammanfattningar når inte fram.")
+
+
 @handles("remind_me")
 async def remind_me(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
     context = dc.context
@@ -215,6 +221,8 @@ async def reminder_settings(dc: DialogContext, understanding: Understanding, sit
                      "arbetsdagar. En påminnelse du själv har bett om kommer när du sa. "
                      "Skriv ”påminnelser tidigast kl 8” för att ändra.")
         elif "digest" in slots:
+            if slots["digest"] and not member.weekly_digest:  # the first one is the next Monday's
+                member.weekly_digest_since = situation.now
             member.weekly_digest = bool(slots["digest"])
             reply = ("Du får en sammanfattning av veckans åtgärder måndagar kl 8." if member.weekly_digest
                      else "Okej, ingen veckosammanfattning.")

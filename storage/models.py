@@ -184,6 +184,8 @@ class Member(Base):
     # "inga påminnelser före kl 9": local wall time as 'HH:MM'; empty for the default (08:00).
     reminders_not_before: Mapped[str | None] = mapped_column(String(5))
     weekly_digest: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # When the digest was last turned on: a week whose digest time came before it gets none.
+    weekly_digest_since: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

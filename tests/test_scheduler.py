@@ -301,3 +301,29 @@ async def test_a_moved_meeting_gets_its_agenda_two_working_days_before_the_new_d
     assert posts() == []
     await tick_at(server, connector, local(date(2026, 12, 15), 8))
     assert [agenda(post) for post in posts()] == ["Inför Operativa BRÅ torsdag 17 december 2026 kl 09:00"]
+
+
+async def test_a_digest_turned_on_mid_week_starts_on_the_next_monday(server, connector):
+    await add_action(server, "Trygghetsvandring i centrum", "anna")
+    await server.post(teams.message("veckosammanfattning på", connector.url))  # Thursday 26 November, 10:00
+    assert await tick_at(server, connector, local(date(2026, 11, 26), 10, 1)) == []  # no "denna vecka" on a Thursday
+    assert await tick_at(server, connector, local(date(2026, 11, 29), 20)) == []
+    [digest] = await tick_at(server, connector, local(date(2026, 11, 30), 8))
+    assert digest.startswith("God morgon Anna! Det här är ditt för veckan:")
+
+
+async def test_a_member_only_on_the_console_is_named_to_the_admins_once_not_reported_as_failing(server, connector):
+    async with server.runtime.database.session() as session:
+        kim = models.Member(name="Kim Konsol", party="kommun")
+        session.add(kim)
+        await session.commit()
+        server.members["kim"] = kim.id
+    await add_action(server, "Inventera belysningen", "kim")  # reminders from Tuesday 1 December
+    notices = await tick_at(server, connector, local(date(2026, 12, 1), 8))
+    assert notices == ["Når inte i Teams/Matrix: Kim Konsol. Hen har inget konto där som är kopplat till boten, så "
+                       "påminnelser och veckosammanfattningar når inte fram."]
+    assert connector.sent[0].conversation_id == "a:personal-aad-anna"  # to the admin
+    assert await tick_at(server, connector, local(date(2026, 12, 4), 8)) == []  # the due reminder: said once
+    async with server.runtime.database.session() as session:
+        assert await session.scalar(select(func.count()).select_from(models.OutboxMessage).where(
+            models.OutboxMessage.member_id == server.members["kim"], models.OutboxMessage.state == "dead")) == 2

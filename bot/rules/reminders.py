@@ -124,10 +124,13 @@ def meeting_post(*, meeting_id: int, starts_at: datetime, now: datetime,
     return None
 
 
-def digest(*, member_id: int, now: datetime, send_at: time = DEFAULT_SEND_AT) -> Due | None:
+def digest(*, member_id: int, now: datetime, send_at: time = DEFAULT_SEND_AT,
+           since: datetime | None = None) -> Due | None:
     """This ISO week's digest, on its first working day (Monday, or Tuesday after annandag påsk) at `send_at`.
 
-    Only the current week: a digest missed while the bot was down is not worth sending next week.
+    Only the current week: a digest missed while the bot was down is not worth sending next week. Nor one
+    whose time came before the member turned the digest on (``since``): turned on on a Thursday, the first
+    "denna vecka" is next Monday's.
     """
     today = local_day(now)
     monday = today - timedelta(days=today.weekday())
@@ -135,7 +138,7 @@ def digest(*, member_id: int, now: datetime, send_at: time = DEFAULT_SEND_AT) ->
     if day - monday >= timedelta(days=5):  # a week without working days has no digest
         return None
     at = at_local(day, send_at)
-    if at > now:
+    if at > now or (since is not None and at < since):
         return None
     year, week, _ = monday.isocalendar()
     return Due(f"digest:{member_id}:{year}-W{week:02d}", "digest", at)
