@@ -3,7 +3,7 @@ since the previous meeting (with the lägesbild chart), and the agreement's dead
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from botbuilder.core import CardFactory
@@ -37,16 +37,18 @@ async def meeting_post(session, collaboration: Collaboration, *, forum_name: str
     deadlines = [a for a in (await actions.page(ActionQuery(status="open", due_from=today,
                                                             due_to=today + timedelta(days=90), limit=50))).actions
                  if a.deadline_code]
-    start = since or (now - timedelta(days=30))
-    start_local = start.astimezone(zone).replace(tzinfo=None)
-    end_local = now.astimezone(zone).replace(tzinfo=None)
-    picture = await load_picture(session, start=start, end=now,
+    # Whole days, as people say them ("4 nov–3 dec"): from the previous meeting's day, else 30 days back, up
+    # to and including yesterday; a clock time in the label ("4 nov 08:59–4 dec 08:59") says nothing useful.
+    start_local = datetime.combine(since.astimezone(zone).date() if since else today - timedelta(days=30), time())
+    end_local = datetime.combine(today, time())
+    start, end = start_local.replace(tzinfo=zone), end_local.replace(tzinfo=zone)
+    picture = await load_picture(session, start=start, end=end,
                                  previous_start=previous_period(start_local, end_local).replace(tzinfo=zone),
                                  timezone=collaboration.timezone)
     parts = [f"Inför {forum_name} {_WEEKDAYS[local.weekday()]} {long_date(local.date())} kl {local:%H:%M}"]
     parts.append(_section("Försenade åtgärder", overdue, today))
     parts.append(_section("Ska vara klara före mötet", coming, today))
-    parts.append(situation_text(picture, situation))
+    parts.append(situation_text(picture, situation, default=since is None))
     if deadlines:
         parts.append("Överenskommelsens tidsgränser de närmaste tre månaderna:\n"
                      + bullet_list([action_line(a, today) for a in deadlines]))

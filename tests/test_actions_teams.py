@@ -93,7 +93,7 @@ async def test_overdue_lists_late_actions_with_owner_and_days_and_the_agreement_
     # The agreement's renewal is due on 30 November: on 1 December it is overdue like any action.
     clock.advance(timedelta(days=5))
     text = await reply(server, connector, "vad är försenat")
-    assert "Förlängning eller ny samverkansöverenskommelse (överenskommelsen)\ngemensamt · senast 30 nov, " \
+    assert "Förlängning eller ny samverkansöverenskommelse\ngemensamt enligt överenskommelsen · senast 30 nov, " \
            "1 dag sen" in text
 
 

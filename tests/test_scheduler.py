@@ -265,7 +265,9 @@ async def test_the_agenda_is_posted_in_the_bound_channel_two_working_days_before
     text = "\n".join(teams.card_texts(card))
     assert text.startswith("Inför Operativa BRÅ tisdag 8 december 2026 kl 13:00")
     assert f"Försenade åtgärder (2):\n- #{late} Trygghetsvandring i centrum" in text
-    assert "Förlängning eller ny samverkansöverenskommelse (överenskommelsen)" in text  # due 30 November
+    assert "Förlängning eller ny samverkansöverenskommelse – gemensamt enligt överenskommelsen, senast 30 nov" \
+        in text  # due 30 November
+    assert "Lägesbild, senaste 30 dagarna (4 nov–3 dec), jämfört med 5 okt–3 nov." in text  # whole days
     assert f"Ska vara klara före mötet (1):\n- #{coming} Föräldramöte" in text
     assert "Skadegörelser i skolmiljö: 1" in text
     assert card["body"][0]["text"] == "Inför Operativa BRÅ tisdag 8 december 2026 kl 13:00"
@@ -301,6 +303,8 @@ async def test_a_moved_meeting_gets_its_agenda_two_working_days_before_the_new_d
     assert posts() == []
     await tick_at(server, connector, local(date(2026, 12, 15), 8))
     assert [agenda(post) for post in posts()] == ["Inför Operativa BRÅ torsdag 17 december 2026 kl 09:00"]
+    [text] = [s.text for s in connector.sent if s.text]
+    assert "Lägesbild, 1–14 dec, jämfört med 17–30 nov." in text  # since the previous meeting, in whole days
 
 
 async def test_a_digest_turned_on_mid_week_starts_on_the_next_monday(server, connector):

@@ -30,16 +30,22 @@ def due_text(action: Action, today: date) -> str:
     return text
 
 
+def owner_line(action: Action) -> str:
+    """Who answers for it; one of the agreement's own deadlines says so as a person would: 'gemensamt enligt
+    överenskommelsen'."""
+    agreement = " enligt överenskommelsen" if action.deadline_code else ""
+    return f"{owner_text(action)}{agreement}"
+
+
 def action_heading(action: Action) -> str:
-    """'#1 Förlängning av överenskommelsen (överenskommelsen) [klar]': the number, title and what it is."""
+    """'#1 Förlängning av överenskommelsen [klar]': the number, the title and a status other than open."""
     status = "" if action.status in ("planerad", "pagaende") else f" [{STATUS_NAMES[action.status]}]"
-    agreement = " (överenskommelsen)" if action.deadline_code else ""
-    return f"#{action.number} {action.title}{agreement}{status}"
+    return f"#{action.number} {action.title}{status}"
 
 
 def action_line(action: Action, today: date) -> str:
     """'#12 Trygghetsvandring i centrum – Anna Andersson (kommunen), senast 15 nov, 11 dagar sen'."""
-    return f"{action_heading(action)} – {owner_text(action)}, {due_text(action, today)}"
+    return f"{action_heading(action)} – {owner_line(action)}, {due_text(action, today)}"
 
 
 def page_footer(page: ActionPage) -> str:
@@ -85,7 +91,7 @@ def list_card(title: str, page: ActionPage, today: date) -> dict[str, Any]:
         late = is_overdue(action.status, action.due_date, today)
         body.append({"type": "Container", "separator": True, "items": [
             {"type": "TextBlock", "text": action_heading(action), "wrap": True, "weight": "Bolder"},
-            {"type": "TextBlock", "text": f"{owner_text(action)} · {due_text(action, today)}", "wrap": True,
+            {"type": "TextBlock", "text": f"{owner_line(action)} · {due_text(action, today)}", "wrap": True,
              "isSubtle": not late, "color": "Attention" if late else "Default", "spacing": "None"},
         ]})
         if action.status in ("planerad", "pagaende"):
