@@ -49,7 +49,7 @@ _NEEDS_ACTION = {"complete_action": "”#12 klar”", "postpone_action": "”skj
                  "cancel_action": "”ställ in #12”", "show_action": "”visa #12”",
                  "snooze_action": "”snooza #12 till måndag”"}
 _NEEDS_OBSERVATION = {"show_observation": "”visa #O12”", "correct_observation": "”ändra #O12 plats till Diö torg”",
-                      "delete_observation": "”ta bort #O12”"}
+                      "delete_observation": "”ta bort #O12”", "restore_observation": "”återställ #O12”"}
 
 
 def _texts(slots: dict) -> str:

@@ -24,8 +24,8 @@ _COMMANDS = frozenset({"create_action", "list_actions", "complete_action", "post
                        "cancel_action", "show_action", "more", "show_situation", "next_meeting", "remind_me",
                        "list_reminders", "cancel_reminder", "show_promises", "meeting_brief", "move_meeting",
                        "cancel_meeting", "schedule_meeting", "list_observations", "show_observation",
-                       "undo_observation", "delete_observation", "correct_observation", "snooze_action",
-                       "agreement_info", "whoami"})
+                       "undo_observation", "delete_observation", "restore_observation", "correct_observation",
+                       "snooze_action", "agreement_info", "whoami"})
 _NOT_NEW = frozenset({"unknown", "help", "thanks"})
 MIN_LOG_WORDS = 4  # a new log entry is a sentence, not "igår kväll" or "ANDTS"
 

@@ -1,4 +1,5 @@
-"""After saving: show an observation with its history, undo it (the author, within 15 minutes), correct it.
+"""After saving: show an observation with its history, undo it (the author, within 15 minutes), restore it
+(the author or an admin), correct it.
 
 A correction is a new version under the same number; the old one stays, so the log shows what was first
 written and who changed it. Every read and change is audited.
@@ -12,7 +13,7 @@ from zoneinfo import ZoneInfo
 from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.dialogs import DialogContext
 
-from bot.rules.observations import UNDO_WINDOW, may_correct, may_undo
+from bot.rules.observations import UNDO_WINDOW, may_correct, may_restore, may_undo
 from dialogs.context import Situation, database_of
 from dialogs.format import bullet_list, interval_text
 from dialogs.nlu import Understanding
@@ -115,7 +116,35 @@ async def undo_observation(dc: DialogContext, understanding: Understanding, situ
                 return
         await repo.delete(row, at=situation.now)
         await _audit(dc.context, session, situation, "observation.deleted", row.number)
-        text = f"Borttagen: {summary(row, situation)}"
+        text = f"Borttagen: {summary(row, situation)}\nDen kan återställas med ”återställ #O{row.number}”."
+        await session.commit()
+    await dc.context.send_activity(MessageFactory.text(text))
+
+
+@handles("restore_observation")
+async def restore_observation(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
+    """"återställ #O12": a removed observation back in lists and the lägesbild, by its author or an admin.
+
+    Removed observations are kept (only marked removed), so one can be restored as long as it is kept."""
+    number = int(understanding.slots["ref"])
+    async with database_of(dc.context).session() as session:
+        repo = ObservationRepository(session)
+        versions = await repo.history(number)
+        if not versions:
+            await dc.context.send_activity(MessageFactory.text(_missing(number)))
+            return
+        current = versions[-1]
+        if current.deleted_at is None:
+            await dc.context.send_activity(MessageFactory.text(
+                f"#O{number} är inte borttagen, så det finns inget att återställa (”visa #O{number}” visar den)."))
+            return
+        if not may_restore(versions[0].author_member_id, situation.asker.member_id, situation.asker.is_admin):
+            await dc.context.send_activity(MessageFactory.text(
+                f"Bara den som loggade #O{number} eller en administratör kan återställa den."))
+            return
+        await repo.restore(current)
+        await _audit(dc.context, session, situation, "observation.restored", number)
+        text = f"Återställd: {summary(current, situation)}\nDen finns åter i loggen och lägesbilden."
         await session.commit()
     await dc.context.send_activity(MessageFactory.text(text))
 

@@ -111,9 +111,16 @@ class ObservationRepository:
             .order_by(Observation.id)))
 
     async def delete(self, row: Observation, *, at: datetime) -> None:
+        """Marks the current version removed: it leaves lists and the lägesbild but is kept, to restore."""
         await self.session.execute(
             update(Observation).where(Observation.id == row.id).values(deleted_at=at))
         row.deleted_at = at
+
+    async def restore(self, row: Observation) -> None:
+        """Brings a removed observation back into lists and the lägesbild ("återställ #O12")."""
+        await self.session.execute(
+            update(Observation).where(Observation.id == row.id).values(deleted_at=None))
+        row.deleted_at = None
 
     async def correct(self, row: Observation, changes: dict, author: Member, *, at: datetime) -> Observation:
         """A new current version of ``row`` with ``changes`` applied (keys of ``ObservationDraft``)."""

@@ -17,7 +17,8 @@ INTENTS = {"log_observation", "list_actions", "create_action", "complete_action"
            "correct_observation", "show_observation", "more", "reassign_action", "comment_action", "cancel_action",
            "show_action", "schedule_meeting", "cancel_meeting", "bind_channel", "unbind_channel", "snooze_action",
            "reminder_settings", "list_reminders", "cancel_reminder", "list_observations", "move_meeting", "thanks",
-           "whoami", "add_member", "set_admin", "remove_member", "list_members", "unclear_concern"}
+           "whoami", "add_member", "set_admin", "remove_member", "list_members", "unclear_concern",
+           "restore_observation"}
 
 
 def day(iso: str) -> dict[str, str]:
@@ -105,6 +106,8 @@ def day(iso: str) -> dict[str, str]:
     ("Ångra det jag just loggade", "undo_observation", {}),
     ("ta bort #O12", "delete_observation", {"ref": "12"}),
     ("radera observation 7", "delete_observation", {"ref": "7"}),
+    ("återställ #O11", "restore_observation", {"ref": "11"}),
+    ("kan du aterstalla observation 4", "restore_observation", {"ref": "4"}),
     ("Ändra #O12 plats till Diö torg", "correct_observation", {"ref": "12", "change": "plats till Diö torg"}),
     ("rätta #o3: typ till iakttagelse", "correct_observation", {"ref": "3", "change": "typ till iakttagelse"}),
     ("visa #O12", "show_observation", {"ref": "12"}),

@@ -87,6 +87,29 @@ async def test_undo_finds_the_latest_own_observation_in_the_window(database: Dat
         assert (await repo.current(mine.number)).deleted_at is not None
 
 
+async def test_a_removed_observation_is_kept_out_of_the_log_and_can_be_restored(database: Database):
+    anna_id, _ = await _prepare(database)
+    async with database.session() as session:
+        repo = ObservationRepository(session)
+        anna = await MemberRepository(session).get(anna_id)
+        row, _ = await repo.add(_draft(), anna, at=T0)
+        await repo.delete(row, at=T0 + timedelta(minutes=20))
+        await session.commit()
+    window = (T0 - timedelta(days=1), T0 + timedelta(days=1))
+    async with database.session() as session:
+        repo = ObservationRepository(session)
+        assert await repo.between(*window) == []
+        assert (await repo.by_author(anna_id))[1] == 0
+        removed = await repo.current(row.number)
+        assert removed.deleted_at == T0 + timedelta(minutes=20)
+        await repo.restore(removed)
+        await session.commit()
+    async with database.session() as session:
+        repo = ObservationRepository(session)
+        assert [o.number for o in await repo.between(*window)] == [row.number]
+        assert (await repo.current(row.number)).deleted_at is None
+
+
 async def test_picture_counts_known_generated_data(database: Database):
     """Generated log with counts known in advance: per focus area and kind, both periods, places, days."""
     anna_id, _ = await _prepare(database)

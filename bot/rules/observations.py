@@ -24,6 +24,11 @@ def may_correct(author_id: int, asker_id: int, asker_is_admin: bool) -> bool:
     return author_id == asker_id or asker_is_admin
 
 
+def may_restore(author_id: int, asker_id: int, asker_is_admin: bool) -> bool:
+    """Bringing back a removed observation: its author or an admin, as for a correction."""
+    return may_correct(author_id, asker_id, asker_is_admin)
+
+
 def is_in_future(start: datetime, now: datetime) -> bool:
     """An incident said to start after now is questioned before it is saved."""
     return start > now + FUTURE_SLACK

@@ -76,6 +76,7 @@ _OBSERVATION_REF_WRITTEN = re.compile(r"#\s?o\s?\d{1,7}\b|(?<!\w)o\d{1,7}\b"
                                       re.IGNORECASE)
 _UNDO = re.compile(r"^(?:angra|undo)(?: (?:det|den|senaste|sista|loggningen|observationen|det senaste|det sista"
                    r"|det jag (?:just )?(?:loggade|skrev)))?\W*$")
+_RESTORE = re.compile(r"\b(?:aterstall\w*|aterskapa\w*|ta tillbaka|restore|undelete)\b")
 _DELETE = re.compile(r"\b(?:ta bort|tabort|tas bort|radera\w*|stryk|kasta|slang|ska bort|delete|remove)\b")
 _CORRECT = re.compile(r"\b(?:andra|ratta|korrigera|uppdatera|redigera|byt|fel|ska vara|ska ha|skulle vara|inte|change"
                       r"|correct|fix|edit)\b|#?o ?\d+\s*[:-]\s*\w+\s*:|\b(?:plats|tid|datum|fokus\w*|typ|kategori)\s*:")
@@ -574,8 +575,11 @@ def _change(change: str | None, config: Any, now: datetime) -> str | None:
 
 def _observation_ref(clean: str, folded: str, match: re.Match[str], config: Any = None,
                      now: datetime | None = None) -> Understanding:
-    """'ta bort #O12', 'ändra #O12 plats till …' (the change is kept as written), otherwise show it."""
+    """'ta bort #O12', 'återställ #O12', 'ändra #O12 plats till …' (the change is kept as written), otherwise
+    show it."""
     ref = match.group(1) or match.group(2) or match.group(3)
+    if _RESTORE.search(folded):
+        return Understanding("restore_observation", {"ref": ref})
     if _DELETE.search(folded):
         return Understanding("delete_observation", {"ref": ref})
     if _CORRECT.search(folded) or not _SHOW_OBSERVATION.search(folded) and len(folded.split()) > 2:
