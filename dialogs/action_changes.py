@@ -114,7 +114,7 @@ def _closed(action: Action) -> str | None:
 async def _audit(context: TurnContext, session, situation: Situation, what: str, number: int, **detail) -> None:
     await AuditLog(session).record(what, actor_member_id=situation.asker.member_id,
                                    channel=context.activity.channel_id, subject_type="action", subject_id=number,
-                                   detail=detail or None)
+                                   detail=detail or None, at=situation.now)
 
 
 async def asker_member(session, situation: Situation) -> Member:
@@ -146,9 +146,9 @@ async def close_action(context: TurnContext, situation: Situation, number: int |
             return False, await not_found_text(session, number)
         if problem := await _problem(session, action, situation):
             return False, problem
-        await ActionRepository(session).set_status(action, "klar", await asker_member(session, situation),
-                                                   at=situation.now, text=note)
-        await _audit(context, session, situation, "action.completed", action.number)
+        update = await ActionRepository(session).set_status(action, "klar", await asker_member(session, situation),
+                                                            at=situation.now, text=note)
+        await _audit(context, session, situation, "action.completed", action.number, update=update.id)
         text = f"Klart: #{action.number} {action.title}. Bra jobbat!" + (" Kommentaren är sparad." if note else "")
         if action.deadline_code:
             [*created] = await sync_deadline_actions(session, situation.collaboration.deadlines, situation.today,
@@ -176,9 +176,9 @@ async def cancel_action(dc: DialogContext, understanding: Understanding, situati
         action = await changeable(context, session, understanding.slots["ref"], situation)
         if action is None:
             return
-        await ActionRepository(session).set_status(action, "installd", await asker_member(session, situation),
-                                                   at=situation.now, text=reason)
-        await _audit(context, session, situation, "action.cancelled", action.number)
+        update = await ActionRepository(session).set_status(
+            action, "installd", await asker_member(session, situation), at=situation.now, text=reason)
+        await _audit(context, session, situation, "action.cancelled", action.number, update=update.id)
         await session.commit()
         text = f"Inställd: #{action.number} {action.title}." + ("" if reason else
                                                                " Skriv gärna varför som en kommentar.")
@@ -223,9 +223,12 @@ async def reassign_action(dc: DialogContext, understanding: Understanding, situa
             await context.send_activity(MessageFactory.text(owner))
             return
         party, member, _ = owner
-        await ActionRepository(session).reassign(action, party=party, member=member, text=None,
-                                                 author=await asker_member(session, situation), at=situation.now)
-        await _audit(context, session, situation, "action.reassigned", action.number, party=party)
+        before = {"from_party": action.responsible_party, "from_member": action.responsible_member_id}
+        update = await ActionRepository(session).reassign(action, party=party, member=member, text=None,
+                                                          author=await asker_member(session, situation),
+                                                          at=situation.now)
+        await _audit(context, session, situation, "action.reassigned", action.number, party=party,
+                     update=update.id, **before)
         await session.commit()
         reply = f"#{action.number} {action.title}: ansvarig är nu {owner_text(action)}."
     await context.send_activity(MessageFactory.text(reply))
@@ -363,9 +366,10 @@ async def _postpone(context: TurnContext, situation: Situation, state: dict) -> 
         if action is None or _closed(action) or not _allowed(action, situation):
             return "Åtgärden har ändrats under tiden; inget har skjutits upp. Försök igen."
         reason = state["reason"] or None  # "-": no reason given
-        await ActionRepository(session).postpone(action, due, reason, await asker_member(session, situation),
-                                                 at=situation.now)
-        await _audit(context, session, situation, "action.postponed", action.number, due=due.isoformat())
+        update = await ActionRepository(session).postpone(action, due, reason, await asker_member(session, situation),
+                                                          at=situation.now)
+        await _audit(context, session, situation, "action.postponed", action.number, due=due.isoformat(),
+                     update=update.id)
         await session.commit()
         said = "Skälet är sparat." if reason else "Inget skäl angavs."
         return f"#{action.number} {action.title} är uppskjuten till {long_date(due)}. {said}"

@@ -53,7 +53,7 @@ LABELS = {
     "show_observation": "Visa en loggad observation",
     "correct_observation": "Rätta en loggad observation",
     "delete_observation": "Ta bort en loggad observation",
-    "undo_observation": "Ångra det jag senast loggade",
+    "undo_observation": "Ångra min senaste ändring",
     "thanks": "Inget – det var ett tack",
 }
 NONE_WORDS = frozenset({"0", "inget", "ingen", "inget av dem", "ingen av dem", "nej", "ingetdera", "none"})

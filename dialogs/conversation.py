@@ -25,6 +25,7 @@ from dialogs import (  # noqa: F401
     promises,
     reminders,
     safety,
+    undo,
 )
 from dialogs.clarify import CLARIFY_DIALOG, Chosen, ClarifyDialog, offered
 from dialogs.context import DATABASE_KEY, LISTING_KEY, SITUATION_KEY, Situation
@@ -86,6 +87,7 @@ class Conversation:
         self._dialogs.add(ClarifyDialog())
         self._dialogs.add(TimeQuestionDialog())
         self._dialogs.add(HolidayMovesDialog())
+        self._dialogs.add(undo.UndoDialog())
         self._database = database
         self._listing = dialog_state_owner.create_property("Listing")
 

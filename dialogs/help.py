@@ -63,8 +63,9 @@ def _logging_text(situation: Situation) -> str:
         "Jag visar hur jag läste det och sparar när du svarar ja (i Teams: knappen Spara). Skriv bara ”logga” "
         "så frågar jag steg för steg. ”avbryt” avbryter utan att något sparas.\n\n"
         f"Fokusområden: {areas}. Typer: händelse, iakttagelse, medborgardialog, medarbetardialog, statistik.\n\n"
-        "Efteråt: ”ångra” (inom 15 minuter), ”visa #O12”, ”ändra #O12 plats till …” – rättelser sparas som "
-        "historik. Skriv aldrig namn, personnummer eller andra personuppgifter."
+        "Efteråt: ”ångra” (din senaste ändring, inom 24 timmar; jag frågar först), ”visa #O12”, ”ändra #O12 plats "
+        "till …” (rättelser sparas som historik) och ”återställ #O12” för en borttagen. Skriv aldrig namn, "
+        "personnummer eller andra personuppgifter."
     )
 
 

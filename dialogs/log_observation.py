@@ -183,7 +183,7 @@ async def save(context: TurnContext, situation: Situation, draft: Draft) -> str:
             await AuditLog(session).record(
                 "observation.created", actor_member_id=author.id, channel=context.activity.channel_id,
                 subject_type="observation", subject_id=f"O{row.number}",
-                detail={"focus_area": draft.focus_area, "kind": row.kind})
+                detail={"focus_area": draft.focus_area, "kind": row.kind, "version": row.id}, at=situation.now)
         number = row.number
         await session.commit()
     if not created:

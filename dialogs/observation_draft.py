@@ -398,4 +398,4 @@ def local_interval(start: datetime, end: datetime | None, situation: Situation) 
     return local_start, (end.astimezone(zone).replace(tzinfo=None) if end else local_start)
 
 
-UNDO_HINT = "Skriv ”ångra” inom 15 minuter om det blev fel."
+UNDO_HINT = "Skriv ”ångra” inom 24 timmar om det blev fel."

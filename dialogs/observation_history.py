@@ -1,5 +1,5 @@
-"""After saving: show an observation with its history, undo it (the author, within 15 minutes), restore it
-(the author or an admin), correct it.
+"""After saving: show an observation with its history, remove it (the author, within 15 minutes), restore it,
+correct it. ("ångra", the member's last change of any kind, is ``dialogs.undo``.)
 
 A correction is a new version under the same number; the old one stays, so the log shows what was first
 written and who changed it. Every read and change is audited.
@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.dialogs import DialogContext
 
-from bot.rules.observations import UNDO_WINDOW, may_correct, may_restore, may_undo
+from bot.rules.observations import may_correct, may_restore, may_undo
 from dialogs.context import Situation, database_of
 from dialogs.format import bullet_list, interval_text
 from dialogs.nlu import Understanding
@@ -34,7 +34,7 @@ from storage.models import Member, Observation
 from storage.observations import ObservationRepository
 
 
-def _draft_of(row: Observation, situation: Situation) -> Draft:
+def as_draft(row: Observation, situation: Situation) -> Draft:
     start, end = local_interval(row.occurred_start, row.occurred_end, situation)
     return Draft(focus_area=row.focus_area.code, kind=row.kind, place=row.place,
                  start=start.strftime("%Y-%m-%dT%H:%M"), end=end.strftime("%Y-%m-%dT%H:%M"),
@@ -42,7 +42,7 @@ def _draft_of(row: Observation, situation: Situation) -> Draft:
 
 
 def summary(row: Observation, situation: Situation) -> str:
-    draft = _draft_of(row, situation)
+    draft = as_draft(row, situation)
     place = f", {row.place}" if row.place else ""
     return (f"#O{row.number} {row.focus_area.name} · {KIND_NAMES.get(row.kind, row.kind)} · "
             f"{when_text(draft, situation)}{place}: {row.description}")
@@ -51,7 +51,7 @@ def summary(row: Observation, situation: Situation) -> str:
 async def _audit(context: TurnContext, session, situation: Situation, action: str, number: int, **detail) -> None:
     await AuditLog(session).record(
         action, actor_member_id=situation.asker.member_id, channel=context.activity.channel_id,
-        subject_type="observation", subject_id=f"O{number}", detail=detail or None)
+        subject_type="observation", subject_id=f"O{number}", detail=detail or None, at=situation.now)
 
 
 def _missing(number: int | str) -> str:
@@ -91,31 +91,24 @@ def _local(moment, situation: Situation) -> str:
     return when_text(Draft(start=start.strftime("%Y-%m-%dT%H:%M")), situation)
 
 
-@handles("undo_observation", "delete_observation")
-async def undo_observation(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
-    ref = understanding.slots.get("ref")
+@handles("delete_observation")
+async def delete_observation(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
+    """"ta bort #O12": the author, within 15 minutes; removed, not destroyed ("återställ #O12")."""
+    ref = understanding.slots["ref"]
     async with database_of(dc.context).session() as session:
         repo = ObservationRepository(session)
-        if ref is None:
-            row = await repo.latest_by(situation.asker.member_id, since=situation.now - UNDO_WINDOW)
-            if row is None:
-                await dc.context.send_activity(MessageFactory.text(
-                    "Du har inget loggat de senaste 15 minuterna att ångra. Rätta en äldre observation med till "
-                    "exempel ”ändra #O12 plats till Diö torg” – rättelser sparas som historik."))
-                return
-        else:
-            row = await repo.current(int(ref))
-            if row is None or row.deleted_at is not None:
-                await dc.context.send_activity(MessageFactory.text(
-                    _missing(ref) if row is None else f"#O{ref} är redan borttagen."))
-                return
-            if not may_undo(row.created_at, row.author_member_id, situation.asker.member_id, situation.now):
-                await dc.context.send_activity(MessageFactory.text(
-                    f"#O{row.number} kan bara tas bort av den som loggade den, inom 15 minuter. Rätta den i stället "
-                    f"med till exempel ”ändra #O{row.number} plats till …” – rättelsen sparas som historik."))
-                return
+        row = await repo.current(int(ref))
+        if row is None or row.deleted_at is not None:
+            await dc.context.send_activity(MessageFactory.text(
+                _missing(ref) if row is None else f"#O{ref} är redan borttagen."))
+            return
+        if not may_undo(row.created_at, row.author_member_id, situation.asker.member_id, situation.now):
+            await dc.context.send_activity(MessageFactory.text(
+                f"#O{row.number} kan bara tas bort av den som loggade den, inom 15 minuter. Rätta den i stället "
+                f"med till exempel ”ändra #O{row.number} plats till …” – rättelsen sparas som historik."))
+            return
         await repo.delete(row, at=situation.now)
-        await _audit(dc.context, session, situation, "observation.deleted", row.number)
+        await _audit(dc.context, session, situation, "observation.deleted", row.number, version=row.id)
         text = f"Borttagen: {summary(row, situation)}\nDen kan återställas med ”återställ #O{row.number}”."
         await session.commit()
     await dc.context.send_activity(MessageFactory.text(text))
@@ -143,7 +136,7 @@ async def restore_observation(dc: DialogContext, understanding: Understanding, s
                 f"Bara den som loggade #O{number} eller en administratör kan återställa den."))
             return
         await repo.restore(current)
-        await _audit(dc.context, session, situation, "observation.restored", number)
+        await _audit(dc.context, session, situation, "observation.restored", number, version=current.id)
         text = f"Återställd: {summary(current, situation)}\nDen finns åter i loggen och lägesbilden."
         await session.commit()
     await dc.context.send_activity(MessageFactory.text(text))
@@ -203,22 +196,23 @@ async def correct_observation(dc: DialogContext, understanding: Understanding, s
             await dc.context.send_activity(MessageFactory.text(
                 f"Bara den som loggade #O{number} eller en administratör kan rätta den."))
             return
-        result = apply_answer(_draft_of(row, situation), name, value, situation)
+        result = apply_answer(as_draft(row, situation), name, value, situation)
         if isinstance(result, Refusal):
             await dc.context.send_activity(MessageFactory.text(result.text))
             return
         new = to_storage(result, situation)
-        changes = {key: getattr(new, key) for key in _FIELDS[name]}
+        changes = {key: getattr(new, key) for key in CORRECTED_COLUMNS[name]}
         author = await session.get(Member, situation.asker.member_id)
         corrected = await repo.correct(row, changes, author, at=situation.now)
-        await _audit(dc.context, session, situation, "observation.corrected", number, field=name)
+        await _audit(dc.context, session, situation, "observation.corrected", number, field=name,
+                     version=corrected.id)
         text = f"Rättat ({FIELD_NAMES[name]}): {summary(corrected, situation)}\nDen tidigare versionen finns kvar " \
                f"i historiken (”visa #O{number}”)."
         await session.commit()
     await dc.context.send_activity(MessageFactory.text(text))
 
 
-_FIELDS = {
+CORRECTED_COLUMNS = {
     "focus_area": ("focus_area",),
     "when": ("occurred_start", "occurred_end"),
     "place": ("place", "place_key"),

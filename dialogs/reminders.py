@@ -198,10 +198,13 @@ async def snooze_action(dc: DialogContext, understanding: Understanding, situati
         action = await changeable(context, session, understanding.slots["ref"], situation)
         if action is None:
             return
+        before = action.snoozed_until
         action.snoozed_until = at
         await AuditLog(session).record("action.snoozed", actor_member_id=situation.asker.member_id,
                                        channel=context.activity.channel_id, subject_type="action",
-                                       subject_id=action.number)
+                                       subject_id=action.number, at=situation.now,
+                                       detail={"before": before.isoformat() if before else None,
+                                               "until": at.isoformat()})
         await session.commit()
         local = at.astimezone(zone)
         reply = (f"Inga påminnelser om #{action.number} före {long_date(local.date())} kl {local:%H:%M}. "

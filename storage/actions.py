@@ -186,35 +186,39 @@ class ActionRepository:
         return conditions
 
     async def set_status(self, action: Action, status: str, author: Member | None, *, at: datetime,
-                         text: str | None = None) -> None:
+                         text: str | None = None) -> ActionUpdate:
         old = action.status
         action.status = status
         action.completed_at = at if status == ActionStatus.KLAR.value else None
         action.updated_at = at
         kind = ActionUpdateKind.CANCELLED if status == ActionStatus.INSTALLD.value else ActionUpdateKind.STATUS
-        self._history(action, kind, author, at, text=text, old_value=old, new_value=status)
+        update = self._history(action, kind, author, at, text=text, old_value=old, new_value=status)
         await self.session.flush()
+        return update
 
-    async def postpone(self, action: Action, due: date, reason: str | None, author: Member | None, *,
-                       at: datetime) -> None:
+    async def postpone(self, action: Action, due: date | None, reason: str | None, author: Member | None, *,
+                       at: datetime) -> ActionUpdate:
+        """A new due date (``None`` only when an undo restores an action that had none)."""
         old = action.due_date
         action.due_date = due
         action.updated_at = at
-        self._history(action, ActionUpdateKind.POSTPONED, author, at, text=reason,
-                      old_value=old.isoformat() if old else None, new_value=due.isoformat())
+        update = self._history(action, ActionUpdateKind.POSTPONED, author, at, text=reason,
+                               old_value=_text(old), new_value=_text(due))
         await self.session.flush()
+        return update
 
     async def reassign(self, action: Action, *, party: str, member: Member | None, text: str | None,
-                       author: Member | None, at: datetime) -> None:
+                       author: Member | None, at: datetime) -> ActionUpdate:
         old = responsible_label(action)
         action.responsible_party = party
         action.responsible_member_id = member.id if member else None
         action.responsible_member = member
         action.responsible_text = None if member else text
         action.updated_at = at
-        self._history(action, ActionUpdateKind.REASSIGNED, author, at, old_value=old,
-                      new_value=responsible_label(action))
+        update = self._history(action, ActionUpdateKind.REASSIGNED, author, at, old_value=old,
+                               new_value=responsible_label(action))
         await self.session.flush()
+        return update
 
     async def comment(self, action: Action, text: str, author: Member | None, *, at: datetime) -> None:
         action.updated_at = at
@@ -268,10 +272,12 @@ class ActionRepository:
             .where(ActionUpdate.action_id == action.id).order_by(ActionUpdate.id)))
 
     def _history(self, action: Action, kind: ActionUpdateKind, author: Member | None, at: datetime, *,
-                 text: str | None = None, old_value: str | None = None, new_value: str | None = None) -> None:
-        self.session.add(ActionUpdate(action_id=action.id, author_member_id=author.id if author else None,
-                                      kind=kind.value, text=text, old_value=old_value, new_value=new_value,
-                                      created_at=at))
+                 text: str | None = None, old_value: str | None = None, new_value: str | None = None
+                 ) -> ActionUpdate:
+        update = ActionUpdate(action_id=action.id, author_member_id=author.id if author else None, kind=kind.value,
+                              text=text, old_value=old_value, new_value=new_value, created_at=at)
+        self.session.add(update)
+        return update
 
     async def _focus_id(self, code: str | None) -> int | None:
         if code is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,8 +29,11 @@ class AuditLog:
         subject_type: str | None = None,
         subject_id: int | str | None = None,
         detail: dict[str, Any] | None = None,
+        at: datetime | None = None,
     ) -> AuditEntry:
-        """Records e.g. ``message.received``, ``access.denied``, ``observation.created``."""
+        """Records e.g. ``message.received``, ``access.denied``, ``observation.created``.
+
+        ``at``: when the change happened by the bot's clock (a change "ångra" may undo is timed by it)."""
         if detail:
             leaked = _FORBIDDEN_DETAIL_KEYS.intersection(detail)
             if leaked:
@@ -37,7 +41,7 @@ class AuditLog:
                     f"Audit detail must not carry message text (keys: {', '.join(sorted(leaked))})"
                 )
         entry = AuditEntry(
-            at=utcnow(),
+            at=at or utcnow(),
             action=_clip(action, "action"),
             actor=_clip(actor, "actor"),
             actor_member_id=actor_member_id,

@@ -75,15 +75,6 @@ class ObservationRepository:
         return await self.session.scalar(self._with_relations(select(Observation)).where(
             Observation.number == number, Observation.replaced_at.is_(None)))
 
-    async def latest_by(self, member_id: int, *, since: datetime) -> Observation | None:
-        """The member's most recently logged live observation created at or after ``since`` (for "ångra")."""
-        return await self.session.scalar(
-            self._with_relations(select(Observation))
-            .where(Observation.author_member_id == member_id, Observation.created_at >= since,
-                   Observation.replaced_at.is_(None), Observation.deleted_at.is_(None),
-                   Observation.supersedes_id.is_(None))
-            .order_by(Observation.created_at.desc(), Observation.id.desc()).limit(1))
-
     async def by_author(self, member_id: int, *, start: datetime | None = None, end: datetime | None = None,
                         focus_area: str | None = None, limit: int = 10) -> tuple[list[Observation], int]:
         """The live observations ``member_id`` logged (first version theirs), newest first, and how many there are."""

@@ -222,26 +222,29 @@ async def _log_one(server, connector, text="logga skadegörelse på Haganässkol
     return connector.sent[0].text
 
 
-async def test_undo_within_fifteen_minutes_by_the_author_only(server, connector, clock):
+async def test_delete_by_the_author_within_fifteen_minutes_and_undo_asks_first(server, connector, clock):
     await _log_one(server, connector)
     await _log_one(server, connector, "logga klotter på Linnéskolan i natt")
     [reply] = await say(server, connector, "ta bort #O1", aad="aad-olle")
     assert "kan bara tas bort av den som loggade" in reply.text
     clock.advance(timedelta(minutes=14))
     [reply] = await say(server, connector, "ångra")
-    assert reply.text.startswith("Borttagen: #O2")
+    assert reply.text.startswith("Vill du ångra att du loggade #O2 ")
+    [reply] = await say(server, connector, "ja")
+    assert reply.text.startswith("Ångrat: #O2 är borttagen")
     [reply] = await say(server, connector, "ta bort #O1")
     assert reply.text.startswith("Borttagen: #O1")
     [reply] = await say(server, connector, "ångra")
-    assert "inget loggat de senaste 15 minuterna" in reply.text
+    assert reply.text.startswith("Vill du ångra att du tog bort #O1 ")
+    [reply] = await say(server, connector, "nej")
     await _log_one(server, connector)
     clock.advance(timedelta(minutes=16))
-    [reply] = await say(server, connector, "ångra")
-    assert "inget loggat de senaste 15 minuterna" in reply.text
+    [reply] = await say(server, connector, "ta bort #O3")
+    assert "inom 15 minuter" in reply.text
     assert [(o.number, o.deleted_at is not None) for o in await rows(server, models.Observation)] == [
         (1, True), (2, True), (3, False)]
     actions = [e.action for e in await rows(server, models.AuditEntry)]
-    assert actions.count("observation.deleted") == 2
+    assert (actions.count("observation.deleted"), actions.count("change.undone")) == (1, 1)
 
 
 async def test_corrections_are_kept_as_history(server, connector, clock):

@@ -70,23 +70,6 @@ async def test_correction_keeps_history_and_the_number(database: Database):
         assert versions[0].replaced_at == T0 + timedelta(days=2)
 
 
-async def test_undo_finds_the_latest_own_observation_in_the_window(database: Database):
-    anna_id, olle_id = await _prepare(database)
-    async with database.session() as session:
-        repo = ObservationRepository(session)
-        anna, olle = await MemberRepository(session).get(anna_id), await MemberRepository(session).get(olle_id)
-        await repo.add(_draft(), anna, at=T0)
-        mine, _ = await repo.add(_draft(), anna, at=T0 + timedelta(minutes=5))
-        await repo.add(_draft(), olle, at=T0 + timedelta(minutes=6))
-        await session.commit()
-        since = T0 + timedelta(minutes=20) - timedelta(minutes=15)
-        assert (await repo.latest_by(anna_id, since=since)).number == mine.number
-        await repo.delete(mine, at=T0 + timedelta(minutes=20))
-        await session.commit()
-        assert await repo.latest_by(anna_id, since=since) is None
-        assert (await repo.current(mine.number)).deleted_at is not None
-
-
 async def test_a_removed_observation_is_kept_out_of_the_log_and_can_be_restored(database: Database):
     anna_id, _ = await _prepare(database)
     async with database.session() as session:
