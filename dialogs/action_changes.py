@@ -84,17 +84,17 @@ async def _problem(session, action: Action, situation: Situation) -> str | None:
     """Why the asker cannot change the action now (closed already, or not theirs to change), or None."""
     if problem := _closed(action):
         return problem
-    return None if _allowed(action, situation) else await _refusal(session, action)
+    return None if may_change_action(action, situation) else await refusal_for(session, action)
 
 
-def _allowed(action: Action, situation: Situation) -> bool:
+def may_change_action(action: Action, situation: Situation) -> bool:
     asker = situation.asker
     return may_change(responsible_member_id=action.responsible_member_id,
                       responsible_party=action.responsible_party, created_by_member_id=action.created_by_member_id,
                       asker_id=asker.member_id, asker_party=asker.party, asker_is_admin=asker.is_admin)
 
 
-async def _refusal(session, action: Action) -> str:
+async def refusal_for(session, action: Action) -> str:
     """Names who may change it, so the asker knows whom to turn to."""
     creator = await session.get(Member, action.created_by_member_id) if action.created_by_member_id else None
     who = who_may_change(responsible_party=action.responsible_party,
@@ -111,7 +111,7 @@ def _closed(action: Action) -> str | None:
     return f"#{action.number} är redan {STATUS_NAMES[action.status]}."
 
 
-async def _audit(context: TurnContext, session, situation: Situation, what: str, number: int, **detail) -> None:
+async def audit_action(context: TurnContext, session, situation: Situation, what: str, number: int, **detail) -> None:
     await AuditLog(session).record(what, actor_member_id=situation.asker.member_id,
                                    channel=context.activity.channel_id, subject_type="action", subject_id=number,
                                    detail=detail or None, at=situation.now)
@@ -121,7 +121,7 @@ async def asker_member(session, situation: Situation) -> Member:
     return await session.get(Member, situation.asker.member_id)
 
 
-def _screened(text: str, situation: Situation, *, names_allowed: bool = False) -> str | None:
+def screened(text: str, situation: Situation, *, names_allowed: bool = False) -> str | None:
     """A refusal for free text that would put a person in the plan (names allowed for a responsible person)."""
     refusal = screen_text(text, situation)
     if refusal is None:
@@ -138,7 +138,7 @@ async def close_action(context: TurnContext, situation: Situation, number: int |
                        note: str | None = None) -> tuple[bool, str]:
     """Mark an action done, if the asker may, with what was said about it ('#4 klar, vi har haft mötet'); the
     reply either way (typed '#12 klar' and the card's 'Klar')."""
-    if note and (refusal := _screened(note, situation)):
+    if note and (refusal := screened(note, situation)):
         return False, refusal
     async with database_of(context).session() as session:
         action = await ActionRepository(session).get(int(number))
@@ -148,7 +148,7 @@ async def close_action(context: TurnContext, situation: Situation, number: int |
             return False, problem
         update = await ActionRepository(session).set_status(action, "klar", await asker_member(session, situation),
                                                             at=situation.now, text=note)
-        await _audit(context, session, situation, "action.completed", action.number, update=update.id)
+        await audit_action(context, session, situation, "action.completed", action.number, update=update.id)
         text = f"Klart: #{action.number} {action.title}. Bra jobbat!" + (" Kommentaren är sparad." if note else "")
         if action.deadline_code:
             [*created] = await sync_deadline_actions(session, situation.collaboration.deadlines, situation.today,
@@ -169,7 +169,7 @@ async def complete_action(dc: DialogContext, understanding: Understanding, situa
 async def cancel_action(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
     context = dc.context
     reason = understanding.slots.get("reason")
-    if reason and (refusal := _screened(reason, situation)):
+    if reason and (refusal := screened(reason, situation)):
         await context.send_activity(MessageFactory.text(refusal))
         return
     async with database_of(context).session() as session:
@@ -178,7 +178,7 @@ async def cancel_action(dc: DialogContext, understanding: Understanding, situati
             return
         update = await ActionRepository(session).set_status(
             action, "installd", await asker_member(session, situation), at=situation.now, text=reason)
-        await _audit(context, session, situation, "action.cancelled", action.number, update=update.id)
+        await audit_action(context, session, situation, "action.cancelled", action.number, update=update.id)
         await session.commit()
         text = f"Inställd: #{action.number} {action.title}." + ("" if reason else
                                                                " Skriv gärna varför som en kommentar.")
@@ -197,7 +197,7 @@ async def comment_action(dc: DialogContext, understanding: Understanding, situat
     if len(text) > 1000:
         await context.send_activity(MessageFactory.text("En kommentar får vara högst 1 000 tecken."))
         return
-    if refusal := _screened(text, situation):
+    if refusal := screened(text, situation):
         await context.send_activity(MessageFactory.text(refusal))
         return
     async with database_of(context).session() as session:
@@ -205,7 +205,7 @@ async def comment_action(dc: DialogContext, understanding: Understanding, situat
         if action is None:
             return
         await ActionRepository(session).comment(action, text, await asker_member(session, situation), at=situation.now)
-        await _audit(context, session, situation, "action.commented", action.number)
+        await audit_action(context, session, situation, "action.commented", action.number)
         await session.commit()
         reply = f"Kommentaren är sparad på #{action.number} {action.title}."
     await context.send_activity(MessageFactory.text(reply))
@@ -227,7 +227,7 @@ async def reassign_action(dc: DialogContext, understanding: Understanding, situa
         update = await ActionRepository(session).reassign(action, party=party, member=member, text=None,
                                                           author=await asker_member(session, situation),
                                                           at=situation.now)
-        await _audit(context, session, situation, "action.reassigned", action.number, party=party,
+        await audit_action(context, session, situation, "action.reassigned", action.number, party=party,
                      update=update.id, **before)
         await session.commit()
         reply = f"#{action.number} {action.title}: ansvarig är nu {owner_text(action)}."
@@ -335,7 +335,7 @@ class PostponeDialog(WaterfallDialog):
                 step, answer, what, finish=lambda: _postpone(step.context, situation, {**state, "reason": ""}))
                 ) is not None:
             return left
-        if asking_due and (refusal := _screened(answer, situation)):
+        if asking_due and (refusal := screened(answer, situation)):
             await step.context.send_activity(MessageFactory.text(refusal))
         elif asking_due:
             current = date.fromisoformat(state["current"]) if state.get("current") else None
@@ -349,7 +349,7 @@ class PostponeDialog(WaterfallDialog):
         elif fold(answer).strip(" .!") in SKIP or is_yes(answer):  # "-", or "ok": no reason given
             state["reason"] = ""
         else:
-            refusal = _screened(answer, situation)
+            refusal = screened(answer, situation)
             if refusal:
                 await step.context.send_activity(MessageFactory.text(refusal))
             elif len(answer) > 500:
@@ -363,12 +363,12 @@ async def _postpone(context: TurnContext, situation: Situation, state: dict) -> 
     due = date.fromisoformat(state["due"])
     async with database_of(context).session() as session:
         action = await ActionRepository(session).get(state["number"])
-        if action is None or _closed(action) or not _allowed(action, situation):
+        if action is None or _closed(action) or not may_change_action(action, situation):
             return "Åtgärden har ändrats under tiden; inget har skjutits upp. Försök igen."
         reason = state["reason"] or None  # "-": no reason given
         update = await ActionRepository(session).postpone(action, due, reason, await asker_member(session, situation),
                                                           at=situation.now)
-        await _audit(context, session, situation, "action.postponed", action.number, due=due.isoformat(),
+        await audit_action(context, session, situation, "action.postponed", action.number, due=due.isoformat(),
                      update=update.id)
         await session.commit()
         said = "Skälet är sparat." if reason else "Inget skäl angavs."
@@ -415,8 +415,8 @@ async def create_action(dc: DialogContext, understanding: Understanding, situati
     # The whole sentence, not only the title read from it ("kontakta kalle@example.com" ends the title early);
     # a responsible person's name may stand in it.
     written = dc.context.activity.text or ""
-    if (refusal := _screened(written, situation, names_allowed=bool(slots.get("owner")))) or (
-            draft.title and (refusal := _screened(draft.title, situation))):
+    if (refusal := screened(written, situation, names_allowed=bool(slots.get("owner")))) or (
+            draft.title and (refusal := screened(draft.title, situation))):
         await dc.context.send_activity(MessageFactory.text(refusal))
         return
     if slots.get("owner"):
@@ -469,7 +469,7 @@ class CreateActionDialog(WaterfallDialog):
         if name in ("title", "owner") and (left := await _rerouted(step, answer, "den nya åtgärden")) is not None:
             return left
         # Answers read only for a date or an area are screened too ("15/1, ring 070-…"); refused, asked again.
-        privacy = _screened(answer, situation) if name in ("due", "past", "focus_area") else None
+        privacy = screened(answer, situation) if name in ("due", "past", "focus_area") else None
         problem = privacy
         if privacy:
             pass
@@ -477,11 +477,11 @@ class CreateActionDialog(WaterfallDialog):
             if len(answer) > MAX_TITLE_CHARS:
                 problem = f"Rubriken får vara högst {MAX_TITLE_CHARS} tecken."
             else:
-                problem = _screened(answer, situation)
+                problem = screened(answer, situation)
             if problem is None:
                 draft.title = answer[:1].upper() + answer[1:]
         elif name == "owner":
-            problem = _screened(answer, situation, names_allowed=True)
+            problem = screened(answer, situation, names_allowed=True)
             if problem is None:
                 async with database_of(step.context).session() as session:
                     owner = await read_owner(session, answer, situation, free_text=True)
@@ -531,7 +531,7 @@ async def _create(context: TurnContext, situation: Situation, draft: ActionDraft
             title=draft.title, responsible_party=draft.party, due_date=date.fromisoformat(draft.due),
             focus_area=draft.focus_area, responsible_member_id=draft.member_id, responsible_text=draft.outside,
         ), await asker_member(session, situation), at=situation.now)
-        await _audit(context, session, situation, "action.created", action.number)
+        await audit_action(context, session, situation, "action.created", action.number)
         await session.commit()
         return (f"Skapade #{action.number} {action.title} – {owner_text(action)}, senast "
                 f"{long_date(action.due_date)}.")

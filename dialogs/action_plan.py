@@ -187,7 +187,7 @@ def action_details(action: Action, history: list, situation: Situation) -> str:
     if action.focus_area is not None:
         lines.append(f"Fokusområde: {action.focus_area.name}")
     if action.promise is not None:
-        lines.append(f"Medborgarlöfte: {action.promise.title}")
+        lines.append(f"Medborgarlöfte {action.promise.number}: {action.promise.title}")
     if action.forum is not None:
         lines.append(f"Forum: {action.forum.name}")
     if action.deadline_code:
@@ -202,6 +202,8 @@ def action_details(action: Action, history: list, situation: Situation) -> str:
             what += f" till {short_date(date.fromisoformat(update.new_value), today)}" if update.new_value else ""
         elif update.kind in ("status", "cancelled") and update.new_value:
             what += f": {STATUS_NAMES.get(update.new_value, update.new_value)}"
+        elif update.kind == "comment" and (update.old_value or update.new_value):
+            what = "ändrad"  # a field changed (a promise linked, an import's change), not a comment
         elif update.kind == "reassigned" and update.new_value:
             what += f": {update.new_value}"
         entries.append(f"{when} {who}: {what}" + (f" – {update.text}" if update.text else ""))

@@ -48,7 +48,9 @@ MAX_NUMBER = 9_999_999
 _NEEDS_ACTION = {"complete_action": "”#12 klar”", "postpone_action": "”skjut upp #12 till fredag”",
                  "reassign_action": "”ge #12 till polisen”", "comment_action": "”kommentar #12: …”",
                  "cancel_action": "”ställ in #12”", "show_action": "”visa #12”",
-                 "snooze_action": "”snooza #12 till måndag”"}
+                 "snooze_action": "”snooza #12 till måndag”",
+                 "link_promise": "”koppla #12 till medborgarlöfte 1”",
+                 "unlink_promise": "”koppla bort #12 från medborgarlöfte 1”"}
 _NEEDS_OBSERVATION = {"show_observation": "”visa #O12”", "correct_observation": "”ändra #O12 plats till Diö torg”",
                       "delete_observation": "”ta bort #O12”", "restore_observation": "”återställ #O12”"}
 

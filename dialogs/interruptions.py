@@ -25,7 +25,7 @@ _COMMANDS = frozenset({"create_action", "list_actions", "complete_action", "post
                        "list_reminders", "cancel_reminder", "show_promises", "meeting_brief", "move_meeting",
                        "cancel_meeting", "schedule_meeting", "list_observations", "show_observation",
                        "undo_observation", "delete_observation", "restore_observation", "correct_observation",
-                       "snooze_action", "agreement_info", "whoami"})
+                       "snooze_action", "agreement_info", "whoami", "create_promise", "link_promise", "unlink_promise"})
 _NOT_NEW = frozenset({"unknown", "help", "thanks"})
 MIN_LOG_WORDS = 4  # a new log entry is a sentence, not "igår kväll" or "ANDTS"
 

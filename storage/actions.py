@@ -220,6 +220,19 @@ class ActionRepository:
         await self.session.flush()
         return update
 
+    async def set_promise(self, action: Action, promise: CitizenPromise | None, author: Member | None, *,
+                          at: datetime) -> None:
+        """Link the action to a citizen promise, or unlink it (``None``); the history names the promise by number."""
+        old = action.promise
+        action.promise_id = promise.id if promise else None
+        action.promise = promise
+        action.updated_at = at
+        text = f"kopplad till medborgarlöfte {promise.number}" if promise else \
+            f"bortkopplad från medborgarlöfte {old.number}" if old else "bortkopplad från medborgarlöfte"
+        self._history(action, ActionUpdateKind.COMMENT, author, at, text=text,
+                      old_value=str(old.number) if old else None, new_value=str(promise.number) if promise else None)
+        await self.session.flush()
+
     async def comment(self, action: Action, text: str, author: Member | None, *, at: datetime) -> None:
         action.updated_at = at
         self._history(action, ActionUpdateKind.COMMENT, author, at, text=text)
@@ -332,18 +345,36 @@ class PromiseRepository:
                 return promise
         return None
 
-    async def get_or_create(self, title: str, *, period_start: date) -> CitizenPromise:
-        existing = await self.by_title(title)
-        if existing is not None:
-            return existing
+    async def get(self, number: int) -> CitizenPromise | None:
+        return await self.session.scalar(select(CitizenPromise).where(CitizenPromise.number == number))
+
+    async def all(self) -> list[CitizenPromise]:
+        return list(await self.session.scalars(select(CitizenPromise).order_by(CitizenPromise.number)))
+
+    async def add(self, title: str, *, period_start: date, at: datetime | None = None) -> CitizenPromise:
+        """A new promise with the next number. Caller commits (and checks ``by_title`` first)."""
         promise = CitizenPromise(number=await next_number(self.session, PROMISE_SEQUENCE), title=title.strip(),
                                  period_start=period_start, status="aktivt")
+        if at is not None:
+            promise.created_at = at
         self.session.add(promise)
         await self.session.flush()
         return promise
 
+    async def get_or_create(self, title: str, *, period_start: date) -> CitizenPromise:
+        existing = await self.by_title(title)
+        if existing is not None:
+            return existing
+        return await self.add(title, period_start=period_start)
+
+    async def state(self, promise: CitizenPromise) -> PromiseState:
+        """One promise with the actions that carry it out, by number."""
+        actions = await self.session.scalars(
+            _with_relations(select(Action)).where(Action.promise_id == promise.id).order_by(Action.number))
+        return PromiseState(promise, list(actions))
+
     async def states(self) -> list[PromiseState]:
-        promises = list(await self.session.scalars(select(CitizenPromise).order_by(CitizenPromise.number)))
+        promises = await self.all()
         actions = await self.session.scalars(
             _with_relations(select(Action)).where(Action.promise_id.is_not(None)).order_by(Action.number))
         by_promise: dict[int, list[Action]] = {}

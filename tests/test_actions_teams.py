@@ -286,6 +286,6 @@ async def test_citizen_promises_show_their_actions(server, connector):
     await add(server, "Kvällspatrull", "polis", TODAY + timedelta(days=5), promise_id=promise_id)
     await add(server, "Trygghetsvandring", "gemensam", TODAY, status="klar", promise_id=promise_id)
     text = await reply(server, connector, "vilka medborgarlöften har vi")
-    assert text.startswith("Medborgarlöfte 1: Tryggare centrum kvällstid – 3 åtgärder: 1 klara, "
-                           "2 pågår eller planeras, varav 1 försenade.")
-    assert "Belysning i parken – kommunen, senast 21 nov, 5 dagar sen" in text
+    assert text.startswith("Medborgarlöfte 1: Tryggare centrum kvällstid\n3 åtgärder: 1 klar, 1 pågår enligt plan, "
+                           "1 försenad.")
+    assert "Belysning i parken – försenad, senast 21 nov, 5 dagar sen – kommunen" in text

@@ -18,7 +18,7 @@ INTENTS = {"log_observation", "list_actions", "create_action", "complete_action"
            "show_action", "schedule_meeting", "cancel_meeting", "bind_channel", "unbind_channel", "snooze_action",
            "reminder_settings", "list_reminders", "cancel_reminder", "list_observations", "move_meeting", "thanks",
            "whoami", "add_member", "set_admin", "remove_member", "list_members", "unclear_concern",
-           "restore_observation"}
+           "restore_observation", "create_promise", "link_promise", "unlink_promise"}
 
 
 def day(iso: str) -> dict[str, str]:
@@ -93,6 +93,24 @@ def day(iso: str) -> dict[str, str]:
     ("when is the next operativa brå", "next_meeting", {"forum": "operativa-bra"}),
     ("dagordning för operativa brå", "meeting_brief", {"forum": "operativa-bra"}),
     ("vilka medborgarlöften har vi", "show_promises", {}),
+    ("medborgarlöfte 2", "show_promises", {"promise": "2"}),
+    ("hur går det med medborgarlöfte 1?", "show_promises", {"promise": "1"}),
+    ("visa löfte nr 3", "show_promises", {"promise": "3"}),  # the promise's number, not action #3
+    ("hur går det med medborgarlöftena", "show_promises", {"promise": None}),
+    ("nytt medborgarlöfte: Vi ska öka den vuxna närvaron i centrum under helgkvällar", "create_promise",
+     {"title": "Vi ska öka den vuxna närvaron i centrum under helgkvällar"}),
+    ("lägg till ett medborgarlöfte om att minska klottret vid stationen", "create_promise",
+     {"title": "Minska klottret vid stationen"}),
+    ("kan du lägga in ett nytt löfte till invånarna? Fler vuxna på torget fredagskvällar", "create_promise",
+     {"title": "Fler vuxna på torget fredagskvällar"}),
+    ("nytt medborgarlöfte", "create_promise", {"title": None}),  # the bot asks for the words
+    ("koppla #12 till medborgarlöfte 1", "link_promise", {"ref": "12", "promise": "1"}),
+    ("åtgärd 4 hör till löfte 2", "link_promise", {"ref": "4", "promise": "2"}),
+    ("knyt #15 till medborgarlöftet nr 3", "link_promise", {"ref": "15", "promise": "3"}),
+    ("koppla #6 till medborgarlöftet", "link_promise", {"ref": "6", "promise": None}),
+    ("koppla bort #12 från medborgarlöfte 1", "unlink_promise", {"ref": "12", "promise": "1"}),
+    ("#9 ska inte höra till medborgarlöfte 2", "unlink_promise", {"ref": "9", "promise": "2"}),
+    ("koppla den här kanalen till sspf", "bind_channel", {"forum": "sspf"}),  # a forum, not a promise
     ("påminn mig om 2 timmar att ringa rektorn", "remind_me",
      {"when": {"start": "2026-11-26T12:00", "end": "2026-11-26T12:00"}, "text": "ringa rektorn"}),
     ("remind me tomorrow at 9 to call the school", "remind_me",

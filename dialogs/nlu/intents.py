@@ -20,6 +20,7 @@ from typing import Any
 from dialogs.nlu import catalog, model, safety
 from dialogs.nlu.features import Features, featurize
 from dialogs.nlu.lexicon import Speller
+from dialogs.nlu.promises import asks_about_one_promise
 from dialogs.nlu.reading import Understanding
 from dialogs.nlu.rules import (
     asks_what_may_be_written,
@@ -44,6 +45,7 @@ EXACT = frozenset({
     "delete_observation", "restore_observation", "correct_observation",
     "show_observation", "reminder_settings", "snooze_action", "bind_channel", "unbind_channel", "comment_action",
     "cancel_action", "reassign_action", "postpone_action", "complete_action", "show_action", "help", "thanks",
+    "create_promise", "link_promise", "unlink_promise",
 })
 RULED_SAFETY = 0.5  # the safety classifier alone decides danger or a concern above this
 # Danger, a concern and an unclear case together above this stop the message even when none of them alone is
@@ -160,7 +162,8 @@ def understand(text: str, now: datetime | None = None, config: Any = None,
     if ruled.slots.get("off_topic"):
         return Understanding("unknown", confidence=1.0)
     if ruled.intent in EXACT or ruled.intent == "log_observation" and is_log_command(fold(clean)) or \
-            ruled.intent == "remind_me" and is_remind_command(fold(clean)):
+            ruled.intent == "remind_me" and is_remind_command(fold(clean)) or \
+            ruled.intent == "show_promises" and asks_about_one_promise(clean):
         if ruled.intent == "log_observation" and "focus_area" not in ruled.slots:  # "logga: berusade vid …"
             ruled = _learned_slots(ruled, clean, featurize_intent(clean, config, trained.speller, ruled), trained,
                                    config)

@@ -17,6 +17,7 @@ from typing import Any
 from dialogs.nlu import catalog
 from dialogs.nlu.owners import Owner, find_owner
 from dialogs.nlu.places import find_place
+from dialogs.nlu.promises import promise_reading, read_create, read_link, read_show
 from dialogs.nlu.reading import Understanding
 from dialogs.nlu.slots import (
     Words,
@@ -333,6 +334,9 @@ def rule_reading(clean: str, now: datetime, config: Any, member_names: tuple[str
     observation = _OBSERVATION_REF.search(folded)
     if observation:
         return _observation_ref(clean, folded, observation, config, now)
+    promise = promise_reading(words, folded, clean)
+    if promise is not None:
+        return promise
     message = _Message(words, folded, now, config, member_names, clean)
     if _SETTING_NOT_BEFORE.search(folded):
         clock, _ = message.time("future", {i for i, w in enumerate(words.folded) if w in ("fore", "innan")})
@@ -384,7 +388,7 @@ def rule_reading(clean: str, now: datetime, config: Any, member_names: tuple[str
             forum=forum.code if forum else None, period=period,
             calendar=True if _CALENDAR.search(folded) and not period else None))
     if _PROMISES.search(folded):
-        return Understanding("show_promises")
+        return read_show(words)
     if any(pattern.search(folded) for _, pattern in _AGREEMENT_TOPICS):
         return _agreement(message)
     who = _WHO_IS.match(folded)
@@ -1107,6 +1111,10 @@ _READERS: dict[str, Callable[[_Message], Understanding]] = {
     "list_observations": _list_observations,
     "cancel_reminder": _cancel_reminder,
     "move_meeting": _move_meeting,
+    "show_promises": lambda message: read_show(message.words),
+    "create_promise": lambda message: read_create(message.clean),
+    **{intent: lambda message, intent=intent: read_link(message.words, message.folded, intent, loose=True)
+       for intent in ("link_promise", "unlink_promise")},
     **{intent: _meeting_for(intent) for intent in (
         "next_meeting", "meeting_brief", "schedule_meeting", "cancel_meeting", "bind_channel", "unbind_channel")},
     **{intent: _with_ref(intent) for intent in (
