@@ -131,7 +131,7 @@ async def test_linking_and_unlinking_an_action_follows_the_action_plans_rules(se
 
     # Someone who may not change the action, a promise that does not exist, no promise named: nothing changes.
     text = await reply(server, connector, f"koppla #{walk} till medborgarlöfte 2", aad="aad-olle")
-    assert text.startswith(f"Du kan inte ändra #{walk}: det kan bara den ansvariga (Karin Lund (kommunen))")
+    assert text.startswith(f"Åtgärd #{walk} ägs av kommunen. Den kan ändras av ansvarig (Karin Lund), ")
     text = await reply(server, connector, f"koppla #{walk} till medborgarlöfte 7")
     assert text == (f"Det finns inget medborgarlöfte 7, så jag kan inte koppla #{walk}.\nMedborgarlöftena är:\n"
                     f"- Medborgarlöfte 1: {CENTRE}\n- Medborgarlöfte 2: Färre skadegörelser på skolorna")
