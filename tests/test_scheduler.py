@@ -288,8 +288,8 @@ async def test_a_moved_meeting_gets_its_agenda_two_working_days_before_the_new_d
         return [s for s in connector.sent if s.path == "/v3/conversations" and "channel" in s.body["channelData"]]
 
     def agenda(post):
-        [text] = [s.text for s in connector.sent if s.conversation_id == post.conversation_id and s.text]
-        return text.splitlines()[0]
+        [message] = connector.messages(post.conversation_id)  # the thread's first message, the card's summary
+        return message["summary"]
 
     await tick_at(server, connector, local(date(2026, 11, 27), 8))  # Friday: two working days before 1 December
     assert [agenda(post) for post in posts()] == ["Inför Operativa BRÅ tisdag 1 december 2026 kl 13:00"]
@@ -303,7 +303,9 @@ async def test_a_moved_meeting_gets_its_agenda_two_working_days_before_the_new_d
     assert posts() == []
     await tick_at(server, connector, local(date(2026, 12, 15), 8))
     assert [agenda(post) for post in posts()] == ["Inför Operativa BRÅ torsdag 17 december 2026 kl 09:00"]
-    [text] = [s.text for s in connector.sent if s.text]
+    [post] = posts()
+    [message] = connector.messages(post.conversation_id)
+    text = "\n".join(teams.card_texts(message["attachments"][0]["content"]))
     assert "Lägesbild, 1–14 dec, jämfört med 17–30 nov." in text  # since the previous meeting, in whole days
 
 
