@@ -472,7 +472,7 @@ class CreateActionDialog(WaterfallDialog):
         privacy = screened(answer, situation) if name in ("due", "past", "focus_area") else None
         problem = privacy
         if privacy:
-            pass
+            pass  # refused: nothing is read from it, and the same question is asked again below
         elif name == "title":
             if len(answer) > MAX_TITLE_CHARS:
                 problem = f"Rubriken får vara högst {MAX_TITLE_CHARS} tecken."
