@@ -48,6 +48,9 @@ _SQLITE_UNAVAILABLE_HINTS = (
 # PostgreSQL SQLSTATEs meaning "cannot serve you now" or "retry" (shutdown, too many connections, resources,
 # serialization failure, deadlock), as opposed to "the statement is wrong".
 _PG_UNAVAILABLE_STATES = {"57P01", "57P02", "57P03", "53300", "53100", "53200", "40001", "40P01"}
+# Arbitrary constant for pg_advisory_xact_lock: replicas started together on an empty database would
+# otherwise all create alembic_version and the first tables, and all but one crash.
+_MIGRATION_LOCK_ID = 0x5A4D_0001
 
 
 class StorageUnavailable(Exception):
@@ -289,6 +292,10 @@ class Database:
 
         sqlite = self.dialect_name == "sqlite"
         async with self._turn_for_connection(), self.engine.connect() as conn:
+            if not sqlite:
+                # Held until the commit below (PostgreSQL's DDL is transactional): a replica that waited
+                # finds the schema at head and has nothing to do. One SQLite file has one serving process.
+                await conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _MIGRATION_LOCK_ID})
             if sqlite:
                 # Batch migrations recreate SQLite tables; with foreign keys on, dropping the old table would
                 # fire ON DELETE CASCADE and empty the child tables. The pragma only works outside a
