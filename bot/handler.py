@@ -13,6 +13,7 @@ from babel.numbers import format_number
 from botbuilder.core import ActivityHandler, BotState, InvokeResponse, MessageFactory, TurnContext
 from botbuilder.schema import ChannelAccount
 
+from bot.channels.invoke_replies import TOKEN_EXCHANGE, TOKEN_EXCHANGE_REFUSED_STATUS, token_exchange_refused
 from bot.channels.references import Identity, identity_of, reference_fields, reference_key, teams_ids, tenant_of
 from bot.clock import Clock
 from bot.config import Collaboration
@@ -157,8 +158,14 @@ class SamverkanBot(ActivityHandler):
             body = await self.conversation.execute(turn_context, await self._situation(asker),
                                                    str(action.get("verb") or ""), action.get("data") or {})
             return InvokeResponse(status=200, body=body)
-        # Sign-in, task modules, message extensions: nothing this bot offers (the manifest declares none).
-        # Bot Framework's answer for an invoke a bot does not implement is 501, with no turn run.
+        if turn_context.activity.name == TOKEN_EXCHANGE:
+            # Teams SSO, which this bot does not use: the documented failed exchange (the webhook has
+            # checked value.id), so Teams falls back to its regular sign-in instead of showing an error.
+            return InvokeResponse(status=TOKEN_EXCHANGE_REFUSED_STATUS,
+                                  body=token_exchange_refused(turn_context.activity.value))
+        # Task modules, message extensions, other sign-in steps: nothing this bot offers (the manifest
+        # declares none). Bot Framework's answer for an invoke a bot does not implement is 501, and the
+        # chat is left alone.
         return InvokeResponse(status=501)
 
     async def on_members_added_activity(self, members_added: list[ChannelAccount], turn_context: TurnContext):

@@ -82,14 +82,45 @@ async def test_a_body_that_never_finishes_is_dropped_with_408(server, monkeypatc
     assert b" 408 " in status_line
 
 
-async def test_invokes_with_bad_payloads_are_400_and_unknown_invokes_501_without_a_turn(server, connector):
+async def _post_json(server: BotServer, activity: dict) -> tuple[int, object]:
+    async with server.http.post(f"{server.url}/api/messages", json=activity) as response:
+        return response.status, await response.json(content_type=None)
+
+
+@pytest.mark.parametrize(("value", "code"), [
+    ("x", "BadRequest"),
+    (None, "BadRequest"),
+    ({"action": "x"}, "BadRequest"),
+    ({"action": {"type": "Action.Execute", "verb": "action.done", "data": "1"}}, "BadRequest"),
+    ({"action": {"type": "Action.Execute", "verb": "action.done", "data": [1]}}, "BadRequest"),
+    ({"action": {"type": "Action.Submit", "verb": "action.done", "data": {}}}, "NotSupported"),
+])
+async def test_a_malformed_card_action_is_a_universal_actions_400_without_a_turn(server, connector, value, code):
     bad = teams.card_execute("action.done", {}, connector.url)
-    bad["value"] = "x"
-    assert (await server.post(bad)).status == 400
-    unknown = teams.card_execute("action.done", {}, connector.url)
-    unknown["name"] = "signin/tokenExchange"
-    assert (await server.post(unknown)).status == 501
+    bad["value"] = value
+    status, body = await _post_json(server, bad)
+    assert status == 400
+    assert body["statusCode"] == 400 and body["type"] == "application/vnd.microsoft.error"
+    assert body["value"]["code"] == code and body["value"]["message"]
+    assert connector.sent == [] and await count(server, models.BotStateRow) == 0
+
+
+async def test_a_token_exchange_is_refused_as_documented_so_teams_falls_back_to_sign_in(server, connector):
+    exchange = teams.of_type("invoke", connector.url, name="signin/tokenExchange",
+                             value={"id": "exchange-1", "connectionName": "sso", "token": "eyJ0eXAi"})
+    status, body = await _post_json(server, exchange)
+    assert status == 412
+    assert body["id"] == "exchange-1" and body["connectionName"] == "sso" and body["failureDetail"]
+    exchange["value"] = "x"
+    assert (await server.post(exchange)).status == 400
     assert connector.sent == []  # no apology in the chat
+
+
+@pytest.mark.parametrize("name", ["signin/verifyState", "task/fetch", "composeExtension/query", 5, None])
+async def test_an_invoke_the_bot_does_not_offer_is_501_without_a_word_in_the_chat(server, connector, name):
+    unknown = teams.of_type("invoke", connector.url, name=name, value={"data": {}})
+    assert (await server.post(unknown)).status == 501
+    assert connector.sent == []
 
 
 @pytest.mark.parametrize("number", [9223372036854775808, True, -1, "3"])

@@ -25,7 +25,8 @@ from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFramewo
 from botbuilder.schema import Activity
 from msrest.exceptions import DeserializationError
 
-from bot.channels import botframework_fixes
+from bot.channels import botframework_fixes, invoke_replies
+from bot.channels.invoke_replies import MalformedInvoke
 from bot.channels.references import tenant_of
 from bot.channels.signing_keys import SigningKeysUnavailable
 from bot.channels.turn_locks import ConversationLocks
@@ -96,17 +97,23 @@ def _shape_problem(body: dict) -> str | None:
         if entity.get("type") == "mention" and not (isinstance(entity.get("mentioned"), dict)
                                                      and isinstance(entity.get("text", ""), str)):
             return "a mention must name who is mentioned"
-    if body["type"] == "invoke":
-        value = body.get("value")
-        action = value.get("action") if isinstance(value, dict) else None
-        if body.get("name") == "adaptiveCard/action" and not (
-                isinstance(action, dict) and isinstance(action.get("data", {}), dict)):
-            return "adaptiveCard/action needs value.action as an object"
+    return None
+
+
+def _invoke_problem(body: dict) -> MalformedInvoke | None:
+    """What makes an invoke's value one no client sends, with the error answer its name documents."""
+    if body["type"] != "invoke":
+        return None
+    if body.get("name") == invoke_replies.CARD_ACTION:
+        return invoke_replies.card_action_problem(body.get("value"))
+    if body.get("name") == invoke_replies.TOKEN_EXCHANGE:
+        return invoke_replies.token_exchange_problem(body.get("value"))
     return None
 
 
 def parse_activity(raw: bytes) -> Activity:
-    """Decode a webhook body into an Activity, or raise ValueError saying why it is not one."""
+    """Decode a webhook body into an Activity, or raise ValueError saying why it is not one
+    (``MalformedInvoke`` when the invoke's name documents an error answer)."""
     try:
         body = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -128,6 +135,9 @@ def parse_activity(raw: bytes) -> Activity:
     problem = _shape_problem(body)
     if problem is not None:
         raise ValueError(problem)
+    invoke_problem = _invoke_problem(body)
+    if invoke_problem is not None:
+        raise invoke_problem
     try:
         activity = Activity().deserialize(body)
     except (DeserializationError, TypeError, ValueError, AttributeError) as exc:
@@ -185,6 +195,8 @@ class BotFrameworkWebhook:
             return _error(413, f"body larger than {MAX_BODY_BYTES} bytes")
         try:
             activity = parse_activity(raw)
+        except MalformedInvoke as exc:
+            return web.json_response(exc.body, status=400)
         except ValueError as exc:
             return _error(400, str(exc))
 
