@@ -69,6 +69,27 @@ def _error(status: int, message: str) -> web.Response:
     return web.json_response({"error": message}, status=status)
 
 
+# The longest identifier each field may carry: what the columns that keep it hold (conversation_references,
+# member_identities). A longer one is no channel's, and would fail the turn at the database (PostgreSQL).
+_ID_LIMITS = {("channelId",): 32, ("serviceUrl",): 512, ("conversation", "id"): 960,
+              ("conversation", "tenantId"): 64, ("from", "id"): 255, ("from", "aadObjectId"): 255,
+              ("recipient", "id"): 255, ("channelData", "tenant", "id"): 64, ("channelData", "team", "id"): 255,
+              ("channelData", "channel", "id"): 255}
+
+
+def _identifier_problem(body: dict) -> str | None:
+    """An identifier longer than its column, or with a NUL character (which PostgreSQL text cannot hold)."""
+    for path, limit in _ID_LIMITS.items():
+        value: Any = body
+        for key in path:
+            value = value.get(key) if isinstance(value, dict) else None
+        if isinstance(value, str) and len(value) > limit:
+            return f"'{'.'.join(path)}' is longer than {limit} characters"
+        if isinstance(value, str) and "\x00" in value:
+            return f"'{'.'.join(path)}' holds a NUL character"
+    return None
+
+
 def _shape_problem(body: dict) -> str | None:
     """What makes a decoded body something no channel sends: the turn would fail on it later, as a 500 or
     an apology in the chat, so it is refused here as a 400."""
@@ -78,6 +99,9 @@ def _shape_problem(body: dict) -> str | None:
             return f"'{key}' must be an object with a string id"
     if body.get("type") in ("message", "invoke") and not isinstance(body.get("recipient"), dict):
         return "activity has no recipient"
+    identifier_problem = _identifier_problem(body)
+    if identifier_problem is not None:
+        return identifier_problem
     conversation_type = body["conversation"].get("conversationType")
     if conversation_type is not None and conversation_type not in CONVERSATION_TYPES:
         return "unknown conversationType"
@@ -94,6 +118,8 @@ def _shape_problem(body: dict) -> str | None:
         if items is not None and not (isinstance(items, list) and all(isinstance(i, dict) for i in items)):
             return f"'{key}' must be a list of objects"
     for entity in body.get("entities") or ():
+        if not isinstance(entity.get("type"), str):
+            return "an entity must have a type"
         if entity.get("type") == "mention" and not (isinstance(entity.get("mentioned"), dict)
                                                      and isinstance(entity.get("text", ""), str)):
             return "a mention must name who is mentioned"
@@ -128,7 +154,7 @@ def parse_activity(raw: bytes) -> Activity:
     if not isinstance(body, dict) or not isinstance(body.get("type"), str) or not body["type"]:
         raise ValueError("body is not an activity (no 'type')")
     conversation = body.get("conversation")
-    if not isinstance(conversation, dict) or not isinstance(conversation.get("id"), str):
+    if not isinstance(conversation, dict) or not isinstance(conversation.get("id"), str) or not conversation["id"]:
         raise ValueError("activity has no conversation id")
     if not isinstance(body.get("serviceUrl"), str) or not body["serviceUrl"].startswith(("http://", "https://")):
         raise ValueError("activity has no serviceUrl")
