@@ -7,6 +7,8 @@ message.
 
 from __future__ import annotations
 
+import logging
+
 from botbuilder.core import BotState, MessageFactory, TurnContext
 from botbuilder.dialogs import DialogContext, DialogSet, DialogTurnStatus
 
@@ -41,6 +43,8 @@ from dialogs.render.cards import CHOICE
 from dialogs.safety import UNCLEAR_DIALOG, ScreenedText, UnclearConcernDialog
 from dialogs.time_question import TIME_QUESTION_DIALOG, Answered, TimeQuestionDialog, needs_time
 from dialogs.unread import unread_text
+
+log = logging.getLogger(__name__)
 
 _STOPS = ("emergency", "individual_case")
 MAX_NUMBER = 9_999_999
@@ -198,8 +202,15 @@ class Conversation:
         if understanding.unread:
             await dc.context.send_activity(MessageFactory.text(unread_text(understanding.unread)))
         example = _NEEDS_ACTION.get(understanding.intent) or _NEEDS_OBSERVATION.get(understanding.intent)
-        if example and not _valid_ref(understanding.slots.get("ref")):
-            what = "åtgärd" if understanding.intent in _NEEDS_ACTION else "observation"
+        ref = understanding.slots.get("ref")
+        what = "åtgärd" if understanding.intent in _NEEDS_ACTION else "observation"
+        if example and isinstance(ref, str) and ref.isdigit() and int(ref) > MAX_NUMBER:
+            # A number the bot never gives out (and the database could not hold): said plainly, not a crash.
+            log.info("%s number out of range (%d digits)", "action" if what == "åtgärd" else "observation", len(ref))
+            shown = f"#{'O' if what == 'observation' else ''}{ref}"
+            await dc.context.send_activity(MessageFactory.text(f"Det finns ingen {what} {shown}."))
+            return
+        if example and not _valid_ref(ref):
             await dc.context.send_activity(MessageFactory.text(
                 f"Vilken {what} gäller det? Skriv numret, till exempel {example}."))
             return

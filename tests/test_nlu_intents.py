@@ -77,6 +77,7 @@ def day(iso: str) -> dict[str, str]:
     ("öppna åtgärder för skadegörelse", "list_actions", {"status": "open", "focus_area": "skadegorelse-skola"}),
     ("show overdue actions", "list_actions", {"status": "overdue"}),
     ("#12 klar", "complete_action", {"ref": "12"}),
+    ("#99999999999999999999 klar", "complete_action", {"ref": "99999999999999999999"}),  # answered "finns ingen"
     ("stäng åtgärd 8", "complete_action", {"ref": "8"}),
     ("flytta åtgärd 14 till v. 2", "postpone_action",
      {"ref": "14", "due": {"start": "2027-01-11T00:00", "end": "2027-01-18T00:00"}}),

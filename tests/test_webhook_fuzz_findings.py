@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import json
+import logging
 from urllib.parse import urlsplit
 
 import pytest
@@ -129,13 +130,24 @@ async def test_a_card_button_with_a_number_the_bot_never_sent_is_refused_plainly
     assert connector.sent[0].text.startswith("Den här knappen känner jag inte igen")
 
 
-@pytest.mark.parametrize("text", ["ange ansvarig", "#1.5 klar", "#9223372036854775808 klar", "visa #O-1",
-                                  "snooza #99999999999999999999 till måndag"])
+@pytest.mark.parametrize("text", ["ange ansvarig", "#1.5 klar", "visa #O-1"])
 async def test_an_action_request_without_a_usable_number_asks_for_one(server, connector, text):
     await server.post(teams.message(text, connector.url))
     reply = " ".join(json.dumps(sent.body, ensure_ascii=False) for sent in connector.sent)  # text and cards
     assert "Något gick fel" not in reply
     assert "Skriv numret" in reply or "förstod" in reply or "Vill du" in reply or "inte säker" in reply
+
+
+@pytest.mark.parametrize("text", ["#9223372036854775808 klar", "snooza #99999999999999999999 till måndag",
+                                  "kommentar #99999999999999999999: klart", "visa #99999999999999999999"])
+async def test_a_number_too_large_for_any_action_is_answered_plainly_and_logged_without_a_traceback(
+        server, connector, caplog, text):
+    caplog.set_level(logging.INFO)
+    assert (await server.post(teams.message(text, connector.url))).status == 200
+    number = text.split("#")[1].split()[0].rstrip(":")
+    assert [sent.text for sent in connector.sent] == [f"Det finns ingen åtgärd #{number}."]
+    assert any(r.levelno == logging.INFO and "out of range" in r.getMessage() for r in caplog.records)
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
 
 
 @pytest.mark.parametrize("text", ["påminn mig imorgon kl 9 om att kolla 811218+9876",

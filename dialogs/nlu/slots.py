@@ -179,7 +179,7 @@ def find_ref(words: Words, loose: bool = False) -> tuple[str, set[int]] | None:
     """An action's number: '#12', 'åtgärd 12', 'nr 12'; ``loose`` also takes '7:an', 'sexan' and a lone number,
     for a message already known to be about one action ("klarmarkera 7:an", "markera som klar: 43")."""
     for index, word in enumerate(words.folded):
-        if re.fullmatch(r"#\d{1,6}", word):
+        if re.fullmatch(r"#\d+", word):
             return word[1:], {index}
         if word in _REF_WORDS and index + 1 < len(words) and re.fullmatch(r"#?\d{1,6}", words.folded[index + 1]):
             return words.folded[index + 1].lstrip("#"), {index, index + 1}
