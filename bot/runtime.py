@@ -99,7 +99,7 @@ async def build_runtime(settings: Settings, clock: Clock | None = None, *, prepa
     clock = clock or SystemClock()
     collaboration = load_collaboration(settings.config_path)
     claim = claim_sqlite(settings.database_url) if serving else None
-    database = Database(settings.database_url)
+    database = Database(settings.database_url, statement_timeout=settings.database_statement_timeout)
     try:
         if prepare:
             await prepare_database(database, collaboration, clock)

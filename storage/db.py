@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, Engine, create_engine, event, exc, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
-from sqlalchemy.pool import SingletonThreadPool
+from sqlalchemy.pool import NullPool, SingletonThreadPool
 
 log = logging.getLogger(__name__)
 
@@ -46,11 +46,15 @@ _SQLITE_UNAVAILABLE_HINTS = (
     "disk is full",
 )
 # PostgreSQL SQLSTATEs meaning "cannot serve you now" or "retry" (shutdown, too many connections, resources,
-# serialization failure, deadlock), as opposed to "the statement is wrong".
-_PG_UNAVAILABLE_STATES = {"57P01", "57P02", "57P03", "53300", "53100", "53200", "40001", "40P01"}
+# serialization failure, deadlock), as opposed to "the statement is wrong"; 57014 is a statement cut off by
+# statement_timeout (a frozen or overloaded server).
+_PG_UNAVAILABLE_STATES = {"57P01", "57P02", "57P03", "57014", "53300", "53100", "53200", "40001", "40P01"}
 # Arbitrary constant for pg_advisory_xact_lock: replicas started together on an empty database would
 # otherwise all create alembic_version and the first tables, and all but one crash.
 _MIGRATION_LOCK_ID = 0x5A4D_0001
+
+
+DEFAULT_STATEMENT_TIMEOUT = 5.0  # seconds; no statement of a turn needs more
 
 
 class StorageUnavailable(Exception):
@@ -74,6 +78,11 @@ def _is_unavailable_single(error: BaseException) -> bool:
     if isinstance(error, StorageUnavailable | OSError | exc.DisconnectionError | exc.TimeoutError):
         # OSError covers ConnectionRefusedError, socket errors and the built-in TimeoutError.
         return True
+    state = getattr(error, "sqlstate", None)
+    if not isinstance(error, exc.DBAPIError) and isinstance(state, str):
+        # The driver's own exception (asyncpg's CannotConnectNowError for "the database system is shutting
+        # down" or "starting up"), as raised before SQLAlchemy wraps it or by code using asyncpg directly.
+        return state.startswith("08") or state in _PG_UNAVAILABLE_STATES
     if isinstance(error, exc.DBAPIError):
         if error.connection_invalidated:
             return True
@@ -141,10 +150,12 @@ class Database:
         pool_size: int | None = None,
         max_overflow: int | None = None,
         connect_timeout: float = 5.0,
+        statement_timeout: float = DEFAULT_STATEMENT_TIMEOUT,
         ping_timeout: float = 2.0,
         echo: bool = False,
     ):
         self._url = make_url(url)
+        self._connect_timeout = connect_timeout
         self.ping_timeout = ping_timeout
         backend = self._url.get_backend_name()
         database_is_file = False
@@ -168,7 +179,12 @@ class Database:
                 pool_recycle=1800,
                 connect_args={
                     "timeout": connect_timeout,
-                    "server_settings": {"application_name": "samverkansboten"},
+                    # The server cuts a statement off after statement_timeout (57014), and the driver gives
+                    # up a second later on a server too frozen to do even that: a turn then hears "the
+                    # database is not answering" instead of waiting as long as the server hangs.
+                    "command_timeout": statement_timeout + 1,
+                    "server_settings": {"application_name": "samverkansboten",
+                                        "statement_timeout": str(int(statement_timeout * 1000))},
                 },
             )
         else:
@@ -291,7 +307,18 @@ class Database:
             command.upgrade(config, revision)
 
         sqlite = self.dialect_name == "sqlite"
-        async with self._turn_for_connection(), self.engine.connect() as conn:
+        # On PostgreSQL an engine without the statement timeouts: a migration may rebuild an index over
+        # millions of rows, and a replica may wait for another's migration to finish.
+        engine = self.engine if sqlite else create_async_engine(
+            self._url, poolclass=NullPool, hide_parameters=True, connect_args={"timeout": self._connect_timeout})
+        try:
+            await self._upgrade_on(engine, run, sqlite)
+        finally:
+            if engine is not self.engine:
+                await engine.dispose()
+
+    async def _upgrade_on(self, engine: AsyncEngine, run: Callable[[Connection], None], sqlite: bool) -> None:
+        async with self._turn_for_connection(), engine.connect() as conn:
             if not sqlite:
                 # Held until the commit below (PostgreSQL's DDL is transactional): a replica that waited
                 # finds the schema at head and has nothing to do. One SQLite file has one serving process.

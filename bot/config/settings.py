@@ -68,6 +68,9 @@ class Settings:
     app_tenant_id: str = ""
     app_type: str = "MultiTenant"
     log_level: str = "INFO"
+    # DATABASE_STATEMENT_TIMEOUT (seconds, PostgreSQL): a statement running longer is cut off and the user
+    # hears that the database is not answering.
+    database_statement_timeout: float = 5.0
     # The secret in the meeting calendars' addresses (/calendar/FORUM.ics?token=…); empty: no calendars served.
     calendar_token: str = field(default="", repr=False)
     # Entra tenant ids whose activities the webhook serves (SAMVERKAN_ALLOWED_TENANTS, comma-separated,
@@ -156,6 +159,8 @@ class Settings:
             app_tenant_id=tenant_id,
             app_type=canonical,
             log_level=log_level,
+            database_statement_timeout=_parse_seconds("DATABASE_STATEMENT_TIMEOUT",
+                                                      get("DATABASE_STATEMENT_TIMEOUT"), 5.0),
             allowed_tenants=_parse_tenants(get("SAMVERKAN_ALLOWED_TENANTS")),
             **_matrix_settings(get),
         )
@@ -200,6 +205,18 @@ def _matrix_settings(get) -> dict:
 def _parse_tenants(raw: str) -> tuple[str, ...]:
     """Comma-separated tenant ids, lower-cased (Entra ids are GUIDs, compared without case), in order, once each."""
     return tuple(dict.fromkeys(t.strip().lower() for t in raw.split(",") if t.strip()))
+
+
+def _parse_seconds(name: str, raw: str, default: float) -> float:
+    if not raw:
+        return default
+    try:
+        seconds = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name}: {raw!r} is not a number of seconds") from None
+    if not 0.1 <= seconds <= 3600:
+        raise ConfigError(f"{name}: {raw!r} must be between 0.1 and 3600 seconds")
+    return seconds
 
 
 def _parse_port(raw: str) -> int:
