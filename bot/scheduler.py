@@ -238,7 +238,9 @@ class Scheduler:
                 snapshot = [(m.id, m.kind, m.member_id, dict(m.payload)) for m in claimed]
             if not snapshot:
                 return report
-            for message_id, kind, member_id, payload in snapshot:
+            for index, (message_id, kind, member_id, payload) in enumerate(snapshot):
+                if message_id not in await self._renew([m[0] for m in snapshot[index:]]):
+                    continue  # this process was too slow and another took the message over: not sent twice
                 target = targets[message_id]
                 if message_id in unreachable:  # console only: nothing failed, there is just nowhere to send
                     await self._unreachable(message_id, member_id, now, report)
@@ -248,6 +250,13 @@ class Scheduler:
                 else:
                     outcome, opened = await self.delivery.send(target, _activity(payload))
                 await self._settle(message_id, kind, member_id, target, outcome, opened, now, report)
+
+    async def _renew(self, message_ids: list[int]) -> set[int]:
+        """The heartbeat: before each send, the claims on what is left of the batch last another lease."""
+        async with self.database.session() as session:
+            mine = await Outbox(session).renew(message_ids, now=self.clock.now(), worker=self.worker)
+            await session.commit()
+        return mine
 
     async def _settle(self, message_id: int, kind: str, member_id: int | None, target: Target | None,
                       outcome: Delivery, opened: Target | None, now: datetime, report: TickReport) -> None:

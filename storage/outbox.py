@@ -4,7 +4,9 @@ Planning is an INSERT that does nothing when the key exists, so the same reminde
 or again after a restart, is one row. Delivery claims rows: on PostgreSQL with ``FOR UPDATE SKIP LOCKED`` so
 two schedulers never take the same row; a claim is a lease, so a process that died mid-send leaves its rows
 to be taken again once the lease ends (nothing is lost; a crash after the send and before the mark is the
-one case that can repeat a message).
+one case that can repeat a message, at most once per crash). The lease is short, so a dead process's rows
+wait about a minute; a live one renews the claims of the rows it has yet to send before each send
+(``renew``), so a long batch is not taken from it half-way.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.db import upsert_insert
 from storage.models import OutboxMessage, OutboxState
 
-LEASE = timedelta(minutes=5)
+LEASE = timedelta(seconds=60)
 MAX_ATTEMPTS = 8
 
 
@@ -66,6 +68,17 @@ class Outbox:
             row.attempts += 1
         await self.session.flush()
         return rows
+
+    async def renew(self, message_ids: list[int], *, now: datetime, worker: str) -> set[int]:
+        """Extend ``worker``'s claims on ``message_ids`` by a lease from ``now``; returns the ids still its own
+        (a row whose lease ran out and was taken by another worker is not). Caller commits."""
+        if not message_ids:
+            return set()
+        statement = (update(OutboxMessage)
+                     .where(OutboxMessage.id.in_(message_ids), OutboxMessage.claimed_by == worker,
+                            OutboxMessage.state == OutboxState.SENDING.value)
+                     .values(claimed_until=now + LEASE).returning(OutboxMessage.id))
+        return set((await self.session.execute(statement)).scalars())
 
     async def sent(self, message_id: int, *, now: datetime) -> None:
         await self._set(message_id, state=OutboxState.SENT.value, sent_at=now, claimed_until=None, last_error=None)

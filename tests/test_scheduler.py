@@ -4,7 +4,7 @@ HTTP to the recording Bot Connector; the clock is stepped through days, weekends
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -233,9 +233,42 @@ async def test_a_claim_left_by_a_crashed_process_is_taken_over_after_its_lease(s
     async with server.runtime.database.session() as session:  # a process claims, then dies before sending
         [claimed] = await Outbox(session).claim(now=moment, worker="crashed")
         await session.commit()
-    assert await tick_at(server, connector, moment) == []  # still leased to the crashed process
-    [taken_over] = await tick_at(server, connector, local(date(2026, 12, 1), 8, 6))
+    assert await tick_at(server, connector, moment + timedelta(seconds=59)) == []  # still leased to it
+    [taken_over] = await tick_at(server, connector, moment + timedelta(seconds=61))  # within a minute
     assert taken_over.startswith("Påminnelse: #")
+
+
+class SlowDelivery:
+    """A delivery whose every send takes 50 s of the injected clock, during which another worker ticks."""
+
+    def __init__(self, delivery, clock: FixedClock, other: Scheduler):
+        self.delivery, self.clock, self.other = delivery, clock, other
+        self.channels = delivery.channels if hasattr(delivery, "channels") else frozenset({"msteams"})
+
+    async def send(self, target, activity):
+        self.clock.advance(timedelta(seconds=50))
+        await self.other.tick()  # another process, ticking while this send is under way
+        return await self.delivery.send(target, activity)
+
+
+async def test_a_live_workers_long_batch_is_not_taken_from_it(server, connector, database):
+    for n in range(3):
+        await add_action(server, f"Åtgärd {n}", "anna")
+    clock = server.runtime.clock
+    clock.current = local(date(2026, 12, 1), 8)
+    mine = scheduler_of(server)
+    other = Scheduler(database=server.runtime.database, collaboration=server.runtime.collaboration, clock=clock,
+                      delivery=mine.delivery, worker="other")
+    slow = Scheduler(database=server.runtime.database, collaboration=server.runtime.collaboration, clock=clock,
+                     delivery=SlowDelivery(mine.delivery, clock, other), worker="slow")
+    await slow.plan(clock.now())
+    connector.clear()
+    await slow.deliver(clock.now())  # 3 sends of 50 s each: 150 s, far past one lease
+    reminders = [s.text for s in connector.sent if s.text.startswith("Påminnelse: #")]
+    assert len(reminders) == 3 and len(set(reminders)) == 3
+    async with server.runtime.database.session() as session:
+        rows = (await session.scalars(select(models.OutboxMessage))).all()
+    assert {(row.state, row.claimed_by, row.attempts) for row in rows} == {("sent", "slow", 1)}
 
 
 async def test_the_agenda_is_posted_in_the_bound_channel_two_working_days_before_once(server, connector):
