@@ -150,6 +150,17 @@ async def test_a_number_too_large_for_any_action_is_answered_plainly_and_logged_
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
 
 
+@pytest.mark.parametrize("text", ["visa #O99999999999999999999", "ta bort #o123456789012",
+                                  "ändra #O88888888888 plats till torget"])
+async def test_an_observation_number_too_large_is_answered_as_one_not_read_as_a_place(server, connector, caplog,
+                                                                                      text):
+    caplog.set_level(logging.INFO)
+    assert (await server.post(teams.message(text, connector.url))).status == 200
+    number = text.split("#")[1].split()[0][1:]
+    assert [sent.text for sent in connector.sent] == [f"Det finns ingen observation #O{number}."]
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+
+
 @pytest.mark.parametrize("text", ["påminn mig imorgon kl 9 om att kolla 811218+9876",
                                   "påminn mig imorgon kl 9 om att maila anna.berg@skola.se",
                                   "påminn mig imorgon kl 9 om att ringa ８１１２１８-９８７６"])

@@ -69,11 +69,12 @@ def asks_what_may_be_written(folded: str) -> bool:
     return bool(_MAY_I_WRITE.search(folded))
 
 
-# "#O12", "O12", "#O 12", "observation 12", "obs 12", "loggningen 12"
-_OBSERVATION_REF = re.compile(r"(?:^|\s)#\s?o\s?(\d{1,7})\b|(?:^|\s)o(\d{1,7})\b"
-                              r"|\b(?:observation(?:en)?|obs|loggning(?:en)?)\s+(?:nr\s+|nummer\s+)?#?o?(\d{1,7})\b")
-_OBSERVATION_REF_WRITTEN = re.compile(r"#\s?o\s?\d{1,7}\b|(?<!\w)o\d{1,7}\b"
-                                      r"|(?:observation|obs|loggning)\w*\s+(?:nr\s+|nummer\s+)?#?o?\d{1,7}\b",
+# "#O12", "O12", "#O 12", "observation 12", "obs 12", "loggningen 12"; any length, so that a number too large
+# to exist is answered as one, not read as a place "O"
+_OBSERVATION_REF = re.compile(r"(?:^|\s)#\s?o\s?(\d+)\b|(?:^|\s)o(\d+)\b"
+                              r"|\b(?:observation(?:en)?|obs|loggning(?:en)?)\s+(?:nr\s+|nummer\s+)?#?o?(\d+)\b")
+_OBSERVATION_REF_WRITTEN = re.compile(r"#\s?o\s?\d+\b|(?<!\w)o\d+\b"
+                                      r"|(?:observation|obs|loggning)\w*\s+(?:nr\s+|nummer\s+)?#?o?\d+\b",
                                       re.IGNORECASE)
 _UNDO = re.compile(r"^(?:angra|undo)(?: (?:det|den|senaste|sista|loggningen|observationen|det senaste|det sista"
                    r"|det jag (?:just )?(?:loggade|skrev)))?\W*$")
