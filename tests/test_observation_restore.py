@@ -8,7 +8,7 @@ from sqlalchemy import select
 from bot.clock import FixedClock
 from storage import models
 from tests.support import activities as teams
-from tests.support.bot_server import BotServer, add_teams_member, start_bot
+from tests.support.bot_server import BotServer, add_three_members, start_bot
 
 
 @pytest.fixture
@@ -19,14 +19,7 @@ async def clock():
 @pytest.fixture
 async def server(database, clock):
     bot = await start_bot(database.url, clock)
-    bot.members = {
-        "anna": await add_teams_member(bot.runtime, "Anna Andersson", "kommun", "aad-anna", teams.TENANT,
-                                       role="brottsförebyggande samordnare", admin=True),
-        "karin": await add_teams_member(bot.runtime, "Karin Lund", "kommun", "aad-karin", teams.TENANT,
-                                        role="fritidsledare"),
-        "olle": await add_teams_member(bot.runtime, "Olle Polis", "polis", "aad-olle", teams.TENANT,
-                                       role="kommunpolis"),
-    }
+    bot.members = await add_three_members(bot.runtime, teams.TENANT)
     yield bot
     await bot.stop()
 

@@ -14,7 +14,7 @@ from bot.clock import FixedClock
 from storage import models
 from storage.actions import ActionRepository, NewAction
 from tests.support import activities as teams
-from tests.support.bot_server import BotServer, add_teams_member, start_bot
+from tests.support.bot_server import BotServer, add_teams_member, add_three_members, start_bot
 
 TODAY = date(2026, 11, 26)  # FixedClock: Thursday 26 November 2026, 10:00 in Älmhult
 CENTRE = "Vi ska öka den vuxna närvaron i centrum under helgkvällar"
@@ -23,13 +23,7 @@ CENTRE = "Vi ska öka den vuxna närvaron i centrum under helgkvällar"
 @pytest.fixture
 async def server(database):
     bot = await start_bot(database.url, FixedClock())
-    bot.members = {
-        "anna": await add_teams_member(bot.runtime, "Anna Andersson", "kommun", "aad-anna", teams.TENANT,
-                                       role="brottsförebyggande samordnare", admin=True),
-        "karin": await add_teams_member(bot.runtime, "Karin Lund", "kommun", "aad-karin", teams.TENANT,
-                                        role="fritidsledare"),
-        "olle": await add_teams_member(bot.runtime, "Olle Polis", "polis", "aad-olle", teams.TENANT,
-                                       role="kommunpolis"),
+    bot.members = await add_three_members(bot.runtime, teams.TENANT) | {
         "petra": await add_teams_member(bot.runtime, "Petra Berg", "polis", "aad-petra", teams.TENANT,
                                         role="områdespolischef", admin=True),
     }

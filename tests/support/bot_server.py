@@ -52,6 +52,16 @@ async def start_bot(database_url: str, clock: Clock | None = None, **env: str) -
     return BotServer(runtime, runner, f"http://127.0.0.1:{port}", aiohttp.ClientSession())
 
 
+async def add_three_members(runtime: Runtime, tenant: str) -> dict[str, int]:
+    """The usual cast in Teams: Anna (kommun's admin, coordinator), Karin (kommun, fritid), Olle (kommunpolis)."""
+    return {
+        "anna": await add_teams_member(runtime, "Anna Andersson", "kommun", "aad-anna", tenant,
+                                       role="brottsförebyggande samordnare", admin=True),
+        "karin": await add_teams_member(runtime, "Karin Lund", "kommun", "aad-karin", tenant, role="fritidsledare"),
+        "olle": await add_teams_member(runtime, "Olle Polis", "polis", "aad-olle", tenant, role="kommunpolis"),
+    }
+
+
 async def add_teams_member(runtime: Runtime, name: str, party: str, aad: str, tenant: str,
                            role: str = "", admin: bool = False) -> int:
     async with runtime.database.session() as session:
