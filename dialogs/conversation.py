@@ -32,7 +32,7 @@ from dialogs import (  # noqa: F401
 from dialogs.clarify import CLARIFY_DIALOG, Chosen, ClarifyDialog, offered
 from dialogs.context import DATABASE_KEY, LISTING_KEY, SITUATION_KEY, Situation
 from dialogs.help import HelpDialog, Reroute, not_understood
-from dialogs.interruptions import side_question
+from dialogs.interruptions import command_on_saved_item, side_question
 from dialogs.log_observation import LOG_DIALOG, LogObservationDialog, on_card_submit
 from dialogs.meeting_holidays import HOLIDAY_DIALOG, HolidayMovesDialog
 from dialogs.nlu import Understanding, fold, reading_for, safety_verdict, understand
@@ -121,6 +121,14 @@ class Conversation:
                 await dc.context.send_activity(MessageFactory.text(
                     f"({_WAITING[dc.active_dialog.id]} väntar fortfarande på ditt svar på frågan ovan. Skriv "
                     "”avbryt” om du vill låta bli.)"))
+                return
+            if dc.active_dialog.id == LOG_DIALOG and command_on_saved_item(text, situation):
+                # Run beside the draft, which keeps waiting with all it holds (see LogObservationDialog).
+                await self._dispatch(dc, text, situation, screened=True)
+                if dc.active_dialog is not None and dc.active_dialog.id == LOG_DIALOG:
+                    await dc.context.send_activity(MessageFactory.text(
+                        "(Loggningen väntar fortfarande på ditt svar på frågan ovan. Skriv ”avbryt” om du vill "
+                        "låta bli.)"))
                 return
         result = await dc.continue_dialog()
         if result.status == DialogTurnStatus.Empty:

@@ -13,6 +13,8 @@ a new request as a postponement's reason. Two readings, one per kind of interrup
 
 from __future__ import annotations
 
+import re
+
 from dialogs.answers import is_no, is_yes
 from dialogs.context import Situation
 from dialogs.nlu import Understanding, understand
@@ -27,7 +29,10 @@ _COMMANDS = frozenset({"create_action", "list_actions", "complete_action", "post
                        "undo_observation", "delete_observation", "restore_observation", "correct_observation",
                        "snooze_action", "agreement_info", "whoami", "create_promise", "link_promise", "unlink_promise"})
 _NOT_NEW = frozenset({"unknown", "help", "thanks"})
-MIN_LOG_WORDS = 4  # a new log entry is a sentence, not "igår kväll" or "ANDTS"
+MIN_LOG_WORDS = 4
+# A saved item named by its number ("#O3", "#12", "observation 3", "åtgärd 12"): no answer to a draft's question.
+_SAVED_ITEM = re.compile(r"#\s*[oO]?\d+\b|\b(?:observation(?:en)?|åtgärd(?:en)?|atgard(?:en)?)\s+(?:nr\.?\s*)?\d+\b",
+                         re.IGNORECASE)  # a new log entry is a sentence, not "igår kväll" or "ANDTS"
 
 
 def read(text: str, situation: Situation) -> Understanding:
@@ -60,3 +65,9 @@ def side_question(text: str, situation: Situation) -> Understanding | None:
     if reading.intent == "thanks" and not reading.slots.get("goodbye"):
         return reading
     return None
+
+
+def command_on_saved_item(text: str, situation: Situation) -> bool:
+    """A command that names a saved item by number ("ändra #O3 tid till fredag", "#12 klar"): run as a
+    request of its own while a draft's question waits, never read as the draft's time, place or text."""
+    return _SAVED_ITEM.search(text) is not None and new_request(text, situation, free_text=True)

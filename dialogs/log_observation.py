@@ -13,7 +13,14 @@ from dataclasses import replace
 from datetime import datetime
 
 from botbuilder.core import MessageFactory, TurnContext
-from botbuilder.dialogs import Dialog, DialogContext, DialogTurnResult, WaterfallDialog, WaterfallStepContext
+from botbuilder.dialogs import (
+    Dialog,
+    DialogContext,
+    DialogReason,
+    DialogTurnResult,
+    WaterfallDialog,
+    WaterfallStepContext,
+)
 
 from dialogs.answers import is_no, is_yes
 from dialogs.context import SITUATION_KEY, Situation, database_of
@@ -77,6 +84,13 @@ async def show_form(dc: DialogContext, draft: Draft, situation: Situation, probl
 class LogObservationDialog(WaterfallDialog):
     def __init__(self) -> None:
         super().__init__(LOG_DIALOG, [self._ask, self._read_answer])
+
+    async def resume_dialog(self, dc: DialogContext, reason, result=None) -> DialogTurnResult:
+        """A request run beside the draft started a conversation of its own and it has ended: the draft's
+        question is asked again, rather than that conversation's last answer read as the draft's."""
+        if reason != DialogReason.EndCalled:  # the waterfall's own way of reading the answer
+            return await super().resume_dialog(dc, reason, result)
+        return await dc.replace_dialog(LOG_DIALOG, dc.active_dialog.state.get("options"))
 
     async def _ask(self, step: WaterfallStepContext) -> DialogTurnResult:
         situation: Situation = step.context.turn_state[SITUATION_KEY]

@@ -148,3 +148,24 @@ async def test_a_lagesbild_finds_a_place_by_the_municipalitys_name_and_by_a_syno
     for asked in ("lägesbild Elmeskolan", "lägesbild elme"):
         answer = await console.say(asked)
         assert "#O1" in answer, (asked, answer)
+
+
+async def test_a_command_naming_a_saved_observation_is_not_taken_as_the_time(console):
+    await console.say("logga klotter på Linnéskolan igår kväll")
+    assert (await console.say("ja")).startswith("Sparat som #O1")
+    await console.say("logga")
+    assert "När hände det" in await console.say("ANDTS")
+    [saved] = await console.observations()
+    reply = await console.say("ändra #O1 tid till fredag eftermiddag")
+    assert "Loggningen väntar fortfarande" in reply
+    old, new = await console.observations()  # a correction is a new version of #O1; no new observation
+    assert (old.number, new.number, new.supersedes_id) == (1, 1, saved.id) and old.replaced_at is not None
+    assert new.occurred_start != saved.occurred_start and new.occurred_start.weekday() == 4
+    assert "Var hände det" in await console.say("igår kväll")  # the draft kept its focus area
+    await console.say("Diö torg")
+    await console.say("Ungdomar rökte och drack")
+    reading = await console.say("iakttagelse")
+    assert "Fokusområde: ANDTS" in reading and "Var: Diö torg" in reading
+    assert (await console.say("ja")).startswith("Sparat som #O2")
+    assert [row.number for row in await console.observations()] == [1, 1, 2]
+
