@@ -27,6 +27,7 @@ from dialogs.context import SITUATION_KEY, Situation, database_of
 from dialogs.format import bullet_list
 from dialogs.help import Reroute
 from dialogs.interruptions import new_request
+from dialogs.misplaced_answers import place_instead_of_time
 from dialogs.nlu import Understanding
 from dialogs.observation_draft import (
     FIELD_NAMES,
@@ -101,7 +102,9 @@ class LogObservationDialog(WaterfallDialog):
             if name is None:
                 await step.context.send_activity(MessageFactory.text(confirmation_text(draft, situation)))
             else:
-                await step.context.send_activity(MessageFactory.text(QUESTIONS[name](situation)))
+                lead = step.options.get("lead")
+                question = QUESTIONS[name](situation)
+                await step.context.send_activity(MessageFactory.text(f"{lead} {question}" if lead else question))
         return Dialog.end_of_turn
 
     async def _read_answer(self, step: WaterfallStepContext) -> DialogTurnResult:
@@ -130,6 +133,10 @@ class LogObservationDialog(WaterfallDialog):
             more = answer_with_more(draft, text, situation) if name == "when" else None
             if more is not None:
                 return await self._continue(step, draft, more)
+            placed = place_instead_of_time(draft, text, situation) if name == "when" else None
+            if placed is not None:  # kept, and said, so the draft is not dropped for a place out of turn
+                return await step.replace_dialog(LOG_DIALOG, {
+                    "draft": placed.as_state(), "lead": f"Jag har noterat platsen {placed.place}."})
             if new_request(text, situation, free_text=False):
                 return await self._leave(step, draft, text)
         return await self._continue(step, draft, result)

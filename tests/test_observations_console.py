@@ -169,3 +169,17 @@ async def test_a_command_naming_a_saved_observation_is_not_taken_as_the_time(con
     assert (await console.say("ja")).startswith("Sparat som #O2")
     assert [row.number for row in await console.observations()] == [1, 1, 2]
 
+
+async def test_a_place_given_as_the_time_is_kept_and_the_time_asked_again(console):
+    await console.say("logga")
+    await console.say("ANDTS")
+    reply = await console.say("vid Ica Maxi parkeringen")
+    assert "Jag har noterat platsen Ica Maxi parkeringen" in reply and "När hände det" in reply
+    assert "lämnar loggningen" not in reply
+    assert "Vad hände" in await console.say("igår kväll")  # the place is not asked again
+    await console.say("Ungdomar rökte och drack")
+    reading = await console.say("iakttagelse")
+    assert "Var: Ica Maxi parkeringen" in reading and "Fokusområde: ANDTS" in reading
+    assert (await console.say("ja")).startswith("Sparat som #O1")
+    [row] = await console.observations()
+    assert row.place == "Ica Maxi parkeringen"
