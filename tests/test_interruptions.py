@@ -124,3 +124,19 @@ async def test_a_postponement_needs_no_reason(console):  # noqa: F811
 
 async def test_ok_outside_a_question_is_a_nod(console):  # noqa: F811
     assert await console.say("ok") == "👍"
+
+
+async def test_closing_an_action_by_number_under_the_place_question_keeps_the_draft(console):  # noqa: F811
+    number = await _own_action(console, "Ringa föreningarna")
+    await console.say("logga")
+    await console.say("ANDTS")
+    assert "Var hände det" in await console.say("igår kväll")
+    answer = await console.say(f"#{number} klar")
+    assert "Loggningen väntar fortfarande" in answer and "lämnar loggningen" not in answer
+    async with console.runtime.database.session() as session:
+        action = await session.scalar(select(models.Action).where(models.Action.number == number))
+        assert action.status == "klar"
+    assert "Vad hände" in await console.say("Diö torg")
+    await console.say("Ungdomar rökte och drack")
+    reading = await console.say("iakttagelse")
+    assert "Var: Diö torg" in reading and "När: ons 25 nov 18:00–24:00" in reading
