@@ -296,6 +296,13 @@ def day(iso: str) -> dict[str, str]:
     ("skjut upp #3 två veckor", "postpone_action", {"ref": "3", "by": {"days": 14}}),
     ("vad blev klart i oktober", "list_actions", {"status": "done"}),
     ("mer", "more", {}),
+    # a street keeps its last word, and the landmark it is near
+    ("logga mopedbuskörning på Carl Linnés väg vid IKEA museum igår kväll", "log_observation",
+     {"place": "Carl Linnés väg vid IKEA museum"}),
+    ("logga klotter på Östra allé igår", "log_observation", {"place": "Östra allé"}),
+    ("logga bråk vid Stora torget igår kväll", "log_observation", {"place": "Stora torget"}),
+    ("logga inbrott på Drottninggatan 5 igår", "log_observation", {"place": "Drottninggatan 5"}),
+    ("logga mopedbuskörning längs Ljungbyvägen igår kväll", "log_observation", {"place": "Ljungbyvägen"}),
 ])
 def test_intents_and_slots(text, intent, slots):
     reading = understand(text, NOW)

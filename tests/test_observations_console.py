@@ -183,3 +183,13 @@ async def test_a_place_given_as_the_time_is_kept_and_the_time_asked_again(consol
     assert (await console.say("ja")).startswith("Sparat som #O1")
     [row] = await console.observations()
     assert row.place == "Ica Maxi parkeringen"
+
+
+async def test_a_street_near_a_landmark_is_saved_whole(console):
+    assert "Vilket fokusområde" in await console.say(
+        "logga mopedbuskörning på Carl Linnés väg vid IKEA museum igår kväll")
+    reading = await console.say("Trygga unga")
+    assert "- Var: Carl Linnés väg vid IKEA museum" in reading, reading
+    assert (await console.say("ja")).startswith("Sparat som #O1")
+    [row] = await console.observations()
+    assert row.place == "Carl Linnés väg vid IKEA museum"

@@ -282,11 +282,23 @@ def _joins_a_place(words: Words, index: int, config) -> bool:
 def _nameable(words: Words, index: int) -> bool:
     """A word that can be part of a place's name: not a function word, a time, a verb or a count."""
     word, written = words.folded[index], words.original[index]
+    if word in _STREET_WORDS and _names_a_street(words, index):
+        return True
     if word in _TIME_STARTERS or word in _STOP or not written[:1].isalpha() or _TIME_COMPOUND.search(word):
         return False
     if word in _NOT_PLACES:
         return False
     return _place_noun(word) or not _verb_form(written.casefold()) and not _participle(word)
+
+
+# The last word of a street's or square's name, which is a common word too ("på väg hem", "Carl Linnés väg").
+_STREET_WORDS = frozenset({"vag", "gata", "grand", "torg", "plan", "park", "alle", "backe", "stig", "led", "gang",
+                           "plats", "kaj", "strand", "hage", "ang"})
+
+
+def _names_a_street(words: Words, index: int) -> bool:
+    """'Carl Linnés väg', 'Stora torg': a street word right after a capitalised word ends that name."""
+    return index > 0 and words.original[index - 1][:1].isupper() and words.folded[index - 1].isalpha()
 
 
 def _participle(word: str) -> bool:
