@@ -303,6 +303,10 @@ def day(iso: str) -> dict[str, str]:
     ("logga bråk vid Stora torget igår kväll", "log_observation", {"place": "Stora torget"}),
     ("logga inbrott på Drottninggatan 5 igår", "log_observation", {"place": "Drottninggatan 5"}),
     ("logga mopedbuskörning längs Ljungbyvägen igår kväll", "log_observation", {"place": "Ljungbyvägen"}),
+    ("logga fylla i Haganäsparken vid lekplatsen igår kväll", "log_observation",
+     {"place": "Haganäsparken vid lekplatsen"}),
+    ("logga langning utanför Ica Maxi på Norregårdsvägen igår", "log_observation",
+     {"place": "Ica Maxi på Norregårdsvägen"}),
 ])
 def test_intents_and_slots(text, intent, slots):
     reading = understand(text, NOW)

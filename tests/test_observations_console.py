@@ -193,3 +193,11 @@ async def test_a_street_near_a_landmark_is_saved_whole(console):
     assert (await console.say("ja")).startswith("Sparat som #O1")
     [row] = await console.observations()
     assert row.place == "Carl Linnés väg vid IKEA museum"
+
+
+async def test_a_landmark_in_a_known_place_is_kept_with_it(console):
+    reading = await console.say("logga ANDTS i Haganäsparken vid lekplatsen igår kväll")
+    assert "- Var: Haganäsparken vid lekplatsen" in reading, reading
+    assert (await console.say("ja")).startswith("Sparat som #O1")
+    [row] = await console.observations()
+    assert row.place == "Haganäsparken vid lekplatsen"

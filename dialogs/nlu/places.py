@@ -279,6 +279,13 @@ def _joins_a_place(words: Words, index: int, config) -> bool:
     return known > after or words.original[after][:1].isupper() and _nameable(words, after)
 
 
+def _near_a_landmark(words: Words, index: int, skip: set[int]) -> bool:
+    """'vid lekplatsen' after a named place: where in it, which a known place keeps as a street does."""
+    after = index + 1
+    return words.folded[index] == "vid" and after < len(words) and after not in skip and \
+        _place_noun(words.folded[after]) and _nameable(words, after)
+
+
 def _nameable(words: Words, index: int) -> bool:
     """A word that can be part of a place's name: not a function word, a time, a verb or a count."""
     word, written = words.folded[index], words.original[index]
@@ -327,6 +334,9 @@ def _extend(words: Words, end: int, skip: set[int], config) -> int:
         if _joins_a_place(words, end, config):  # "fritidsgården i Häradsbäck"
             after = _known_at(words, end + 1, config) if config is not None else end + 1
             end = max(after, end + 2)
+            continue
+        if _near_a_landmark(words, end, skip):  # "Haganäsparken vid lekplatsen", as "Storgatan vid kiosken"
+            end += 2
             continue
         if not _nameable(words, end):
             break
