@@ -302,6 +302,8 @@ def day(iso: str) -> dict[str, str]:
     ("logga klotter på Östra allé igår", "log_observation", {"place": "Östra allé"}),
     ("logga bråk vid Stora torget igår kväll", "log_observation", {"place": "Stora torget"}),
     ("logga inbrott på Drottninggatan 5 igår", "log_observation", {"place": "Drottninggatan 5"}),
+    ("logga klotter på Kungsgatan 12B igår", "log_observation", {"place": "Kungsgatan 12B"}),
+    ("logga bråk på Linnés gränd 3 igår kväll", "log_observation", {"place": "Linnés gränd 3"}),
     ("logga mopedbuskörning längs Ljungbyvägen igår kväll", "log_observation", {"place": "Ljungbyvägen"}),
     ("logga fylla i Haganäsparken vid lekplatsen igår kväll", "log_observation",
      {"place": "Haganäsparken vid lekplatsen"}),

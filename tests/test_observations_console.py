@@ -201,3 +201,11 @@ async def test_a_landmark_in_a_known_place_is_kept_with_it(console):
     assert (await console.say("ja")).startswith("Sparat som #O1")
     [row] = await console.observations()
     assert row.place == "Haganäsparken vid lekplatsen"
+
+
+async def test_a_house_number_with_a_letter_is_kept_with_its_street(console):
+    reading = await console.say("logga ANDTS på Kungsgatan 12B igår kväll")
+    assert "- Var: Kungsgatan 12B" in reading, reading
+    assert (await console.say("ja")).startswith("Sparat som #O1")
+    [row] = await console.observations()
+    assert row.place == "Kungsgatan 12B"

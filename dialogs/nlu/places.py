@@ -41,6 +41,9 @@ _STOP = frozenset("""
     during after before into from for of to
 """.split())
 # "vid busshållplatsen i Diö": a second place joined by one of these stays part of the first.
+_HOUSE_NUMBER = re.compile(r"\d{1,4}[a-z]?")
+_NUMBERED_STREETS = ("gatan", "gata", "vagen", "vag", "grand", "granden", "alle", "allen", "backe", "backen",
+                     "stig", "stigen", "leden", "torget", "torg")
 _JOINERS = frozenset({"i", "vid", "pa", "utanfor", "bakom", "langs", "framfor", "mellan", "och", "under", "till",
                       "mot", "av"})
 # "bussen från Pjätteryd till Haganässkolan": a route belongs to the vehicle.
@@ -261,8 +264,8 @@ def _phrase_end(words: Words, first: int, skip: set[int], config, capital_after_
                 end = max(joined, end + 2)
                 continue
             break
-        if word.isdigit() and folded[end - 1].endswith(("gatan", "vagen", "gata", "vag")):
-            end += 1  # "Bäckgatan 4"
+        if _HOUSE_NUMBER.fullmatch(word) and folded[end - 1].endswith(_NUMBERED_STREETS):
+            end += 1  # "Bäckgatan 4", "Kungsgatan 12B", "Linnés gränd 3"
             continue
         if not _nameable(words, end):
             break
