@@ -279,6 +279,11 @@ def last_day(start: datetime, end: datetime) -> date:
 async def postpone_action(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
     context = dc.context
     slots = understanding.slots
+    reason = slots.get("reason")
+    if reason and (refusal := screened(reason, situation) or (
+            "Skälet får vara högst 500 tecken." if len(reason) > 500 else None)):
+        await context.send_activity(MessageFactory.text(refusal + " Inget har skjutits upp."))
+        return
     async with database_of(context).session() as session:
         action = await changeable(context, session, slots["ref"], situation)
         if action is None:

@@ -282,3 +282,26 @@ async def test_citizen_promises_show_their_actions(server, connector):
     assert text.startswith("Medborgarlöfte 1: Tryggare centrum kvällstid\n3 åtgärder: 1 klar, 1 pågår enligt plan, "
                            "1 försenad.")
     assert "Belysning i parken – försenad, senast 21 nov, 5 dagar sen – kommunen" in text
+
+
+@pytest.mark.parametrize(("written", "reason"), [
+    ("skjut upp #{n} två veckor, väntar på fastighetsägarna", "väntar på fastighetsägarna"),
+    ("skjut upp #{n} till 20/12 – leverantören är sen", "leverantören är sen"),
+    ("skjut upp #{n} en vecka väntar på svar från skolan", "väntar på svar från skolan"),
+])
+async def test_a_reason_written_with_the_postponement_is_saved_and_shown(server, connector, written, reason):
+    number = await add(server, "Trygghetsvandring i centrum", "kommun", date(2026, 12, 4), member="karin")
+    text = await reply(server, connector, written.format(n=number), aad="aad-karin")
+    assert text.startswith(f"#{number} Trygghetsvandring i centrum är uppskjuten till ")
+    assert text.endswith("Skälet är sparat.")
+    assert ("postponed", reason) in await history(server, number)
+    assert f"– {reason}" in await reply(server, connector, f"visa #{number}")
+
+
+async def test_an_inline_reason_naming_a_person_postpones_nothing(server, connector):
+    number = await add(server, "Trygghetsvandring i centrum", "kommun", date(2026, 12, 4), member="karin")
+    text = await reply(server, connector, f"skjut upp #{number} en vecka, väntar på Kalle Svensson 12 år",
+                       aad="aad-karin")
+    assert text.endswith("Inget har skjutits upp.")
+    assert (await action(server, number)).due_date == date(2026, 12, 4)
+    assert [kind for kind, _ in await history(server, number)] == ["created"]

@@ -719,7 +719,7 @@ def _create(message: _Message) -> Understanding:
 
 def _postpone(message: _Message, ref: tuple[str, set[int]]) -> Understanding:
     relative = _RELATIVE.search(message.folded)
-    due, _ = message.time("future", ref[1]) if relative is None else (None, None)
+    due, due_words = message.time("future", ref[1]) if relative is None else (None, None)
     by = None
     if relative is not None:
         count = int(relative["n"]) if relative["n"].isdigit() else number(relative["n"])
@@ -727,8 +727,30 @@ def _postpone(message: _Message, ref: tuple[str, set[int]]) -> Understanding:
         by = {"months": count} if unit.startswith(("man", "month")) else \
             {"days": count * (7 if unit.startswith(("veck", "week")) else 1)}
     reason = _REASON.search(message.words.text(0, len(message.words)))
-    return Understanding("postpone_action", _filled(ref=ref[0], due=due, by=by,
-                                                    reason=reason["text"].strip() if reason else None))
+    reason_text = reason["text"].strip() if reason else _reason_after_time(message, ref[1], due_words, relative)
+    return Understanding("postpone_action", _filled(ref=ref[0], due=due, by=by, reason=reason_text))
+
+
+_REASON_AFTER_TIME = re.compile(r"^\s*(?:[,;:–—-]+\s*(?P<text>.+)|(?P<lead>(?:vi |de )?(?:in)?v[aä]ntar\b.+))$",
+                                re.IGNORECASE | re.DOTALL)
+_RELATIVE_UNIT = re.compile(r"^(?:dag|dagar|vecka|veckor|manad|manader|day|days|week|weeks|month|months)$")
+
+
+def _reason_after_time(message: _Message, ref_words: set[int], due_words: set[int] | None,
+                       relative: re.Match | None) -> str | None:
+    """'skjut upp #5 två veckor, väntar på fastighetsägarna': what follows the new time after a comma or dash,
+    or from "väntar", is why; read from the text as written so a dash is seen."""
+    words = message.words
+    if not words.spans:
+        return None
+    last = max(ref_words | (due_words or set()), default=-1)
+    if relative is not None:
+        last = max([last] + [i for i, word in enumerate(words.folded) if i > last and _RELATIVE_UNIT.match(word)][:1])
+    if last < 0:
+        return None
+    found = _REASON_AFTER_TIME.match(words.source[words.spans[last][1]:])
+    text = (found["text"] or found["lead"]).strip(" .") if found else ""
+    return text if len(text) >= 3 and fold(text).strip(" !") not in ("tack", "tack sa mycket", "thanks") else None
 
 
 _COMMENT_LEAD = re.compile(
