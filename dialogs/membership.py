@@ -24,6 +24,7 @@ from dialogs.registry import handles
 from storage import AuditLog, MemberRepository
 from storage.models import Action, Member
 
+SELF_WORDS = {"mig", "mej", "jag", "mig sjalv", "mej sjalv", "jag sjalv"}  # "ta bort mig som administratör"
 ROLE_MATCH = 85  # "kommunpolis" finds "Kommunpolis Ljungby"; "samordnare" finds "brottsförebyggande samordnare"
 
 
@@ -145,7 +146,9 @@ async def _change(context: TurnContext, situation: Situation, name: str, *, admi
             f"Bara en administratör kan ändra medlemmar. Fråga {situation.collaboration.contact}."))
         return
     async with database_of(context).session() as session:
-        found = await find_members(session, name)
+        yourself = fold(name).strip(" .!?") in SELF_WORDS
+        found = ([await session.get(Member, situation.asker.member_id)] if yourself
+                 else await find_members(session, name))
         if len(found) != 1:
             await context.send_activity(MessageFactory.text(_not_one(name, found)))
             return
@@ -158,7 +161,8 @@ async def _change(context: TurnContext, situation: Situation, name: str, *, admi
             else:
                 changed = await update_member(session, member, changer, admin=admin)
                 state = "administratör" if admin else "inte administratör"
-                reply = f"{member.name} är nu {state}." if changed else f"{member.name} är redan {state}."
+                who = "Du" if yourself else member.name
+                reply = f"{who} är nu {state}." if changed else f"{who} är redan {state}."
         except MemberChangeRefused as refused:
             await context.send_activity(MessageFactory.text(str(refused)))
             return

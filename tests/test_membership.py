@@ -156,3 +156,17 @@ async def test_a_removed_member_added_again_by_mention_is_the_same_member_and_ge
         "Du är Olle Polis, Lokalpolisområde Ljungby, lokalpolis.")  # no wait for the directory's memory
     after = await member_named(server, "Olle Polis")
     assert (after.id, after.active) == (before.id, True)
+
+
+async def test_mig_is_the_asker_and_the_last_admin_still_stays(server, connector):
+    for text in ("ta bort mig som administratör", "ta bort mej som admin"):
+        assert "hen är den enda administratören, och boten behöver minst en" in await say(server, connector, text)
+    assert (await member_named(server, "Anna Andersson")).is_admin
+    assert await say(server, connector, "gör mig till administratör", aad="aad-olle") == (
+        "Bara en administratör kan ändra medlemmar. Fråga Älmhults kommuns brottsförebyggande samordnare.")
+    assert (await member_named(server, "Olle Polis")).is_admin is False
+    assert await say(server, connector, "gör Olle Polis till administratör") == "Olle Polis är nu administratör."
+    assert await say(server, connector, "gör mig till administratör", aad="aad-olle") == "Du är redan administratör."
+    assert await say(server, connector, "ta bort mig som administratör") == "Du är nu inte administratör."
+    anna = await member_named(server, "Anna Andersson")
+    assert (anna.is_admin, anna.active) == (False, True)
