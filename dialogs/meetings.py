@@ -288,19 +288,29 @@ async def cancel_meeting(dc: DialogContext, understanding: Understanding, situat
             await _say(context, "Vilket forums möte ska ställas in? Skriv till exempel ”ställ in Operativa BRÅ på "
                                 f"tisdag”.\n{_forum_list(situation)}")
             return
-        if when is None:
+        repository = _repository(session, situation)
+        if when is None and understanding.slots.get("next"):  # "ställ in nästa SSPF": exactly that meeting
+            upcoming = await repository.next(forum.code, situation.now, within=UPCOMING)
+            if upcoming is None:
+                await _say(context, f"{forum.name} har inga inplanerade möten att ställa in.")
+                return
+            start = upcoming.starts_at.astimezone(zone).replace(tzinfo=None)
+            end = start + timedelta(seconds=1)
+        elif when is None:
             await _say(context, f"Vilken dag ska {forum.name} ställas in? Skriv till exempel ”ställ in "
                                 f"{forum.name} på tisdag” eller ”… den 8 december”.")
             return
-        start, end = datetime.fromisoformat(when["start"]), datetime.fromisoformat(when["end"])
-        if end - start <= timedelta(days=1):  # "på tisdag", "tisdag kl 13": the whole day
+        else:
+            start, end = datetime.fromisoformat(when["start"]), datetime.fromisoformat(when["end"])
+        if end - start <= timedelta(seconds=1):
+            pass  # the next meeting, already found
+        elif end - start <= timedelta(days=1):  # "på tisdag", "tisdag kl 13": the whole day
             start = datetime.combine(start.date(), time())
             end = start + timedelta(days=1)
         elif end - start > MAX_CANCEL_SPAN:  # "i december" would take a month of meetings off in one go
             await _say(context, f"Jag ställer in möten en dag eller en vecka i taget. Skriv vilken dag, till "
                                 f"exempel ”ställ in {forum.name} den 8 december”.")
             return
-        repository = _repository(session, situation)
         cancelled = await repository.cancel_between(forum.code, start.replace(tzinfo=zone), end.replace(tzinfo=zone))
         for occurrence in cancelled:
             await _audit(context, session, situation, "meeting.cancelled", "meeting", occurrence.meeting_id,

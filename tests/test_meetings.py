@@ -523,3 +523,15 @@ async def test_the_agenda_for_the_next_meeting_is_the_forum_that_meets_first(ser
         viewed = (await session.scalars(select(AuditEntry.subject_id).where(
             AuditEntry.action == "meeting_brief.viewed"))).all()
     assert viewed == ["sspf"]
+
+
+async def test_the_next_meeting_is_cancelled_or_moved_by_saying_nasta(server, connector):
+    server.runtime.clock.set(datetime(2026, 12, 3, 9, 0, tzinfo=UTC))  # Thursday 3 December
+    assert await say(server, connector, "ställ in nästa sspf") == "SSPF har inga inplanerade möten att ställa in."
+    await say(server, connector, "operativa BRÅ varannan tisdag kl 13")  # 8 and 22 December, 5 January
+    assert await say(server, connector, "ställ in nästa operativa brå") == (
+        "Inställt: Operativa BRÅ tisdag 8 december kl 13:00.\n"
+        "Nästa möte: tisdag 22 december kl 13:00 (om 19 dagar).")
+    assert await say(server, connector, "flytta nästa operativa brå till 23/12") == \
+        "Flyttat: Operativa BRÅ tisdag 22 december kl 13:00 → onsdag 23 december kl 13:00."
+    assert await audited(server) == ["meeting_series.scheduled", "meeting.cancelled", "meeting.moved"]

@@ -531,7 +531,8 @@ def _meeting(message: _Message, clean: str) -> Understanding | None:
         return Understanding("bind_channel", _filled(forum=code))
     if _CANCEL_MEETING.search(folded):
         when, _ = message.time("future", _span(forum))
-        return Understanding("cancel_meeting", _filled(forum=code, when=when))
+        upcoming = when is None and re.search(r"\bnasta\b", folded) is not None  # "ställ in nästa sspf"
+        return Understanding("cancel_meeting", _filled(forum=code, when=when, next=upcoming or None))
     if forum is None:
         return None
     if _RECURRENCE.search(folded):
