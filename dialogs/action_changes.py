@@ -18,7 +18,7 @@ from botbuilder.dialogs import Dialog, DialogContext, DialogTurnResult, Waterfal
 from bot.rules.actions import MAX_TITLE_CHARS, OPEN, PARTY_NAMES, STATUS_NAMES, may_change, shift, who_may_change
 from dialogs.action_plan import not_found_text
 from dialogs.answers import is_yes
-from dialogs.context import SITUATION_KEY, Situation, database_of
+from dialogs.context import SITUATION_KEY, Situation, database_of, mention_action
 from dialogs.format import long_date, short_date
 from dialogs.help import Reroute
 from dialogs.interruptions import new_request
@@ -538,5 +538,6 @@ async def _create(context: TurnContext, situation: Situation, draft: ActionDraft
         ), await asker_member(session, situation), at=situation.now)
         await audit_action(context, session, situation, "action.created", action.number)
         await session.commit()
+        await mention_action(context, action.number)
         return (f"Skapade #{action.number} {action.title} – {owner_text(action)}, senast "
                 f"{long_date(action.due_date)}.")

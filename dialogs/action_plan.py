@@ -17,7 +17,7 @@ from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.dialogs import DialogContext
 
 from bot.rules.actions import PAGE_SIZE, STATUS_NAMES
-from dialogs.context import Situation, database_of, listing_of
+from dialogs.context import Situation, database_of, listing_of, mention_action
 from dialogs.format import bullet_list, interval_text, short_date
 from dialogs.nlu import Understanding, fold
 from dialogs.registry import handles
@@ -176,6 +176,7 @@ async def show_action(dc: DialogContext, understanding: Understanding, situation
                                        subject_id=number)
         await session.commit()
         text = action_details(action, history, situation)
+    await mention_action(dc.context, number)
     await dc.context.send_activity(MessageFactory.text(text))
 
 

@@ -56,6 +56,20 @@ def members_of(turn_context):
     return turn_context.turn_state[MEMBERS_KEY]
 
 
+MENTIONED_KEY = "samverkan.mentioned"
+PREVIOUS_KEY = "samverkan.previous_action"
+
+
+async def mention_action(turn_context, number: int) -> None:
+    """Remembers the action this reply is about, so the next message may call it "den" or "det"."""
+    await turn_context.turn_state[MENTIONED_KEY].set(turn_context, number)
+
+
+def previous_action(turn_context) -> int | None:
+    """The action the previous reply created or showed, if any: what "skjut upp den" refers to."""
+    return turn_context.turn_state.get(PREVIOUS_KEY)
+
+
 def listing_of(turn_context):
     """The user's last paged list (a botbuilder state property), so "mer" can show the next page."""
     return turn_context.turn_state[LISTING_KEY]

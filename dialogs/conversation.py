@@ -8,6 +8,7 @@ message.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from botbuilder.core import BotState, MessageFactory, TurnContext
 from botbuilder.dialogs import DialogContext, DialogSet, DialogTurnStatus
@@ -30,7 +31,15 @@ from dialogs import (  # noqa: F401
     undo,
 )
 from dialogs.clarify import CLARIFY_DIALOG, Chosen, ClarifyDialog, offered
-from dialogs.context import DATABASE_KEY, LISTING_KEY, SITUATION_KEY, Situation
+from dialogs.context import (
+    DATABASE_KEY,
+    LISTING_KEY,
+    MENTIONED_KEY,
+    PREVIOUS_KEY,
+    SITUATION_KEY,
+    Situation,
+    previous_action,
+)
 from dialogs.help import HelpDialog, Reroute, not_understood
 from dialogs.interruptions import command_on_saved_item, side_question
 from dialogs.log_observation import LOG_DIALOG, LogObservationDialog, on_card_submit
@@ -96,9 +105,13 @@ class Conversation:
         self._dialogs.add(undo.UndoDialog())
         self._database = database
         self._listing = dialog_state_owner.create_property("Listing")
+        self._mentioned = dialog_state_owner.create_property("MentionedAction")
 
     async def respond(self, turn_context: TurnContext, situation: Situation, text: str) -> None:
         self._enter(turn_context, situation)
+        # only the previous reply's action may be called "den": read it, and forget it for the next turn
+        turn_context.turn_state[PREVIOUS_KEY] = await self._mentioned.get(turn_context, None)
+        await self._mentioned.set(turn_context, None)
         dc = await self._dialogs.create_context(turn_context)
         if fold(text).strip(" .!") in CANCEL_WORDS:
             await self._cancel(dc)
@@ -188,6 +201,7 @@ class Conversation:
         turn_context.turn_state[SITUATION_KEY] = situation
         turn_context.turn_state[DATABASE_KEY] = self._database
         turn_context.turn_state[LISTING_KEY] = self._listing
+        turn_context.turn_state[MENTIONED_KEY] = self._mentioned
 
     async def _cancel(self, dc: DialogContext) -> None:
         if dc.active_dialog is not None:
@@ -218,6 +232,11 @@ class Conversation:
             shown = f"#{'O' if what == 'observation' else ''}{ref}"
             await dc.context.send_activity(MessageFactory.text(f"Det finns ingen {what} {shown}."))
             return
+        if example and ref is None and understanding.slots.get("pronoun") and previous_action(dc.context):
+            # "skjut upp den en vecka" right after "Skapade #4 …": the action just created or shown
+            slots = {key: value for key, value in understanding.slots.items() if key != "pronoun"}
+            understanding = replace(understanding, slots={**slots, "ref": str(previous_action(dc.context))})
+            ref = understanding.slots["ref"]
         if example and not _valid_ref(ref):
             await dc.context.send_activity(MessageFactory.text(
                 f"Vilken {what} gäller det? Skriv numret, till exempel {example}."))

@@ -305,3 +305,20 @@ async def test_an_inline_reason_naming_a_person_postpones_nothing(server, connec
     assert text.endswith("Inget har skjutits upp.")
     assert (await action(server, number)).due_date == date(2026, 12, 4)
     assert [kind for kind, _ in await history(server, number)] == ["created"]
+
+
+async def test_den_is_the_action_the_previous_reply_created_or_showed(server, connector):
+    assert "Vilket fokusområde" in await reply(server, connector, "ny åtgärd: tända belysningen i parken, ansvarig "
+                                               "kommunen, klar 4/12", aad="aad-karin")
+    created = await reply(server, connector, "-", aad="aad-karin")
+    assert created.startswith("Skapade #"), created
+    number = int(created.removeprefix("Skapade #").split()[0])
+    text = await reply(server, connector, "skjut upp den en vecka, väntar på elektrikern", aad="aad-karin")
+    assert text.startswith(f"#{number} ") and "är uppskjuten till 11 december 2026. Skälet är sparat." in text
+    assert (await action(server, number)).due_date == date(2026, 12, 11)
+    # only the previous reply counts: after another answer "den" is asked about again
+    assert (await reply(server, connector, "skjut upp den en vecka", aad="aad-karin")).startswith(
+        "Vilken åtgärd gäller det?")
+    await reply(server, connector, f"visa #{number}", aad="aad-karin")
+    assert (await reply(server, connector, "skjut upp den till 18/12", aad="aad-karin")).startswith(
+        f"Varför skjuts #{number} upp till 18 dec?")

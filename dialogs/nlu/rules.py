@@ -937,6 +937,11 @@ def _with_ref(intent: str) -> Callable[[_Message], Understanding]:
     """An action intent the classifier chose: its number read loosely, the rest as the rules read it."""
     def read(message: _Message) -> Understanding:
         ref = find_ref(message.words, loose=True)
+        pronoun = next((i for i, word in enumerate(message.words.folded) if word in ("den", "det")), None)
+        if ref is None and intent == "postpone_action" and pronoun is not None:
+            # "skjut upp den en vecka": the action the previous reply named, if there is one
+            read = _postpone(message, ("", {pronoun}))
+            return Understanding(intent, {**{k: v for k, v in read.slots.items() if k != "ref"}, "pronoun": True})
         if ref is None:
             return Understanding(intent, message.owner_slots() if intent == "reassign_action" else {})
         if intent == "postpone_action":
