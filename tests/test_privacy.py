@@ -427,8 +427,10 @@ PATHOLOGICAL = [
 
 @pytest.mark.parametrize("text", PATHOLOGICAL, ids=[f"{t[:12]!r}x{len(t)}" for t in PATHOLOGICAL])
 def test_pathological_input_stays_fast(text):
+    """Catastrophic backtracking takes seconds every time; a pause of the machine (GC, another process) only once,
+    so the best of three runs is compared with a bound far above the usual ~10 ms."""
     assert len(text) <= 10000
-    assert _timed(screen, text) < 0.25
+    assert min(_timed(screen, text) for _ in range(3)) < 0.25
 
 
 def _timed(fn, *args) -> float:
