@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 import common  # noqa: E402
 from sqlalchemy import Date, bindparam, select, text  # noqa: E402
 
-from bot.config import load_collaboration  # noqa: E402
+from domain.collaboration import load_collaboration  # noqa: E402
 from storage import Database, sync_catalog  # noqa: E402
 from storage.actions import OPEN_STATUSES, ActionQuery, ActionRepository  # noqa: E402
 from storage.models import CitizenPromise, FocusArea, Forum, Member, MemberIdentity  # noqa: E402

@@ -67,9 +67,9 @@ import common  # noqa: E402
 from sqlalchemy import Date, bindparam, delete, func, select, text, update  # noqa: E402
 
 from bot.channels.proactive import Delivery  # noqa: E402
-from bot.clock import FixedClock  # noqa: E402
-from bot.config import load_collaboration  # noqa: E402
 from bot.scheduler import ACTION_WINDOW_AFTER, Scheduler  # noqa: E402
+from domain.clock import FixedClock  # noqa: E402
+from domain.collaboration import load_collaboration  # noqa: E402
 from storage import Database  # noqa: E402
 from storage.actions import OPEN_STATUSES  # noqa: E402
 from storage.meetings import MeetingRepository  # noqa: E402

@@ -35,8 +35,8 @@ sys.path.insert(0, str(ROOT))
 import common  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
-from bot.config import load_collaboration  # noqa: E402
 from dialogs.render.chart import situation_chart  # noqa: E402
+from domain.collaboration import load_collaboration  # noqa: E402
 from storage import Database, MemberRepository, sync_catalog  # noqa: E402
 from storage.models import FocusArea, Observation  # noqa: E402
 from storage.situation import load_picture  # noqa: E402

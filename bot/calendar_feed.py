@@ -23,10 +23,11 @@ from aiohttp import web
 from icalendar import Calendar, Event, vRecur
 from sqlalchemy import select
 
-from bot.config import Collaboration, Settings, load_collaboration
+from bot.config import Settings
 from dialogs.nlu import catalog
 from dialogs.nlu.slots import Words
-from dialogs.nlu.text import fold
+from domain.collaboration import Collaboration, load_collaboration
+from domain.text import fold
 from storage import AuditLog, is_unavailable, sync_catalog
 from storage.db import migrated_database
 from storage.meetings import DEFAULT_DURATION_MINUTES, MeetingRepository, Occurrence

@@ -12,8 +12,9 @@ from pathlib import Path
 
 from aiohttp.abc import AbstractAccessLogger
 
-from bot.config import ConfigError, Settings, check_file
+from bot.config import Settings
 from bot.logging_setup import configure_logging
+from domain.collaboration import ConfigError, check_file
 from storage.db import is_unavailable
 from storage.ownership import DatabaseInUse
 
@@ -134,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "db":
             return asyncio.run(db_upgrade(settings))
         if args.command == "export" and args.export_command == "actions":
-            from bot.action_files import export_actions
+            from admin.action_files import export_actions
 
             return asyncio.run(export_actions(settings, fmt=_format(args), output=args.output))
         if args.command == "import" and args.import_command == "meetings":
@@ -142,22 +143,22 @@ def main(argv: list[str] | None = None) -> int:
 
             return asyncio.run(import_meetings(settings, args.file, forum=args.forum))
         if args.command == "import":
-            from bot.action_files import import_actions
+            from admin.action_files import import_actions
 
             return asyncio.run(import_actions(settings, args.file, skip_bad=args.skip_bad))
         if args.command == "export":
-            from bot.export import export_observations
+            from admin.export import export_observations
 
             return asyncio.run(export_observations(settings, first=args.first, last=args.last, fmt=_format(args),
                                                    output=args.output))
         if args.command == "report":
-            from bot.reports import write_follow_up
+            from admin.reports import write_follow_up
 
             return asyncio.run(write_follow_up(settings, year=args.year, output=args.output))
         if args.command == "manifest":
             return manifest_build(args)
         if args.command == "members":
-            from bot import member_admin
+            from admin import members as member_admin
 
             if args.members_command == "list":
                 return asyncio.run(member_admin.list_members(settings))

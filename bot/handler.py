@@ -15,13 +15,13 @@ from botbuilder.schema import ChannelAccount
 
 from bot.channels.invoke_replies import TOKEN_EXCHANGE, TOKEN_EXCHANGE_REFUSED_STATUS, token_exchange_refused
 from bot.channels.references import Identity, identity_of, reference_fields, reference_key, teams_ids, tenant_of
-from bot.clock import Clock
-from bot.config import Collaboration
 from bot.members import MemberDirectory
 from dialogs.context import MEMBERS_KEY, Asker, Situation
 from dialogs.conversation import Conversation
 from dialogs.help import greeting
 from dialogs.privacy import normalise_input
+from domain.clock import Clock
+from domain.collaboration import Collaboration
 from storage import AuditLog, ConversationReferenceRepository, Database
 
 log = logging.getLogger(__name__)

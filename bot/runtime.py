@@ -14,10 +14,11 @@ from zoneinfo import ZoneInfo
 from botbuilder.core import ConversationState, PrivateConversationState, UserState
 
 from bot.channels.turn_locks import ConversationLocks
-from bot.clock import Clock, SystemClock
-from bot.config import Collaboration, Settings, load_collaboration
+from bot.config import Settings
 from bot.handler import SamverkanBot
 from dialogs.nlu import prepare_understanding
+from domain.clock import Clock, SystemClock
+from domain.collaboration import Collaboration, load_collaboration
 from storage import Database, SqlStorage
 from storage.actions import sync_deadline_actions
 from storage.catalog import sync_catalog
@@ -70,7 +71,7 @@ async def sync_configured_meetings(session, collaboration: Collaboration, now) -
     rule replaces it, and a forum whose line was removed loses it. Series set by chat or calendar are left
     alone.
     """
-    from bot.rules.recurrence import parse_recurrence
+    from domain.rules.recurrence import parse_recurrence
     from storage.meetings import MeetingRepository
 
     meetings = MeetingRepository(session, collaboration.timezone)

@@ -21,11 +21,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from bot.channels.proactive import Deliveries, Delivery, Target, TeamsDelivery
-from bot.clock import Clock
-from bot.config import Collaboration
-from bot.rules import reminders as rules
-from bot.rules.calendar import local_day
 from dialogs.reminders import action_reminder_text, digest_text, personal_reminder_text, unreachable_text
+from domain.clock import Clock
+from domain.collaboration import Collaboration
+from domain.rules import reminders as rules
+from domain.rules.calendar import local_day
 from storage import ConversationReferenceRepository, Database
 from storage.actions import OPEN_STATUSES
 from storage.models import (

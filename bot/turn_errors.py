@@ -7,7 +7,7 @@ import logging
 
 from botbuilder.core import MessageFactory, TurnContext
 
-from bot.config import Collaboration
+from domain.collaboration import Collaboration
 from storage import is_unavailable
 
 log = logging.getLogger(__name__)

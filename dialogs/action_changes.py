@@ -1,6 +1,6 @@
 """Changing the action plan by chat: create, close, postpone, reassign, comment, cancel.
 
-Who may change an action is ``bot.rules.actions.may_change`` (the responsible person, the creator, the
+Who may change an action is ``domain.rules.actions.may_change`` (the responsible person, the creator, the
 owning party's members, admins; any member may comment); every change is history in the same transaction,
 and audited. What is missing is asked for: a new action's title, owner and due date, a postponement's new
 date and its reason.
@@ -15,7 +15,6 @@ from datetime import date, datetime, timedelta
 from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.dialogs import Dialog, DialogContext, DialogTurnResult, WaterfallDialog, WaterfallStepContext
 
-from bot.rules.actions import MAX_TITLE_CHARS, OPEN, PARTY_NAMES, STATUS_NAMES, may_change, shift, who_may_change
 from dialogs.action_plan import not_found_text
 from dialogs.answers import is_yes
 from dialogs.context import SITUATION_KEY, Situation, database_of, mention_action
@@ -30,6 +29,7 @@ from dialogs.observation_draft import screen_text
 from dialogs.privacy import refusal_text, screen
 from dialogs.registry import handles
 from dialogs.render.actions import owner_text
+from domain.rules.actions import MAX_TITLE_CHARS, OPEN, PARTY_NAMES, STATUS_NAMES, may_change, shift, who_may_change
 from storage import AuditLog
 from storage.actions import ActionRepository, NewAction, sync_deadline_actions
 from storage.models import Action, Member

@@ -16,13 +16,13 @@ import snowballstemmer
 from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.dialogs import DialogContext
 
-from bot.rules.actions import PAGE_SIZE, STATUS_NAMES
 from dialogs.context import Situation, database_of, listing_of, mention_action
 from dialogs.format import bullet_list, interval_text, short_date
 from dialogs.nlu import Understanding, fold
 from dialogs.registry import handles
 from dialogs.render.actions import action_line, due_text, list_card, list_summary, list_text, owner_text
 from dialogs.render.cards import card_activity
+from domain.rules.actions import PAGE_SIZE, STATUS_NAMES
 from storage import AuditLog, MemberRepository
 from storage.actions import ActionQuery, ActionRepository, plain_text
 from storage.models import Action

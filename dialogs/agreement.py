@@ -5,13 +5,13 @@ from __future__ import annotations
 from botbuilder.core import MessageFactory
 from botbuilder.dialogs import DialogContext
 
-from bot.config import Collaboration, Deadline
-from bot.rules.deadlines import agreement_state, deadline_status
 from dialogs.context import Situation
 from dialogs.format import bullet_list, days_from_today, long_date, recurrence
 from dialogs.meetings import planned_meetings
 from dialogs.nlu import Understanding
 from dialogs.registry import handles
+from domain.collaboration import Collaboration, Deadline
+from domain.rules.deadlines import agreement_state, deadline_status
 
 
 def _forum_name(collaboration: Collaboration, code: str | None) -> str | None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from bot.config import Collaboration
+from domain.collaboration import Collaboration
 
 
 @dataclass(frozen=True)

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from botbuilder.core import MessageFactory
 from botbuilder.dialogs import Dialog, DialogContext, DialogTurnResult, WaterfallDialog, WaterfallStepContext
 
-from bot.config import Collaboration
 from dialogs import agreement, meetings
 from dialogs.context import SITUATION_KEY, Situation
 from dialogs.nlu import Understanding, fold
 from dialogs.registry import handles
 from dialogs.safety import concern_routine
+from domain.collaboration import Collaboration
 
 HELP_DIALOG = "help"
 

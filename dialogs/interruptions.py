@@ -18,7 +18,7 @@ import re
 from dialogs.answers import is_no, is_yes
 from dialogs.context import Situation
 from dialogs.nlu import Understanding, understand
-from dialogs.nlu.text import words
+from domain.text import words
 
 SURE = 0.7
 # What a free-text answer might be read as by mistake: only these are taken as a change of subject there.

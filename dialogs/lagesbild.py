@@ -16,12 +16,12 @@ from botbuilder.core import MessageFactory
 from botbuilder.dialogs import DialogContext
 from botbuilder.schema import Attachment
 
-from bot.rules.observations import clip_period, default_period, previous_period, year_before
 from dialogs.context import Situation, database_of
 from dialogs.format import bullet_list, interval_text
 from dialogs.nlu import Understanding
 from dialogs.observation_draft import KIND_NAMES, Draft, place_key, when_text
 from dialogs.registry import handles
+from domain.rules.observations import clip_period, default_period, previous_period, year_before
 from storage import AuditLog
 from storage.situation import Picture, load_picture
 

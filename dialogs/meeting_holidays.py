@@ -16,10 +16,10 @@ from babel.dates import format_date
 from botbuilder.core import MessageFactory
 from botbuilder.dialogs import Dialog, DialogTurnResult, WaterfallDialog, WaterfallStepContext
 
-from bot.rules.calendar import day_off_name, previous_working_day
 from dialogs.answers import is_no, is_yes
 from dialogs.context import SITUATION_KEY, Situation, database_of
 from dialogs.format import bullet_list, meeting_when
+from domain.rules.calendar import day_off_name, previous_working_day
 from storage import AuditLog
 from storage.meetings import MeetingRepository, Occurrence
 

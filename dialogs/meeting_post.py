@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 from botbuilder.core import CardFactory
 from botbuilder.schema import Attachment
 
-from bot.config import Collaboration
-from bot.rules.observations import previous_period
 from dialogs.format import bullet_list, long_date
 from dialogs.lagesbild import chart_attachment, situation_text
 from dialogs.render.actions import action_line
+from domain.collaboration import Collaboration
+from domain.rules.observations import previous_period
 from storage.actions import ActionQuery, ActionRepository
 from storage.situation import load_picture
 

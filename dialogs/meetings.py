@@ -17,12 +17,12 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from bot.channels.references import reference_fields, reference_key, teams_ids
-from bot.rules.recurrence import parse_recurrence
 from dialogs.context import Situation, database_of
 from dialogs.format import bullet_list, days_from_today, interval_text, meeting_when
 from dialogs.meeting_holidays import HOLIDAY_DIALOG, LOOKAHEAD, holiday_clashes, offer_state, offer_text
 from dialogs.nlu import Understanding
 from dialogs.registry import handles
+from domain.rules.recurrence import parse_recurrence
 from storage import AuditLog, ConversationReferenceRepository
 from storage.meetings import DEFAULT_DURATION_MINUTES, MeetingRepository, Occurrence
 from storage.models import ConversationReference, ConversationType, Forum, Member

@@ -3,7 +3,7 @@ adding a colleague by @mention in Teams, making a member an admin or not, removi
 
 A Teams member is known by Entra object id and tenant; the @mention gives the Teams user id, and the
 roster lookup (TeamsInfo) gives the object id, so nobody has to copy ids by hand. The checks of a change
-(never the last admin) are ``bot.member_changes``, shared with ``samverkan members``.
+(never the last admin) are ``services.members``, shared with ``samverkan members``.
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ from rapidfuzz import fuzz
 from sqlalchemy import select
 
 from bot.channels.references import identity_of, tenant_of
-from bot.member_changes import Changer, MemberChangeRefused, member_text, remove_member, update_member
-from bot.rules.actions import OPEN, PARTY_NAMES
 from dialogs.context import Situation, database_of, members_of
 from dialogs.format import bullet_list
 from dialogs.nlu import Understanding, fold
 from dialogs.registry import handles
+from domain.rules.actions import OPEN, PARTY_NAMES
+from services.members import Changer, MemberChangeRefused, member_text, remove_member, update_member
 from storage import AuditLog, MemberRepository
 from storage.models import Action, Member
 

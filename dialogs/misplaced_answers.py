@@ -9,8 +9,8 @@ from __future__ import annotations
 from dialogs.context import Situation
 from dialogs.nlu.places import find_place
 from dialogs.nlu.slots import Words
-from dialogs.nlu.text import words
 from dialogs.observation_draft import Draft, Refusal, apply_answer
+from domain.text import words
 
 MAX_PLACE_ANSWER_WORDS = 6  # "vid Ica Maxi parkeringen" is a place; a longer sentence may be a new entry
 # Words that may stand around a place in an answer that is only the place ("det var vid Diö torg").

@@ -15,17 +15,17 @@ from zoneinfo import ZoneInfo
 
 from babel.numbers import format_number
 
-from bot.config import Collaboration
-from bot.rules.observations import MAX_DESCRIPTION_CHARS, MAX_PLACE_CHARS, is_in_future
 from dialogs.context import Situation
 from dialogs.format import interval_text
 from dialogs.nlu import catalog, safety_verdict
 from dialogs.nlu.places import canonical_key, find_place
 from dialogs.nlu.slots import Words, find_kind, find_time
-from dialogs.nlu.text import fold, words
 from dialogs.nlu.time import Interval, read_time
 from dialogs.privacy import refusal_text, screen
 from dialogs.safety import EMERGENCY_TEXT, individual_case_text
+from domain.collaboration import Collaboration
+from domain.rules.observations import MAX_DESCRIPTION_CHARS, MAX_PLACE_CHARS, is_in_future
+from domain.text import fold, words
 from storage.observations import ObservationDraft
 
 KIND_NAMES = {

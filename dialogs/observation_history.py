@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.dialogs import DialogContext
 
-from bot.rules.observations import may_correct, may_restore, may_undo
 from dialogs.context import Situation, database_of
 from dialogs.format import bullet_list, interval_text
 from dialogs.nlu import Understanding
@@ -29,6 +28,7 @@ from dialogs.observation_draft import (
     when_text,
 )
 from dialogs.registry import handles
+from domain.rules.observations import may_correct, may_restore, may_undo
 from storage import AuditLog
 from storage.models import Member, Observation
 from storage.observations import ObservationRepository

@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo
 from botbuilder.core import MessageFactory
 from botbuilder.dialogs import DialogContext
 
-from bot.rules.actions import MAX_TITLE_CHARS, OPEN, STATUS_NAMES, is_overdue
 from dialogs.action_changes import asker_member, audit_action, may_change_action, refusal_for, screened
 from dialogs.action_plan import not_found_text
 from dialogs.context import Situation, database_of
@@ -22,6 +21,7 @@ from dialogs.format import bullet_list, short_date
 from dialogs.nlu import Understanding
 from dialogs.registry import handles
 from dialogs.render.actions import action_line, due_text, owner_text
+from domain.rules.actions import MAX_TITLE_CHARS, OPEN, STATUS_NAMES, is_overdue
 from storage import AuditLog
 from storage.actions import ActionRepository, PromiseRepository, PromiseState
 from storage.models import Action, CitizenPromise

@@ -15,7 +15,6 @@ from botbuilder.dialogs import DialogContext
 from rapidfuzz import fuzz
 from sqlalchemy import select
 
-from bot.rules.calendar import at_local
 from dialogs.action_changes import asker_member, changeable
 from dialogs.context import Situation, database_of
 from dialogs.format import days_from_today, long_date
@@ -24,6 +23,7 @@ from dialogs.observation_draft import screen_text
 from dialogs.registry import handles
 from dialogs.render.actions import action_line
 from dialogs.time_question import TIME_QUESTION_DIALOG
+from domain.rules.calendar import at_local
 from storage import AuditLog
 from storage.models import Action, Member, PersonalReminder
 

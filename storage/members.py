@@ -92,7 +92,7 @@ async def sync_configured_members(session: AsyncSession, configured: Iterable[An
     members added in chat stay, and a member deactivated by an administrator stays inactive. An identity
     already linked to someone else is left alone (and logged) rather than stopping the bot.
     ``configured`` items need ``name``, ``party``, ``role``, ``admin``, ``teams_object_id``,
-    ``teams_tenant_id`` and ``matrix_id`` (``bot.config.Member``). The caller commits.
+    ``teams_tenant_id`` and ``matrix_id`` (``domain.collaboration.Member``). The caller commits.
     """
     members = MemberRepository(session)
     result: list[Member] = []

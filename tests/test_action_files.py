@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot.action_files import HEADERS, _written_day, export_actions, import_actions
-from bot.spreadsheets import read_table, write_table
+from admin.action_files import HEADERS, _written_day, export_actions, import_actions
+from admin.spreadsheets import read_table, write_table
 from storage import Database, MemberRepository
 from storage.actions import ActionRepository, NewAction, PromiseRepository
 from storage.models import Action, ActionUpdate, AuditEntry, SequenceCounter

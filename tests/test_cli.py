@@ -11,7 +11,7 @@ from pathlib import Path
 
 import aiohttp
 
-from bot.config import DEFAULT_CONFIG_PATH
+from domain.collaboration import DEFAULT_CONFIG_PATH
 from tests.support import activities as teams
 from tests.support.connector import RecordingConnector
 
@@ -149,7 +149,7 @@ def test_log_in_the_terminal_then_export_csv_and_xlsx(tmp_path):
     from datetime import datetime, timedelta
     from zoneinfo import ZoneInfo
 
-    from bot.spreadsheets import read_table
+    from admin.spreadsheets import read_table
 
     chat = samverkan("chat", "--as", "Anna Andersson", "--party", "kommun", cwd=tmp_path,
                      stdin="logga skadegörelse på Haganässkolan igår kväll\nja\n"

@@ -1,4 +1,4 @@
-"""Tests for bot.config: settings, the collaboration file loader, its validation and line locator."""
+"""Tests for settings (bot.config) and the collaboration file (domain.collaboration): loader, checks, locator."""
 
 from __future__ import annotations
 
@@ -8,17 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import (
+from bot.config import Settings
+from domain.collaboration import (
     DEFAULT_CONFIG_PATH,
     Collaboration,
     ConfigError,
     ConfigProblem,
     Deadline,
-    Settings,
     check_file,
     load_collaboration,
 )
-from bot.config.locator import KeyLocator, format_path, parse_path
+from domain.collaboration.locator import KeyLocator, format_path, parse_path
 
 MINIMAL = """\
 [collaboration]
@@ -113,7 +113,7 @@ def line_containing(text: str, fragment: str, occurrence: int = 1) -> int:
 
 def test_default_file_is_valid_and_in_package() -> None:
     assert DEFAULT_CONFIG_PATH.is_file()
-    assert DEFAULT_CONFIG_PATH.parent.parent == Path(__file__).parents[1] / "bot" / "config"
+    assert DEFAULT_CONFIG_PATH.parent.parent == Path(__file__).parents[1] / "domain" / "collaboration"
     assert check_file(DEFAULT_CONFIG_PATH) == []
 
 
@@ -555,7 +555,7 @@ def test_members_load(tmp_path: Path) -> None:
 
 
 def test_school_breaks_are_read_and_checked(tmp_path):
-    from bot.config import SchoolBreak, check_file, load_collaboration
+    from domain.collaboration import SchoolBreak, check_file, load_collaboration
 
     text = DEFAULT_CONFIG_PATH.read_text(encoding="utf-8") + (
         '\n[[school_breaks]]\nname = "Påsklov"\nfirst_week = 13\n'

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, make_url, select
 
-from bot.clock import FixedClock
 from bot.scheduler import STATE_LIFETIME, Scheduler
+from domain.clock import FixedClock
 from storage import models
 from storage.state import SqlStorage
 from tests.test_observations_console import console  # noqa: F401  (the fixture)

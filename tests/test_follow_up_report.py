@@ -14,8 +14,8 @@ from pathlib import Path
 from PIL import Image
 from sqlalchemy import select
 
-from bot.config import load_collaboration
-from bot.reports import gather_follow_up, render_follow_up, write_follow_up
+from admin.reports import gather_follow_up, render_follow_up, write_follow_up
+from domain.collaboration import load_collaboration
 from storage import Database, MemberRepository, sync_catalog
 from storage.actions import ActionRepository, NewAction, PromiseRepository, sync_deadline_actions
 from storage.models import AuditEntry

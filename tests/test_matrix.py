@@ -20,6 +20,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from bot.clock import FixedClock
 from nio import (
     AsyncClient,
     AsyncClientConfig,
@@ -40,11 +41,11 @@ from sqlalchemy import select
 
 from bot.channels.matrix import html_of, notice_content, png_size, strip_reply_fallback
 from bot.channels.proactive import Deliveries
-from bot.clock import FixedClock
-from bot.config import ConfigError, Settings
+from bot.config import Settings
 from bot.matrix_runner import MatrixRunner, SyncState
 from bot.runtime import Runtime, build_runtime
 from bot.scheduler import Scheduler
+from domain.collaboration import ConfigError
 from storage import MemberRepository, models
 from storage.actions import ActionRepository, NewAction
 from tests.support.bot_server import settings_for

@@ -9,9 +9,9 @@ import icalendar
 import pytest
 from sqlalchemy import func, select
 
-from bot.clock import FixedClock
-from bot.config import load_collaboration
-from bot.rules.recurrence import parse_recurrence
+from domain.clock import FixedClock
+from domain.collaboration import load_collaboration
+from domain.rules.recurrence import parse_recurrence
 from storage import sync_catalog
 from storage.meetings import MeetingRepository, expand
 from storage.models import AuditEntry, ConversationReference, Meeting, MeetingSeries
@@ -487,7 +487,7 @@ async def test_import_refuses_what_is_not_a_calendar_in_swedish(database, tmp_pa
 
 
 async def test_meetings_from_the_configuration_file(database, connector, tmp_path):
-    from bot.config import DEFAULT_CONFIG_PATH
+    from domain.collaboration import DEFAULT_CONFIG_PATH
 
     text = DEFAULT_CONFIG_PATH.read_text(encoding="utf-8").replace(
         'code = "operativa-bra"', 'code = "operativa-bra"\nmeets = "varannan tisdag kl 13"', 1)

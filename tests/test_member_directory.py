@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.channels.references import Identity
-from bot.clock import FixedClock
 from bot.members import KNOWN_TTL, UNKNOWN_TTL, MemberDirectory
+from domain.clock import FixedClock
 from storage import Database, MemberRepository
 from storage.models import Member
 

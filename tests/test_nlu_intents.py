@@ -330,7 +330,7 @@ def test_any_text_gets_a_known_intent_without_raising(text):
 def test_school_breaks_from_the_configuration_are_read_inside_sentences():
     from dataclasses import replace
 
-    from bot.config import SchoolBreak, load_collaboration
+    from domain.collaboration import SchoolBreak, load_collaboration
 
     collaboration = load_collaboration()
     with_sportlov = replace(collaboration, school_breaks=(*collaboration.school_breaks, SchoolBreak("sportlov", 8, 8)))
@@ -342,7 +342,7 @@ def test_school_breaks_from_the_configuration_are_read_inside_sentences():
 def test_an_owner_can_be_a_member_by_name():
     from dataclasses import replace
 
-    from bot.config import Member, load_collaboration
+    from domain.collaboration import Member, load_collaboration
 
     members = (Member("Anna Berg", "kommun"), Member("Per Lund", "polis"), Member("Per Holm", "polis"))
     collaboration = replace(load_collaboration(), members=members)

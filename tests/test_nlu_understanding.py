@@ -197,7 +197,7 @@ def test_text_with_nothing_to_act_on_is_unknown_and_a_bare_yes_is_not_a_command(
 
 def test_training_is_reproducible():
     """Two trainings on the same rows rank alike (a part of the corpus, to keep the test short)."""
-    from bot.config import load_collaboration
+    from domain.collaboration import load_collaboration
 
     config = load_collaboration()
     examples = model.intent_examples(model.corpus_files())

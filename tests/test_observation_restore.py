@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.clock import FixedClock
+from domain.clock import FixedClock
 from storage import models
 from tests.support import activities as teams
 from tests.support.bot_server import BotServer, add_three_members, start_bot

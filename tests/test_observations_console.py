@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.channels.console import CHANNEL_ID, ConsoleAdapter, console_user_key
-from bot.clock import FixedClock
 from bot.runtime import build_runtime
 from bot.turn_errors import turn_error_handler
+from domain.clock import FixedClock
 from storage import MemberRepository, models
 from tests.support.bot_server import settings_for
 

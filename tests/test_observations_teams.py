@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bot.clock import FixedClock
+from domain.clock import FixedClock
 from storage import models
 from tests.support import activities as teams
 from tests.support.bot_server import BotServer, add_teams_member, start_bot

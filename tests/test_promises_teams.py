@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.clock import FixedClock
+from domain.clock import FixedClock
 from storage import models
 from storage.actions import ActionRepository, NewAction
 from tests.support import activities as teams

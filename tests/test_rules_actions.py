@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from bot.rules.actions import days_overdue, is_overdue, may_change, shift, who_may_change
+from domain.rules.actions import days_overdue, is_overdue, may_change, shift, who_may_change
 
 TODAY = date(2026, 11, 26)
 

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.rules.calendar import (
+from domain.rules.calendar import (
     ZONE,
     at_local,
     is_working_day,

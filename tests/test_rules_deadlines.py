@@ -1,8 +1,8 @@
 from dataclasses import replace
 from datetime import date
 
-from bot.config import Deadline, load_collaboration
-from bot.rules.deadlines import agreement_state, deadline_status
+from domain.collaboration import Deadline, load_collaboration
+from domain.rules.deadlines import agreement_state, deadline_status
 
 RENEWAL = Deadline("renewal", "Förlängning", date(2026, 11, 30))
 FOLLOW_UP = Deadline("follow_up", "Uppföljning", date(2025, 12, 31), every_months=12)

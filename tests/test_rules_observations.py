@@ -2,7 +2,7 @@
 
 from datetime import UTC, date, datetime, timedelta
 
-from bot.rules.observations import (
+from domain.rules.observations import (
     clip_period,
     default_period,
     is_in_future,

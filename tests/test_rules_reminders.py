@@ -4,8 +4,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from bot.rules.calendar import ZONE, is_working_day, local_day
-from bot.rules.reminders import (
+from domain.rules.calendar import ZONE, is_working_day, local_day
+from domain.rules.reminders import (
     DEFAULT_DAYS_BEFORE,
     DEFAULT_MEETING_DAYS_BEFORE,
     DEFAULT_SEND_AT,
@@ -330,7 +330,7 @@ def test_personal_reminder_exactly_when_asked_even_on_a_saturday():
 
 
 def test_next_reminder_time_lets_a_scheduler_skip_until_then():
-    from bot.rules.reminders import next_action_reminder_at
+    from domain.rules.reminders import next_action_reminder_at
 
     due = date(2026, 12, 4)  # Friday
     before = next_action_reminder_at(action_id=1, due=due, status="planerad",
@@ -343,7 +343,7 @@ def test_next_reminder_time_lets_a_scheduler_skip_until_then():
 
 
 def test_next_reminder_time_includes_a_weekly_reminder_later_the_same_day():
-    from bot.rules.reminders import next_action_reminder_at
+    from domain.rules.reminders import next_action_reminder_at
 
     due = date(2026, 11, 20)  # Friday; the first weekly overdue reminder is Friday 27 November 08:00
     early = next_action_reminder_at(action_id=1, due=due, status="planerad",

@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from bot.app import SCHEDULER_KEY
 from bot.channels.proactive import TeamsDelivery
 from bot.channels.teams import BotFrameworkConfiguration, create_adapter
-from bot.clock import FixedClock
 from bot.scheduler import Scheduler
+from domain.clock import FixedClock
 from storage import Database, models
 from storage.actions import ActionRepository, NewAction
 from tests.support import activities as teams

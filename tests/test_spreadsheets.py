@@ -10,7 +10,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from PIL import Image
 
-from bot.spreadsheets import SpreadsheetError, TableRow, read_table, write_table
+from admin.spreadsheets import SpreadsheetError, TableRow, read_table, write_table
 
 HEADERS = ["Nr", "Fokusområde", "Händelsedatum", "Registrerad", "Plats", "Antal", "Andel", "Beskrivning"]
 ROWS = [

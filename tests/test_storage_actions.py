@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from bot.config import load_collaboration
+from domain.collaboration import load_collaboration
 from storage import Database, MemberRepository
 from storage.actions import ActionQuery, ActionRepository, NewAction, PromiseRepository, sync_deadline_actions
 from tests.support.seed import seed

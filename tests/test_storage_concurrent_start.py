@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-from bot.config import load_collaboration
-from bot.config.settings import DEFAULT_CONFIG_PATH
+from domain.collaboration import DEFAULT_CONFIG_PATH, load_collaboration
 from storage import Database, models
 from tests.test_storage_schema import _head_revision
 
@@ -21,9 +20,9 @@ REPLICAS = 3
 ROOT = Path(__file__).resolve().parents[1]
 START_A_REPLICA = """
 import asyncio, sys
-from bot.clock import FixedClock
-from bot.config import load_collaboration
-from bot.config.settings import DEFAULT_CONFIG_PATH
+from domain.clock import FixedClock
+from domain.collaboration import load_collaboration
+from domain.collaboration import DEFAULT_CONFIG_PATH
 from bot.runtime import prepare_database
 from storage import Database
 

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from bot.config import Member
+from domain.collaboration import Member
 from storage import (
     AuditLog,
     ConversationReferenceRepository,

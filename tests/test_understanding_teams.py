@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from bot.clock import FixedClock
+from domain.clock import FixedClock
 from storage import MemberRepository, models
 from storage.actions import ActionRepository, NewAction
 from tests.support import activities as teams

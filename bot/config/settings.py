@@ -14,9 +14,8 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
-from .errors import ConfigError
+from domain.collaboration import DEFAULT_CONFIG_PATH, ConfigError
 
-DEFAULT_CONFIG_PATH: Path = Path(__file__).resolve().parent / "defaults" / "almhult-ljungby.toml"
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/samverkan.db"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 3978

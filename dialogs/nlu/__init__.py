@@ -8,8 +8,8 @@ alternatives, so the bot asks instead of guessing.
 
 from dialogs.nlu.intents import prepare_understanding, reading_for, safety_verdict, understand
 from dialogs.nlu.reading import Understanding, Unread
-from dialogs.nlu.text import fold
 from dialogs.nlu.unread import TimeAnswer, time_in_answer
+from domain.text import fold
 
 __all__ = ["Understanding", "Unread", "understand", "reading_for", "safety_verdict", "prepare_understanding", "fold",
            "TimeAnswer", "time_in_answer"]

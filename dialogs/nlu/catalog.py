@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from dialogs.nlu.text import fold
+from domain.text import fold
 
 PREFIX_MIN = 4  # shorter terms ("hot", "vnr") must match a whole word
 FUZZY_MIN = 6

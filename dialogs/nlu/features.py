@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from dialogs.nlu import catalog
 from dialogs.nlu.lexicon import Speller, lemma
-from dialogs.nlu.text import fold
 from dialogs.nlu.timewords import MONTHS, WEEKDAYS
+from domain.text import fold
 
 _TOKEN = re.compile(r"#\s?o\d+|#\d+|\d+(?:[:./-]\d+)*(?::?[^\W\d_]+)?|[^\W\d_]+|[?!]", re.UNICODE)
 _DATE = re.compile(r"^\d{1,2}/\d{1,2}(?:/\d{2,4})?$|^\d{4}-\d{2}-\d{2}$|^\d{1,2}\.\d{1,2}\.\d{2,4}$")

@@ -32,8 +32,8 @@ from dialogs.nlu.rules import (
     slots_for,
 )
 from dialogs.nlu.slots import Words, find_kind
-from dialogs.nlu.text import fold
 from dialogs.nlu.unread import unread_parts
+from domain.text import fold
 
 MAX_UNDERSTOOD_CHARS = 2000
 CODE_VERSION = "intents-1"
@@ -67,7 +67,7 @@ SECOND_FLOOR = 0.15  # ... and this likely when the best reading is only somewha
 
 @lru_cache(maxsize=1)
 def _default_collaboration():
-    from bot.config import load_collaboration
+    from domain.collaboration import load_collaboration
 
     return load_collaboration()
 

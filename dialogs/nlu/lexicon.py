@@ -18,7 +18,7 @@ import simplemma
 from symspellpy import SymSpell, Verbosity
 from wordfreq import top_n_list, zipf_frequency
 
-from dialogs.nlu.text import fold
+from domain.text import fold
 
 # wordfreq's Zipf scale: 3 is a word seen about once per million words. Below this a word is a candidate
 # for mending (rare words, typos, words glued together without a space).

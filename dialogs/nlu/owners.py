@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from dialogs.nlu.slots import Words
-from dialogs.nlu.text import fold
+from domain.text import fold
 
 _PARTY_WORDS = {
     "mina": "me", "min": "me", "mitt": "me", "mig": "me", "jag": "me", "my": "me", "mine": "me", "me": "me",

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from dialogs.nlu.lexicon import lemma
 from dialogs.nlu.slots import _TIME_STARTERS, Words
-from dialogs.nlu.text import fold
+from domain.text import fold
 
 MAX_PLACE_WORDS = 6
 _PREPOSITIONS = frozenset({"pa", "vid", "utanfor", "framfor", "bakom", "nara", "i", "invid", "mellan", "langs",

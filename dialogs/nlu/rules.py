@@ -28,9 +28,9 @@ from dialogs.nlu.slots import (
     find_time,
     observation_kind,
 )
-from dialogs.nlu.text import fold
 from dialogs.nlu.time import read_time
 from dialogs.nlu.timewords import number
+from domain.text import fold
 
 
 def _any(*patterns: str) -> re.Pattern[str]:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from dialogs.nlu import safety_words as W
 from dialogs.nlu.lexicon import Speller, lemma, plain_speller
-from dialogs.nlu.text import fold
+from domain.text import fold
 
 EMERGENCY = "emergency"
 INDIVIDUAL = "individual_case"

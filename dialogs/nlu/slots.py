@@ -8,9 +8,9 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from dialogs.nlu.text import fold
 from dialogs.nlu.time import Interval, read_time
 from dialogs.nlu.timewords import MONTHS, PARTS_OF_DAY, SEASONS, WEEKDAYS
+from domain.text import fold
 
 # A school class ("9an", "8:an", "7b") is one word, so that it is never read as a date.
 _TOKEN = re.compile(r"\d{1,2}(?::?an|[a-fA-F])(?![^\W_])|#?\d+(?:[:./-]\d+)*(?::?[ea])?|[^\W\d_]+(?:-[^\W\d_]+)*"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from bot.rules.actions import PARTY_NAMES, STATUS_NAMES, days_overdue, is_overdue
 from dialogs.format import short_date
+from domain.rules.actions import PARTY_NAMES, STATUS_NAMES, days_overdue, is_overdue
 from storage.actions import ActionPage, responsible_label
 from storage.models import Action
 

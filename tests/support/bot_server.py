@@ -9,9 +9,9 @@ import aiohttp
 from aiohttp import web
 
 from bot.app import create_app
-from bot.clock import Clock, FixedClock
 from bot.config import Settings
 from bot.runtime import Runtime, build_runtime
+from domain.clock import Clock, FixedClock
 from storage import MemberRepository
 
 

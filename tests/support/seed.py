@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.config import load_collaboration
+from domain.collaboration import load_collaboration
 from storage import Database, MemberRepository, sync_catalog
 
 MEMBERS = (("Anna Andersson", "kommun", "samordnare"), ("Olle Polis", "polis", "kommunpolis"))

@@ -12,13 +12,13 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta
 
-from dialogs.nlu.text import fold
 from dialogs.nlu.time.base import Interval, _Context, _day, _days, _instant
 from dialogs.nlu.time.clock import _find_clock, _find_part, _resolve_hour
 from dialogs.nlu.time.days import _read_day
 from dialogs.nlu.time.normalise import normalise
 from dialogs.nlu.time.periods import _PERIOD_RULES
 from dialogs.nlu.timewords import NUMBER_PATTERN, PARTS_OF_DAY, number
+from domain.text import fold
 
 MAX_TIME_TEXT = 200
 _SCHOOL_CLASS = re.compile(r"(?<![\w:/.-])(?:\d{1,2}(?::?an|[a-f])|(?:ak|arskurs|klass) \d{1,2}[a-f]?)(?![\w:/.-])")

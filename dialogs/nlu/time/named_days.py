@@ -7,8 +7,8 @@ from functools import lru_cache
 
 import holidays
 
-from dialogs.nlu.text import fold
 from dialogs.nlu.time.base import _Context
+from domain.text import fold
 
 # --- named days --------------------------------------------------------------------------------------
 

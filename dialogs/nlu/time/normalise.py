@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from dialogs.nlu.text import fold
+from domain.text import fold
 
 # --- normalising -------------------------------------------------------------------------------------
 

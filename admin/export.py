@@ -11,10 +11,11 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.config import Settings, load_collaboration
-from bot.spreadsheets import write_table
+from admin.spreadsheets import write_table
+from bot.config import Settings
 from dialogs.nlu.time import read_time
 from dialogs.observation_draft import KIND_NAMES
+from domain.collaboration import load_collaboration
 from storage import AuditLog
 from storage.db import migrated_database
 from storage.observations import ObservationRepository

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from bot.rules.actions import OPEN
-from bot.rules.calendar import (
+from domain.rules.actions import OPEN
+from domain.rules.calendar import (
     at_local,
     local_day,
     next_working_day,

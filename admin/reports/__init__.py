@@ -4,6 +4,6 @@ Each report gathers its data into plain dataclasses first and renders them after
 formats Swedish and the rendering never touches the database.
 """
 
-from bot.reports.follow_up import FollowUp, gather_follow_up, render_follow_up, write_follow_up
+from admin.reports.follow_up import FollowUp, gather_follow_up, render_follow_up, write_follow_up
 
 __all__ = ["FollowUp", "gather_follow_up", "render_follow_up", "write_follow_up"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from bot.config import Settings
-from bot.member_changes import Changer, MemberChangeRefused, member_text, remove_member, update_member
+from services.members import Changer, MemberChangeRefused, member_text, remove_member, update_member
 from storage import AuditLog, MemberRepository
 from storage.db import migrated_database
 from storage.models import Member

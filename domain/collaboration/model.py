@@ -1,7 +1,7 @@
 """The collaboration described by the agreement: parties, focus areas, forums, deadlines, members.
 
 Plain frozen data without I/O so dialogs and reminders can be tested with hand-built instances;
-``bot.config.loader`` builds them from a TOML file.
+``domain.collaboration.loader`` builds them from a TOML file.
 """
 
 from __future__ import annotations

@@ -19,10 +19,11 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.config import Collaboration, Settings, load_collaboration
-from bot.reports import charts
-from bot.rules.deadlines import deadline_status
+from admin.reports import charts
+from bot.config import Settings
 from dialogs.format import long_date
+from domain.collaboration import Collaboration, load_collaboration
+from domain.rules.deadlines import deadline_status
 from storage import AuditLog
 from storage.actions import OPEN_STATUSES, ActionRepository, PromiseRepository, responsible_label
 from storage.db import migrated_database
@@ -287,7 +288,7 @@ def _iso(day: date | None) -> str:
 
 
 _ENVIRONMENT = Environment(
-    loader=PackageLoader("bot.reports", "templates"),
+    loader=PackageLoader("admin.reports", "templates"),
     # Always on, whatever the file name: titles and names are written by users in chat.
     autoescape=True,
     undefined=StrictUndefined,  # a misspelt field fails the test suite instead of printing nothing

@@ -16,7 +16,9 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from .collaboration import (
+from .errors import ConfigError, ConfigProblem
+from .locator import KeyLocator, KeyPath, format_path
+from .model import (
     PARTY_CODES,
     REQUIRED_DEADLINES,
     REQUIRED_FOCUS_AREAS,
@@ -31,9 +33,6 @@ from .collaboration import (
     SchoolBreak,
     SocialServices,
 )
-from .errors import ConfigError, ConfigProblem
-from .locator import KeyLocator, KeyPath, format_path
-from .settings import DEFAULT_CONFIG_PATH
 
 _CODE = re.compile(r"[a-z0-9-]+")
 _DEADLINE_CODE = re.compile(r"[a-z0-9_-]+")
@@ -42,6 +41,8 @@ _TOML_POSITION = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of documen
 # How far a deadline may lie from the agreement period before it is taken for a typo.
 _YEARS_BEFORE_PERIOD = 1
 _YEARS_AFTER_PERIOD = 5
+
+DEFAULT_CONFIG_PATH: Path = Path(__file__).resolve().parent / "defaults" / "almhult-ljungby.toml"
 
 
 def load_collaboration(path: str | Path = DEFAULT_CONFIG_PATH) -> Collaboration:
@@ -424,7 +425,7 @@ class _Checker:
 
     def meeting_rules(self, forums: list[dict[str, Any]] | None, period: dict[str, Any] | None) -> None:
         """A forum's ``meets`` must read as a series with a time, as the chat would read it."""
-        from bot.rules.recurrence import parse_recurrence
+        from domain.rules.recurrence import parse_recurrence
 
         start = datetime.combine(period["start"], time()) if period else datetime(2000, 1, 1)
         for i, forum in enumerate(forums or ()):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from bot.config import Collaboration, Deadline
+from domain.collaboration import Collaboration, Deadline
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.rules.actions import PARTY_NAMES
+from domain.rules.actions import PARTY_NAMES
 from storage import AuditLog, MemberRepository
 from storage.models import Member
 

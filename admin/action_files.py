@@ -19,13 +19,14 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot.config import Collaboration, Settings, load_collaboration
-from bot.spreadsheets import SpreadsheetError, TableRow, read_table, write_table
+from admin.spreadsheets import SpreadsheetError, TableRow, read_table, write_table
+from bot.config import Settings
 from dialogs.nlu import catalog
 from dialogs.nlu.slots import Words
-from dialogs.nlu.text import fold, words
 from dialogs.nlu.time import read_time
 from dialogs.nlu.timewords import MONTHS
+from domain.collaboration import Collaboration, load_collaboration
+from domain.text import fold, words
 from storage import AuditLog, MemberRepository, sync_catalog
 from storage.actions import SEQUENCE, ActionRepository, NewAction, PromiseRepository
 from storage.db import migrated_database

@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 
 from dateutil.rrule import rrulestr
 
-from dialogs.nlu.text import fold
+from domain.text import fold
 
 _WEEKDAYS = ("mandag", "tisdag", "onsdag", "torsdag", "fredag", "lordag", "sondag")
 _DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
