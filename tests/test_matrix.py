@@ -20,7 +20,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from bot.clock import FixedClock
 from nio import (
     AsyncClient,
     AsyncClientConfig,
@@ -45,6 +44,7 @@ from bot.config import Settings
 from bot.matrix_runner import MatrixRunner, SyncState
 from bot.runtime import Runtime, build_runtime
 from bot.scheduler import Scheduler
+from domain.clock import FixedClock
 from domain.collaboration import ConfigError
 from storage import MemberRepository, models
 from storage.actions import ActionRepository, NewAction
