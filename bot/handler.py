@@ -15,13 +15,15 @@ from botbuilder.schema import ChannelAccount
 
 from bot.channels.invoke_replies import TOKEN_EXCHANGE, TOKEN_EXCHANGE_REFUSED_STATUS, token_exchange_refused
 from bot.channels.references import Identity, identity_of, reference_fields, reference_key, teams_ids, tenant_of
+from bot.channels.replies import attach_outlet
 from bot.members import MemberDirectory
-from dialogs.context import MEMBERS_KEY, Asker, Situation
+from dialogs.context import MEMBERS_KEY
 from dialogs.conversation import Conversation
 from dialogs.help import greeting
 from dialogs.privacy import normalise_input
 from domain.clock import Clock
 from domain.collaboration import Collaboration
+from domain.situation import Asker, Situation
 from storage import AuditLog, ConversationReferenceRepository, Database
 
 log = logging.getLogger(__name__)
@@ -79,6 +81,7 @@ class SamverkanBot(ActivityHandler):
 
     async def on_turn(self, turn_context: TurnContext) -> None:
         turn_context.turn_state[MEMBERS_KEY] = self.members
+        attach_outlet(turn_context)
         await super().on_turn(turn_context)
         for state in self._states:
             await state.save_changes(turn_context)

@@ -12,8 +12,8 @@ from collections import OrderedDict
 from datetime import datetime, timedelta
 
 from bot.channels.references import Identity
-from dialogs.context import Asker
 from domain.clock import Clock
+from domain.situation import Asker
 from storage import Database, MemberRepository
 
 KNOWN_TTL = timedelta(seconds=60)

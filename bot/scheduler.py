@@ -166,7 +166,8 @@ class Scheduler:
             .where(ConversationReference.active.is_(True)))).all()
         if not bound:
             return 0
-        from dialogs.meeting_post import meeting_post, meeting_post_card, meeting_post_summary  # noqa: I001
+        from bot.channels.replies import payload_of
+        from dialogs.meeting_post import meeting_post
         from storage.meetings import MeetingRepository
 
         meetings = MeetingRepository(session)
@@ -188,17 +189,12 @@ class Scheduler:
                 continue
             previous = [o for o in occurrences if o.forum_code == occurrence.forum_code and not o.cancelled
                         and o.starts_at < occurrence.starts_at]
-            text, attachments = await meeting_post(
+            post = await meeting_post(
                 session, self.collaboration, forum_name=occurrence.forum_name, starts_at=occurrence.starts_at,
                 since=previous[-1].starts_at if previous else None, now=now)
-            # Teams shows the post as a card with the chart inside and no text beside it (which Teams would show
-            # as a message of its own above the card), its heading as the summary notifications show; other
-            # channels get text and the image.
-            card = {"summary": meeting_post_summary(text),
-                    "attachments": [meeting_post_card(text, attachments[0] if attachments else None).serialize()]}
-            plain = {"text": text, "attachments": [a.serialize() for a in attachments]}
+            # Teams shows the post as a card with the chart inside, others text and the image (bot.channels.replies).
             for reference in channels:
-                payload = card if reference.channel_id == "msteams" else plain
+                payload = payload_of(post, reference.channel_id)
                 planned += await outbox.plan(key=keys[reference.id], kind=due.kind, due_at=due.at, now=now,
                                              late=rules.is_late(due, now), reference_id=reference.id, payload=payload)
         return planned

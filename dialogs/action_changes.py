@@ -12,12 +12,12 @@ import re
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 
-from botbuilder.core import MessageFactory, TurnContext
+from botbuilder.core import TurnContext
 from botbuilder.dialogs import Dialog, DialogContext, DialogTurnResult, WaterfallDialog, WaterfallStepContext
 
 from dialogs.action_plan import not_found_text
 from dialogs.answers import is_yes
-from dialogs.context import SITUATION_KEY, Situation, database_of, mention_action
+from dialogs.context import SITUATION_KEY, database_of, mention_action
 from dialogs.format import long_date, short_date
 from dialogs.help import Reroute
 from dialogs.interruptions import new_request
@@ -29,7 +29,9 @@ from dialogs.observation_draft import screen_text
 from dialogs.privacy import refusal_text, screen
 from dialogs.registry import handles
 from dialogs.render.actions import owner_text
+from dialogs.replies import send
 from domain.rules.actions import MAX_TITLE_CHARS, OPEN, PARTY_NAMES, STATUS_NAMES, may_change, shift, who_may_change
+from domain.situation import Situation
 from storage import AuditLog
 from storage.actions import ActionRepository, NewAction, sync_deadline_actions
 from storage.models import Action, Member
@@ -57,14 +59,14 @@ async def _rerouted(step: WaterfallStepContext, answer: str, what: str, *, free_
     if not new_request(answer, situation, free_text=free_text):
         return None  # an answer that only might be a request is read as the answer
     said = f"({await finish()})" if finish is not None else f"(Jag lämnar {what}; inget av den har sparats.)"
-    await step.context.send_activity(MessageFactory.text(said))
+    await send(step.context, said)
     return await step.end_dialog(Reroute(answer))
 
 
 async def _load(context: TurnContext, session, number: int | str) -> Action | None:
     action = await ActionRepository(session).get(int(number))
     if action is None:
-        await context.send_activity(MessageFactory.text(await not_found_text(session, number)))
+        await send(context, await not_found_text(session, number))
     return action
 
 
@@ -75,7 +77,7 @@ async def changeable(context: TurnContext, session, number: int | str, situation
         return None
     problem = await _problem(session, action, situation)
     if problem:
-        await context.send_activity(MessageFactory.text(problem))
+        await send(context, problem)
         return None
     return action
 
@@ -162,7 +164,7 @@ async def close_action(context: TurnContext, situation: Situation, number: int |
 @handles("complete_action")
 async def complete_action(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
     _, text = await close_action(dc.context, situation, understanding.slots["ref"], understanding.slots.get("text"))
-    await dc.context.send_activity(MessageFactory.text(text))
+    await send(dc.context, text)
 
 
 @handles("cancel_action")
@@ -170,7 +172,7 @@ async def cancel_action(dc: DialogContext, understanding: Understanding, situati
     context = dc.context
     reason = understanding.slots.get("reason")
     if reason and (refusal := screened(reason, situation)):
-        await context.send_activity(MessageFactory.text(refusal))
+        await send(context, refusal)
         return
     async with database_of(context).session() as session:
         action = await changeable(context, session, understanding.slots["ref"], situation)
@@ -182,7 +184,7 @@ async def cancel_action(dc: DialogContext, understanding: Understanding, situati
         await session.commit()
         text = f"Inställd: #{action.number} {action.title}." + ("" if reason else
                                                                " Skriv gärna varför som en kommentar.")
-    await context.send_activity(MessageFactory.text(text))
+    await send(context, text)
 
 
 @handles("comment_action")
@@ -191,14 +193,14 @@ async def comment_action(dc: DialogContext, understanding: Understanding, situat
     number = understanding.slots["ref"]
     text = understanding.slots.get("text")
     if not text:
-        await context.send_activity(MessageFactory.text(
-            f"Skriv kommentaren efter numret, till exempel ”kommentar #{number}: väntar på belysningen”."))
+        await send(context,
+            f"Skriv kommentaren efter numret, till exempel ”kommentar #{number}: väntar på belysningen”.")
         return
     if len(text) > 1000:
-        await context.send_activity(MessageFactory.text("En kommentar får vara högst 1 000 tecken."))
+        await send(context, "En kommentar får vara högst 1 000 tecken.")
         return
     if refusal := screened(text, situation):
-        await context.send_activity(MessageFactory.text(refusal))
+        await send(context, refusal)
         return
     async with database_of(context).session() as session:
         action = await _load(context, session, number)
@@ -208,7 +210,7 @@ async def comment_action(dc: DialogContext, understanding: Understanding, situat
         await audit_action(context, session, situation, "action.commented", action.number)
         await session.commit()
         reply = f"Kommentaren är sparad på #{action.number} {action.title}."
-    await context.send_activity(MessageFactory.text(reply))
+    await send(context, reply)
 
 
 @handles("reassign_action")
@@ -220,7 +222,7 @@ async def reassign_action(dc: DialogContext, understanding: Understanding, situa
             return
         owner = await read_owner(session, understanding.slots["owner"], situation)
         if isinstance(owner, str):
-            await context.send_activity(MessageFactory.text(owner))
+            await send(context, owner)
             return
         party, member, _ = owner
         before = {"from_party": action.responsible_party, "from_member": action.responsible_member_id}
@@ -231,7 +233,7 @@ async def reassign_action(dc: DialogContext, understanding: Understanding, situa
                      update=update.id, **before)
         await session.commit()
         reply = f"#{action.number} {action.title}: ansvarig är nu {owner_text(action)}."
-    await context.send_activity(MessageFactory.text(reply))
+    await send(context, reply)
 
 
 async def read_owner(session, answer: str, situation: Situation, *, free_text: bool = False):
@@ -282,7 +284,7 @@ async def postpone_action(dc: DialogContext, understanding: Understanding, situa
     reason = slots.get("reason")
     if reason and (refusal := screened(reason, situation) or (
             "Skälet får vara högst 500 tecken." if len(reason) > 500 else None)):
-        await context.send_activity(MessageFactory.text(refusal + " Inget har skjutits upp."))
+        await send(context, refusal + " Inget har skjutits upp.")
         return
     async with database_of(context).session() as session:
         action = await changeable(context, session, slots["ref"], situation)
@@ -309,24 +311,24 @@ class PostponeDialog(WaterfallDialog):
         situation: Situation = step.context.turn_state[SITUATION_KEY]
         state = step.options
         if state.get("due") and date.fromisoformat(state["due"]) <= situation.today:
-            await step.context.send_activity(MessageFactory.text(
+            await send(step.context,
                 f"{short_date(date.fromisoformat(state['due']), situation.today)} har redan varit. Skriv ett "
-                "datum efter i dag."))
+                "datum efter i dag.")
             state = {**state, "due": None}
         if not state.get("due"):
             step.values["asking"] = "due"
-            await step.context.send_activity(MessageFactory.text(
+            await send(step.context,
                 f"Till när ska #{state['number']} skjutas upp? Skriv till exempel ”nästa fredag”, ”15/1” eller "
-                "”två veckor”."))
+                "”två veckor”.")
             return Dialog.end_of_turn
         if state.get("reason") is None:
             step.values["asking"] = "reason"
             when = short_date(date.fromisoformat(state["due"]), situation.today)
-            await step.context.send_activity(MessageFactory.text(
+            await send(step.context,
                 f"Varför skjuts #{state['number']} upp till {when}? Skälet sparas i historiken. Skriv ”-” om du "
-                "inte vill ange något."))
+                "inte vill ange något.")
             return Dialog.end_of_turn
-        await step.context.send_activity(MessageFactory.text(await _postpone(step.context, situation, state)))
+        await send(step.context, await _postpone(step.context, situation, state))
         return await step.end_dialog()
 
     async def _answer(self, step: WaterfallStepContext) -> DialogTurnResult:
@@ -341,14 +343,14 @@ class PostponeDialog(WaterfallDialog):
                 ) is not None:
             return left
         if asking_due and (refusal := screened(answer, situation)):
-            await step.context.send_activity(MessageFactory.text(refusal))
+            await send(step.context, refusal)
         elif asking_due:
             current = date.fromisoformat(state["current"]) if state.get("current") else None
             due = read_due(answer, situation, current)
             if due is None and (left := await _rerouted(step, answer, what, free_text=False)) is not None:
                 return left
             if due is None:
-                await step.context.send_activity(MessageFactory.text("Det datumet förstår jag inte."))
+                await send(step.context, "Det datumet förstår jag inte.")
             else:
                 state["due"] = due.isoformat()
         elif fold(answer).strip(" .!") in SKIP or is_yes(answer):  # "-", or "ok": no reason given
@@ -356,9 +358,9 @@ class PostponeDialog(WaterfallDialog):
         else:
             refusal = screened(answer, situation)
             if refusal:
-                await step.context.send_activity(MessageFactory.text(refusal))
+                await send(step.context, refusal)
             elif len(answer) > 500:
-                await step.context.send_activity(MessageFactory.text("Skälet får vara högst 500 tecken."))
+                await send(step.context, "Skälet får vara högst 500 tecken.")
             else:
                 state["reason"] = answer
         return await step.replace_dialog(POSTPONE_DIALOG, state)
@@ -422,7 +424,7 @@ async def create_action(dc: DialogContext, understanding: Understanding, situati
     written = dc.context.activity.text or ""
     if (refusal := screened(written, situation, names_allowed=bool(slots.get("owner")))) or (
             draft.title and (refusal := screened(draft.title, situation))):
-        await dc.context.send_activity(MessageFactory.text(refusal))
+        await send(dc.context, refusal)
         return
     if slots.get("owner"):
         async with database_of(dc.context).session() as session:
@@ -461,9 +463,9 @@ class CreateActionDialog(WaterfallDialog):
             text = _QUESTIONS[name]
         else:
             text = await _create(step.context, situation, draft)
-            await step.context.send_activity(MessageFactory.text(text))
+            await send(step.context, text)
             return await step.end_dialog()
-        await step.context.send_activity(MessageFactory.text(text))
+        await send(step.context, text)
         return Dialog.end_of_turn
 
     async def _answer(self, step: WaterfallStepContext) -> DialogTurnResult:
@@ -518,7 +520,7 @@ class CreateActionDialog(WaterfallDialog):
             if left is not None:
                 return left
         if problem:
-            await step.context.send_activity(MessageFactory.text(problem))
+            await send(step.context, problem)
         return await step.replace_dialog(CREATE_DIALOG, asdict(draft))
 
 

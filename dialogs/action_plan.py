@@ -13,21 +13,21 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import snowballstemmer
-from botbuilder.core import MessageFactory, TurnContext
+from botbuilder.core import TurnContext
 from botbuilder.dialogs import DialogContext
 
-from dialogs.context import Situation, database_of, listing_of, mention_action
+from dialogs.context import database_of, listing_of, mention_action
 from dialogs.format import bullet_list, interval_text, short_date
 from dialogs.nlu import Understanding, fold
 from dialogs.registry import handles
 from dialogs.render.actions import action_line, due_text, list_card, list_summary, list_text, owner_text
-from dialogs.render.cards import card_activity
+from dialogs.replies import Reply, send
 from domain.rules.actions import PAGE_SIZE, STATUS_NAMES
+from domain.situation import Situation
 from storage import AuditLog, MemberRepository
 from storage.actions import ActionQuery, ActionRepository, plain_text
 from storage.models import Action
 
-CARD_CHANNELS = frozenset({"msteams"})
 _BY = re.compile(r"\b(?:fore|innan|senast|till|by|before)\b")
 _KIND_NAMES = {"created": "skapad", "comment": "kommentar", "status": "status", "postponed": "uppskjuten",
                "reassigned": "ny ansvarig", "cancelled": "inställd"}
@@ -37,7 +37,7 @@ _KIND_NAMES = {"created": "skapad", "comment": "kommentar", "status": "status", 
 async def list_actions(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
     built = await _query(dc.context, understanding.slots, situation)
     if isinstance(built, str):
-        await dc.context.send_activity(MessageFactory.text(built))
+        await send(dc.context, built)
         return
     title, query = built
     await _show_page(dc.context, situation, title, query)
@@ -47,8 +47,8 @@ async def list_actions(dc: DialogContext, understanding: Understanding, situatio
 async def more(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
     listing = await listing_of(dc.context).get(dc.context, None)
     if not listing:
-        await dc.context.send_activity(MessageFactory.text(
-            "Det finns ingen lista att visa mer av. Fråga till exempel ”vilka åtgärder är försenade”."))
+        await send(dc.context,
+            "Det finns ingen lista att visa mer av. Fråga till exempel ”vilka åtgärder är försenade”.")
         return
     query = _query_from_state(listing["query"])
     query = replace(query, offset=query.offset + query.limit)
@@ -64,16 +64,13 @@ async def _show_page(context: TurnContext, situation: Situation, title: str, que
     else:
         await listing.set(context, None)
     if not page.total:
-        await context.send_activity(MessageFactory.text(f"{title}: inga."))
+        await send(context, f"{title}: inga.")
         return
     if query.offset >= page.total:
-        await context.send_activity(MessageFactory.text(f"{title}: det finns inga fler."))
+        await send(context, f"{title}: det finns inga fler.")
         return
-    if context.activity.channel_id in CARD_CHANNELS:
-        await context.send_activity(card_activity(list_card(title, page, situation.today),
-                                                  summary=list_summary(title, page)))
-    else:
-        await context.send_activity(MessageFactory.text(list_text(title, page, situation.today, hint=True)))
+    await send(context, Reply(text=list_text(title, page, situation.today, hint=True),
+                              card=list_card(title, page, situation.today), summary=list_summary(title, page)))
 
 
 async def _query(context: TurnContext, slots: dict, situation: Situation) -> tuple[str, ActionQuery] | str:
@@ -168,7 +165,7 @@ async def show_action(dc: DialogContext, understanding: Understanding, situation
         repository = ActionRepository(session)
         action = await repository.get(number)
         if action is None:
-            await dc.context.send_activity(MessageFactory.text(await not_found_text(session, number)))
+            await send(dc.context, await not_found_text(session, number))
             return
         history = await repository.history(action)
         await AuditLog(session).record("action.viewed", actor_member_id=situation.asker.member_id,
@@ -177,7 +174,7 @@ async def show_action(dc: DialogContext, understanding: Understanding, situation
         await session.commit()
         text = action_details(action, history, situation)
     await mention_action(dc.context, number)
-    await dc.context.send_activity(MessageFactory.text(text))
+    await send(dc.context, text)
 
 
 def action_details(action: Action, history: list, situation: Situation) -> str:

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from botbuilder.core import MessageFactory
 from botbuilder.dialogs import DialogContext
 
-from dialogs.context import Situation
 from dialogs.format import bullet_list, days_from_today, long_date, recurrence
 from dialogs.meetings import planned_meetings
 from dialogs.nlu import Understanding
 from dialogs.registry import handles
+from dialogs.replies import send
 from domain.collaboration import Collaboration, Deadline
 from domain.rules.deadlines import agreement_state, deadline_status
+from domain.situation import Situation
 
 
 def _forum_name(collaboration: Collaboration, code: str | None) -> str | None:
@@ -174,4 +174,4 @@ async def answer_agreement(dc: DialogContext, understanding: Understanding, situ
         text = focus_area_text(situation, slots.get("focus_area"))
     else:
         text = TOPIC_TEXTS.get(topic, agreement_text)(situation)
-    await dc.context.send_activity(MessageFactory.text(text))
+    await send(dc.context, text)

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import re
 
-from botbuilder.core import MessageFactory
 from botbuilder.dialogs import Dialog, DialogTurnResult, WaterfallDialog, WaterfallStepContext
 
 from dialogs.nlu import fold
-from dialogs.render.cards import card_activity, choice_card
+from dialogs.render.cards import choice_card
+from dialogs.replies import Reply, send
 
 CLARIFY_DIALOG = "clarify"
-CARD_CHANNELS = frozenset({"msteams"})
 MAX_CHOICES = 3
 
 # How each reading is offered, in the user's words.
@@ -111,12 +110,9 @@ class ClarifyDialog(WaterfallDialog):
 
     async def _ask(self, step: WaterfallStepContext) -> DialogTurnResult:
         choices = step.options["choices"]
-        if step.context.activity.channel_id in CARD_CHANNELS:
-            labels = [LABELS[intent] for intent in choices]
-            await step.context.send_activity(card_activity(choice_card(
-                "Jag är inte säker på vad du menar. Vill du:", labels)))
-        else:
-            await step.context.send_activity(MessageFactory.text(question_text(choices)))
+        labels = [LABELS[intent] for intent in choices]
+        await send(step.context, Reply(text=question_text(choices),
+                                       card=choice_card("Jag är inte säker på vad du menar. Vill du:", labels)))
         return Dialog.end_of_turn
 
     async def _read(self, step: WaterfallStepContext) -> DialogTurnResult:
@@ -126,7 +122,7 @@ class ClarifyDialog(WaterfallDialog):
         if index is None:
             return await step.end_dialog(answer)
         if index < 0:
-            await step.context.send_activity(MessageFactory.text(
-                "Okej. Skriv gärna frågan på ett annat sätt, eller skriv hjälp för att se vad jag kan."))
+            await send(step.context,
+                "Okej. Skriv gärna frågan på ett annat sätt, eller skriv hjälp för att se vad jag kan.")
             return await step.end_dialog()
         return await step.end_dialog(Chosen(choices[index], step.options["text"]))

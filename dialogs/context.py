@@ -1,44 +1,7 @@
-"""What a reply may depend on besides the chat: who asks, when, and the collaboration they belong to."""
+"""What a conversation finds in the turn state besides the chat: the situation, the database, the member
+directory, the last listing and the action the previous reply was about;."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
-
-from domain.collaboration import Collaboration
-
-
-@dataclass(frozen=True)
-class Asker:
-    """A known member writing to the bot."""
-
-    member_id: int
-    name: str
-    party: str
-    role: str
-    is_admin: bool = False
-
-    @property
-    def first_name(self) -> str:
-        return self.name.split()[0] if self.name.strip() else self.name
-
-
-@dataclass(frozen=True)
-class Situation:
-    collaboration: Collaboration
-    asker: Asker
-    now: datetime  # timezone-aware
-    member_names: tuple[str, ...] = ()  # active members, for reading who a message names
-
-    @property
-    def local_now(self) -> datetime:
-        return self.now.astimezone(ZoneInfo(self.collaboration.timezone))
-
-    @property
-    def today(self) -> date:
-        return self.local_now.date()
-
 
 SITUATION_KEY = "samverkan.situation"
 DATABASE_KEY = "samverkan.database"
@@ -73,3 +36,4 @@ def previous_action(turn_context) -> int | None:
 def listing_of(turn_context):
     """The user's last paged list (a botbuilder state property), so "mer" can show the next page."""
     return turn_context.turn_state[LISTING_KEY]
+

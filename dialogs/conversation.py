@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
-from botbuilder.core import BotState, MessageFactory, TurnContext
+from botbuilder.core import BotState, TurnContext
 from botbuilder.dialogs import DialogContext, DialogSet, DialogTurnStatus
 
 # Conversation modules register their intent handlers on import.
@@ -31,15 +31,7 @@ from dialogs import (  # noqa: F401
     undo,
 )
 from dialogs.clarify import CLARIFY_DIALOG, Chosen, ClarifyDialog, offered
-from dialogs.context import (
-    DATABASE_KEY,
-    LISTING_KEY,
-    MENTIONED_KEY,
-    PREVIOUS_KEY,
-    SITUATION_KEY,
-    Situation,
-    previous_action,
-)
+from dialogs.context import DATABASE_KEY, LISTING_KEY, MENTIONED_KEY, PREVIOUS_KEY, SITUATION_KEY, previous_action
 from dialogs.help import HelpDialog, Reroute, not_understood
 from dialogs.interruptions import command_on_saved_item, side_question
 from dialogs.log_observation import LOG_DIALOG, LogObservationDialog, on_card_submit
@@ -49,9 +41,11 @@ from dialogs.privacy import screen
 from dialogs.registry import handler_for
 from dialogs.render.actions import SUBMIT_DONE, SUBMIT_POSTPONE, done_card
 from dialogs.render.cards import CHOICE
+from dialogs.replies import send
 from dialogs.safety import UNCLEAR_DIALOG, ScreenedText, UnclearConcernDialog
 from dialogs.time_question import TIME_QUESTION_DIALOG, Answered, TimeQuestionDialog, needs_time
 from dialogs.unread import unread_text
+from domain.situation import Situation
 
 log = logging.getLogger(__name__)
 
@@ -131,17 +125,17 @@ class Conversation:
             side = side_question(text, situation)
             if side is not None:  # answered, and the question goes on waiting
                 await handler_for(side.intent)(dc, side, situation)
-                await dc.context.send_activity(MessageFactory.text(
+                await send(dc.context,
                     f"({_WAITING[dc.active_dialog.id]} väntar fortfarande på ditt svar på frågan ovan. Skriv "
-                    "”avbryt” om du vill låta bli.)"))
+                    "”avbryt” om du vill låta bli.)")
                 return
             if dc.active_dialog.id == LOG_DIALOG and command_on_saved_item(text, situation):
                 # Run beside the draft, which keeps waiting with all it holds (see LogObservationDialog).
                 await self._dispatch(dc, text, situation, screened=True)
                 if dc.active_dialog is not None and dc.active_dialog.id == LOG_DIALOG:
-                    await dc.context.send_activity(MessageFactory.text(
+                    await send(dc.context,
                         "(Loggningen väntar fortfarande på ditt svar på frågan ovan. Skriv ”avbryt” om du vill "
-                        "låta bli.)"))
+                        "låta bli.)")
                 return
         result = await dc.continue_dialog()
         if result.status == DialogTurnStatus.Empty:
@@ -181,8 +175,8 @@ class Conversation:
             await handler_for(_CARD_INTENTS[action])(dc, Understanding(_CARD_INTENTS[action], {"ref": str(number)}),
                                                      situation)
         else:
-            await turn_context.send_activity(MessageFactory.text(
-                "Den här knappen känner jag inte igen längre. Skriv till mig i stället, eller skriv hjälp."))
+            await send(turn_context,
+                "Den här knappen känner jag inte igen längre. Skriv till mig i stället, eller skriv hjälp.")
 
     async def execute(self, turn_context: TurnContext, situation: Situation, verb: str, data: dict) -> dict:
         """A card's Action.Execute (an invoke): the card that replaces it, or a message when it stays."""
@@ -206,9 +200,9 @@ class Conversation:
     async def _cancel(self, dc: DialogContext) -> None:
         if dc.active_dialog is not None:
             await dc.cancel_all_dialogs()
-            await dc.context.send_activity(MessageFactory.text("Okej, jag har avbrutit. Inget har sparats."))
+            await send(dc.context, "Okej, jag har avbrutit. Inget har sparats.")
         else:
-            await dc.context.send_activity(MessageFactory.text("Det finns inget pågående att avbryta."))
+            await send(dc.context, "Det finns inget pågående att avbryta.")
 
     async def _dispatch(self, dc: DialogContext, text: str, situation: Situation, *, screened: bool = False) -> None:
         understanding = understand(text, situation.local_now.replace(tzinfo=None), situation.collaboration,
@@ -222,7 +216,7 @@ class Conversation:
     async def _run(self, dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
         """Answer a reading: first what could not be read in it, then the intent's own conversation."""
         if understanding.unread:
-            await dc.context.send_activity(MessageFactory.text(unread_text(understanding.unread)))
+            await send(dc.context, unread_text(understanding.unread))
         example = _NEEDS_ACTION.get(understanding.intent) or _NEEDS_OBSERVATION.get(understanding.intent)
         ref = understanding.slots.get("ref")
         what = "åtgärd" if understanding.intent in _NEEDS_ACTION else "observation"
@@ -230,7 +224,7 @@ class Conversation:
             # A number the bot never gives out (and the database could not hold): said plainly, not a crash.
             log.info("%s number out of range (%d digits)", "action" if what == "åtgärd" else "observation", len(ref))
             shown = f"#{'O' if what == 'observation' else ''}{ref}"
-            await dc.context.send_activity(MessageFactory.text(f"Det finns ingen {what} {shown}."))
+            await send(dc.context, f"Det finns ingen {what} {shown}.")
             return
         if example and ref is None and understanding.slots.get("pronoun") and previous_action(dc.context):
             # "skjut upp den en vecka" right after "Skapade #4 …": the action just created or shown
@@ -238,8 +232,8 @@ class Conversation:
             understanding = replace(understanding, slots={**slots, "ref": str(previous_action(dc.context))})
             ref = understanding.slots["ref"]
         if example and not _valid_ref(ref):
-            await dc.context.send_activity(MessageFactory.text(
-                f"Vilken {what} gäller det? Skriv numret, till exempel {example}."))
+            await send(dc.context,
+                f"Vilken {what} gäller det? Skriv numret, till exempel {example}.")
             return
         question = needs_time(understanding)
         # The request waits in dialog state for its time: never with text the privacy guard refuses, which

@@ -11,15 +11,16 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from botbuilder.core import MessageFactory
 from botbuilder.dialogs import Dialog, DialogContext, DialogTurnResult, WaterfallDialog, WaterfallStepContext
 
 from dialogs import agreement, meetings
-from dialogs.context import SITUATION_KEY, Situation
+from dialogs.context import SITUATION_KEY
 from dialogs.nlu import Understanding, fold
 from dialogs.registry import handles
+from dialogs.replies import send
 from dialogs.safety import concern_routine
 from domain.collaboration import Collaboration
+from domain.situation import Situation
 
 HELP_DIALOG = "help"
 
@@ -193,7 +194,7 @@ class HelpDialog(WaterfallDialog):
         # Sent directly and waited for, not through a prompt: a prompt keeps the whole menu Activity in
         # dialog state, which botbuilder then serializes and hashes on every turn.
         situation: Situation = step.context.turn_state[SITUATION_KEY]
-        await step.context.send_activity(MessageFactory.text(menu_text(situation)))
+        await send(step.context, menu_text(situation))
         return Dialog.end_of_turn
 
     async def _open_topic(self, step: WaterfallStepContext) -> DialogTurnResult:
@@ -202,7 +203,7 @@ class HelpDialog(WaterfallDialog):
         if topic is None:
             return await step.end_dialog(Reroute(answer))
         situation: Situation = step.context.turn_state[SITUATION_KEY]
-        await step.context.send_activity(MessageFactory.text(topic.render(situation)))
+        await send(step.context, topic.render(situation))
         return await step.end_dialog()
 
 
@@ -210,7 +211,7 @@ class HelpDialog(WaterfallDialog):
 async def start_help(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
     topic = understanding.slots.get("topic")
     if topic in TOPIC_BY_NAME:
-        await dc.context.send_activity(MessageFactory.text(TOPIC_BY_NAME[topic].render(situation)))
+        await send(dc.context, TOPIC_BY_NAME[topic].render(situation))
         return
     await dc.begin_dialog(HELP_DIALOG)
 
@@ -218,12 +219,12 @@ async def start_help(dc: DialogContext, understanding: Understanding, situation:
 @handles("thanks")
 async def thanks(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
     if understanding.slots.get("ack"):
-        await dc.context.send_activity(MessageFactory.text("👍"))
+        await send(dc.context, "👍")
         return
     text = "Ha det bra!" if understanding.slots.get("goodbye") else "Varsågod!"
-    await dc.context.send_activity(MessageFactory.text(f"{text} Skriv hjälp om du undrar vad jag kan."))
+    await send(dc.context, f"{text} Skriv hjälp om du undrar vad jag kan.")
 
 
 @handles("unknown")
 async def not_understood(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
-    await dc.context.send_activity(MessageFactory.text(not_understood_text()))
+    await send(dc.context, not_understood_text())

@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 
 from dialogs.answers import is_no, is_yes
-from dialogs.context import Situation
 from dialogs.nlu import Understanding, understand
+from domain.situation import Situation
 from domain.text import words
 
 SURE = 0.7

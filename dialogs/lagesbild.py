@@ -7,25 +7,23 @@ top places and the latest observations; in Teams and Matrix with the chart as an
 from __future__ import annotations
 
 import asyncio
-import base64
 from datetime import datetime, time
 from itertools import groupby
 from zoneinfo import ZoneInfo
 
-from botbuilder.core import MessageFactory
 from botbuilder.dialogs import DialogContext
-from botbuilder.schema import Attachment
 
-from dialogs.context import Situation, database_of
+from dialogs.context import database_of
 from dialogs.format import bullet_list, interval_text
 from dialogs.nlu import Understanding
 from dialogs.observation_draft import KIND_NAMES, Draft, place_key, when_text
 from dialogs.registry import handles
+from dialogs.replies import Image, Reply, send, shows_images
 from domain.rules.observations import clip_period, default_period, previous_period, year_before
+from domain.situation import Situation
 from storage import AuditLog
 from storage.situation import Picture, load_picture
 
-IMAGE_CHANNELS = frozenset({"msteams", "matrix"})  # Matrix gets it uploaded as m.image
 LATEST_CHARS = 90
 
 
@@ -60,11 +58,10 @@ async def show_situation(dc: DialogContext, understanding: Understanding, situat
                                               "start": start.isoformat(), "end": end.isoformat()})
         await session.commit()
     text = situation_text(picture, situation, default=not period)
-    if dc.context.activity.channel_id in IMAGE_CHANNELS and picture.total:
-        await dc.context.send_activity(MessageFactory.attachment(await chart_attachment(picture, situation),
-                                                                 text=text))
+    if shows_images(dc.context) and picture.total:
+        await send(dc.context, Reply(text=text, image=await chart_image(picture, situation)))
     else:
-        await dc.context.send_activity(MessageFactory.text(text))
+        await send(dc.context, text)
 
 
 def title_of(picture: Picture, situation: Situation) -> str:
@@ -137,10 +134,9 @@ def _change(count: int, previous: int) -> str:
     return f"mot {previous} under perioden före ({sign}{abs(percent)}\u00a0%)"
 
 
-async def chart_attachment(picture: Picture, situation: Situation) -> Attachment:
-    """The chart as an inline PNG (Teams shows data-URI images in chats and channels)."""
+async def chart_image(picture: Picture, situation: Situation) -> Image:
+    """The chart as a PNG, drawn off the event loop (matplotlib takes tens of milliseconds)."""
     from dialogs.render.chart import situation_chart
 
     png = await asyncio.to_thread(situation_chart, picture, title=title_of(picture, situation))
-    return Attachment(content_type="image/png", name="lagesbild.png",
-                      content_url="data:image/png;base64," + base64.b64encode(png).decode("ascii"))
+    return Image(png, name="lagesbild.png", alt=title_of(picture, situation))

@@ -12,7 +12,7 @@ import re
 from dataclasses import replace
 from datetime import datetime
 
-from botbuilder.core import MessageFactory, TurnContext
+from botbuilder.core import TurnContext
 from botbuilder.dialogs import (
     Dialog,
     DialogContext,
@@ -23,7 +23,7 @@ from botbuilder.dialogs import (
 )
 
 from dialogs.answers import is_no, is_yes
-from dialogs.context import SITUATION_KEY, Situation, database_of
+from dialogs.context import SITUATION_KEY, database_of
 from dialogs.format import bullet_list
 from dialogs.help import Reroute
 from dialogs.interruptions import new_request
@@ -47,7 +47,9 @@ from dialogs.observation_draft import (
 )
 from dialogs.privacy import normalise_input
 from dialogs.registry import handles
-from dialogs.render.cards import card_activity, observation_form
+from dialogs.render.cards import observation_form
+from dialogs.replies import Reply, send, shows_cards
+from domain.situation import Situation
 from storage import AuditLog
 from storage.models import Member
 from storage.observations import ObservationRepository
@@ -55,7 +57,6 @@ from storage.observations import ObservationRepository
 LOG_DIALOG = "log_observation"
 SUBMIT_SAVE = "observation.save"
 SUBMIT_DISCARD = "observation.discard"
-CARD_CHANNELS = frozenset({"msteams"})
 FORM_SUMMARY = "Logga observation: kontrollera och tryck Spara, eller svara ”ja”"
 
 
@@ -65,10 +66,10 @@ async def log_observation(dc: DialogContext, understanding: Understanding, situa
     # The whole sentence is screened before any of it reaches dialog state or the database.
     refusal = screen_text(text, situation)
     if refusal is not None:
-        await dc.context.send_activity(MessageFactory.text(refusal.text))
+        await send(dc.context, refusal.text)
         return
     draft = from_sentence(text, understanding.slots, situation)
-    if dc.context.activity.channel_id in CARD_CHANNELS:
+    if shows_cards(dc.context):
         await show_form(dc, draft, situation)
         return
     await dc.begin_dialog(LOG_DIALOG, {"draft": draft.as_state()})
@@ -77,8 +78,8 @@ async def log_observation(dc: DialogContext, understanding: Understanding, situa
 async def show_form(dc: DialogContext, draft: Draft, situation: Situation, problems: list[str] | None = None) -> None:
     """The Teams form, and the same draft waiting quietly in the guided dialog: a typed "ja", "spara", a
     correction or "avbryt" is answered as in the console, and the card's own buttons keep working."""
-    await dc.context.send_activity(card_activity(observation_form(draft, situation, problems=problems),
-                                                 summary=FORM_SUMMARY))
+    await send(dc.context, Reply(card=observation_form(draft, situation, problems=problems), summary=FORM_SUMMARY,
+                                 text=FORM_SUMMARY))
     await dc.begin_dialog(LOG_DIALOG, {"draft": draft.as_state(), "quiet": True, "card": True})
 
 
@@ -100,11 +101,11 @@ class LogObservationDialog(WaterfallDialog):
         step.values["field"] = name
         if not step.options.get("quiet"):
             if name is None:
-                await step.context.send_activity(MessageFactory.text(confirmation_text(draft, situation)))
+                await send(step.context, confirmation_text(draft, situation))
             else:
                 lead = step.options.get("lead")
                 question = QUESTIONS[name](situation)
-                await step.context.send_activity(MessageFactory.text(f"{lead} {question}" if lead else question))
+                await send(step.context, f"{lead} {question}" if lead else question)
         return Dialog.end_of_turn
 
     async def _read_answer(self, step: WaterfallStepContext) -> DialogTurnResult:
@@ -144,35 +145,35 @@ class LogObservationDialog(WaterfallDialog):
     async def _leave(self, step: WaterfallStepContext, draft: Draft, text: str) -> DialogTurnResult:
         if not step.options.get("card"):  # a form stays usable: nothing is lost by moving on
             what = f" av ”{_short(draft.description)}”" if draft.description else ""
-            await step.context.send_activity(MessageFactory.text(
-                f"(Jag lämnar loggningen{what}; inget har sparats.)"))
+            await send(step.context,
+                f"(Jag lämnar loggningen{what}; inget har sparats.)")
         return await step.end_dialog(Reroute(text))
 
     async def _confirm(self, step: WaterfallStepContext, draft: Draft, text: str,
                        situation: Situation) -> DialogTurnResult:
         if is_yes(text):
-            await step.context.send_activity(MessageFactory.text(await save(step.context, situation, draft)))
+            await send(step.context, await save(step.context, situation, draft))
             return await step.end_dialog()
         if is_no(text):
-            await step.context.send_activity(MessageFactory.text("Okej, jag har slängt utkastet. Inget har sparats."))
+            await send(step.context, "Okej, jag har slängt utkastet. Inget har sparats.")
             return await step.end_dialog()
         edit = parse_edit(text)
         if edit is None and new_request(text, situation, free_text=False):
             if not step.options.get("card"):  # a form stays usable: nothing is lost by moving on
-                await step.context.send_activity(MessageFactory.text(
-                    f"(Utkastet ”{_short(draft.description)}” sparades inte.)"))
+                await send(step.context,
+                    f"(Utkastet ”{_short(draft.description)}” sparades inte.)")
             return await step.end_dialog(Reroute(text))
         if edit is None:
-            await step.context.send_activity(MessageFactory.text(
+            await send(step.context,
                 "Svara ”ja” för att spara, skriv till exempel ”ändra tid till kl 22” eller ”ändra plats till "
-                "Diö torg” för att rätta, eller ”avbryt” för att slänga utkastet."))
+                "Diö torg” för att rätta, eller ”avbryt” för att slänga utkastet.")
             return await step.replace_dialog(LOG_DIALOG, {"draft": draft.as_state(), "quiet": True})
         name, value = edit
         return await self._continue(step, draft, apply_answer(draft, name, value, situation))
 
     async def _continue(self, step: WaterfallStepContext, draft: Draft, result: Draft | Refusal) -> DialogTurnResult:
         if isinstance(result, Refusal):
-            await step.context.send_activity(MessageFactory.text(result.text))
+            await send(step.context, result.text)
             if result.stop:
                 return await step.end_dialog()
             # The same question (or the reading) again, with the draft as it was before the refused answer.
@@ -238,7 +239,7 @@ async def on_card_submit(dc: DialogContext, situation: Situation, value: dict) -
         await dc.cancel_all_dialogs()  # the form answers the draft that waited for a typed answer
     action = value.get("samverkan")
     if action == SUBMIT_DISCARD:
-        await context.send_activity(MessageFactory.text("Okej, inget har sparats."))
+        await send(context, "Okej, inget har sparats.")
         return
     draft_id = str(value.get("draft") or "")
     # The card's draft id is client input: only an id the bot could have made is kept (it is stored).
@@ -257,7 +258,7 @@ async def on_card_submit(dc: DialogContext, situation: Situation, value: dict) -
         result = apply_answer(draft, name, raw, situation)
         if isinstance(result, Refusal):
             if result.stop:
-                await context.send_activity(MessageFactory.text(result.text))
+                await send(context, result.text)
                 return
             problems.append(result.text)
         else:
@@ -269,4 +270,4 @@ async def on_card_submit(dc: DialogContext, situation: Situation, value: dict) -
     if problems:
         await show_form(dc, draft, situation, problems)
         return
-    await context.send_activity(MessageFactory.text(await save(context, situation, draft)))
+    await send(context, await save(context, situation, draft))

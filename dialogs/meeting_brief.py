@@ -10,18 +10,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from botbuilder.core import MessageFactory
 from botbuilder.dialogs import DialogContext
 
-from dialogs.context import Situation, database_of
-from dialogs.meeting_post import meeting_post, meeting_post_card, meeting_post_summary
+from dialogs.context import database_of
+from dialogs.meeting_post import meeting_post, meeting_post_reply
 from dialogs.meetings import UPCOMING, _audit, _forum, _forum_by_code, _forum_list, _repository, _say
 from dialogs.nlu import Understanding
 from dialogs.registry import handles
+from dialogs.replies import send, shows_images
+from domain.situation import Situation
 
-CARD_CHANNELS = frozenset({"msteams"})
 SOONEST = timedelta(days=60)  # with no forum named, the next meeting of any forum this close is meant
-IMAGE_CHANNELS = frozenset({"matrix"})
 
 
 @handles("meeting_brief")
@@ -43,23 +42,16 @@ async def meeting_brief(dc: DialogContext, understanding: Understanding, situati
         before = [o for o in await repository.occurrences(situation.now - timedelta(days=366), situation.now,
                                                           forum.code, include_cancelled=False)]
         since = before[-1].starts_at if before else None
-        text, attachments = await meeting_post(
+        post = await meeting_post(
             session, situation.collaboration, forum_name=forum.name,
             starts_at=upcoming.starts_at if upcoming else situation.now, since=since, now=situation.now,
-            chart=context.activity.channel_id in CARD_CHANNELS | IMAGE_CHANNELS)
+            chart=shows_images(context))
         await _audit(context, session, situation, "meeting_brief.viewed", "forum", forum.code,
                      meeting=upcoming.key if upcoming else None)
         await session.commit()
     if upcoming is None:
-        head, _, rest = text.partition("\n\n")
-        text = (f"Inget möte för {forum.name} är inlagt, men så här ser underlaget ut i dag.\n\n{rest}")
-    if context.activity.channel_id in CARD_CHANNELS:
-        # The whole summary in the card, as the scheduled post; no text beside it, which Teams would show as a
-        # message of its own above the card. Its heading is the summary notifications show.
-        activity = MessageFactory.attachment(meeting_post_card(text, attachments[0] if attachments else None))
-        activity.summary = meeting_post_summary(text)
-        await context.send_activity(activity)
-    elif attachments:
-        await context.send_activity(MessageFactory.attachment(attachments[0], text=text))
-    else:
-        await context.send_activity(MessageFactory.text(text))
+        rest = post.text.partition("\n\n")[2]
+        post = meeting_post_reply(f"Inget möte för {forum.name} är inlagt, men så här ser underlaget ut i dag.\n\n"
+                                  f"{rest}", post.image)
+    # The same post as the scheduled one: in Teams the whole summary in one card, the chart inside.
+    await send(context, post)

@@ -13,13 +13,14 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
-from botbuilder.core import MessageFactory
 from botbuilder.dialogs import Dialog, DialogTurnResult, WaterfallDialog, WaterfallStepContext
 
 from dialogs.answers import is_no, is_yes
-from dialogs.context import SITUATION_KEY, Situation, database_of
+from dialogs.context import SITUATION_KEY, database_of
 from dialogs.format import bullet_list, meeting_when
+from dialogs.replies import send
 from domain.rules.calendar import day_off_name, previous_working_day
+from domain.situation import Situation
 from storage import AuditLog
 from storage.meetings import MeetingRepository, Occurrence
 
@@ -89,13 +90,13 @@ class HolidayMovesDialog(WaterfallDialog):
         answer = (step.context.activity.text or "").strip()
         moves = step.options["moves"]
         if is_yes(answer):
-            await step.context.send_activity(MessageFactory.text(await _move(step, step.options)))
+            await send(step.context, await _move(step, step.options))
             return await step.end_dialog()
         kept = (f"mötet ligger kvar på {moves[0][2]}" if len(moves) == 1 else "mötena ligger kvar på helgdagarna")
         if is_no(answer):
-            await step.context.send_activity(MessageFactory.text(f"Okej, {kept}."))
+            await send(step.context, f"Okej, {kept}.")
             return await step.end_dialog()
-        await step.context.send_activity(MessageFactory.text(f"(Jag flyttar inget: {kept}.)"))
+        await send(step.context, f"(Jag flyttar inget: {kept}.)")
         return await step.end_dialog(Reroute(answer))
 
 

@@ -15,13 +15,14 @@ from babel.dates import format_date
 from botbuilder.dialogs import DialogContext
 from sqlalchemy import func, select
 
-from dialogs.context import Situation, database_of
+from dialogs.context import database_of
 from dialogs.format import meeting_when
 from dialogs.meetings import _admin_only, _audit, _forum, _forum_list, _repository, _say, _zone
 from dialogs.nlu import Understanding
 from dialogs.registry import handles
 from domain.rules.calendar import day_off_name
 from domain.rules.reminders import meeting_post_time
+from domain.situation import Situation
 from storage.models import ConversationReference
 
 EXAMPLE = "”flytta Operativa BRÅ 5/1 till 7/1 kl 10”"

@@ -6,12 +6,10 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from botbuilder.core import CardFactory
-from botbuilder.schema import Attachment
-
 from dialogs.format import bullet_list, long_date
-from dialogs.lagesbild import chart_attachment, situation_text
+from dialogs.lagesbild import chart_image, situation_text
 from dialogs.render.actions import action_line
+from dialogs.replies import Image, Reply
 from domain.collaboration import Collaboration
 from domain.rules.observations import previous_period
 from storage.actions import ActionQuery, ActionRepository
@@ -21,9 +19,9 @@ _WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "sö
 
 
 async def meeting_post(session, collaboration: Collaboration, *, forum_name: str, starts_at: datetime,
-                       since: datetime | None, now: datetime, chart: bool = True) -> tuple[str, list[Attachment]]:
-    """Text and attachments (the chart, when the log has anything) for the post before a meeting."""
-    from dialogs.context import Asker, Situation
+                       since: datetime | None, now: datetime, chart: bool = True) -> Reply:
+    """The post before a meeting: its text, the same as a card, and the chart when the log has anything."""
+    from domain.situation import Asker, Situation
 
     zone = ZoneInfo(collaboration.timezone)
     local = starts_at.astimezone(zone)
@@ -52,8 +50,13 @@ async def meeting_post(session, collaboration: Collaboration, *, forum_name: str
     if deadlines:
         parts.append("Överenskommelsens tidsgränser de närmaste tre månaderna:\n"
                      + bullet_list([action_line(a, today) for a in deadlines]))
-    attachments = [await chart_attachment(picture, situation)] if chart and picture.total else []
-    return "\n\n".join(parts), attachments
+    image = await chart_image(picture, situation) if chart and picture.total else None
+    return meeting_post_reply("\n\n".join(parts), image)
+
+
+def meeting_post_reply(text: str, image: Image | None) -> Reply:
+    """Teams shows the card, with the chart inside and its heading as the summary; others text and image."""
+    return Reply(text=text, card=meeting_post_card(text, image), summary=meeting_post_summary(text), image=image)
 
 
 def meeting_post_summary(text: str) -> str:
@@ -61,7 +64,7 @@ def meeting_post_summary(text: str) -> str:
     return text.partition("\n\n")[0].replace("\n", " ")
 
 
-def meeting_post_card(text: str, chart: Attachment | None) -> Attachment:
+def meeting_post_card(text: str, chart: Image | None) -> dict:
     """The post as an Adaptive Card for Teams: a heading, one block per section, the chart inside the card."""
     heading, *sections = text.split("\n\n")
     body = [{"type": "TextBlock", "text": heading, "weight": "Bolder", "size": "Large", "wrap": True}]
@@ -72,11 +75,10 @@ def meeting_post_card(text: str, chart: Attachment | None) -> Attachment:
         if rest:
             body.append({"type": "TextBlock", "text": rest, "wrap": True, "spacing": "Small"})
     if chart is not None:
-        body.append({"type": "Image", "url": chart.content_url, "altText": "Lägesbilden som diagram",
+        body.append({"type": "Image", "url": chart.data_uri, "altText": "Lägesbilden som diagram",
                      "size": "Stretch"})
-    return CardFactory.adaptive_card({"type": "AdaptiveCard", "version": "1.5", "body": body,
-                                      "fallbackText": meeting_post_summary(text),
-                                      "$schema": "http://adaptivecards.io/schemas/adaptive-card.json"})
+    return {"type": "AdaptiveCard", "version": "1.5", "body": body, "fallbackText": meeting_post_summary(text),
+            "$schema": "http://adaptivecards.io/schemas/adaptive-card.json"}
 
 
 def _section(title: str, page, today) -> str:

@@ -11,18 +11,20 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
-from botbuilder.core import MessageFactory, TurnContext
+from botbuilder.core import TurnContext
 from botbuilder.dialogs import DialogContext
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from bot.channels.references import reference_fields, reference_key, teams_ids
-from dialogs.context import Situation, database_of
+from dialogs.context import database_of
 from dialogs.format import bullet_list, days_from_today, interval_text, meeting_when
 from dialogs.meeting_holidays import HOLIDAY_DIALOG, LOOKAHEAD, holiday_clashes, offer_state, offer_text
 from dialogs.nlu import Understanding
 from dialogs.registry import handles
+from dialogs.replies import send
 from domain.rules.recurrence import parse_recurrence
+from domain.situation import Situation
 from storage import AuditLog, ConversationReferenceRepository
 from storage.meetings import DEFAULT_DURATION_MINUTES, MeetingRepository, Occurrence
 from storage.models import ConversationReference, ConversationType, Forum, Member
@@ -47,7 +49,7 @@ def _repository(session, situation: Situation) -> MeetingRepository:
 
 
 async def _say(context: TurnContext, text: str) -> None:
-    await context.send_activity(MessageFactory.text(text))
+    await send(context, text)
 
 
 def _forum_list(situation: Situation) -> str:

@@ -8,18 +8,20 @@ roster lookup (TeamsInfo) gives the object id, so nobody has to copy ids by hand
 
 from __future__ import annotations
 
-from botbuilder.core import MessageFactory, TurnContext
+from botbuilder.core import TurnContext
 from botbuilder.core.teams import TeamsInfo
 from botbuilder.dialogs import DialogContext
 from rapidfuzz import fuzz
 from sqlalchemy import select
 
 from bot.channels.references import identity_of, tenant_of
-from dialogs.context import Situation, database_of, members_of
+from dialogs.context import database_of, members_of
 from dialogs.format import bullet_list
 from dialogs.nlu import Understanding, fold
 from dialogs.registry import handles
+from dialogs.replies import send
 from domain.rules.actions import OPEN, PARTY_NAMES
+from domain.situation import Situation
 from services.members import Changer, MemberChangeRefused, member_text, remove_member, update_member
 from storage import AuditLog, MemberRepository
 from storage.models import Action, Member
@@ -43,7 +45,7 @@ async def whoami(dc: DialogContext, understanding: Understanding, situation: Sit
     elif identity is not None:
         text += f" Jag känner igen dig som {identity.user_key} ({identity.channel})."
     text += f" Stämmer något inte? Kontakta {situation.collaboration.contact}."
-    await dc.context.send_activity(MessageFactory.text(text))
+    await send(dc.context, text)
 
 
 @handles("who_is")
@@ -59,24 +61,24 @@ async def who_is(dc: DialogContext, understanding: Understanding, situation: Sit
     else:
         lines = [f"{m.name} – {m.role}, {situation.collaboration.party(m.party).name}" for m in found]
         text = f"Med rollen ”{wanted}”:\n" + bullet_list(lines)
-    await dc.context.send_activity(MessageFactory.text(text))
+    await send(dc.context, text)
 
 
 @handles("add_member")
 async def add_member(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
     context = dc.context
     if not situation.asker.is_admin:
-        await context.send_activity(MessageFactory.text("Bara en administratör kan lägga till medlemmar."))
+        await send(context, "Bara en administratör kan lägga till medlemmar.")
         return
     mentioned = _mentioned(context)
     if context.activity.channel_id != "msteams" or len(mentioned) != 1:
-        await context.send_activity(MessageFactory.text(
+        await send(context,
             "Nämn personen med @ i Teams, till exempel ”lägg till @Karin Lund som medlem, kommunen, "
-            "fritidsledare”. Utanför Teams: samverkan members add."))
+            "fritidsledare”. Utanför Teams: samverkan members add.")
         return
     party = understanding.slots.get("party")
     if party is None:
-        await context.send_activity(MessageFactory.text("Skriv också vilken part: kommunen eller polisen."))
+        await send(context, "Skriv också vilken part: kommunen eller polisen.")
         return
     account = mentioned[0]
     name = account.get("name") or "Okänd"
@@ -87,16 +89,16 @@ async def add_member(dc: DialogContext, understanding: Understanding, situation:
         except Exception:  # the roster call failed: say so rather than store a Teams-internal id
             object_id = None
     if not object_id:
-        await context.send_activity(MessageFactory.text(
+        await send(context,
             f"Jag kunde inte hämta {name}s Entra-id från Teams. Försök igen, eller använd "
-            "samverkan members add --teams-id."))
+            "samverkan members add --teams-id.")
         return
     tenant = tenant_of(context.activity)
     async with database_of(context).session() as session:
         members = MemberRepository(session)
         member = await members.by_identity("msteams", object_id, tenant, include_inactive=True)
         if member is not None and member.active:
-            await context.send_activity(MessageFactory.text(f"{name} är redan medlem."))
+            await send(context, f"{name} är redan medlem.")
             return
         role, admin = understanding.slots.get("role") or "", bool(understanding.slots.get("admin"))
         if member is not None:  # removed earlier: the same member back, with their history
@@ -111,7 +113,7 @@ async def add_member(dc: DialogContext, understanding: Understanding, situation:
         members_of(context).forget()  # "not a member" is remembered for a while too
         reply = (f"{member.name} är nu medlem ({situation.collaboration.party(party).name}"
                  f"{', ' + member.role if member.role else ''}{', administratör' if member.is_admin else ''}).")
-    await context.send_activity(MessageFactory.text(reply))
+    await send(context, reply)
 
 
 @handles("list_members")
@@ -125,7 +127,7 @@ async def list_members(dc: DialogContext, understanding: Understanding, situatio
     if admin and members:
         other = next((m.name for m in members if m.id != situation.asker.member_id), members[0].name)
         text += f"\nÄndra med till exempel ”gör {other} till administratör” eller ”ta bort {other} som medlem”."
-    await dc.context.send_activity(MessageFactory.text(text))
+    await send(dc.context, text)
 
 
 @handles("set_admin")
@@ -142,15 +144,15 @@ async def remove(dc: DialogContext, understanding: Understanding, situation: Sit
 async def _change(context: TurnContext, situation: Situation, name: str, *, admin: bool | None) -> None:
     """``admin`` True or False sets it; None removes the member. Takes effect from the next message."""
     if not situation.asker.is_admin:
-        await context.send_activity(MessageFactory.text(
-            f"Bara en administratör kan ändra medlemmar. Fråga {situation.collaboration.contact}."))
+        await send(context,
+            f"Bara en administratör kan ändra medlemmar. Fråga {situation.collaboration.contact}.")
         return
     async with database_of(context).session() as session:
         yourself = fold(name).strip(" .!?") in SELF_WORDS
         found = ([await session.get(Member, situation.asker.member_id)] if yourself
                  else await find_members(session, name))
         if len(found) != 1:
-            await context.send_activity(MessageFactory.text(_not_one(name, found)))
+            await send(context, _not_one(name, found))
             return
         member = found[0]
         changer = Changer(situation.asker.member_id, context.activity.channel_id)
@@ -164,11 +166,11 @@ async def _change(context: TurnContext, situation: Situation, name: str, *, admi
                 who = "Du" if yourself else member.name
                 reply = f"{who} är nu {state}." if changed else f"{who} är redan {state}."
         except MemberChangeRefused as refused:
-            await context.send_activity(MessageFactory.text(str(refused)))
+            await send(context, str(refused))
             return
         await session.commit()
     members_of(context).forget()  # the member's next message already sees the change
-    await context.send_activity(MessageFactory.text(reply))
+    await send(context, reply)
 
 
 async def find_members(session, written: str) -> list[Member]:

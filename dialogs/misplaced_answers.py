@@ -6,10 +6,10 @@ read as a new message it dropped the draft; it is the place, so the draft keeps 
 
 from __future__ import annotations
 
-from dialogs.context import Situation
 from dialogs.nlu.places import find_place
 from dialogs.nlu.slots import Words
 from dialogs.observation_draft import Draft, Refusal, apply_answer
+from domain.situation import Situation
 from domain.text import words
 
 MAX_PLACE_ANSWER_WORDS = 6  # "vid Ica Maxi parkeringen" is a place; a longer sentence may be a new entry

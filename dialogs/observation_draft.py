@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 
 from babel.numbers import format_number
 
-from dialogs.context import Situation
 from dialogs.format import interval_text
 from dialogs.nlu import catalog, safety_verdict
 from dialogs.nlu.places import canonical_key, find_place
@@ -25,6 +24,7 @@ from dialogs.privacy import refusal_text, screen
 from dialogs.safety import EMERGENCY_TEXT, individual_case_text
 from domain.collaboration import Collaboration
 from domain.rules.observations import MAX_DESCRIPTION_CHARS, MAX_PLACE_CHARS, is_in_future
+from domain.situation import Situation
 from domain.text import fold, words
 from storage.observations import ObservationDraft
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from botbuilder.core import MessageFactory, TurnContext
+from botbuilder.core import TurnContext
 from botbuilder.dialogs import DialogContext
 
-from dialogs.context import Situation, database_of
+from dialogs.context import database_of
 from dialogs.format import bullet_list, interval_text
 from dialogs.nlu import Understanding
 from dialogs.observation_draft import (
@@ -28,7 +28,9 @@ from dialogs.observation_draft import (
     when_text,
 )
 from dialogs.registry import handles
+from dialogs.replies import send
 from domain.rules.observations import may_correct, may_restore, may_undo
+from domain.situation import Situation
 from storage import AuditLog
 from storage.models import Member, Observation
 from storage.observations import ObservationRepository
@@ -67,7 +69,7 @@ async def show_observation(dc: DialogContext, understanding: Understanding, situ
             await _audit(dc.context, session, situation, "observation.viewed", number)
         await session.commit()
         if not versions:
-            await dc.context.send_activity(MessageFactory.text(_missing(number)))
+            await send(dc.context, _missing(number))
             return
         current = versions[-1]
         lines = [summary(current, situation),
@@ -79,7 +81,7 @@ async def show_observation(dc: DialogContext, understanding: Understanding, situ
             lines.append("Tidigare versioner:\n" + bullet_list(
                 f"{summary(old, situation)} (ersatt {_local(old.replaced_at, situation)} av "
                 f"{_next_author(versions, index)})" for index, old in enumerate(versions[:-1])))
-    await dc.context.send_activity(MessageFactory.text("\n".join(lines)))
+    await send(dc.context, "\n".join(lines))
 
 
 def _next_author(versions: list[Observation], index: int) -> str:
@@ -99,19 +101,19 @@ async def delete_observation(dc: DialogContext, understanding: Understanding, si
         repo = ObservationRepository(session)
         row = await repo.current(int(ref))
         if row is None or row.deleted_at is not None:
-            await dc.context.send_activity(MessageFactory.text(
-                _missing(ref) if row is None else f"#O{ref} är redan borttagen."))
+            await send(dc.context,
+                _missing(ref) if row is None else f"#O{ref} är redan borttagen.")
             return
         if not may_undo(row.created_at, row.author_member_id, situation.asker.member_id, situation.now):
-            await dc.context.send_activity(MessageFactory.text(
+            await send(dc.context,
                 f"#O{row.number} kan bara tas bort av den som loggade den, inom 15 minuter. Rätta den i stället "
-                f"med till exempel ”ändra #O{row.number} plats till …” – rättelsen sparas som historik."))
+                f"med till exempel ”ändra #O{row.number} plats till …” – rättelsen sparas som historik.")
             return
         await repo.delete(row, at=situation.now)
         await _audit(dc.context, session, situation, "observation.deleted", row.number, version=row.id)
         text = f"Borttagen: {summary(row, situation)}\nDen kan återställas med ”återställ #O{row.number}”."
         await session.commit()
-    await dc.context.send_activity(MessageFactory.text(text))
+    await send(dc.context, text)
 
 
 @handles("restore_observation")
@@ -124,22 +126,22 @@ async def restore_observation(dc: DialogContext, understanding: Understanding, s
         repo = ObservationRepository(session)
         versions = await repo.history(number)
         if not versions:
-            await dc.context.send_activity(MessageFactory.text(_missing(number)))
+            await send(dc.context, _missing(number))
             return
         current = versions[-1]
         if current.deleted_at is None:
-            await dc.context.send_activity(MessageFactory.text(
-                f"#O{number} är inte borttagen, så det finns inget att återställa (”visa #O{number}” visar den)."))
+            await send(dc.context,
+                f"#O{number} är inte borttagen, så det finns inget att återställa (”visa #O{number}” visar den).")
             return
         if not may_restore(versions[0].author_member_id, situation.asker.member_id, situation.asker.is_admin):
-            await dc.context.send_activity(MessageFactory.text(
-                f"Bara den som loggade #O{number} eller en administratör kan återställa den."))
+            await send(dc.context,
+                f"Bara den som loggade #O{number} eller en administratör kan återställa den.")
             return
         await repo.restore(current)
         await _audit(dc.context, session, situation, "observation.restored", number, version=current.id)
         text = f"Återställd: {summary(current, situation)}\nDen finns åter i loggen och lägesbilden."
         await session.commit()
-    await dc.context.send_activity(MessageFactory.text(text))
+    await send(dc.context, text)
 
 
 MY_LOGS_SHOWN = 10
@@ -173,7 +175,7 @@ async def list_observations(dc: DialogContext, understanding: Understanding, sit
     else:
         shown = f" (de {len(rows)} senaste av {total})" if total > len(rows) else ""
         text = f"Det du har loggat{scope}{shown}:\n{bullet_list(lines)}\n\n”visa #O12” visar en med historik."
-    await dc.context.send_activity(MessageFactory.text(text))
+    await send(dc.context, text)
 
 
 @handles("correct_observation")
@@ -181,24 +183,24 @@ async def correct_observation(dc: DialogContext, understanding: Understanding, s
     number = int(understanding.slots["ref"])
     edit = parse_edit(understanding.slots.get("change") or "")
     if edit is None:
-        await dc.context.send_activity(MessageFactory.text(
+        await send(dc.context,
             f"Vad ska ändras? Skriv till exempel ”ändra #O{number} plats till Diö torg”, ”ändra #O{number} tid "
-            f"till igår kl 22” eller ”ändra #O{number} typ till iakttagelse”."))
+            f"till igår kl 22” eller ”ändra #O{number} typ till iakttagelse”.")
         return
     name, value = edit
     async with database_of(dc.context).session() as session:
         repo = ObservationRepository(session)
         row = await repo.current(number)
         if row is None or row.deleted_at is not None:
-            await dc.context.send_activity(MessageFactory.text(_missing(number)))
+            await send(dc.context, _missing(number))
             return
         if not may_correct(row.author_member_id, situation.asker.member_id, situation.asker.is_admin):
-            await dc.context.send_activity(MessageFactory.text(
-                f"Bara den som loggade #O{number} eller en administratör kan rätta den."))
+            await send(dc.context,
+                f"Bara den som loggade #O{number} eller en administratör kan rätta den.")
             return
         result = apply_answer(as_draft(row, situation), name, value, situation)
         if isinstance(result, Refusal):
-            await dc.context.send_activity(MessageFactory.text(result.text))
+            await send(dc.context, result.text)
             return
         new = to_storage(result, situation)
         changes = {key: getattr(new, key) for key in CORRECTED_COLUMNS[name]}
@@ -209,7 +211,7 @@ async def correct_observation(dc: DialogContext, understanding: Understanding, s
         text = f"Rättat ({FIELD_NAMES[name]}): {summary(corrected, situation)}\nDen tidigare versionen finns kvar " \
                f"i historiken (”visa #O{number}”)."
         await session.commit()
-    await dc.context.send_activity(MessageFactory.text(text))
+    await send(dc.context, text)
 
 
 CORRECTED_COLUMNS = {

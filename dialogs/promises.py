@@ -11,17 +11,18 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from botbuilder.core import MessageFactory
 from botbuilder.dialogs import DialogContext
 
 from dialogs.action_changes import asker_member, audit_action, may_change_action, refusal_for, screened
 from dialogs.action_plan import not_found_text
-from dialogs.context import Situation, database_of
+from dialogs.context import database_of
 from dialogs.format import bullet_list, short_date
 from dialogs.nlu import Understanding
 from dialogs.registry import handles
 from dialogs.render.actions import action_line, due_text, owner_text
+from dialogs.replies import send
 from domain.rules.actions import MAX_TITLE_CHARS, OPEN, STATUS_NAMES, is_overdue
+from domain.situation import Situation
 from storage import AuditLog
 from storage.actions import ActionRepository, PromiseRepository, PromiseState
 from storage.models import Action, CitizenPromise
@@ -49,28 +50,28 @@ async def create_promise(dc: DialogContext, understanding: Understanding, situat
     context = dc.context
     title = understanding.slots.get("title")
     if not situation.asker.is_admin:
-        await context.send_activity(MessageFactory.text(
+        await send(context,
             "Bara en administratör kan lägga till ett medborgarlöfte: löftet är kommunens och polisens gemensamma "
             "åtagande mot invånarna. Be en administratör hos kommunen eller polisen att lägga in det. Du kan "
-            "följa upp löftena med ”hur går det med medborgarlöftena”."))
+            "följa upp löftena med ”hur går det med medborgarlöftena”.")
         return
     if not title:
-        await context.send_activity(MessageFactory.text(f"Skriv löftet efter kolon, till exempel {EXAMPLE}."))
+        await send(context, f"Skriv löftet efter kolon, till exempel {EXAMPLE}.")
         return
     if len(title) > MAX_TITLE_CHARS:
-        await context.send_activity(MessageFactory.text(
+        await send(context,
             f"Ett medborgarlöfte får vara högst {MAX_TITLE_CHARS} tecken (ditt har {len(title)}). Korta det och "
-            "skriv igen; inget har sparats."))
+            "skriv igen; inget har sparats.")
         return
     if refusal := screened(context.activity.text or title, situation):
-        await context.send_activity(MessageFactory.text(refusal))
+        await send(context, refusal)
         return
     async with database_of(context).session() as session:
         promises = PromiseRepository(session)
         existing = await promises.by_title(title)
         if existing is not None:
-            await context.send_activity(MessageFactory.text(
-                f"Det löftet finns redan – {_name(existing)}. Inget nytt har sparats."))
+            await send(context,
+                f"Det löftet finns redan – {_name(existing)}. Inget nytt har sparats.")
             return
         promise = await promises.add(title, period_start=situation.today, at=situation.now)
         await AuditLog(session).record("promise.created", actor_member_id=situation.asker.member_id,
@@ -80,7 +81,7 @@ async def create_promise(dc: DialogContext, understanding: Understanding, situat
         text = (f"Sparat som medborgarlöfte {promise.number}: {promise.title}\n"
                 f"Koppla åtgärderna som ska genomföra det med ”koppla #12 till medborgarlöfte {promise.number}”; "
                 f"”medborgarlöfte {promise.number}” visar hur det går.")
-    await context.send_activity(MessageFactory.text(text))
+    await send(context, text)
 
 
 # --- link and unlink --------------------------------------------------------------------------------------
@@ -99,7 +100,7 @@ async def link_promise(dc: DialogContext, understanding: Understanding, situatio
             text = await refusal_for(session, action)
         else:
             text = await _relink(context, session, situation, action, wanted, unlink=unlink)
-    await context.send_activity(MessageFactory.text(text))
+    await send(context, text)
 
 
 async def _relink(context, session, situation: Situation, action: Action, wanted: str | None, *,
@@ -154,16 +155,16 @@ async def show_promises(dc: DialogContext, understanding: Understanding, situati
             promise = await repository.get(int(wanted))
             if promise is None:
                 text = f"Det finns inget medborgarlöfte {wanted}.\n{await _list_of_promises(repository)}"
-                await dc.context.send_activity(MessageFactory.text(text))
+                await send(dc.context, text)
                 return
             states = [await repository.state(promise)]
         else:
             states = await repository.states()
         if not states:
-            await dc.context.send_activity(MessageFactory.text(_NONE_YET))
+            await send(dc.context, _NONE_YET)
             return
         text = "\n\n".join(_section(state, situation) for state in states)
-    await dc.context.send_activity(MessageFactory.text(text))
+    await send(dc.context, text)
 
 
 def _section(state: PromiseState, situation: Situation) -> str:

@@ -11,8 +11,8 @@ from typing import Any
 
 from botbuilder.dialogs import DialogContext
 
-from dialogs.context import Situation
 from dialogs.nlu import Understanding
+from domain.situation import Situation
 
 Handler = Callable[[DialogContext, Understanding, Situation], Awaitable[Any]]
 

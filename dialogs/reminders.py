@@ -10,20 +10,21 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from botbuilder.core import MessageFactory
 from botbuilder.dialogs import DialogContext
 from rapidfuzz import fuzz
 from sqlalchemy import select
 
 from dialogs.action_changes import asker_member, changeable
-from dialogs.context import Situation, database_of
+from dialogs.context import database_of
 from dialogs.format import days_from_today, long_date
 from dialogs.nlu import Understanding, fold
 from dialogs.observation_draft import screen_text
 from dialogs.registry import handles
 from dialogs.render.actions import action_line
+from dialogs.replies import send
 from dialogs.time_question import TIME_QUESTION_DIALOG
 from domain.rules.calendar import at_local
+from domain.situation import Situation
 from storage import AuditLog
 from storage.models import Action, Member, PersonalReminder
 
@@ -71,11 +72,11 @@ async def remind_me(dc: DialogContext, understanding: Understanding, situation: 
     context = dc.context
     when, text = understanding.slots.get("when"), understanding.slots.get("text")
     if not when or not text:
-        await context.send_activity(MessageFactory.text(
-            "Skriv när och om vad, till exempel ”påminn mig imorgon kl 9 om att ringa skolan”."))
+        await send(context,
+            "Skriv när och om vad, till exempel ”påminn mig imorgon kl 9 om att ringa skolan”.")
         return
     if refusal := screen_text(text, situation):
-        await context.send_activity(MessageFactory.text(refusal.text))
+        await send(context, refusal.text)
         return
     zone = ZoneInfo(situation.collaboration.timezone)
     at = reminder_moment(datetime.fromisoformat(when["start"]), datetime.fromisoformat(when["end"]), zone)
@@ -92,8 +93,8 @@ async def remind_me(dc: DialogContext, understanding: Understanding, situation: 
                                        channel=context.activity.channel_id, subject_type="reminder")
         await session.commit()
     local = at.astimezone(zone)
-    await context.send_activity(MessageFactory.text(
-        f"Jag påminner dig {long_date(local.date())} kl {local:%H:%M} om: {text}"))
+    await send(context,
+        f"Jag påminner dig {long_date(local.date())} kl {local:%H:%M} om: {text}")
 
 
 def reminder_moment(start: datetime, end: datetime, zone: ZoneInfo) -> datetime:
@@ -133,7 +134,7 @@ async def list_reminders(dc: DialogContext, understanding: Understanding, situat
         more = f"\n… och {len(upcoming) - 20} till." if len(upcoming) > 20 else ""
         text = (f"Dina kommande påminnelser:\n{lines}{more}\n\nTa bort en med till exempel ”ta bort påminnelse 1” "
                 "eller ”ta bort påminnelsen om …”.")
-    await dc.context.send_activity(MessageFactory.text(text))
+    await send(dc.context, text)
 
 
 @handles("cancel_reminder")
@@ -158,7 +159,7 @@ async def cancel_reminder(dc: DialogContext, understanding: Understanding, situa
             lines = "\n".join(f"{upcoming.index(r) + 1}. {_reminder_line(r, situation)}" for r in shown[:20])
             what = "Flera påminnelser passar" if chosen else "Jag hittar ingen påminnelse som passar"
             reply = f"{what}. Vilken ska bort? Skriv till exempel ”ta bort påminnelse 1”.\n{lines}"
-    await dc.context.send_activity(MessageFactory.text(reply))
+    await send(dc.context, reply)
 
 
 def _matching(upcoming: list[PersonalReminder], slots: dict, situation: Situation) -> list[PersonalReminder]:
@@ -185,14 +186,14 @@ async def snooze_action(dc: DialogContext, understanding: Understanding, situati
     context = dc.context
     until = understanding.slots.get("until")
     if not until:
-        await context.send_activity(MessageFactory.text(
-            f"Till när? Skriv till exempel ”snooza #{understanding.slots['ref']} till måndag”."))
+        await send(context,
+            f"Till när? Skriv till exempel ”snooza #{understanding.slots['ref']} till måndag”.")
         return
     zone = ZoneInfo(situation.collaboration.timezone)
     start = datetime.fromisoformat(until["start"])
     at = start.replace(tzinfo=zone) if start.time() != time() else at_local(start.date(), time(8, 0), zone)
     if at <= situation.now:
-        await context.send_activity(MessageFactory.text("Den tiden har redan varit. Skriv en tid framåt."))
+        await send(context, "Den tiden har redan varit. Skriv en tid framåt.")
         return
     async with database_of(context).session() as session:
         action = await changeable(context, session, understanding.slots["ref"], situation)
@@ -209,7 +210,7 @@ async def snooze_action(dc: DialogContext, understanding: Understanding, situati
         local = at.astimezone(zone)
         reply = (f"Inga påminnelser om #{action.number} före {long_date(local.date())} kl {local:%H:%M}. "
                  "Slutdatumet är oförändrat.")
-    await context.send_activity(MessageFactory.text(reply))
+    await send(context, reply)
 
 
 @handles("reminder_settings")
@@ -235,4 +236,4 @@ async def reminder_settings(dc: DialogContext, understanding: Understanding, sit
                                        channel=context.activity.channel_id, subject_type="member",
                                        subject_id=situation.asker.member_id)
         await session.commit()
-    await context.send_activity(MessageFactory.text(reply))
+    await send(context, reply)

@@ -8,12 +8,13 @@ whether one child is meant, one short question is asked, and the answer decides.
 
 from __future__ import annotations
 
-from botbuilder.core import MessageFactory
 from botbuilder.dialogs import Dialog, DialogContext, DialogTurnResult, WaterfallDialog, WaterfallStepContext
 
-from dialogs.context import SITUATION_KEY, Situation
+from dialogs.context import SITUATION_KEY
 from dialogs.nlu import Understanding, fold
 from dialogs.registry import handles
+from dialogs.replies import send
+from domain.situation import Situation
 
 UNCLEAR_DIALOG = "safety.unclear"
 YES_ONE_CHILD = frozenset({"ja", "japp", "jo", "ja det gor det", "ja ett barn", "ja en elev", "yes", "j"})
@@ -66,7 +67,7 @@ def concern_routine(situation: Situation) -> str:
 @handles("emergency")
 async def emergency(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
     await dc.cancel_all_dialogs()
-    await dc.context.send_activity(MessageFactory.text(EMERGENCY_TEXT))
+    await send(dc.context, EMERGENCY_TEXT)
 
 
 @handles("unclear_concern")
@@ -77,7 +78,7 @@ async def unclear_concern(dc: DialogContext, understanding: Understanding, situa
 @handles("individual_case")
 async def individual_case(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
     await dc.cancel_all_dialogs()
-    await dc.context.send_activity(MessageFactory.text(individual_case_text(situation)))
+    await send(dc.context, individual_case_text(situation))
 
 
 class UnclearConcernDialog(WaterfallDialog):
@@ -91,14 +92,14 @@ class UnclearConcernDialog(WaterfallDialog):
         super().__init__(UNCLEAR_DIALOG, [self._ask, self._read])
 
     async def _ask(self, step: WaterfallStepContext) -> DialogTurnResult:
-        await step.context.send_activity(MessageFactory.text(UNCLEAR_QUESTION))
+        await send(step.context, UNCLEAR_QUESTION)
         return Dialog.end_of_turn
 
     async def _read(self, step: WaterfallStepContext) -> DialogTurnResult:
         answer = fold(step.context.activity.text or "").strip(" .!?")
         situation: Situation = step.context.turn_state[SITUATION_KEY]
         if answer in YES_ONE_CHILD or answer.startswith(("ja ", "ja,")):
-            await step.context.send_activity(MessageFactory.text(individual_case_text(situation)))
+            await send(step.context, individual_case_text(situation))
             return await step.cancel_all_dialogs()
         if answer in NO_SITUATION or answer.startswith(("nej ", "nej,")):
             step.context.activity.text = step.options["text"]

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from botbuilder.core import MessageFactory
 from botbuilder.dialogs import Dialog, DialogTurnResult, WaterfallDialog, WaterfallStepContext
 
-from dialogs.context import SITUATION_KEY, Situation
+from dialogs.context import SITUATION_KEY
 from dialogs.nlu import Understanding, time_in_answer
+from dialogs.replies import send
 from dialogs.unread import unread_text
+from domain.situation import Situation
 
 TIME_QUESTION_DIALOG = "time_question"
 MAX_OTHER_WORDS = 3  # "30/12 menade jag", "kl 9 tack": more than this and the answer is a new request
@@ -59,7 +60,7 @@ class TimeQuestionDialog(WaterfallDialog):
 
     async def _ask(self, step: WaterfallStepContext) -> DialogTurnResult:
         if step.options.get("question"):
-            await step.context.send_activity(MessageFactory.text(step.options["question"]))
+            await send(step.context, step.options["question"])
         return Dialog.end_of_turn
 
     async def _read(self, step: WaterfallStepContext) -> DialogTurnResult:
@@ -72,13 +73,13 @@ class TimeQuestionDialog(WaterfallDialog):
         if answer.other_words > MAX_OTHER_WORDS or answer.when is None and not answer.unread:
             return await step.end_dialog(text)  # not an answer: a new message
         if answer.when is None:  # another impossible or vague date: named, and asked about once more at most
-            await step.context.send_activity(MessageFactory.text(unread_text(answer.unread)))
+            await send(step.context, unread_text(answer.unread))
             asked = step.options.get("asked", 1)
             if asked < MAX_ASKS:
                 return await step.replace_dialog(TIME_QUESTION_DIALOG, {**step.options, "question": "",
                                                                         "asked": asked + 1})
-            await step.context.send_activity(MessageFactory.text(
-                "Inget är sparat. Skriv gärna hela begäran igen, med ett datum som finns."))
+            await send(step.context,
+                "Inget är sparat. Skriv gärna hela begäran igen, med ett datum som finns.")
             return await step.end_dialog()
         slots[slot] = answer.when
         return await step.end_dialog(Answered(Understanding(intent, slots)))

@@ -8,16 +8,17 @@ undoable, or nothing happens. The undo is audited as ``change.undone`` in the sa
 
 from __future__ import annotations
 
-from botbuilder.core import MessageFactory
 from botbuilder.dialogs import Dialog, DialogContext, DialogTurnResult, WaterfallDialog, WaterfallStepContext
 
 from dialogs.answers import is_no, is_yes
-from dialogs.context import SITUATION_KEY, Situation, database_of
+from dialogs.context import SITUATION_KEY, database_of
 from dialogs.help import Reroute
 from dialogs.interruptions import new_request
 from dialogs.nlu import Understanding
 from dialogs.registry import handles
+from dialogs.replies import send
 from dialogs.undo_plans import plan_for
+from domain.situation import Situation
 from storage import AuditLog
 from storage.changes import UNDONE, ChangeLog
 
@@ -33,10 +34,10 @@ async def undo_last_change(dc: DialogContext, understanding: Understanding, situ
         entry = await ChangeLog(session).last_change(situation.asker.member_id)
         plan = await plan_for(session, entry, situation) if entry is not None else None
     if plan is None:
-        await dc.context.send_activity(MessageFactory.text(NOTHING))
+        await send(dc.context, NOTHING)
         return
     if plan.problem:
-        await dc.context.send_activity(MessageFactory.text(plan.problem))
+        await send(dc.context, plan.problem)
         return
     await dc.begin_dialog(UNDO_DIALOG, {"entry": entry.id, "what": plan.what})
 
@@ -49,22 +50,22 @@ class UndoDialog(WaterfallDialog):
 
     async def _ask(self, step: WaterfallStepContext) -> DialogTurnResult:
         what = step.options["what"]
-        await step.context.send_activity(MessageFactory.text(
+        await send(step.context,
             f"Svara ”ja” om du vill ångra {what}, annars ”nej”." if step.options.get("again") else
-            f"Vill du ångra {what}? Svara ”ja” eller ”nej”."))
+            f"Vill du ångra {what}? Svara ”ja” eller ”nej”.")
         return Dialog.end_of_turn
 
     async def _answer(self, step: WaterfallStepContext) -> DialogTurnResult:
         situation: Situation = step.context.turn_state[SITUATION_KEY]
         answer = (step.context.activity.text or "").strip()
         if is_yes(answer):
-            await step.context.send_activity(MessageFactory.text(await _undo(step, situation)))
+            await send(step.context, await _undo(step, situation))
             return await step.end_dialog()
         if is_no(answer):
-            await step.context.send_activity(MessageFactory.text("Okej, jag ångrar inget. Inget har ändrats."))
+            await send(step.context, "Okej, jag ångrar inget. Inget har ändrats.")
             return await step.end_dialog()
         if new_request(answer, situation, free_text=False):
-            await step.context.send_activity(MessageFactory.text("(Jag ångrar inget; inget har ändrats.)"))
+            await send(step.context, "(Jag ångrar inget; inget har ändrats.)")
             return await step.end_dialog(Reroute(answer))
         return await step.replace_dialog(UNDO_DIALOG, {**step.options, "again": True})
 

@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from dialogs.context import Situation
 from dialogs.format import long_date, short_date
 from dialogs.observation_draft import FIELD_NAMES, KIND_NAMES, when_text
 from dialogs.observation_history import CORRECTED_COLUMNS, as_draft, summary
 from dialogs.render.actions import owner_text
 from domain.rules.actions import PARTY_NAMES, STATUS_NAMES
 from domain.rules.changes import UNDO_WINDOW_TEXT, may_still_undo
+from domain.situation import Situation
 from storage.actions import ActionRepository, responsible_label
 from storage.changes import ChangeLog
 from storage.models import Action, ActionStatus, ActionUpdate, AuditEntry, Member, Observation

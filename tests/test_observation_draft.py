@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from dialogs.context import Asker, Situation
 from dialogs.observation_draft import Draft, Refusal, apply_answer, from_sentence, parse_edit, to_storage
 from domain.collaboration import load_collaboration
+from domain.situation import Asker, Situation
 
 SITUATION = Situation(load_collaboration(), Asker(1, "Anna Andersson", "kommun", "samordnare"),
                       datetime(2026, 11, 26, 9, 0, tzinfo=UTC))

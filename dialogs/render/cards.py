@@ -4,26 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from botbuilder.core import CardFactory, MessageFactory
-from botbuilder.schema import Activity
-
-from dialogs.context import Situation
 from dialogs.observation_draft import KIND_NAMES, Draft, is_future, when_text
+from domain.situation import Situation
 
 CARD_VERSION = "1.5"
-
-
-def card_activity(card: dict[str, Any], summary: str | None = None) -> Activity:
-    """A card without text beside it: Teams shows an activity's text as a message of its own above the card,
-    so what the card says would appear twice. ``summary`` is one line for notifications and screen readers
-    (the activity's summary and the card's fallback text)."""
-    if summary is not None and "\n" in summary:
-        raise ValueError("a card's summary is one line")
-    if summary and "fallbackText" not in card:
-        card = {**card, "fallbackText": summary}
-    activity = MessageFactory.attachment(CardFactory.adaptive_card(card))
-    activity.summary = summary
-    return activity
 
 
 def _card(body: list[dict[str, Any]], actions: list[dict[str, Any]]) -> dict[str, Any]:
