@@ -1,7 +1,9 @@
 """What a conversation finds in the turn state besides the chat: the situation, the database, the member
-directory, the last listing and the action the previous reply was about;."""
+directory, the last listing and the action the previous reply was about; and the unit of work of a turn."""
 
 from __future__ import annotations
+
+from services.unit_of_work import Actor, UnitOfWork
 
 SITUATION_KEY = "samverkan.situation"
 DATABASE_KEY = "samverkan.database"
@@ -37,3 +39,22 @@ def listing_of(turn_context):
     """The user's last paged list (a botbuilder state property), so "mer" can show the next page."""
     return turn_context.turn_state[LISTING_KEY]
 
+
+COMMITTED_KEY = "samverkan.committed"
+
+
+def unit_of_work(turn_context, situation):
+    """A ``services.UnitOfWork`` for one thing this turn's user does, acting as the asker on this channel.
+
+    A commit marks the turn, so a failure after it tells the user what was saved instead of "inget har
+    sparats"."""
+    def committed() -> None:
+        turn_context.turn_state[COMMITTED_KEY] = True
+
+    actor = Actor(member_id=situation.asker.member_id, channel=turn_context.activity.channel_id, now=situation.now)
+    return UnitOfWork(database_of(turn_context), actor, zone=situation.collaboration.timezone, on_commit=committed)
+
+
+def saved_this_turn(turn_context) -> bool:
+    """Whether anything this turn did was committed (read by the turn's error handler)."""
+    return bool(turn_context.turn_state.get(COMMITTED_KEY))
