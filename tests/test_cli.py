@@ -119,7 +119,9 @@ async def test_make_run_command_serves_the_webhook_on_sqlite(tmp_path):
     await connector.start()
     try:
         async with aiohttp.ClientSession() as http:
-            for _ in range(200):
+            # Start-up imports the whole bot: on a loaded two-core machine that can take longer than ten seconds.
+            for _ in range(1200):
+                assert process.returncode is None, "samverkan run exited during start-up"
                 try:
                     async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
                         if response.status == 200:

@@ -401,11 +401,15 @@ def realistic_text(length: int) -> str:
     return (chunk * (length // len(chunk) + 1))[:length]
 
 
-def test_a_long_text_screens_fast():
-    text = realistic_text(4000)
-    screen(text)  # load the name list
-    best = min(_timed(screen, text) for _ in range(20))
-    assert best < 0.005
+def test_a_long_text_screens_in_linear_time():
+    """A message at the length limit costs about ten short ones, not a hundred: nothing in the screen is
+    quadratic. A ratio in the same process, so a loaded machine slows both sides alike; the absolute
+    speed is `bench/nlu.py`'s to report."""
+    long_text, short_text = realistic_text(4000), realistic_text(400)
+    screen(long_text)  # load the name list
+    long_best = min(_timed(screen, long_text) for _ in range(20))
+    short_best = min(_timed(screen, short_text) for _ in range(20))
+    assert long_best < 3 * 10 * short_best
 
 
 PATHOLOGICAL = [
