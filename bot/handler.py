@@ -14,6 +14,7 @@ from botbuilder.core import ActivityHandler, BotState, InvokeResponse, MessageFa
 from botbuilder.schema import ChannelAccount
 
 from bot.channels.invoke_replies import TOKEN_EXCHANGE, TOKEN_EXCHANGE_REFUSED_STATUS, token_exchange_refused
+from bot.channels.recent import Recent
 from bot.channels.references import Identity, identity_of, reference_fields, reference_key, teams_ids, tenant_of
 from bot.channels.replies import attach_outlet
 from bot.members import MemberDirectory
@@ -29,6 +30,7 @@ from storage import AuditLog, ConversationReferenceRepository, Database
 log = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARS = 4000
+REFERENCE_MEMORY = 10_000  # conversations whose stored reference this process remembers (a cache)
 NO_TEXT_TEXT = "Jag kan bara läsa textmeddelanden än så länge. Skriv din fråga, eller skriv hjälp."
 
 
@@ -77,7 +79,8 @@ class SamverkanBot(ActivityHandler):
         self.conversation = Conversation(private_state, database)
         self.members = MemberDirectory(database, clock)
         # Reference fingerprints already stored by this process: a turn writes one only when it changes.
-        self._stored_references: dict[str, tuple] = {}
+        # Bounded: one forgotten costs one more write, while every conversation ever seen would grow forever.
+        self._stored_references: Recent[str, tuple] = Recent(REFERENCE_MEMORY)
 
     async def on_turn(self, turn_context: TurnContext) -> None:
         turn_context.turn_state[MEMBERS_KEY] = self.members
