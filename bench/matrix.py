@@ -3,7 +3,7 @@
 A Synapse on loopback (``tests/support/synapse.py``, temp dir, every rate limit raised) with three accounts: a
 human, a bare echo client and the bot. Each responder runs in a process of its own, as in production:
 
-* the echo: a matrix-nio ``AsyncClient`` with encryption on and the sync loop of ``bot.matrix_runner`` without
+* the echo: a matrix-nio ``AsyncClient`` with encryption on and the sync loop of ``bot.channels.matrix.sync`` without
   the bot (the same long-poll timeout and filter, the same key housekeeping after each sync, invites joined),
   answering every ``m.text`` of someone else with an ``m.notice`` reply of the bot's shape ("Du skrev: …");
 * the bot: ``MatrixRunner`` with its defaults on ``build_runtime(settings, serving=True)`` (what
@@ -53,7 +53,7 @@ from nio import (  # noqa: E402
     SyncResponse,
 )
 
-from bot.matrix_runner import SYNC_FILTER, SYNC_TIMEOUT_MS  # noqa: E402
+from bot.channels.matrix.sync import SYNC_FILTER, SYNC_TIMEOUT_MS  # noqa: E402
 from tests.support.synapse import SYNAPSE_VENV, Synapse, SynapseError, _die_with_parent  # noqa: E402
 
 GOAL_RATIO = 1.5
@@ -71,7 +71,7 @@ def client_config() -> AsyncClientConfig:
 
 
 async def housekeeping(client: AsyncClient) -> None:
-    """What ``MatrixRunner._housekeeping`` (and nio's ``sync_forever``) does after each sync."""
+    """What ``MatrixSession.housekeeping`` (and nio's ``sync_forever``) does after each sync."""
     if client.should_upload_keys:
         await client.keys_upload()
     if client.should_query_keys:
@@ -107,7 +107,7 @@ def _ready() -> None:
 
 
 async def _serve_echo(account: dict, store: str) -> None:
-    from bot.channels.matrix import notice_content
+    from bot.channels.matrix.text import notice_content
 
     _quiet_nio()
     client = AsyncClient(account["homeserver"], account["user_id"], device_id=account["device_id"],
@@ -149,8 +149,8 @@ async def _serve_echo(account: dict, store: str) -> None:
 
 
 async def _serve_bot(account: dict, store: str, database_url: str, member: str) -> None:
+    from bot.channels.matrix.sync import MatrixRunner
     from bot.config import Settings
-    from bot.matrix_runner import MatrixRunner
     from bot.runtime import build_runtime
     from storage import MemberRepository
 

@@ -1,5 +1,5 @@
 """The aiohttp application: the Bot Connector webhook and a health check; with ``samverkan run`` also the
-scheduler and, when configured, the Matrix sync (``bot.matrix_runner``), all in one process."""
+scheduler and, when configured, the Matrix sync (``bot.channels.matrix``), all in one process."""
 
 from __future__ import annotations
 
@@ -68,7 +68,7 @@ async def _scheduling(app: web.Application):
 
 
 async def _matrix(app: web.Application):
-    from bot.matrix_runner import MatrixRunner
+    from bot.channels.matrix.sync import MatrixRunner
 
     runner = MatrixRunner(app[RUNTIME_KEY])
     await runner.start()  # logs in and syncs in its task; a homeserver that is down is retried there

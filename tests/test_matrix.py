@@ -1,5 +1,5 @@
 """The Matrix channel end to end against a real Synapse (``tests/support/synapse.py``): the bot runs its own
-sync loop (``bot.matrix_runner``) on a real runtime and database; a second matrix-nio client plays the human.
+sync loop (``bot.channels.matrix.sync``) on a real runtime and database; a second matrix-nio client plays the human.
 
 Questions in a plain and an encrypted room, logging an observation, a ✅ reaction closing an action, a reminder
 in the member's direct room, a restart that neither misses nor repeats, a refused invite, and a lost key store.
@@ -38,16 +38,17 @@ from nio import (
 )
 from sqlalchemy import select
 
-from bot.channels.matrix import html_of, notice_content, png_size, strip_reply_fallback
+from bot.channels.matrix.sync import MatrixRunner
+from bot.channels.matrix.text import html_of, notice_content, png_size, strip_reply_fallback
 from bot.channels.proactive import Deliveries
 from bot.config import Settings
-from bot.matrix_runner import MatrixRunner, SyncState
 from bot.runtime import Runtime, build_runtime
 from bot.scheduler import Scheduler
 from domain.clock import FixedClock
 from domain.collaboration import ConfigError
 from storage import MemberRepository, models
 from storage.actions import ActionRepository, NewAction
+from storage.matrix_sync import MatrixSyncState
 from tests.support.bot_server import settings_for
 from tests.support.synapse import RegisteredUser, Synapse
 
@@ -441,7 +442,7 @@ async def test_a_restarted_bot_answers_what_came_while_it_was_down_once_and_noth
                                                            "när ska överenskommelsen förlängas", "hjälp")]
     await anna.quiet(0.5)
     assert [anna.notices(room_id, reply_to=event_id) for event_id in during] == [[]] * 5
-    caplog.set_level("INFO", logger="bot.matrix_runner")
+    caplog.set_level("INFO", logger="bot.channels.matrix")
     await bot.start()  # a new process: new runtime, same database, same device and key store
 
     for event_id in during:
@@ -602,7 +603,8 @@ class StubHomeserver:
 
 
 async def test_a_rate_limited_send_waits_retry_after_ms_and_the_outbox_is_told_when_it_persists():
-    from bot.channels.matrix import MatrixAdapter, MatrixDelivery
+    from bot.channels.matrix.adapter import MatrixAdapter
+    from bot.channels.matrix.delivery import MatrixDelivery
     from bot.channels.proactive import Target
 
     stub = StubHomeserver(limited_sends=2, retry_after_ms=100)
@@ -660,13 +662,13 @@ async def test_sync_errors_back_off_exponentially_and_the_loop_recovers(database
     # Waits of 0.05, 0.1, 0.2, 0.2 s (doubling up to the maximum), then back to normal.
     assert gaps[0] >= 0.05 and gaps[1] >= 0.1 and gaps[2] >= 0.2 and gaps[3] >= 0.2
     assert gaps[1] < 0.2 + 0.1 and gaps[3] < 0.2 + 0.15
-    assert await SyncState(runtime.database, "@bot:localhost").token() is not None
+    assert await MatrixSyncState(runtime.database, "@bot:localhost").token() is not None
 
 
 # --- without a homeserver --------------------------------------------------------------------------------
 
 async def test_sync_state_claims_each_event_once_and_keeps_the_token(database):
-    state = SyncState(database, "@bot:localhost")
+    state = MatrixSyncState(database, "@bot:localhost")
     assert await state.token() is None
     await state.save_token("s1_2_3")
     await state.save_token("s4_5_6")

@@ -1,5 +1,5 @@
 """Speaking first in Teams: continue a stored conversation, open a 1:1 chat, or start a new channel post.
-(Matrix has its own ``MatrixDelivery`` in ``bot.channels.matrix``; ``Deliveries`` picks one by channel.)
+(Matrix has its own ``MatrixDelivery`` in ``bot.channels.matrix.delivery``; ``Deliveries`` picks one by channel.)
 
 What comes back is sorted for the outbox: sent; try again later (429 with Retry-After, 5xx, a network
 error); or gone (403/404: the bot was removed from the team or chat, so the reference is no longer usable).

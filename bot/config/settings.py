@@ -75,7 +75,7 @@ class Settings:
     # Entra tenant ids whose activities the webhook serves (SAMVERKAN_ALLOWED_TENANTS, comma-separated,
     # lower-cased); empty: every tenant.
     allowed_tenants: tuple[str, ...] = ()
-    # Matrix (bot/channels/matrix.py): on when MATRIX_HOMESERVER is set. The key store for end-to-end
+    # Matrix (bot/channels/matrix): on when MATRIX_HOMESERVER is set. The key store for end-to-end
     # encryption lives at matrix_store_path and is critical state (see README, "Matrix").
     matrix_homeserver: str = ""
     matrix_user_id: str = ""
