@@ -9,7 +9,6 @@ its room key; a catch-up sync that left a gap ("limited") has the gap fetched, s
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import re
@@ -19,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from nio import (
     AsyncClient,
     InviteMemberEvent,
+    LocalProtocolError,
     MegolmEvent,
     MessageDirection,
     ReactionEvent,
@@ -42,6 +42,7 @@ from bot.channels.matrix.activities import (
 )
 from bot.channels.matrix.adapter import MatrixAdapter
 from bot.channels.matrix.session import MatrixSession
+from bot.channels.matrix.tasks import BackgroundTasks
 from bot.channels.matrix.text import strip_reply_fallback
 from bot.channels.references import Identity
 from storage.matrix_sync import MatrixSyncState
@@ -75,6 +76,7 @@ class RoomEvents:
         self.adapter = adapter
         self.state = state
         self.bot = bot
+        self.background = BackgroundTasks()  # room-key requests, held until done
         self._inviters: dict[str, str] = {}
         self._undecrypted: dict[str, tuple[float, str, MegolmEvent]] = {}
 
@@ -100,6 +102,9 @@ class RoomEvents:
                         and event.membership in ("leave", "ban"):
                     await self._left(room_id, event)
         await self._retry_undecrypted()
+
+    async def close(self) -> None:
+        await self.background.cancel_all()
 
     async def _gap(self, room_id: str, prev_batch: str, since: str) -> list[Any]:
         """The events a limited catch-up sync left out, oldest first: back from ``prev_batch`` to ``since``."""
@@ -261,8 +266,13 @@ class RoomEvents:
             log.info("Matrix: cannot decrypt %s in %s yet (session %s)", event.event_id, room_id, event.session_id)
             self._undecrypted[event.event_id] = (time.monotonic(), room_id, event)
             if self.client.olm is not None:
-                with contextlib.suppress(Exception):
-                    asyncio.get_running_loop().create_task(self.client.request_room_key(event))
+                self.background.start(self._request_key(event), name=f"room key request for {event.event_id}")
+
+    async def _request_key(self, event: MegolmEvent) -> None:
+        try:
+            await self.client.request_room_key(event)
+        except LocalProtocolError as error:  # already asked for this session's key: the answer is on its way
+            log.debug("Matrix: no new room key request for %s: %s", event.event_id, error)
 
     async def _retry_undecrypted(self) -> None:
         for event_id, (since, room_id, event) in list(self._undecrypted.items()):

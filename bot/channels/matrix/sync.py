@@ -89,6 +89,7 @@ class MatrixRunner:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError, MatrixStartError):
                 await task
+        await self.events.close()
         await self.client.close()
 
     @property
