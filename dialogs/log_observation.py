@@ -23,7 +23,7 @@ from botbuilder.dialogs import (
 )
 
 from dialogs.answers import is_no, is_yes
-from dialogs.context import SITUATION_KEY, database_of
+from dialogs.context import SITUATION_KEY, unit_of_work
 from dialogs.format import bullet_list
 from dialogs.help import Reroute
 from dialogs.interruptions import new_request
@@ -50,12 +50,9 @@ from dialogs.registry import handles
 from dialogs.render.cards import observation_form
 from dialogs.replies import Reply, send, shows_cards
 from domain.situation import Situation
-from storage import AuditLog
-from storage.models import Member
-from storage.observations import ObservationRepository
+from services.observations import log_observation as save_observation
 
 LOG_DIALOG = "log_observation"
-SUBMIT_SAVE = "observation.save"
 SUBMIT_DISCARD = "observation.discard"
 FORM_SUMMARY = "Logga observation: kontrollera och tryck Spara, eller svara ”ja”"
 
@@ -196,18 +193,9 @@ def confirmation_text(draft: Draft, situation: Situation) -> str:
 
 async def save(context: TurnContext, situation: Situation, draft: Draft) -> str:
     """Save the draft as one transaction with its audit entry; a second save of the same draft is a no-op."""
-    database = database_of(context)
-    async with database.session() as session:
-        author = await session.get(Member, situation.asker.member_id)
-        row, created = await ObservationRepository(session).add(
-            to_storage(draft, situation), author, at=situation.now, idempotency_key=draft.id)
-        if created:
-            await AuditLog(session).record(
-                "observation.created", actor_member_id=author.id, channel=context.activity.channel_id,
-                subject_type="observation", subject_id=f"O{row.number}",
-                detail={"focus_area": draft.focus_area, "kind": row.kind, "version": row.id}, at=situation.now)
-        number = row.number
-        await session.commit()
+    async with unit_of_work(context, situation) as uow:
+        logged = await save_observation(uow, to_storage(draft, situation), idempotency_key=draft.id)
+    number, created = logged.number, logged.created
     if not created:
         return f"Det här är redan sparat som #O{number}. Inget nytt har sparats."
     party = situation.collaboration.party(situation.asker.party).name

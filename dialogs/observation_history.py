@@ -2,7 +2,7 @@
 correct it. ("ångra", the member's last change of any kind, is ``dialogs.undo``.)
 
 A correction is a new version under the same number; the old one stays, so the log shows what was first
-written and who changed it. Every read and change is audited.
+written and who changed it. Every read and change is audited (``services.observations``).
 """
 
 from __future__ import annotations
@@ -10,10 +10,9 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from botbuilder.core import TurnContext
 from botbuilder.dialogs import DialogContext
 
-from dialogs.context import database_of
+from dialogs.context import unit_of_work
 from dialogs.format import bullet_list, interval_text
 from dialogs.nlu import Understanding
 from dialogs.observation_draft import (
@@ -29,11 +28,12 @@ from dialogs.observation_draft import (
 )
 from dialogs.registry import handles
 from dialogs.replies import send
-from domain.rules.observations import may_correct, may_restore, may_undo
 from domain.situation import Situation
-from storage import AuditLog
-from storage.models import Member, Observation
-from storage.observations import ObservationRepository
+from services import observations
+from services.observations import CORRECTED_COLUMNS, ObservationRefused, missing
+from storage.models import Observation
+
+__all__ = ["CORRECTED_COLUMNS", "as_draft", "summary"]
 
 
 def as_draft(row: Observation, situation: Situation) -> Draft:
@@ -50,37 +50,24 @@ def summary(row: Observation, situation: Situation) -> str:
             f"{when_text(draft, situation)}{place}: {row.description}")
 
 
-async def _audit(context: TurnContext, session, situation: Situation, action: str, number: int, **detail) -> None:
-    await AuditLog(session).record(
-        action, actor_member_id=situation.asker.member_id, channel=context.activity.channel_id,
-        subject_type="observation", subject_id=f"O{number}", detail=detail or None, at=situation.now)
-
-
-def _missing(number: int | str) -> str:
-    return f"Det finns ingen observation #O{number}."
-
-
 @handles("show_observation")
 async def show_observation(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
     number = int(understanding.slots["ref"])
-    async with database_of(dc.context).session() as session:
-        versions = await ObservationRepository(session).history(number)
-        if versions:
-            await _audit(dc.context, session, situation, "observation.viewed", number)
-        await session.commit()
-        if not versions:
-            await send(dc.context, _missing(number))
-            return
-        current = versions[-1]
-        lines = [summary(current, situation),
-                 f"Loggad av {versions[0].author.name} ({versions[0].author_party}) "
-                 f"{_local(versions[0].created_at, situation)}."]
-        if current.deleted_at is not None:
-            lines.append(f"Borttagen {_local(current.deleted_at, situation)}.")
-        if len(versions) > 1:
-            lines.append("Tidigare versioner:\n" + bullet_list(
-                f"{summary(old, situation)} (ersatt {_local(old.replaced_at, situation)} av "
-                f"{_next_author(versions, index)})" for index, old in enumerate(versions[:-1])))
+    async with unit_of_work(dc.context, situation) as uow:
+        versions = await observations.view_observation(uow, number)
+    if not versions:
+        await send(dc.context, missing(number))
+        return
+    current = versions[-1]
+    lines = [summary(current, situation),
+             f"Loggad av {versions[0].author.name} ({versions[0].author_party}) "
+             f"{_local(versions[0].created_at, situation)}."]
+    if current.deleted_at is not None:
+        lines.append(f"Borttagen {_local(current.deleted_at, situation)}.")
+    if len(versions) > 1:
+        lines.append("Tidigare versioner:\n" + bullet_list(
+            f"{summary(old, situation)} (ersatt {_local(old.replaced_at, situation)} av "
+            f"{_next_author(versions, index)})" for index, old in enumerate(versions[:-1])))
     await send(dc.context, "\n".join(lines))
 
 
@@ -96,24 +83,14 @@ def _local(moment, situation: Situation) -> str:
 @handles("delete_observation")
 async def delete_observation(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
     """"ta bort #O12": the author, within 15 minutes; removed, not destroyed ("återställ #O12")."""
-    ref = understanding.slots["ref"]
-    async with database_of(dc.context).session() as session:
-        repo = ObservationRepository(session)
-        row = await repo.current(int(ref))
-        if row is None or row.deleted_at is not None:
-            await send(dc.context,
-                _missing(ref) if row is None else f"#O{ref} är redan borttagen.")
-            return
-        if not may_undo(row.created_at, row.author_member_id, situation.asker.member_id, situation.now):
-            await send(dc.context,
-                f"#O{row.number} kan bara tas bort av den som loggade den, inom 15 minuter. Rätta den i stället "
-                f"med till exempel ”ändra #O{row.number} plats till …” – rättelsen sparas som historik.")
-            return
-        await repo.delete(row, at=situation.now)
-        await _audit(dc.context, session, situation, "observation.deleted", row.number, version=row.id)
-        text = f"Borttagen: {summary(row, situation)}\nDen kan återställas med ”återställ #O{row.number}”."
-        await session.commit()
-    await send(dc.context, text)
+    try:
+        async with unit_of_work(dc.context, situation) as uow:
+            row = await observations.delete_observation(uow, situation, int(understanding.slots["ref"]))
+    except ObservationRefused as refused:
+        await send(dc.context, str(refused))
+        return
+    await send(dc.context,
+               f"Borttagen: {summary(row, situation)}\nDen kan återställas med ”återställ #O{row.number}”.")
 
 
 @handles("restore_observation")
@@ -121,27 +98,13 @@ async def restore_observation(dc: DialogContext, understanding: Understanding, s
     """"återställ #O12": a removed observation back in lists and the lägesbild, by its author or an admin.
 
     Removed observations are kept (only marked removed), so one can be restored as long as it is kept."""
-    number = int(understanding.slots["ref"])
-    async with database_of(dc.context).session() as session:
-        repo = ObservationRepository(session)
-        versions = await repo.history(number)
-        if not versions:
-            await send(dc.context, _missing(number))
-            return
-        current = versions[-1]
-        if current.deleted_at is None:
-            await send(dc.context,
-                f"#O{number} är inte borttagen, så det finns inget att återställa (”visa #O{number}” visar den).")
-            return
-        if not may_restore(versions[0].author_member_id, situation.asker.member_id, situation.asker.is_admin):
-            await send(dc.context,
-                f"Bara den som loggade #O{number} eller en administratör kan återställa den.")
-            return
-        await repo.restore(current)
-        await _audit(dc.context, session, situation, "observation.restored", number, version=current.id)
-        text = f"Återställd: {summary(current, situation)}\nDen finns åter i loggen och lägesbilden."
-        await session.commit()
-    await send(dc.context, text)
+    try:
+        async with unit_of_work(dc.context, situation) as uow:
+            row = await observations.restore_observation(uow, situation, int(understanding.slots["ref"]))
+    except ObservationRefused as refused:
+        await send(dc.context, str(refused))
+        return
+    await send(dc.context, f"Återställd: {summary(row, situation)}\nDen finns åter i loggen och lägesbilden.")
 
 
 MY_LOGS_SHOWN = 10
@@ -155,14 +118,10 @@ async def list_observations(dc: DialogContext, understanding: Understanding, sit
     period = slots.get("period")
     start = datetime.fromisoformat(period["start"]).replace(tzinfo=zone) if period else None
     end = datetime.fromisoformat(period["end"]).replace(tzinfo=zone) if period else None
-    async with database_of(dc.context).session() as session:
-        rows, total = await ObservationRepository(session).by_author(
-            situation.asker.member_id, start=start, end=end, focus_area=slots.get("focus_area"), limit=MY_LOGS_SHOWN)
-        await AuditLog(session).record("observations.listed", actor_member_id=situation.asker.member_id,
-                                       channel=dc.context.activity.channel_id, subject_type="observation",
-                                       detail={"count": len(rows), "own": True})
-        await session.commit()
-        lines = [summary(row, situation) for row in rows]
+    async with unit_of_work(dc.context, situation) as uow:
+        rows, total = await observations.list_observations(
+            uow, situation, start=start, end=end, focus_area=slots.get("focus_area"), limit=MY_LOGS_SHOWN)
+    lines = [summary(row, situation) for row in rows]
     scope = ""
     if period:
         shown_period = interval_text(datetime.fromisoformat(period["start"]), datetime.fromisoformat(period["end"]),
@@ -188,37 +147,16 @@ async def correct_observation(dc: DialogContext, understanding: Understanding, s
             f"till igår kl 22” eller ”ändra #O{number} typ till iakttagelse”.")
         return
     name, value = edit
-    async with database_of(dc.context).session() as session:
-        repo = ObservationRepository(session)
-        row = await repo.current(number)
-        if row is None or row.deleted_at is not None:
-            await send(dc.context, _missing(number))
-            return
-        if not may_correct(row.author_member_id, situation.asker.member_id, situation.asker.is_admin):
-            await send(dc.context,
-                f"Bara den som loggade #O{number} eller en administratör kan rätta den.")
-            return
+
+    def revise(row: Observation):
         result = apply_answer(as_draft(row, situation), name, value, situation)
-        if isinstance(result, Refusal):
-            await send(dc.context, result.text)
-            return
-        new = to_storage(result, situation)
-        changes = {key: getattr(new, key) for key in CORRECTED_COLUMNS[name]}
-        author = await session.get(Member, situation.asker.member_id)
-        corrected = await repo.correct(row, changes, author, at=situation.now)
-        await _audit(dc.context, session, situation, "observation.corrected", number, field=name,
-                     version=corrected.id)
-        text = f"Rättat ({FIELD_NAMES[name]}): {summary(corrected, situation)}\nDen tidigare versionen finns kvar " \
-               f"i historiken (”visa #O{number}”)."
-        await session.commit()
-    await send(dc.context, text)
+        return result.text if isinstance(result, Refusal) else to_storage(result, situation)
 
-
-CORRECTED_COLUMNS = {
-    "focus_area": ("focus_area",),
-    "when": ("occurred_start", "occurred_end"),
-    "place": ("place", "place_key"),
-    "description": ("description",),
-    "kind": ("kind",),
-    "source_party": ("source_party",),
-}
+    try:
+        async with unit_of_work(dc.context, situation) as uow:
+            corrected = await observations.correct_observation(uow, situation, number, name, revise)
+    except ObservationRefused as refused:
+        await send(dc.context, str(refused))
+        return
+    await send(dc.context, f"Rättat ({FIELD_NAMES[name]}): {summary(corrected, situation)}\nDen tidigare versionen "
+                           f"finns kvar i historiken (”visa #O{number}”).")

@@ -1,0 +1,130 @@
+"""The observation log as a user changes and reads it: log, show with history, remove, restore, list, correct.
+
+Each function is one transaction on a ``UnitOfWork``: it checks the rule (``domain.rules.observations``),
+writes, records the audit entry and commits. A refusal is an ``ObservationRefused`` whose message is the
+Swedish reply; the dialog renders what comes back (rows are loaded with their focus area and author).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from domain.rules.observations import may_correct, may_restore, may_undo
+from domain.situation import Situation
+from services.unit_of_work import UnitOfWork
+from storage.models import Observation
+from storage.observations import ObservationDraft
+
+# The columns a correction of one field (as the user names it) replaces.
+CORRECTED_COLUMNS = {
+    "focus_area": ("focus_area",),
+    "when": ("occurred_start", "occurred_end"),
+    "place": ("place", "place_key"),
+    "description": ("description",),
+    "kind": ("kind",),
+    "source_party": ("source_party",),
+}
+
+
+class ObservationRefused(Exception):
+    """Nothing was changed; the message is the Swedish reason."""
+
+
+@dataclass(frozen=True)
+class Logged:
+    number: int
+    created: bool  # False: the same draft was saved before, nothing new
+
+
+def missing(number: int | str) -> str:
+    return f"Det finns ingen observation #O{number}."
+
+
+async def _audit(uow: UnitOfWork, action: str, number: int, **detail) -> None:
+    await uow.record(action, "observation", f"O{number}", **detail)
+
+
+async def log_observation(uow: UnitOfWork, draft: ObservationDraft, *, idempotency_key: str) -> Logged:
+    """Saves the draft with its audit entry; a second save with the same key is a no-op (a card sent twice)."""
+    author = await uow.author()
+    row, created = await uow.observations.add(draft, author, at=uow.actor.now, idempotency_key=idempotency_key)
+    if created:
+        await _audit(uow, "observation.created", row.number, focus_area=draft.focus_area, kind=row.kind,
+                     version=row.id)
+    await uow.commit()
+    return Logged(row.number, created)
+
+
+async def view_observation(uow: UnitOfWork, number: int) -> list[Observation]:
+    """Every version, oldest first (empty when there is none); a look at a kept observation is audited."""
+    versions = await uow.observations.history(number)
+    if versions:
+        await _audit(uow, "observation.viewed", number)
+        await uow.commit()
+    return versions
+
+
+async def delete_observation(uow: UnitOfWork, situation: Situation, number: int) -> Observation:
+    """Removed, not destroyed: by the author within 15 minutes; restorable with ``restore_observation``."""
+    row = await uow.observations.current(number)
+    if row is None or row.deleted_at is not None:
+        raise ObservationRefused(missing(number) if row is None else f"#O{number} är redan borttagen.")
+    if not may_undo(row.created_at, row.author_member_id, situation.asker.member_id, situation.now):
+        raise ObservationRefused(
+            f"#O{row.number} kan bara tas bort av den som loggade den, inom 15 minuter. Rätta den i stället "
+            f"med till exempel ”ändra #O{row.number} plats till …” – rättelsen sparas som historik.")
+    await uow.observations.delete(row, at=situation.now)
+    await _audit(uow, "observation.deleted", row.number, version=row.id)
+    await uow.commit()
+    return row
+
+
+async def restore_observation(uow: UnitOfWork, situation: Situation, number: int) -> Observation:
+    """A removed observation back in lists and the lägesbild, by its author or an admin."""
+    versions = await uow.observations.history(number)
+    if not versions:
+        raise ObservationRefused(missing(number))
+    current = versions[-1]
+    if current.deleted_at is None:
+        raise ObservationRefused(
+            f"#O{number} är inte borttagen, så det finns inget att återställa (”visa #O{number}” visar den).")
+    if not may_restore(versions[0].author_member_id, situation.asker.member_id, situation.asker.is_admin):
+        raise ObservationRefused(f"Bara den som loggade #O{number} eller en administratör kan återställa den.")
+    await uow.observations.restore(current)
+    await _audit(uow, "observation.restored", number, version=current.id)
+    await uow.commit()
+    return current
+
+
+async def list_observations(uow: UnitOfWork, situation: Situation, *, start: datetime | None = None,
+                            end: datetime | None = None, focus_area: str | None = None,
+                            limit: int = 10) -> tuple[list[Observation], int]:
+    """The asker's own live observations, newest first, and how many there are; the look is audited."""
+    rows, total = await uow.observations.by_author(
+        situation.asker.member_id, start=start, end=end, focus_area=focus_area, limit=limit)
+    await uow.record("observations.listed", "observation", count=len(rows), own=True)
+    await uow.commit()
+    return rows, total
+
+
+async def correct_observation(uow: UnitOfWork, situation: Situation, number: int, field: str,
+                              revise: Callable[[Observation], ObservationDraft | str]) -> Observation:
+    """A new version of ``number`` with ``field`` changed, by its author or an admin; the old one stays.
+
+    ``revise`` reads the user's new value against the current version (no I/O): the saved form of the
+    corrected observation, or the Swedish reason the value was refused."""
+    row = await uow.observations.current(number)
+    if row is None or row.deleted_at is not None:
+        raise ObservationRefused(missing(number))
+    if not may_correct(row.author_member_id, situation.asker.member_id, situation.asker.is_admin):
+        raise ObservationRefused(f"Bara den som loggade #O{number} eller en administratör kan rätta den.")
+    new = revise(row)
+    if isinstance(new, str):
+        raise ObservationRefused(new)
+    changes = {key: getattr(new, key) for key in CORRECTED_COLUMNS[field]}
+    corrected = await uow.observations.correct(row, changes, await uow.author(), at=situation.now)
+    await _audit(uow, "observation.corrected", number, field=field, version=corrected.id)
+    await uow.commit()
+    return corrected
