@@ -3,7 +3,8 @@
 The last change is read from the audit log (``storage.changes``), not guessed from one table: after a
 correction or a postponement, "ångra" is about that, never about an older observation. The question names
 the audit entry it asked about; on "ja" the entry must still be the member's last change and still
-undoable, or nothing happens. The undo is audited as ``change.undone`` in the same transaction.
+undoable, or nothing happens. The undo is audited as ``change.undone`` in the same transaction
+(``services.undo``).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from botbuilder.dialogs import Dialog, DialogContext, DialogTurnResult, WaterfallDialog, WaterfallStepContext
 
 from dialogs.answers import is_no, is_yes
-from dialogs.context import SITUATION_KEY, database_of
+from dialogs.context import SITUATION_KEY, unit_of_work
 from dialogs.help import Reroute
 from dialogs.interruptions import new_request
 from dialogs.nlu import Understanding
@@ -19,8 +20,8 @@ from dialogs.registry import handles
 from dialogs.replies import send
 from dialogs.undo_plans import plan_for
 from domain.situation import Situation
-from storage import AuditLog
-from storage.changes import UNDONE, ChangeLog
+from services.undo import UndoRefused, last_change
+from services.undo import undo_last_change as undo_change
 
 UNDO_DIALOG = "undo.confirm"
 NOTHING = ("Du har inte ändrat något som jag kan ångra. Det du har loggat visar ”visa mina loggningar”, och en "
@@ -30,16 +31,15 @@ NOTHING = ("Du har inte ändrat något som jag kan ångra. Det du har loggat vis
 @handles("undo_observation")
 async def undo_last_change(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
     """"ångra", "ångra det", "ångra senaste": say what the last change was and ask before undoing it."""
-    async with database_of(dc.context).session() as session:
-        entry = await ChangeLog(session).last_change(situation.asker.member_id)
-        plan = await plan_for(session, entry, situation) if entry is not None else None
-    if plan is None:
+    async with unit_of_work(dc.context, situation) as uow:
+        change = await last_change(uow, situation, plan_for)
+    if change is None:
         await send(dc.context, NOTHING)
         return
-    if plan.problem:
-        await send(dc.context, plan.problem)
+    if change.plan.problem:
+        await send(dc.context, change.plan.problem)
         return
-    await dc.begin_dialog(UNDO_DIALOG, {"entry": entry.id, "what": plan.what})
+    await dc.begin_dialog(UNDO_DIALOG, {"entry": change.entry_id, "what": change.plan.what})
 
 
 class UndoDialog(WaterfallDialog):
@@ -71,18 +71,8 @@ class UndoDialog(WaterfallDialog):
 
 
 async def _undo(step: WaterfallStepContext, situation: Situation) -> str:
-    asked = step.options["entry"]
-    async with database_of(step.context).session() as session:
-        entry = await ChangeLog(session).last_change(situation.asker.member_id)
-        if entry is None or entry.id != asked:
-            return "Något har ändrats sedan jag frågade, så jag ångrar inget. Skriv ”ångra” igen om du vill."
-        plan = await plan_for(session, entry, situation)
-        if plan.problem or plan.undo is None:
-            return plan.problem or "Det kan jag inte ångra."
-        reply = await plan.undo()
-        await AuditLog(session).record(
-            UNDONE, actor_member_id=situation.asker.member_id, channel=step.context.activity.channel_id,
-            subject_type=entry.subject_type, subject_id=entry.subject_id,
-            detail={"undid": entry.id, "change": entry.action}, at=situation.now)
-        await session.commit()
-    return reply
+    try:
+        async with unit_of_work(step.context, situation) as uow:
+            return await undo_change(uow, situation, step.options["entry"], plan_for)
+    except UndoRefused as refused:
+        return str(refused)

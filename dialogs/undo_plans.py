@@ -2,36 +2,33 @@
 
 Each kind of change the audit log records gets a ``Plan``: the words for "Vill du ångra att du …?", a reason
 it cannot be undone (too old, someone else changed the item since, already undone another way, or a kind
-"ångra" does not step back), and the undo itself, which works in the caller's session and returns the reply.
+"ångra" does not step back), and the undo itself, which works in the caller's unit of work and returns the
+reply (``services.undo`` runs it, audits it and commits).
 An undo never deletes: a new observation is marked removed (restorable), a correction gets a new version
 with the earlier values, an action gets a history entry back to what it was.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from dialogs.format import long_date, short_date
 from dialogs.observation_draft import FIELD_NAMES, KIND_NAMES, when_text
-from dialogs.observation_history import CORRECTED_COLUMNS, as_draft, summary
+from dialogs.observation_history import as_draft, summary
 from dialogs.render.actions import owner_text
 from domain.rules.actions import PARTY_NAMES, STATUS_NAMES
 from domain.rules.changes import UNDO_WINDOW_TEXT, may_still_undo
 from domain.situation import Situation
-from storage.actions import ActionRepository, responsible_label
+from services.observations import CORRECTED_COLUMNS
+from services.undo import Plan
+from services.unit_of_work import UnitOfWork
+from storage.actions import responsible_label
 from storage.changes import ChangeLog
-from storage.models import Action, ActionStatus, ActionUpdate, AuditEntry, Member, Observation
-from storage.observations import ObservationRepository, draft_of
+from storage.models import Action, ActionStatus, AuditEntry, Observation
+from storage.observations import draft_of
 
-
-@dataclass
-class Plan:
-    what: str  # "att du sköt upp åtgärd #8 från 4 dec till 11 dec"
-    problem: str | None = None  # the whole reply when it cannot be undone
-    undo: Callable[[], Awaitable[str]] | None = None  # does it; the reply
+__all__ = ["Plan", "plan_for"]
 
 
 # Changes "ångra" does not step back, with what to do instead.
@@ -54,18 +51,18 @@ _OTHER = {
 }
 
 
-async def plan_for(session, entry: AuditEntry, situation: Situation) -> Plan:
+async def plan_for(uow: UnitOfWork, changes: ChangeLog, entry: AuditEntry, situation: Situation) -> Plan:
     """The plan for undoing ``entry``, the asker's own last change."""
     if entry.action in _OTHER:
         what, instead = _OTHER[entry.action]
         return Plan(f"att du {what}", problem=f"Din senaste ändring var att du {what}. Den kan jag inte ångra med "
                                               f"”ångra”; {instead}.")
     if entry.subject_type == "observation":
-        plan = await _observation(session, entry, situation)
+        plan = await _observation(uow, changes, entry, situation)
         instead = f"Rätta den i stället, till exempel ”ändra #{entry.subject_id} plats till …” – rättelsen sparas " \
                   "som historik."
     else:
-        plan = await _action(session, entry, situation)
+        plan = await _action(uow, changes, entry, situation)
         instead = f"Ändra åtgärden i stället, till exempel ”skjut upp #{entry.subject_id} till fredag”."
     if plan.problem is None and not may_still_undo(entry.at, situation.now):
         plan.problem = (f"Din senaste ändring, {plan.what}, gjordes för mer än {UNDO_WINDOW_TEXT} sedan och kan "
@@ -75,8 +72,8 @@ async def plan_for(session, entry: AuditEntry, situation: Situation) -> Plan:
 
 # --- observations ------------------------------------------------------------------------------------
 
-async def _observation(session, entry: AuditEntry, situation: Situation) -> Plan:
-    repo = ObservationRepository(session)
+async def _observation(uow: UnitOfWork, changes: ChangeLog, entry: AuditEntry, situation: Situation) -> Plan:
+    repo = uow.observations
     number = int(str(entry.subject_id).removeprefix("O"))
     versions = await repo.history(number)
     version_id = (entry.detail or {}).get("version")
@@ -86,7 +83,7 @@ async def _observation(session, entry: AuditEntry, situation: Situation) -> Plan
                                                          f"Se ”visa #O{number}” och rätta den om det behövs.")
     current = versions[-1]
     member_id = situation.asker.member_id
-    author = await session.get(Member, member_id)
+    author = await uow.author()
 
     async def remove() -> str:
         await repo.delete(current, at=situation.now)
@@ -121,17 +118,17 @@ async def _observation(session, entry: AuditEntry, situation: Situation) -> Plan
         plan = Plan(f"att du tog bort {summary(current, situation)}", undo=restore)
         if current.deleted_at is None:
             plan.problem = f"#O{number} är redan återställd, så det finns inget att ångra."
-        return await _unless_others(plan, session, number, mine.id, member_id)
+        return await _unless_others(plan, changes, number, mine.id, member_id)
     else:  # observation.restored
         plan = Plan(f"att du återställde {summary(current, situation)}", undo=remove)
     if current.deleted_at is not None:
         plan.problem = f"#O{number} är redan borttagen, så det finns inget att ångra (”återställ #O{number}” tar " \
                        "tillbaka den)."
-    return await _unless_others(plan, session, number, mine.id, member_id)
+    return await _unless_others(plan, changes, number, mine.id, member_id)
 
 
-async def _unless_others(plan: Plan, session, number: int, version_id: int, member_id: int) -> Plan:
-    if await ChangeLog(session).observation_changed_by_others(number, version_id, member_id):  # says most
+async def _unless_others(plan: Plan, changes: ChangeLog, number: int, version_id: int, member_id: int) -> Plan:
+    if await changes.observation_changed_by_others(number, version_id, member_id):  # says most
         plan.problem = (f"Någon annan har rättat #O{number} efter dig, så jag ångrar inget. Se ”visa #O{number}” "
                         "och rätta den om det behövs.")
     return plan
@@ -155,8 +152,8 @@ def _field_value(row: Observation, field: str, situation: Situation) -> str:
 
 # --- actions -----------------------------------------------------------------------------------------
 
-async def _action(session, entry: AuditEntry, situation: Situation) -> Plan:
-    repo = ActionRepository(session)
+async def _action(uow: UnitOfWork, changes: ChangeLog, entry: AuditEntry, situation: Situation) -> Plan:
+    repo = uow.actions
     number = int(entry.subject_id)
     action = await repo.get(number)
     detail = entry.detail or {}
@@ -164,7 +161,7 @@ async def _action(session, entry: AuditEntry, situation: Situation) -> Plan:
         return Plan(f"en ändring av #{number}", problem=f"Åtgärd #{number} finns inte längre.")
     name = f"åtgärd #{number} {action.title}"
     member_id = situation.asker.member_id
-    author = await session.get(Member, member_id)
+    author = await uow.author()
     today = situation.today
     if entry.action == "action.commented":
         return Plan(f"att du kommenterade {name}", problem=(
@@ -183,8 +180,8 @@ async def _action(session, entry: AuditEntry, situation: Situation) -> Plan:
         plan = Plan(f"att du skapade {name}", undo=cancel)
         if action.status not in (ActionStatus.PLANERAD.value, ActionStatus.PAGAENDE.value):
             plan.problem = f"#{number} är redan {STATUS_NAMES[action.status]}, så det finns inget att ångra."
-        return await _unless_changed(plan, session, action, first, member_id)
-    update = await session.get(ActionUpdate, detail.get("update") or 0)
+        return await _unless_changed(plan, changes, action, first, member_id)
+    update = await changes.action_update(detail.get("update") or 0)
     if update is None or update.action_id != action.id:
         return Plan(f"en ändring av #{number}", problem=f"Din senaste ändring av #{number} kan jag inte ångra. "
                                                        f"Se ”visa #{number}” och ändra den om det behövs.")
@@ -218,7 +215,7 @@ async def _action(session, entry: AuditEntry, situation: Situation) -> Plan:
             plan.problem = f"#{number} har fått ett annat slutdatum sedan dess, så jag ångrar inget."
     elif entry.action == "action.reassigned":
         party = detail.get("from_party") or action.responsible_party
-        previous = await session.get(Member, detail["from_member"]) if detail.get("from_member") else None
+        previous = await uow.members.get(detail["from_member"]) if detail.get("from_member") else None
         outside = None if previous or update.old_value == party else update.old_value
 
         async def give_back() -> str:
@@ -231,11 +228,11 @@ async def _action(session, entry: AuditEntry, situation: Situation) -> Plan:
             plan.problem = f"#{number} har fått en annan ansvarig sedan dess, så jag ångrar inget."
     else:
         return Plan(f"en ändring av #{number}", problem=f"Din senaste ändring av #{number} kan jag inte ångra.")
-    return await _unless_changed(plan, session, action, update.id, member_id)
+    return await _unless_changed(plan, changes, action, update.id, member_id)
 
 
-async def _unless_changed(plan: Plan, session, action: Action, update_id: int, member_id: int) -> Plan:
-    if await ChangeLog(session).action_changed_by_others(action.id, update_id, member_id):  # says most
+async def _unless_changed(plan: Plan, changes: ChangeLog, action: Action, update_id: int, member_id: int) -> Plan:
+    if await changes.action_changed_by_others(action.id, update_id, member_id):  # says most
         plan.problem = (f"Någon annan har ändrat #{action.number} efter dig, så jag ångrar inget. Se "
                         f"”visa #{action.number}”.")
     return plan

@@ -44,6 +44,10 @@ class ChangeLog:
     async def entry(self, entry_id: int) -> AuditEntry | None:
         return await self.session.get(AuditEntry, entry_id)
 
+    async def action_update(self, update_id: int) -> ActionUpdate | None:
+        """One entry of an action's history, as the audit entry of a change names it."""
+        return await self.session.get(ActionUpdate, update_id)
+
     async def action_changed_by_others(self, action_id: int, since_update_id: int, member_id: int) -> bool:
         """Whether someone else changed the action after the member's update (comments change nothing)."""
         found = await self.session.scalar(
