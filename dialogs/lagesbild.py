@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from botbuilder.dialogs import DialogContext
 
-from dialogs.context import database_of
+from dialogs.context import unit_of_work
 from dialogs.format import bullet_list, interval_text
 from dialogs.nlu import Understanding
 from dialogs.observation_draft import KIND_NAMES, Draft, place_key, when_text
@@ -21,8 +21,8 @@ from dialogs.registry import handles
 from dialogs.replies import Image, Reply, send, shows_images
 from domain.rules.observations import clip_period, default_period, previous_period, year_before
 from domain.situation import Situation
-from storage import AuditLog
-from storage.situation import Picture, load_picture
+from services.situation import situation_picture
+from storage.situation import Picture
 
 LATEST_CHARS = 90
 
@@ -41,22 +41,13 @@ async def show_situation(dc: DialogContext, understanding: Understanding, situat
     year_to_date = start.month == 1 and start.day == 1 and start.time() == time() and end.year == start.year
     if slots.get("compare") == "previous_year" or year_to_date:
         previous, previous_end = year_before(start, end)
-    zone = ZoneInfo(situation.collaboration.timezone)
     place = slots.get("place")
     # the place by the municipality's name ("elme" is Elmeskolan), and as written, for rows saved before
     keys = tuple(dict.fromkeys(key for key in (place_key(place, situation.collaboration), place_key(place)) if key))
-    async with database_of(dc.context).session() as session:
-        picture = await load_picture(
-            session, start=start.replace(tzinfo=zone), end=end.replace(tzinfo=zone),
-            previous_start=previous.replace(tzinfo=zone), timezone=situation.collaboration.timezone,
-            previous_end=previous_end.replace(tzinfo=zone) if previous_end else None,
-            focus_area=slots.get("focus_area"), place=place,
-            place_key=keys)
-        await AuditLog(session).record(
-            "situation.viewed", actor_member_id=situation.asker.member_id, channel=dc.context.activity.channel_id,
-            subject_type="lagesbild", detail={"focus_area": slots.get("focus_area"), "place_filter": bool(place),
-                                              "start": start.isoformat(), "end": end.isoformat()})
-        await session.commit()
+    async with unit_of_work(dc.context, situation) as uow:
+        picture = await situation_picture(uow, situation, start=start, end=end, previous_start=previous,
+                                          previous_end=previous_end, focus_area=slots.get("focus_area"),
+                                          place=place, place_keys=keys)
     text = situation_text(picture, situation, default=not period)
     if shows_images(dc.context) and picture.total:
         await send(dc.context, Reply(text=text, image=await chart_image(picture, situation)))
@@ -138,5 +129,7 @@ async def chart_image(picture: Picture, situation: Situation) -> Image:
     """The chart as a PNG, drawn off the event loop (matplotlib takes tens of milliseconds)."""
     from dialogs.render.chart import situation_chart
 
-    png = await asyncio.to_thread(situation_chart, picture, title=title_of(picture, situation))
+    # The days are counted in the collaboration's zone, and the chart's axis must be too.
+    png = await asyncio.to_thread(situation_chart, picture, title=title_of(picture, situation),
+                                  zone=ZoneInfo(situation.collaboration.timezone))
     return Image(png, name="lagesbild.png", alt=title_of(picture, situation))

@@ -3,7 +3,7 @@ since the previous meeting (with the lägesbild chart), and the agreement's dead
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from dialogs.format import bullet_list, long_date
@@ -11,45 +11,35 @@ from dialogs.lagesbild import chart_image, situation_text
 from dialogs.render.actions import action_line
 from dialogs.replies import Image, Reply
 from domain.collaboration import Collaboration
-from domain.rules.observations import previous_period
-from storage.actions import ActionQuery, ActionRepository
-from storage.situation import load_picture
+from domain.situation import Asker, Situation
+from services.situation import PostMaterial, post_material
 
 _WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
 
 
 async def meeting_post(session, collaboration: Collaboration, *, forum_name: str, starts_at: datetime,
                        since: datetime | None, now: datetime, chart: bool = True) -> Reply:
-    """The post before a meeting: its text, the same as a card, and the chart when the log has anything."""
-    from domain.situation import Asker, Situation
+    """The scheduler's post, read in its session (``services.situation.post_material``) and rendered here."""
+    material = await post_material(session, collaboration, starts_at=starts_at, since=since, now=now)
+    return await meeting_post_of(material, collaboration, forum_name=forum_name, now=now, chart=chart)
 
+
+async def meeting_post_of(material: PostMaterial, collaboration: Collaboration, *, forum_name: str, now: datetime,
+                          chart: bool = True) -> Reply:
+    """The post before a meeting: its text, the same as a card, and the chart when the log has anything."""
     zone = ZoneInfo(collaboration.timezone)
-    local = starts_at.astimezone(zone)
-    today = now.astimezone(zone).date()
+    local = material.starts_at.astimezone(zone)
+    today = material.today
     # The picture's text helpers take a Situation; the post is the bot's own, read by everyone in the channel.
     situation = Situation(collaboration, Asker(0, "Samverkansboten", "kommun", ""), now)
-    actions = ActionRepository(session)
-    overdue = await actions.page(ActionQuery(status="overdue", today=today, limit=10))
-    coming = await actions.page(ActionQuery(status="open", due_from=today, due_to=local.date() + timedelta(days=1),
-                                            limit=10))
-    deadlines = [a for a in (await actions.page(ActionQuery(status="open", due_from=today,
-                                                            due_to=today + timedelta(days=90), limit=50))).actions
-                 if a.deadline_code]
-    # Whole days, as people say them ("4 nov–3 dec"): from the previous meeting's day, else 30 days back, up
-    # to and including yesterday; a clock time in the label ("4 nov 08:59–4 dec 08:59") says nothing useful.
-    start_local = datetime.combine(since.astimezone(zone).date() if since else today - timedelta(days=30), time())
-    end_local = datetime.combine(today, time())
-    start, end = start_local.replace(tzinfo=zone), end_local.replace(tzinfo=zone)
-    picture = await load_picture(session, start=start, end=end,
-                                 previous_start=previous_period(start_local, end_local).replace(tzinfo=zone),
-                                 timezone=collaboration.timezone)
+    picture = material.picture
     parts = [f"Inför {forum_name} {_WEEKDAYS[local.weekday()]} {long_date(local.date())} kl {local:%H:%M}"]
-    parts.append(_section("Försenade åtgärder", overdue, today))
-    parts.append(_section("Ska vara klara före mötet", coming, today))
-    parts.append(situation_text(picture, situation, default=since is None))
-    if deadlines:
+    parts.append(_section("Försenade åtgärder", material.overdue, today))
+    parts.append(_section("Ska vara klara före mötet", material.coming, today))
+    parts.append(situation_text(picture, situation, default=not material.since_previous))
+    if material.deadlines:
         parts.append("Överenskommelsens tidsgränser de närmaste tre månaderna:\n"
-                     + bullet_list([action_line(a, today) for a in deadlines]))
+                     + bullet_list([action_line(a, today) for a in material.deadlines]))
     image = await chart_image(picture, situation) if chart and picture.total else None
     return meeting_post_reply("\n\n".join(parts), image)
 

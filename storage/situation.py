@@ -59,6 +59,7 @@ class Picture:
     latest: list[LatestObservation] = field(default_factory=list)  # newest first
     per_day: list[tuple[date, int]] = field(default_factory=list)  # local dates with any observation
     previous_end: datetime | None = None  # None: the comparison ends where the period starts
+    timezone: str = "UTC"  # the zone ``per_day``'s dates are local to: the collaboration's, from ``load_picture``
 
     @property
     def total(self) -> int:
@@ -143,7 +144,7 @@ async def load_picture(
         place=place,
         tallies=tallies, places=[PlaceCount(shown, int(n)) for _key, shown, n in place_rows],
         latest=[LatestObservation(*row) for row in latest_rows],
-        per_day=sorted(per_day.items()))
+        per_day=sorted(per_day.items()), timezone=timezone)
 
 
 def _utc_hour(dialect: str):

@@ -2,14 +2,17 @@
 
 import io
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from PIL import Image
 
-from dialogs.render.chart import _LABEL_WIDTH, STOCKHOLM, _days, _short_date, _ticks, situation_chart
+from dialogs.render.chart import _LABEL_WIDTH, _days, _short_date, _ticks, situation_chart
 from dialogs.render.chart_style import wrap_label
 from storage.situation import Picture, Tally
 
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 TITLE = "Lägesbild ANDTS, 27 okt – 26 nov 2026"
 # 27 okt – 26 nov 2026 in Stockholm: the period crosses the end of summer time (25 okt) only in the previous one.
@@ -128,3 +131,14 @@ def test_long_and_many_focus_names_keep_the_size():
     assert len(lines) == 2 and all(len(line) <= 22 for line in lines) and lines[1].endswith("…")
     assert wrap_label("ANDTS", _LABEL_WIDTH) == "ANDTS"
 
+
+
+def test_the_day_axis_is_in_the_zone_the_picture_was_counted_in():
+    # Midnight in Tokyo is 15:00 UTC the day before: drawn in Stockholm the axis would start a day early.
+    tokyo = ZoneInfo("Asia/Tokyo")
+    start, end = datetime(2026, 11, 19, 15, tzinfo=UTC), datetime(2026, 11, 26, 15, tzinfo=UTC)
+    counted = replace(picture(start, end, per_day=[(date(2026, 11, 21), 2)]), timezone="Asia/Tokyo")
+    assert [day for day, _ in _days(counted, tokyo)] == [date(2026, 11, 20) + timedelta(days=n) for n in range(7)]
+    drawn = situation_chart(counted, title=TITLE)
+    assert drawn == situation_chart(counted, title=TITLE, zone=tokyo)
+    assert drawn != situation_chart(counted, title=TITLE, zone=STOCKHOLM)

@@ -29,8 +29,6 @@ from dialogs.render.chart_style import (
 )
 from storage.situation import Picture
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
-
 _SIZE_INCHES = (10.0, 4.5)  # 1000 × 450 px at _DPI: fits a Teams card and a phone screen
 _DPI = 100
 _EMPTY_TEXT = "Inga observationer under perioden"
@@ -48,11 +46,13 @@ class _Area:
     previous: int
 
 
-def situation_chart(picture: Picture, *, title: str, zone: tzinfo = STOCKHOLM) -> bytes:
+def situation_chart(picture: Picture, *, title: str, zone: tzinfo | None = None) -> bytes:
     """Render ``picture`` as a PNG of about 1000 × 450 px titled ``title``.
 
-    ``zone`` turns the UTC period into the local dates that ``picture.per_day`` is counted in.
+    ``zone`` turns the UTC period into the local dates that ``picture.per_day`` is counted in: by default
+    the zone the picture was counted in (the collaboration's), never a fixed one.
     """
+    zone = zone or ZoneInfo(picture.timezone)
     figure = Figure(figsize=_SIZE_INCHES, dpi=_DPI, facecolor="white")
     figure.suptitle(textwrap.shorten(title, width=110, placeholder=" …"), fontsize=14, color=TEXT_COLOUR)
     if not picture.tallies or (picture.total == 0 and picture.previous_total == 0):
