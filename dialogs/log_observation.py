@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from botbuilder.core import TurnContext
 from botbuilder.dialogs import (
     Dialog,
     DialogContext,
@@ -51,6 +51,9 @@ from dialogs.render.cards import observation_form
 from dialogs.replies import Reply, send, shows_cards
 from domain.situation import Situation
 from services.observations import log_observation as save_observation
+
+if TYPE_CHECKING:
+    from botbuilder.core import TurnContext
 
 LOG_DIALOG = "log_observation"
 SUBMIT_DISCARD = "observation.discard"
