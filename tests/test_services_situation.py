@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from admin.reports import gather_follow_up
 from dialogs.render.chart import _days
 from domain.collaboration import load_collaboration
 from domain.situation import Asker, Situation
@@ -90,3 +91,17 @@ async def test_a_meeting_brief_reads_the_forum_and_is_audited(database: Database
     async with database.session() as session:
         [viewed] = (await session.scalars(select(AuditEntry).where(AuditEntry.action == "meeting_brief.viewed"))).all()
     assert (viewed.subject_type, viewed.subject_id, viewed.detail) == ("forum", forum.code, {"meeting": None})
+
+
+@pytest.mark.parametrize(("zone", "month"), [("Asia/Tokyo", 11), ("America/New_York", 10)])
+async def test_the_follow_up_reports_months_are_the_configured_zones(database: Database, zone, month):
+    # 16:00 UTC on 31 October is already 1 November in Tokyo, still 31 October in New York.
+    asker = await _asker(database)
+    uow, _ = _unit(database, asker, "Europe/Stockholm")
+    async with uow:
+        await observations.log_observation(uow, ObservationDraft(
+            focus_area="skadegorelse-skola", kind="handelse", occurred_start=datetime(2026, 10, 31, 16, tzinfo=UTC),
+            occurred_end=None, description="Klotter", source_party="kommun"), idempotency_key="f" * 32)
+    async with database.session() as session:
+        report = await gather_follow_up(session, replace(load_collaboration(), timezone=zone), 2026, now=NOW)
+    assert report.months[month - 1] == 1 and sum(report.months) == 1
