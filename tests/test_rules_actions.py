@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from domain.dates import add_months
 from domain.rules.actions import days_overdue, is_overdue, may_change, shift, who_may_change
 
 TODAY = date(2026, 11, 26)
@@ -49,3 +50,10 @@ def test_shift_by_days_weeks_and_months():
     assert shift(date(2026, 12, 4), days=7) == date(2026, 12, 11)
     assert shift(date(2026, 1, 31), months=1) == date(2026, 2, 28)
     assert shift(date(2026, 12, 15), months=2) == date(2027, 2, 15)
+
+
+def test_one_month_shift_for_deadlines_and_postponements():
+    assert add_months(date(2024, 2, 29), 12) == date(2025, 2, 28)
+    assert add_months(date(2026, 11, 30), 3) == date(2027, 2, 28)
+    assert add_months(date(2027, 1, 15), -2) == date(2026, 11, 15)
+    assert shift(date(2026, 1, 31), months=1, days=1) == date(2026, 3, 1)

@@ -6,12 +6,13 @@ Plain frozen data without I/O so dialogs and reminders can be tested with hand-b
 
 from __future__ import annotations
 
-import calendar
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TypeVar
 from zoneinfo import ZoneInfo
+
+from domain.dates import add_months
 
 # Codes the bot's dialogs rely on; a municipality may add more but not drop these.
 PARTY_CODES = ("kommun", "polis")
@@ -51,14 +52,6 @@ class Forum:
     def terms(self) -> tuple[str, ...]:
         """Everything a user might write for this forum: name, code and synonyms."""
         return (self.name, self.code, *self.synonyms)
-
-
-def add_months(day: date, months: int) -> date:
-    """Shift by whole months, clamping to the month's last day (Feb 29 + 12 months -> Feb 28)."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 @dataclass(frozen=True, slots=True)

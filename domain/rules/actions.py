@@ -5,8 +5,9 @@ Plain functions of their inputs and the day passed in, so they test without chat
 
 from __future__ import annotations
 
-import calendar
 from datetime import date, timedelta
+
+from domain.dates import add_months
 
 OPEN = frozenset({"planerad", "pagaende"})
 STATUS_NAMES = {"planerad": "planerad", "pagaende": "pågående", "klar": "klar", "installd": "inställd"}
@@ -49,14 +50,5 @@ def who_may_change(*, responsible_party: str, responsible_name: str | None, crea
 
 def shift(due: date, *, days: int = 0, months: int = 0) -> date:
     """'skjut upp #3 en vecka' from the current due date; months keep the day, or the month's last day."""
-    if months:
-        index = due.year * 12 + due.month - 1 + months
-        year, month = divmod(index, 12)
-        month += 1
-        due = date(year, month, min(due.day, calendar.monthrange(year, month)[1]))
-    return due + timedelta(days=days)
+    return add_months(due, months) + timedelta(days=days)
 
-
-def is_past_due_on_create(due: date | None, today: date) -> bool:
-    """A new action due before today is asked about once: it is usually a typo in the year."""
-    return due is not None and due < today
