@@ -16,7 +16,7 @@ import snowballstemmer
 from botbuilder.core import TurnContext
 from botbuilder.dialogs import DialogContext
 
-from dialogs.context import database_of, listing_of, mention_action
+from dialogs.context import listing_of, mention_action, unit_of_work
 from dialogs.format import bullet_list, interval_text, short_date
 from dialogs.nlu import Understanding, fold
 from dialogs.registry import handles
@@ -24,8 +24,9 @@ from dialogs.render.actions import action_line, due_text, list_card, list_summar
 from dialogs.replies import Reply, send
 from domain.rules.actions import PAGE_SIZE, STATUS_NAMES
 from domain.situation import Situation
-from storage import AuditLog, MemberRepository
-from storage.actions import ActionQuery, ActionRepository, plain_text
+from services import actions
+from services.actions import ActionRefused
+from storage.actions import ActionQuery, plain_text
 from storage.models import Action
 
 _BY = re.compile(r"\b(?:fore|innan|senast|till|by|before)\b")
@@ -56,8 +57,8 @@ async def more(dc: DialogContext, understanding: Understanding, situation: Situa
 
 
 async def _show_page(context: TurnContext, situation: Situation, title: str, query: ActionQuery) -> None:
-    async with database_of(context).session() as session:
-        page = await ActionRepository(session).page(query)
+    async with unit_of_work(context, situation) as uow:
+        page = await actions.page_actions(uow, query)
     listing = listing_of(context)
     if page.has_more:
         await listing.set(context, {"title": title, "query": _query_to_state(query)})
@@ -87,8 +88,8 @@ async def _query(context: TurnContext, slots: dict, situation: Situation) -> tup
         query = replace(query, party=owner)
         whose = _GENITIVE[owner]
     elif owner:
-        async with database_of(context).session() as session:
-            found = await MemberRepository(session).find_by_name(owner)
+        async with unit_of_work(context, situation) as uow:
+            found = await actions.members_named(uow, owner)
         if not found:
             return f"Jag hittar ingen medlem som heter {owner}."
         query = replace(query, member_id=found[0].id)
@@ -149,32 +150,17 @@ def _query_from_state(state: dict) -> ActionQuery:
     return ActionQuery(**values)
 
 
-async def not_found_text(session, number: int | str) -> str:
-    """'Det finns ingen åtgärd #99', with the closest numbers that do exist."""
-    nearest = await ActionRepository(session).nearest(int(number))
-    if not nearest:
-        return f"Det finns ingen åtgärd #{number}. Åtgärdsplanen är tom – skapa en med ”ny åtgärd: …”."
-    return f"Det finns ingen åtgärd #{number}. Menade du någon av dessa?\n" + bullet_list(
-        [f"#{a.number} {a.title}" for a in nearest])
-
-
 @handles("show_action")
 async def show_action(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
     number = int(understanding.slots["ref"])
-    async with database_of(dc.context).session() as session:
-        repository = ActionRepository(session)
-        action = await repository.get(number)
-        if action is None:
-            await send(dc.context, await not_found_text(session, number))
-            return
-        history = await repository.history(action)
-        await AuditLog(session).record("action.viewed", actor_member_id=situation.asker.member_id,
-                                       channel=dc.context.activity.channel_id, subject_type="action",
-                                       subject_id=number)
-        await session.commit()
-        text = action_details(action, history, situation)
+    try:
+        async with unit_of_work(dc.context, situation) as uow:
+            shown = await actions.show_action(uow, number)
+    except ActionRefused as refused:
+        await send(dc.context, str(refused))
+        return
     await mention_action(dc.context, number)
-    await send(dc.context, text)
+    await send(dc.context, action_details(shown.action, shown.history, situation))
 
 
 def action_details(action: Action, history: list, situation: Situation) -> str:
@@ -210,4 +196,4 @@ def action_details(action: Action, history: list, situation: Situation) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["action_line", "list_actions", "more", "not_found_text", "show_action"]
+__all__ = ["action_line", "list_actions", "more", "show_action"]

@@ -1,11 +1,9 @@
 """Citizen promises (medborgarlöften) in chat: add one, link actions to it, and follow it up.
 
-A promise is the municipality's and the police's joint commitment to residents, so only an admin of either
-party adds one. Linking an action to a promise changes the action, so the action plan's rule applies: the
-responsible person or an admin of the responsible party (a done action may still be linked: it is part of
-what was kept). Every write is history on the action and in the audit log. The follow-up lists each
-promise's actions as done, on track or late, so a coordinator can report back to residents.
-"""
+``services.promises`` decides and saves: only an admin adds a promise (the municipality's and the police's
+joint commitment to residents), and linking follows the action plan's rule of who may change an action.
+The follow-up lists each promise's actions as done, on track or late, so a coordinator can report back to
+residents."""
 
 from __future__ import annotations
 
@@ -13,9 +11,8 @@ from zoneinfo import ZoneInfo
 
 from botbuilder.dialogs import DialogContext
 
-from dialogs.action_changes import asker_member, audit_action, may_change_action, refusal_for, screened
-from dialogs.action_plan import not_found_text
-from dialogs.context import database_of
+from dialogs.action_answers import screened
+from dialogs.context import unit_of_work
 from dialogs.format import bullet_list, short_date
 from dialogs.nlu import Understanding
 from dialogs.registry import handles
@@ -23,24 +20,27 @@ from dialogs.render.actions import action_line, due_text, owner_text
 from dialogs.replies import send
 from domain.rules.actions import MAX_TITLE_CHARS, OPEN, STATUS_NAMES, is_overdue
 from domain.situation import Situation
-from storage import AuditLog
-from storage.actions import ActionRepository, PromiseRepository, PromiseState
-from storage.models import Action, CitizenPromise
+from services import promises
+from services.actions import ActionRefused
+from services.promises import PromiseRefused, promise_name
+from storage.actions import PromiseState
+from storage.models import Action
 
 EXAMPLE = "”nytt medborgarlöfte: Vi ska öka den vuxna närvaron i centrum under helgkvällar”"
 _NONE_YET = ("Det finns inga medborgarlöften ännu. En administratör lägger till ett med " + EXAMPLE + ", eller "
              "läser in dem med åtgärdsplanen (kolumnen Medborgarlöfte).")
 
 
-def _name(promise: CitizenPromise, *, capital: bool = True) -> str:
-    return f"{'M' if capital else 'm'}edborgarlöfte {promise.number}: {promise.title}"
-
-
-async def _list_of_promises(repository: PromiseRepository) -> str:
-    promises = await repository.all()
-    if not promises:
+def _list_of_promises(names: list[str]) -> str:
+    if not names:
         return _NONE_YET
-    return "Medborgarlöftena är:\n" + bullet_list([_name(p) for p in promises])
+    return "Medborgarlöftena är:\n" + bullet_list(names)
+
+
+def _refusal_text(refused: ActionRefused) -> str:
+    """The reason, and the promises to choose from when the reply should list them."""
+    listing = refused.promises if isinstance(refused, PromiseRefused) else None
+    return str(refused) if listing is None else f"{refused}\n{_list_of_promises(listing)}"
 
 
 # --- add ------------------------------------------------------------------------------------------------
@@ -49,11 +49,10 @@ async def _list_of_promises(repository: PromiseRepository) -> str:
 async def create_promise(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
     context = dc.context
     title = understanding.slots.get("title")
-    if not situation.asker.is_admin:
-        await send(context,
-            "Bara en administratör kan lägga till ett medborgarlöfte: löftet är kommunens och polisens gemensamma "
-            "åtagande mot invånarna. Be en administratör hos kommunen eller polisen att lägga in det. Du kan "
-            "följa upp löftena med ”hur går det med medborgarlöftena”.")
+    try:
+        promises.check_may_add(situation)
+    except PromiseRefused as refused:
+        await send(context, str(refused))
         return
     if not title:
         await send(context, f"Skriv löftet efter kolon, till exempel {EXAMPLE}.")
@@ -66,81 +65,41 @@ async def create_promise(dc: DialogContext, understanding: Understanding, situat
     if refusal := screened(context.activity.text or title, situation):
         await send(context, refusal)
         return
-    async with database_of(context).session() as session:
-        promises = PromiseRepository(session)
-        existing = await promises.by_title(title)
-        if existing is not None:
-            await send(context,
-                f"Det löftet finns redan – {_name(existing)}. Inget nytt har sparats.")
-            return
-        promise = await promises.add(title, period_start=situation.today, at=situation.now)
-        await AuditLog(session).record("promise.created", actor_member_id=situation.asker.member_id,
-                                       channel=context.activity.channel_id, subject_type="promise",
-                                       subject_id=promise.number)
-        await session.commit()
-        text = (f"Sparat som medborgarlöfte {promise.number}: {promise.title}\n"
-                f"Koppla åtgärderna som ska genomföra det med ”koppla #12 till medborgarlöfte {promise.number}”; "
-                f"”medborgarlöfte {promise.number}” visar hur det går.")
-    await send(context, text)
+    try:
+        async with unit_of_work(context, situation) as uow:
+            promise = await promises.create_promise(uow, situation, title)
+    except PromiseRefused as refused:
+        await send(context, str(refused))
+        return
+    await send(context,
+        f"Sparat som medborgarlöfte {promise.number}: {promise.title}\n"
+        f"Koppla åtgärderna som ska genomföra det med ”koppla #12 till medborgarlöfte {promise.number}”; "
+        f"”medborgarlöfte {promise.number}” visar hur det går.")
 
 
 # --- link and unlink --------------------------------------------------------------------------------------
 
 @handles("link_promise", "unlink_promise")
 async def link_promise(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
+    """Link or unlink an action; the reply either way, with what was not done said plainly."""
     context = dc.context
     unlink = understanding.intent == "unlink_promise"
-    number = int(understanding.slots["ref"])
-    wanted = understanding.slots.get("promise")
-    async with database_of(context).session() as session:
-        action = await ActionRepository(session).get(number)
-        if action is None:
-            text = await not_found_text(session, number)
-        elif not may_change_action(action, situation):
-            text = await refusal_for(session, action)
-        else:
-            text = await _relink(context, session, situation, action, wanted, unlink=unlink)
-    await send(context, text)
-
-
-async def _relink(context, session, situation: Situation, action: Action, wanted: str | None, *,
-                  unlink: bool) -> str:
-    """Link or unlink the action and commit; the reply either way, with what was not done said plainly."""
-    promises = PromiseRepository(session)
-    verb = "koppla bort" if unlink else "koppla"
-    example = (f"”koppla bort #{action.number} från medborgarlöfte 1”" if unlink
-               else f"”koppla #{action.number} till medborgarlöfte 1”")
-    if wanted is None and unlink and action.promise is not None:
-        promise = action.promise  # "koppla bort #12 från medborgarlöftet": the one it has
-    elif wanted is None and unlink:
-        return f"#{action.number} {action.title} är inte kopplad till något medborgarlöfte."
-    elif wanted is None:
-        return f"Vilket medborgarlöfte? Skriv numret, till exempel {example}.\n{await _list_of_promises(promises)}"
-    else:
-        promise = await promises.get(int(wanted))
-        if promise is None:
-            return (f"Det finns inget medborgarlöfte {wanted}, så jag kan inte {verb} #{action.number}.\n"
-                    f"{await _list_of_promises(promises)}")
-    line = action_line(action, situation.today)
-    if unlink and action.promise_id != promise.id:
-        now = f", den hör till {_name(action.promise, capital=False)}" if action.promise else ""
-        return f"#{action.number} är inte kopplad till medborgarlöfte {promise.number}{now}. Inget har ändrats."
-    if not unlink and action.promise_id == promise.id:
-        return f"#{action.number} är redan kopplad till {_name(promise, capital=False)}."
-    previous = action.promise
-    await ActionRepository(session).set_promise(action, None if unlink else promise,
-                                                await asker_member(session, situation), at=situation.now)
-    what = "action.promise_unlinked" if unlink else "action.promise_linked"
-    await audit_action(context, session, situation, what, action.number, promise=promise.number,
-                       **({"previous_promise": previous.number} if previous and not unlink else {}))
-    await session.commit()
+    try:
+        async with unit_of_work(context, situation) as uow:
+            linked = await promises.link_promise(uow, situation, understanding.slots["ref"],
+                                                 understanding.slots.get("promise"), unlink=unlink)
+    except ActionRefused as refused:
+        await send(context, _refusal_text(refused))
+        return
+    line = action_line(linked.action, situation.today)
     if unlink:
-        return f"Bortkopplad från {_name(promise, capital=False)}:\n{line}"
-    text = f"Kopplad till {_name(promise, capital=False)}:\n{line}"
-    if previous is not None:
-        text += (f"\nDen var tidigare kopplad till {_name(previous, capital=False)}; en åtgärd hör till ett "
-                 "medborgarlöfte i taget.")
-    return text
+        await send(context, f"Bortkopplad från {promise_name(linked.promise, capital=False)}:\n{line}")
+        return
+    text = f"Kopplad till {promise_name(linked.promise, capital=False)}:\n{line}"
+    if linked.previous is not None:
+        text += (f"\nDen var tidigare kopplad till {promise_name(linked.previous, capital=False)}; en åtgärd hör "
+                 "till ett medborgarlöfte i taget.")
+    await send(context, text)
 
 
 # --- follow up --------------------------------------------------------------------------------------------
@@ -148,29 +107,22 @@ async def _relink(context, session, situation: Situation, action: Action, wanted
 @handles("show_promises")
 async def show_promises(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
     """Every promise ("hur går det med medborgarlöftena"), or one by number ("medborgarlöfte 1")."""
-    wanted = understanding.slots.get("promise")
-    async with database_of(dc.context).session() as session:
-        repository = PromiseRepository(session)
-        if wanted is not None:
-            promise = await repository.get(int(wanted))
-            if promise is None:
-                text = f"Det finns inget medborgarlöfte {wanted}.\n{await _list_of_promises(repository)}"
-                await send(dc.context, text)
-                return
-            states = [await repository.state(promise)]
-        else:
-            states = await repository.states()
-        if not states:
-            await send(dc.context, _NONE_YET)
-            return
-        text = "\n\n".join(_section(state, situation) for state in states)
-    await send(dc.context, text)
+    try:
+        async with unit_of_work(dc.context, situation) as uow:
+            states = await promises.follow_up(uow, understanding.slots.get("promise"))
+    except PromiseRefused as refused:
+        await send(dc.context, _refusal_text(refused))
+        return
+    if not states:
+        await send(dc.context, _NONE_YET)
+        return
+    await send(dc.context, "\n\n".join(_section(state, situation) for state in states))
 
 
 def _section(state: PromiseState, situation: Situation) -> str:
     promise, actions, today = state.promise, state.actions, situation.today
     if not actions:
-        return (f"{_name(promise)}\nInga åtgärder är kopplade till löftet ännu. Koppla en med ”koppla #12 till "
+        return (f"{promise_name(promise)}\nInga åtgärder är kopplade till löftet ännu. Koppla en med ”koppla #12 till "
                 f"medborgarlöfte {promise.number}”.")
     done = sum(a.status == "klar" for a in actions)
     late = sum(is_overdue(a.status, a.due_date, today) for a in actions)
@@ -181,7 +133,7 @@ def _section(state: PromiseState, situation: Situation) -> str:
     if cancelled:
         counts.append(f"{cancelled} {'inställd' if cancelled == 1 else 'inställda'}")
     many = "åtgärd" if len(actions) == 1 else "åtgärder"
-    lines = [_name(promise), f"{len(actions)} {many}: {', '.join(counts)}.",
+    lines = [promise_name(promise), f"{len(actions)} {many}: {', '.join(counts)}.",
              bullet_list([_promise_line(a, situation) for a in actions])]
     return "\n".join(lines)
 
