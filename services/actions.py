@@ -9,7 +9,6 @@ not done raises ``ActionRefused`` carrying the Swedish reason the conversation s
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TypeVar
 
 from domain.rules.actions import OPEN, PARTY_NAMES, STATUS_NAMES, may_change, who_may_change
 from domain.situation import Situation
@@ -23,7 +22,6 @@ _PARTY_WORDS = {"kommun": "kommun", "kommunen": "kommun", "polis": "polis", "pol
                 "gemensam": "gemensam", "gemensamt": "gemensam", "bada": "gemensam", "kommun och polis": "gemensam",
                 "kommunen och polisen": "gemensam", "bada parter": "gemensam"}
 _ME = ("me", "jag", "mig", "jag sjalv")
-T = TypeVar("T")
 
 
 class ActionRefused(Exception):
@@ -64,12 +62,12 @@ class Owner:
 
 async def page_actions(uow: UnitOfWork, query: ActionQuery) -> ActionPage:
     """One page of a question about the plan ("vilka åtgärder är försenade", "mina åtgärder", "mer")."""
-    return kept(uow, await uow.actions.page(query))
+    return await uow.actions.page(query)
 
 
 async def members_named(uow: UnitOfWork, name: str) -> list[Member]:
     """Active members with exactly this name (the "åtgärder för Anna Andersson" of a question)."""
-    return kept(uow, await uow.members.find_by_name(name))
+    return await uow.members.find_by_name(name)
 
 
 async def existing_action(uow: UnitOfWork, number: int | str) -> Action:
@@ -89,7 +87,7 @@ async def show_action(uow: UnitOfWork, number: int | str) -> ActionView:
 
 async def changeable(uow: UnitOfWork, situation: Situation, number: int | str) -> Action:
     """The action, if it exists, is open and the asker may change it (read before asking what to change)."""
-    return kept(uow, await _changeable(uow.actions, uow.members, situation, number))
+    return await _changeable(uow.actions, uow.members, situation, number)
 
 
 async def changeable_in(session, situation: Situation, number: int | str) -> Action:
@@ -200,13 +198,6 @@ async def postpone_action(uow: UnitOfWork, situation: Situation, number: int | s
     await uow.record("action.postponed", "action", action.number, due=due.isoformat(), update=update.id)
     await uow.commit()
     return action
-
-
-def kept(uow: UnitOfWork, result: T) -> T:
-    """``result`` of a read, kept readable after the unit ends: leaving it without a commit rolls back, which
-    would expire every row it loaded. Detached, the rows keep what was loaded (relations included)."""
-    uow.session.expunge_all()
-    return result
 
 
 # --- shared --------------------------------------------------------------------------------------------

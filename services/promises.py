@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from domain.situation import Situation
-from services.actions import ActionRefused, check_may_change, existing_action, kept
+from services.actions import ActionRefused, check_may_change, existing_action
 from services.unit_of_work import UnitOfWork
 from storage.actions import PromiseState
 from storage.models import Action, CitizenPromise
@@ -101,11 +101,11 @@ async def link_promise(uow: UnitOfWork, situation: Situation, number: int | str,
 async def follow_up(uow: UnitOfWork, wanted: int | str | None = None) -> list[PromiseState]:
     """Every promise with its actions ("hur går det med medborgarlöftena"), or one ("medborgarlöfte 1")."""
     if wanted is None:
-        return kept(uow, await uow.promises.states())
+        return await uow.promises.states()
     promise = await uow.promises.get(int(wanted))
     if promise is None:
         raise PromiseRefused(f"Det finns inget medborgarlöfte {wanted}.", await _names(uow))
-    return kept(uow, [await uow.promises.state(promise)])
+    return [await uow.promises.state(promise)]
 
 
 async def _names(uow: UnitOfWork) -> list[str]:

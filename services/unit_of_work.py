@@ -53,6 +53,9 @@ class UnitOfWork:
     async def __aexit__(self, *exc_info: Any) -> None:
         try:
             if not self.committed:
+                # A read, or a refusal, ends here. Rolling back would expire every row it loaded, and the
+                # dialog still renders them: detached first, they keep what was loaded.
+                self.session.expunge_all()
                 await self.session.rollback()
         finally:
             await self._session_context.__aexit__(*exc_info)
