@@ -9,9 +9,12 @@ from datetime import date, timedelta
 
 from domain.dates import add_months
 
-OPEN = frozenset({"planerad", "pagaende"})
-STATUS_NAMES = {"planerad": "planerad", "pagaende": "pågående", "klar": "klar", "installd": "inställd"}
-PARTY_NAMES = {"kommun": "kommunen", "polis": "polisen", "gemensam": "gemensamt"}
+# The vocabulary lives in ``domain.vocabulary``; named here too, where the rules' callers look for it.
+from domain.vocabulary import OPEN as OPEN
+from domain.vocabulary import PARTY_NAMES as PARTY_NAMES
+from domain.vocabulary import STATUS_NAMES as STATUS_NAMES
+from domain.vocabulary import ResponsibleParty
+
 PAGE_SIZE = 10
 MAX_TITLE_CHARS = 300
 
@@ -31,13 +34,13 @@ def may_change(*, responsible_member_id: int | None, responsible_party: str, cre
     party has no admin of its own."""
     if asker_is_admin or asker_id in (responsible_member_id, created_by_member_id):
         return True
-    return responsible_party in (asker_party, "gemensam")
+    return responsible_party in (asker_party, ResponsibleParty.GEMENSAM)
 
 
 def who_may_change(*, responsible_party: str, responsible_name: str | None, creator_name: str | None) -> str:
     """The rule of ``may_change`` for one action, in Swedish: "ansvarig (Olle Polis), den som skapade den
     (Anna Andersson), polisens medlemmar eller en administratör"."""
-    if responsible_party == "gemensam":
+    if responsible_party == ResponsibleParty.GEMENSAM:
         members = "kommunens och polisens medlemmar"
     else:
         members = f"{PARTY_NAMES.get(responsible_party, responsible_party)}s medlemmar"
