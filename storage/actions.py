@@ -1,39 +1,32 @@
 """The action plan: actions with their history, the citizen promises they serve, and the agreement's deadlines.
 
 Every change goes through this repository and writes an ``action_updates`` row in the same transaction,
-so an action's history is complete by construction. Queries return pages with a total, so a long list is
-paged, never cut silently.
+so an action's history is complete by construction. Queries (``storage.action_queries``) return pages with a
+total, so a long list is paged, never cut silently.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from storage.models import (
-    Action,
-    ActionStatus,
-    ActionUpdate,
-    ActionUpdateKind,
-    CitizenPromise,
-    FocusArea,
-    Forum,
-    Member,
-)
+from domain.vocabulary import OPEN_STATUSES, ActionStatus, ActionUpdateKind, ResponsibleParty
+from storage.action_queries import ActionPage, ActionQuery, conditions, order, plain_text, with_relations
+from storage.models import Action, ActionUpdate, CitizenPromise, FocusArea, Forum, Member
 from storage.sequences import next_number
+
+# Importable from here as before the queries got a module of their own.
+__all__ = ["OPEN_STATUSES", "PROMISE_SEQUENCE", "SEQUENCE", "ActionPage", "ActionQuery", "ActionRepository",
+           "NewAction", "PromiseRepository", "PromiseState", "plain_text", "responsible_label",
+           "sync_deadline_actions"]
 
 SEQUENCE = "action"
 PROMISE_SEQUENCE = "promise"
-OPEN_STATUSES = (ActionStatus.PLANERAD.value, ActionStatus.PAGAENDE.value)
-# Rendered as literals: SQLite uses a partial index (WHERE status IN ('planerad', 'pagaende')) only when the
-# query's condition is written out the same way, not with bound parameters.
-_IS_OPEN = Action.status.in_(bindparam("open_statuses", list(OPEN_STATUSES), expanding=True, literal_execute=True))
 
 
 @dataclass(frozen=True)
@@ -49,48 +42,6 @@ class NewAction:
     promise_id: int | None = None
     forum: str | None = None  # code
     deadline_code: str | None = None
-
-
-@dataclass(frozen=True)
-class ActionQuery:
-    """Which actions a question asks for. Date ranges are half-open ``[from, to)``."""
-
-    status: str = "open"  # open, overdue, done, cancelled or all
-    today: date | None = None  # needed for "overdue"
-    due_from: date | None = None
-    due_to: date | None = None
-    done_from: datetime | None = None
-    done_to: datetime | None = None
-    member_id: int | None = None
-    party: str | None = None  # kommun or polis also match joint (gemensam) actions
-    focus_area: str | None = None  # code
-    title_stems: tuple[str, ...] = ()  # each must occur in the title, without case or å/ä/ö ("trygghetsvandr")
-    offset: int = 0
-    limit: int = 10
-
-
-def plain_text(text: str) -> str:
-    """Without case or diacritics: 'Föräldravandringar' → 'foraldravandringar'."""
-    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
-
-
-def _order(query: ActionQuery) -> tuple:
-    """Done actions latest first; others by due date, those without one last."""
-    if query.status == "done":
-        return Action.completed_at.desc(), Action.number
-    return Action.due_date.is_(None), Action.due_date, Action.number
-
-
-@dataclass
-class ActionPage:
-    actions: list[Action]
-    total: int
-    offset: int
-    limit: int
-
-    @property
-    def has_more(self) -> bool:
-        return self.offset + len(self.actions) < self.total
 
 
 @dataclass
@@ -125,65 +76,33 @@ class ActionRepository:
         return await self.get(action.number) if load else action
 
     async def get(self, number: int) -> Action | None:
-        return await self.session.scalar(_with_relations(select(Action)).where(Action.number == number))
+        return await self.session.scalar(with_relations(select(Action)).where(Action.number == number))
 
     async def nearest(self, number: int, count: int = 3) -> list[Action]:
         """Actions whose numbers are closest to one that does not exist (a typo is usually one digit off)."""
         rows = await self.session.scalars(
-            _with_relations(select(Action)).order_by(func.abs(Action.number - number), Action.number).limit(count))
+            with_relations(select(Action)).order_by(func.abs(Action.number - number), Action.number).limit(count))
         return list(rows)
 
     async def page(self, query: ActionQuery) -> ActionPage:
-        conditions = self._conditions(query)
+        where = conditions(query)
         if query.title_stems:
-            return await self._page_by_title(query, conditions)
-        total = await self.session.scalar(select(func.count()).select_from(Action).where(*conditions))
+            return await self._page_by_title(query, where)
+        total = await self.session.scalar(select(func.count()).select_from(Action).where(*where))
         rows = await self.session.scalars(
-            _with_relations(select(Action)).where(*conditions).order_by(*_order(query))
+            with_relations(select(Action)).where(*where).order_by(*order(query))
             .offset(query.offset).limit(query.limit))
         return ActionPage(list(rows), int(total or 0), query.offset, query.limit)
 
-    async def _page_by_title(self, query: ActionQuery, conditions: list) -> ActionPage:
+    async def _page_by_title(self, query: ActionQuery, where: list) -> ActionPage:
         """Words in the title, matched without case or diacritics the same way in SQLite and PostgreSQL: in
         Python, over the plan's matching actions (a plan holds tens of actions, not thousands)."""
-        rows = await self.session.scalars(_with_relations(select(Action)).where(*conditions).order_by(*_order(query)))
+        rows = await self.session.scalars(with_relations(select(Action)).where(*where).order_by(*order(query)))
         found = [action for action in rows if all(stem in plain_text(action.title) for stem in query.title_stems)]
         return ActionPage(found[query.offset:query.offset + query.limit], len(found), query.offset, query.limit)
 
     async def all(self) -> list[Action]:
-        return list(await self.session.scalars(_with_relations(select(Action)).order_by(Action.number)))
-
-    def _conditions(self, query: ActionQuery) -> list:
-        conditions: list = []
-        if query.status == "open":
-            conditions.append(_IS_OPEN)
-        elif query.status == "overdue":
-            if query.today is None:
-                raise ValueError("an overdue query needs today")
-            conditions += [_IS_OPEN, Action.due_date < query.today]
-        elif query.status == "done":
-            conditions.append(Action.status == ActionStatus.KLAR.value)
-        elif query.status == "cancelled":
-            conditions.append(Action.status == ActionStatus.INSTALLD.value)
-        elif query.status != "all":
-            raise ValueError(f"unknown status filter {query.status!r}")
-        if query.due_from is not None:
-            conditions.append(Action.due_date >= query.due_from)
-        if query.due_to is not None:
-            conditions.append(Action.due_date < query.due_to)
-        if query.done_from is not None:
-            conditions.append(Action.completed_at >= query.done_from)
-        if query.done_to is not None:
-            conditions.append(Action.completed_at < query.done_to)
-        if query.member_id is not None:
-            conditions.append(Action.responsible_member_id == query.member_id)
-        if query.party is not None:
-            conditions.append(Action.responsible_party.in_((query.party, "gemensam"))
-                              if query.party in ("kommun", "polis") else Action.responsible_party == query.party)
-        if query.focus_area is not None:
-            conditions.append(Action.focus_area_id == select(FocusArea.id).where(
-                FocusArea.code == query.focus_area).scalar_subquery())
-        return conditions
+        return list(await self.session.scalars(with_relations(select(Action)).order_by(Action.number)))
 
     async def set_status(self, action: Action, status: str, author: Member | None, *, at: datetime,
                          text: str | None = None) -> ActionUpdate:
@@ -328,11 +247,6 @@ def responsible_label(action: Action) -> str:
     return action.responsible_text or action.responsible_party
 
 
-def _with_relations(statement):
-    return statement.options(selectinload(Action.focus_area), selectinload(Action.responsible_member),
-                             selectinload(Action.promise), selectinload(Action.forum))
-
-
 class PromiseRepository:
     def __init__(self, session: AsyncSession):
         self.session = session
@@ -370,13 +284,13 @@ class PromiseRepository:
     async def state(self, promise: CitizenPromise) -> PromiseState:
         """One promise with the actions that carry it out, by number."""
         actions = await self.session.scalars(
-            _with_relations(select(Action)).where(Action.promise_id == promise.id).order_by(Action.number))
+            with_relations(select(Action)).where(Action.promise_id == promise.id).order_by(Action.number))
         return PromiseState(promise, list(actions))
 
     async def states(self) -> list[PromiseState]:
         promises = await self.all()
         actions = await self.session.scalars(
-            _with_relations(select(Action)).where(Action.promise_id.is_not(None)).order_by(Action.number))
+            with_relations(select(Action)).where(Action.promise_id.is_not(None)).order_by(Action.number))
         by_promise: dict[int, list[Action]] = {}
         for action in actions:
             by_promise.setdefault(action.promise_id, []).append(action)
@@ -405,8 +319,6 @@ async def sync_deadline_actions(session: AsyncSession, deadlines: Any, today: da
             if due is None:
                 continue
         created.append(await repository.add(NewAction(
-            title=deadline.title, responsible_party="gemensam", due_date=due, forum=deadline.responsible_forum,
-            deadline_code=deadline.code), None, at=at))
+            title=deadline.title, responsible_party=ResponsibleParty.GEMENSAM.value, due_date=due,
+            forum=deadline.responsible_forum, deadline_code=deadline.code), None, at=at))
     return created
-
-
