@@ -57,13 +57,6 @@ class ConversationReferenceRepository:
         statement = select(ConversationReference).where(ConversationReference.key == key)
         return (await self.session.scalars(statement)).one_or_none()
 
-    async def list_active(self, channel: str | None = None) -> list[ConversationReference]:
-        """Active references, optionally only one channel's (``msteams``, ``matrix``...), oldest first."""
-        statement = select(ConversationReference).where(ConversationReference.active.is_(True))
-        if channel is not None:
-            statement = statement.where(ConversationReference.channel_id == channel)
-        return list((await self.session.scalars(statement.order_by(ConversationReference.id))).all())
-
     async def mark_inactive(self, key: str) -> bool:
         """Stops proactive messages to a conversation (bot removed, 403 from channel); False if unknown."""
         row = await self.get(key)

@@ -64,19 +64,6 @@ def check_file(path: str | Path) -> list[ConfigProblem]:
     return _parse(text, str(path))[1]
 
 
-def check_text(text: str, file: str = "<string>") -> list[ConfigProblem]:
-    """Like ``check_file`` for text already in memory (e.g. an upload from an admin)."""
-    return _parse(text, file)[1]
-
-
-def parse_collaboration(text: str, file: str = "<string>") -> Collaboration:
-    """Like ``load_collaboration`` for text already in memory."""
-    collaboration, problems = _parse(text, file)
-    if collaboration is None:
-        raise ConfigError(f"invalid collaboration file {file}", problems)
-    return collaboration
-
-
 def _read(path: str | Path) -> tuple[str | None, list[ConfigProblem]]:
     try:
         # utf-8-sig: Windows editors (Notepad) may save a BOM that tomllib rejects.

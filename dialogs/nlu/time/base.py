@@ -18,10 +18,6 @@ class Interval:
     start: datetime
     end: datetime
 
-    @property
-    def is_instant(self) -> bool:
-        return self.start == self.end
-
     def as_json(self) -> dict[str, str]:
         return {"start": self.start.strftime("%Y-%m-%dT%H:%M"), "end": self.end.strftime("%Y-%m-%dT%H:%M")}
 
