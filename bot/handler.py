@@ -20,7 +20,7 @@ from bot.channels.replies import attach_outlet
 from bot.members import MemberDirectory
 from dialogs.context import MEMBERS_KEY
 from dialogs.conversation import Conversation
-from dialogs.help import greeting
+from dialogs.help import NO_TEXT_TEXT, greeting
 from dialogs.privacy import normalise_input
 from domain.clock import Clock
 from domain.collaboration import Collaboration
@@ -31,7 +31,6 @@ log = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARS = 4000
 REFERENCE_MEMORY = 10_000  # conversations whose stored reference this process remembers (a cache)
-NO_TEXT_TEXT = "Jag kan bara läsa textmeddelanden än så länge. Skriv din fråga, eller skriv hjälp."
 
 
 def clean_text(text: str | None) -> str:

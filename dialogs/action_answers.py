@@ -19,7 +19,6 @@ from dialogs.replies import send
 from domain.rules.actions import shift
 from domain.situation import Situation
 
-SKIP = frozenset({"-", "inget", "ingen", "vet ej", "vet inte", "hoppa over", "nej"})
 _RELATIVE = re.compile(r"^(?:med )?(?P<n>\d{1,3}|en|ett|tva|tre|fyra|fem|sex|sju|atta|nio|tio)\s+"
                        r"(?P<unit>dag|dagar|vecka|veckor|manad|manader)(?: till)?$")
 _NUMBERS = {"en": 1, "ett": 1, "tva": 2, "tre": 3, "fyra": 4, "fem": 5, "sex": 6, "sju": 7, "atta": 8, "nio": 9,

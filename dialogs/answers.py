@@ -16,6 +16,9 @@ _YES_WORDS = frozenset({"ja", "japp", "jepp", "jo", "jajamen", "yes", "y", "j", 
 _YES_SIGNS = frozenset({"✅", "👍", "✔", "✔️", "☑️", "👌"})
 _NO_WORDS = frozenset({"nej", "nope", "no", "slang", "nae", "icke", "avsta"})
 _NO_SIGNS = frozenset({"❌", "👎"})
+# Folded answers that skip an optional question ("vet inte" for a place, "-" for a reason).
+SKIP_WORDS = frozenset({"-", "vet ej", "vet inte", "ingen", "inget", "ingen plats", "hoppa over", "hoppa",
+                        "skippa", "okand", "nej", "pass"})
 _BUT = re.compile(r"\b(?:men|andra|ratta|byt|fel|inte|utom|fast|istallet|but|change)\b")
 _WORD = re.compile(r"[^\W\d_]+|[✅👍✔☑👌❌👎]")
 

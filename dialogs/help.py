@@ -23,6 +23,7 @@ from domain.collaboration import Collaboration
 from domain.situation import Situation
 
 HELP_DIALOG = "help"
+NO_TEXT_TEXT = "Jag kan bara läsa textmeddelanden än så länge. Skriv din fråga, eller skriv hjälp."
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from babel.numbers import format_number
 
+from dialogs.answers import SKIP_WORDS
 from dialogs.format import interval_text
 from dialogs.nlu import catalog, safety_verdict
 from dialogs.nlu.places import canonical_key, find_place
@@ -45,8 +46,6 @@ FIELD_NAMES = {
 }
 REQUIRED = ("focus_area", "when", "description")
 GUIDED = ("focus_area", "when", "place", "description", "kind")  # the source is the asker's party unless changed
-SKIP_WORDS = frozenset({"-", "vet ej", "vet inte", "ingen", "inget", "ingen plats", "hoppa over", "hoppa",
-                        "skippa", "okand", "nej", "pass"})
 NOW_WORDS = frozenset({"nu", "just nu", "precis nu", "alldeles nyss", "nyss", "now"})
 _COMMAND = re.compile(
     r"^\s*(?:jag\s+vill\s+)?(?:(?:logga|rapportera|registrera|anmäl|anmal|notera|log|report)\b[\s:,-]*)?"

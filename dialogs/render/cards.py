@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from dialogs.observation_draft import KIND_NAMES, Draft, is_future, when_text
+from domain.rules.observations import MAX_DESCRIPTION_CHARS, MAX_PLACE_CHARS
 from domain.situation import Situation
 
 CARD_VERSION = "1.5"
@@ -37,9 +38,10 @@ def observation_form(draft: Draft, situation: Situation, problems: list[str] | N
         {"type": "Input.Text", "id": "when", "label": "När", "isRequired": True, "value": shown,
          "placeholder": "t.ex. nu, igår kväll, i fredags kl 22", "errorMessage": "Skriv när det hände"},
         {"type": "Input.Text", "id": "place", "label": "Var", "value": draft.place or "",
-         "placeholder": "t.ex. Haganässkolan, Diö torg", "maxLength": 200},
+         "placeholder": "t.ex. Haganässkolan, Diö torg", "maxLength": MAX_PLACE_CHARS},
         {"type": "Input.Text", "id": "description", "label": "Vad hände", "isMultiline": True, "isRequired": True,
-         "value": draft.description or "", "maxLength": 2000, "errorMessage": "Beskriv kort vad som hände"},
+         "value": draft.description or "", "maxLength": MAX_DESCRIPTION_CHARS,
+         "errorMessage": "Beskriv kort vad som hände"},
         {"type": "Input.ChoiceSet", "id": "kind", "label": "Typ", "value": draft.kind or "handelse",
          "choices": _choices(KIND_NAMES.items())},
         {"type": "Input.ChoiceSet", "id": "source_party", "label": "Källa",

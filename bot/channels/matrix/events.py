@@ -45,6 +45,7 @@ from bot.channels.matrix.session import MatrixSession
 from bot.channels.matrix.tasks import BackgroundTasks
 from bot.channels.matrix.text import strip_reply_fallback
 from bot.channels.references import Identity
+from dialogs.help import NO_TEXT_TEXT
 from storage.matrix_sync import MatrixSyncState
 
 if TYPE_CHECKING:
@@ -59,7 +60,6 @@ _ACTION_NUMBER = re.compile(r"(?<![\w#])#(\d+)\b")
 
 REACTION_HINT = ("Reagera med ✅ på ett meddelande som gäller en enda åtgärd (till exempel en påminnelse om #12) "
                  "för att markera den som klar – eller skriv ”#12 klar”.")
-NO_TEXT_TEXT = "Jag kan bara läsa textmeddelanden än så länge. Skriv din fråga, eller skriv hjälp."
 UNDECRYPTABLE_TEXT = ("Jag kunde inte läsa ditt krypterade meddelande (nyckeln kom inte fram till mig). "
                       "Skriv det gärna igen.")
 
