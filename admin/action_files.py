@@ -27,6 +27,7 @@ from dialogs.nlu.time import read_time
 from dialogs.nlu.timewords import MONTHS
 from domain.collaboration import Collaboration, load_collaboration
 from domain.text import fold, words
+from domain.vocabulary import STATUS_NAMES
 from storage import AuditLog, MemberRepository, sync_catalog
 from storage.actions import SEQUENCE, ActionRepository, NewAction, PromiseRepository
 from storage.db import migrated_database
@@ -38,8 +39,6 @@ NUMBER, TITLE, FOCUS, PARTY, RESPONSIBLE, START, DUE, STATUS, PROMISE = HEADERS 
     "Medborgarlöfte"]
 REQUIRED = (TITLE, PARTY)
 FORMATS = ("csv", "xlsx")
-STATUS_NAMES = {ActionStatus.PLANERAD.value: "planerad", ActionStatus.PAGAENDE.value: "pågående",
-                ActionStatus.KLAR.value: "klar", ActionStatus.INSTALLD.value: "inställd"}
 JOINT_NAME = "Gemensam"
 # What people write in the status column, folded; the four official words with and without diacritics.
 _STATUS_WORDS = {

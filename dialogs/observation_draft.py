@@ -27,15 +27,9 @@ from domain.collaboration import Collaboration
 from domain.rules.observations import MAX_DESCRIPTION_CHARS, MAX_PLACE_CHARS, is_in_future
 from domain.situation import Situation
 from domain.text import fold, words
+from domain.vocabulary import KIND_NAMES
 from storage.observations import ObservationDraft
 
-KIND_NAMES = {
-    "handelse": "händelse",
-    "iakttagelse": "iakttagelse",
-    "medborgardialog": "medborgardialog",
-    "medarbetardialog": "medarbetardialog",
-    "statistik": "statistik",
-}
 FIELD_NAMES = {
     "focus_area": "fokusområde",
     "when": "tid",

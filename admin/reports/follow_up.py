@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from admin.reports import charts
 from bot.config import Settings
 from dialogs.format import long_date
+from domain import vocabulary
 from domain.collaboration import Collaboration, load_collaboration
 from domain.rules.deadlines import deadline_status
 from storage import AuditLog
@@ -30,12 +31,7 @@ from storage.db import migrated_database
 from storage.models import Action, ActionStatus, ActionUpdate, ActionUpdateKind, utcnow
 from storage.situation import Picture, load_picture
 
-STATUS_NAMES = {
-    ActionStatus.PLANERAD.value: "Planerad",
-    ActionStatus.PAGAENDE.value: "Pågående",
-    ActionStatus.KLAR.value: "Klar",
-    ActionStatus.INSTALLD.value: "Inställd",
-}
+STATUS_NAMES = {status: name.capitalize() for status, name in vocabulary.STATUS_NAMES.items()}  # a column's words
 NO_FOCUS_AREA = "Utan fokusområde"
 FOLLOW_UP_FORUM = "strategiska-bra"  # the agreement names Strategiska BRÅ as the forum that follows up
 FIRST_YEAR = 2000  # guards against typos such as 226; the bot did not exist before

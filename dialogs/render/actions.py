@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from dialogs.format import short_date
-from domain.rules.actions import PARTY_NAMES, STATUS_NAMES, days_overdue, is_overdue
+from domain.rules.actions import OPEN, PARTY_NAMES, STATUS_NAMES, days_overdue, is_overdue
 from storage.actions import ActionPage, responsible_label
 from storage.models import Action
 
@@ -39,7 +39,7 @@ def owner_line(action: Action) -> str:
 
 def action_heading(action: Action) -> str:
     """'#1 Förlängning av överenskommelsen [klar]': the number, the title and a status other than open."""
-    status = "" if action.status in ("planerad", "pagaende") else f" [{STATUS_NAMES[action.status]}]"
+    status = "" if action.status in OPEN else f" [{STATUS_NAMES[action.status]}]"
     return f"#{action.number} {action.title}{status}"
 
 
