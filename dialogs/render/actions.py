@@ -63,8 +63,8 @@ def list_text(title: str, page: ActionPage, today: date, *, hint: bool) -> str:
     footer = page_footer(page)
     if footer:
         lines += ["", footer]
-    if hint and any(a.status in ("planerad", "pagaende") for a in page.actions):
-        number = next(a.number for a in page.actions if a.status in ("planerad", "pagaende"))
+    if hint and any(a.status in OPEN for a in page.actions):
+        number = next(a.number for a in page.actions if a.status in OPEN)
         lines.append(f"Nästa steg: ”#{number} klar”, ”skjut upp #{number} till …” eller ”visa #{number}”.")
     return "\n".join(lines)
 
@@ -94,7 +94,7 @@ def list_card(title: str, page: ActionPage, today: date) -> dict[str, Any]:
             {"type": "TextBlock", "text": f"{owner_line(action)} · {due_text(action, today)}", "wrap": True,
              "isSubtle": not late, "color": "Attention" if late else "Default", "spacing": "None"},
         ]})
-        if action.status in ("planerad", "pagaende"):
+        if action.status in OPEN:
             body[-1]["items"].append({"type": "ActionSet", "actions": [
                 # Action.Execute: Teams answers with the refreshed card in place of this one.
                 {"type": "Action.Execute", "title": "Klar", "verb": SUBMIT_DONE,
