@@ -20,6 +20,7 @@ from dialogs.render.actions import action_line, due_text, owner_text
 from dialogs.replies import send
 from domain.rules.actions import MAX_TITLE_CHARS, OPEN, STATUS_NAMES, is_overdue
 from domain.situation import Situation
+from domain.vocabulary import ActionStatus
 from services import promises
 from services.actions import ActionRefused
 from services.promises import PromiseRefused, promise_name
@@ -124,10 +125,10 @@ def _section(state: PromiseState, situation: Situation) -> str:
     if not actions:
         return (f"{promise_name(promise)}\nInga åtgärder är kopplade till löftet ännu. Koppla en med ”koppla #12 till "
                 f"medborgarlöfte {promise.number}”.")
-    done = sum(a.status == "klar" for a in actions)
+    done = sum(a.status == ActionStatus.KLAR for a in actions)
     late = sum(is_overdue(a.status, a.due_date, today) for a in actions)
     on_track = sum(a.status in OPEN for a in actions) - late
-    cancelled = sum(a.status == "installd" for a in actions)
+    cancelled = sum(a.status == ActionStatus.INSTALLD for a in actions)
     counts = [f"{done} {'klar' if done == 1 else 'klara'}", f"{on_track} pågår enligt plan",
               f"{late} {'försenad' if late == 1 else 'försenade'}"]
     if cancelled:
@@ -141,11 +142,11 @@ def _section(state: PromiseState, situation: Situation) -> str:
 def _promise_line(action: Action, situation: Situation) -> str:
     """'#12 Belysning i parken – försenad, senast 21 nov, 5 dagar sen – kommunen': the state first."""
     today = situation.today
-    if action.status == "klar":
+    if action.status == ActionStatus.KLAR:
         when = action.completed_at.astimezone(ZoneInfo(situation.collaboration.timezone)).date() \
             if action.completed_at else None
         state = f"klar {short_date(when, today)}" if when else "klar"
-    elif action.status == "installd":
+    elif action.status == ActionStatus.INSTALLD:
         state = "inställd"
     elif is_overdue(action.status, action.due_date, today):
         state = f"försenad, {due_text(action, today)}"

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from domain.rules.actions import OPEN, PARTY_NAMES, STATUS_NAMES, may_change, who_may_change
 from domain.situation import Situation
 from domain.text import fold
+from domain.vocabulary import ActionStatus
 from services.unit_of_work import UnitOfWork
 from storage import MemberRepository
 from storage.actions import ActionPage, ActionQuery, ActionRepository, NewAction, sync_deadline_actions
@@ -149,7 +150,8 @@ async def create_action(uow: UnitOfWork, new: NewAction) -> Action:
 async def close_action(uow: UnitOfWork, situation: Situation, number: int | str, note: str | None = None) -> Closed:
     """Marks the action done, with what was said about it; closing an agreement deadline opens its next one."""
     action = await _changeable(uow.actions, uow.members, situation, number)
-    update = await uow.actions.set_status(action, "klar", await uow.author(), at=uow.actor.now, text=note)
+    update = await uow.actions.set_status(action, ActionStatus.KLAR, await uow.author(), at=uow.actor.now,
+                                          text=note)
     await uow.record("action.completed", "action", action.number, update=update.id)
     created = []
     if action.deadline_code:
@@ -162,7 +164,8 @@ async def close_action(uow: UnitOfWork, situation: Situation, number: int | str,
 async def cancel_action(uow: UnitOfWork, situation: Situation, number: int | str, reason: str | None = None
                         ) -> Action:
     action = await _changeable(uow.actions, uow.members, situation, number)
-    update = await uow.actions.set_status(action, "installd", await uow.author(), at=uow.actor.now, text=reason)
+    update = await uow.actions.set_status(action, ActionStatus.INSTALLD, await uow.author(), at=uow.actor.now,
+                                          text=reason)
     await uow.record("action.cancelled", "action", action.number, update=update.id)
     await uow.commit()
     return action
