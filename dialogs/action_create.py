@@ -9,8 +9,8 @@ from datetime import date, datetime
 
 from botbuilder.dialogs import Dialog, DialogContext, DialogTurnResult, WaterfallDialog, WaterfallStepContext
 
-from dialogs.action_answers import SKIP, last_day, read_due, rerouted, screened
-from dialogs.answers import is_yes
+from dialogs.action_answers import last_day, read_due, rerouted, screened
+from dialogs.answers import SKIP_WORDS, is_yes
 from dialogs.context import SITUATION_KEY, mention_action, unit_of_work
 from dialogs.format import long_date
 from dialogs.nlu import Understanding, catalog, fold
@@ -153,7 +153,7 @@ class CreateActionDialog(WaterfallDialog):
                 else:
                     draft.due, draft.past_ok = due.isoformat(), False
         elif name == "focus_area":
-            if fold(answer).strip(" .!") in SKIP:
+            if fold(answer).strip(" .!") in SKIP_WORDS:
                 draft.asked.append("focus_area")
             else:
                 code = _focus_area(answer, situation)

@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, replace
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import snowballstemmer
-from botbuilder.core import TurnContext
 from botbuilder.dialogs import DialogContext
 
 from dialogs.context import listing_of, mention_action, unit_of_work
@@ -28,6 +28,9 @@ from services import actions
 from services.actions import ActionRefused
 from storage.actions import ActionQuery, plain_text
 from storage.models import Action
+
+if TYPE_CHECKING:
+    from botbuilder.core import TurnContext
 
 _BY = re.compile(r"\b(?:fore|innan|senast|till|by|before)\b")
 _KIND_NAMES = {"created": "skapad", "comment": "kommentar", "status": "status", "postponed": "uppskjuten",

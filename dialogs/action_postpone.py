@@ -7,8 +7,8 @@ from datetime import date, datetime
 
 from botbuilder.dialogs import Dialog, DialogContext, DialogTurnResult, WaterfallDialog, WaterfallStepContext
 
-from dialogs.action_answers import SKIP, last_day, read_due, rerouted, screened
-from dialogs.answers import is_yes
+from dialogs.action_answers import last_day, read_due, rerouted, screened
+from dialogs.answers import SKIP_WORDS, is_yes
 from dialogs.context import SITUATION_KEY, unit_of_work
 from dialogs.format import long_date, short_date
 from dialogs.nlu import Understanding, fold
@@ -99,7 +99,7 @@ class PostponeDialog(WaterfallDialog):
                 await send(step.context, "Det datumet förstår jag inte.")
             else:
                 state["due"] = due.isoformat()
-        elif fold(answer).strip(" .!") in SKIP or is_yes(answer):  # "-", or "ok": no reason given
+        elif fold(answer).strip(" .!") in SKIP_WORDS or is_yes(answer):  # "-", or "ok": no reason given
             state["reason"] = ""
         else:
             refusal = screened(answer, situation)
