@@ -14,6 +14,7 @@ from botbuilder.core import ActivityHandler, BotState, InvokeResponse, MessageFa
 from botbuilder.schema import ChannelAccount
 
 from bot.channels.invoke_replies import TOKEN_EXCHANGE, TOKEN_EXCHANGE_REFUSED_STATUS, token_exchange_refused
+from bot.channels.place import attach_place
 from bot.channels.recent import Recent
 from bot.channels.references import Identity, identity_of, reference_fields, reference_key, teams_ids, tenant_of
 from bot.channels.replies import attach_outlet
@@ -84,6 +85,7 @@ class SamverkanBot(ActivityHandler):
     async def on_turn(self, turn_context: TurnContext) -> None:
         turn_context.turn_state[MEMBERS_KEY] = self.members
         attach_outlet(turn_context)
+        attach_place(turn_context)
         await super().on_turn(turn_context)
         for state in self._states:
             await state.save_changes(turn_context)

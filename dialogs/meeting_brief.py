@@ -10,24 +10,15 @@ from __future__ import annotations
 
 from botbuilder.dialogs import DialogContext
 
-from bot.channels.references import reference_key, teams_ids
 from dialogs.context import unit_of_work
-from dialogs.format import bullet_list
 from dialogs.meeting_post import meeting_post_of, meeting_post_reply
+from dialogs.meeting_words import forum_list
 from dialogs.nlu import Understanding
+from dialogs.place import place_of
 from dialogs.registry import handles
 from dialogs.replies import send, shows_images
 from domain.situation import Situation
-from services.situation import Conversation
 from services.situation import meeting_brief as brief_of
-
-
-def conversation_of(activity) -> Conversation:
-    """Where the question was asked, for the channel's own forum."""
-    conversation = activity.conversation
-    return Conversation(channel_id=activity.channel_id, key=reference_key(activity),
-                        kind=conversation.conversation_type or ("channel" if conversation.is_group else "personal"),
-                        teams_channel=teams_ids(activity)[1])
 
 
 @handles("meeting_brief")
@@ -35,10 +26,10 @@ async def meeting_brief(dc: DialogContext, understanding: Understanding, situati
     context = dc.context
     async with unit_of_work(context, situation) as uow:
         brief = await brief_of(uow, situation, forum_code=understanding.slots.get("forum"),
-                               conversation=conversation_of(context.activity))
+                               place=place_of(context).place)
     if brief is None:
         await send(context, "Inför vilket forum? Skriv till exempel ”underlag inför Operativa BRÅ”.\n"
-                            f"{bullet_list([forum.name for forum in situation.collaboration.forums])}")
+                            f"{forum_list(situation)}")
         return
     post = await meeting_post_of(brief.material, situation.collaboration, forum_name=brief.forum_name,
                                  now=situation.now, chart=shows_images(context))

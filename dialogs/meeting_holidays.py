@@ -8,46 +8,22 @@ as a move of its own, audited), "nej" leaves them, and anything else leaves them
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 from botbuilder.dialogs import Dialog, DialogTurnResult, WaterfallDialog, WaterfallStepContext
 
 from dialogs.answers import is_no, is_yes
-from dialogs.context import SITUATION_KEY, database_of
+from dialogs.context import SITUATION_KEY, unit_of_work
 from dialogs.format import bullet_list, meeting_when
 from dialogs.replies import send
-from domain.rules.calendar import day_off_name, previous_working_day
 from domain.situation import Situation
-from storage import AuditLog
-from storage.meetings import MeetingRepository, Occurrence
+from services.channels import Refused
+from services.meetings import LOOKAHEAD, Clash, holiday_clashes, move_off_holidays
 
 HOLIDAY_DIALOG = "meeting_holiday_moves"
-LOOKAHEAD = timedelta(days=365)  # a yearly series shows each of its dates once
-
-
-@dataclass(frozen=True)
-class Clash:
-    """A meeting on a day off, and where the working day before would put it."""
-
-    occurrence: Occurrence
-    holiday: str  # 'juldagen'
-    moved_to: datetime  # aware, the same wall time on the working day before
-
-
-def holiday_clashes(occurrences: list[Occurrence], zone: ZoneInfo) -> list[Clash]:
-    """The meetings (not cancelled) that fall on a holiday or an eve nobody works."""
-    clashes = []
-    for occurrence in occurrences:
-        local = occurrence.starts_at.astimezone(zone)
-        holiday = day_off_name(local.date())
-        if holiday is None or occurrence.cancelled:
-            continue
-        day = previous_working_day(local.date() - timedelta(days=1))
-        clashes.append(Clash(occurrence, holiday, datetime.combine(day, local.time(), tzinfo=zone)))
-    return clashes
+__all__ = ["HOLIDAY_DIALOG", "LOOKAHEAD", "HolidayMovesDialog", "holiday_clashes", "offer_state", "offer_text"]
 
 
 def _day(moment: datetime, zone: ZoneInfo, today: date) -> str:
@@ -105,26 +81,15 @@ async def _move(step: WaterfallStepContext, state: dict) -> str:
     situation: Situation = step.context.turn_state[SITUATION_KEY]
     zone = ZoneInfo(situation.collaboration.timezone)
     today = situation.today
-    moved, left = [], []
-    async with database_of(step.context).session() as session:
-        repository = MeetingRepository(session, zone)
-        for old, new, _holiday in state["moves"]:
-            old_start, new_start = datetime.fromisoformat(old), datetime.fromisoformat(new)
-            [occurrence] = await repository.occurrences(old_start, old_start + timedelta(seconds=1), state["forum"],
-                                                        include_cancelled=False) or [None]
-            taken = await repository.occurrences(new_start, new_start + timedelta(seconds=1), state["forum"],
-                                                 include_cancelled=False)
-            if occurrence is None or taken or new_start <= situation.now:
-                left.append(meeting_when(old_start, zone, today))
-                continue
-            added = await repository.move(occurrence, new_start)
-            await AuditLog(session).record("meeting.moved", actor_member_id=situation.asker.member_id,
-                                           channel=step.context.activity.channel_id, subject_type="meeting",
-                                           subject_id=added.id, detail={"forum": state["forum"], "starts_at": old,
-                                                                        "moved_to": new})
-            moved.append(f"{occurrence.forum_name} {meeting_when(old_start, zone, today)} → "
-                         f"{meeting_when(new_start, zone, today)}")
-        await session.commit()
+    moves = [(datetime.fromisoformat(old), datetime.fromisoformat(new)) for old, new, _holiday in state["moves"]]
+    try:
+        async with unit_of_work(step.context, situation) as uow:
+            done = await move_off_holidays(uow, situation, state["forum"], moves)
+    except Refused as refused:
+        return str(refused)
+    moved = [f"{occurrence.forum_name} {meeting_when(occurrence.starts_at, zone, today)} → "
+             f"{meeting_when(new_start, zone, today)}" for occurrence, new_start in done.moved]
+    left = [meeting_when(old_start, zone, today) for old_start in done.left]
     text = ("Flyttat: " + moved[0] + "." if len(moved) == 1 else "Flyttat:\n" + bullet_list(moved)) if moved else ""
     if left:
         text += ("\n" if text else "") + ("Inte flyttat (mötet har ändrats under tiden eller den nya tiden är "

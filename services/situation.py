@@ -11,21 +11,19 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
-
 from domain.collaboration import Collaboration
+from domain.places import Place
 from domain.rules.observations import previous_period
 from domain.situation import Situation
+from services.channels import forum_by_code, named_or_bound_forum
 from services.unit_of_work import UnitOfWork
 from storage.actions import ActionPage, ActionQuery, ActionRepository
 from storage.meetings import Occurrence
-from storage.models import Action, ConversationReference, ConversationType, Forum
+from storage.models import Action
 from storage.situation import Picture, load_picture
 
 SOONEST = timedelta(days=60)  # with no forum named, the next meeting of any forum this close is meant
 UPCOMING = timedelta(days=800)
-SHARED = frozenset({ConversationType.CHANNEL.value, ConversationType.GROUP_CHAT.value, ConversationType.ROOM.value})
 
 
 async def situation_picture(uow: UnitOfWork, situation: Situation, *, start: datetime, end: datetime,
@@ -85,16 +83,6 @@ async def post_material(session, collaboration: Collaboration, *, starts_at: dat
 
 
 @dataclass(frozen=True)
-class Conversation:
-    """Where a question was asked, as the channel binding knows it: a shared channel stands for its forum."""
-
-    channel_id: str
-    key: str  # "channel:conversation id", as conversation references are keyed
-    kind: str  # ConversationType value
-    teams_channel: str | None = None  # in Teams every thread is a conversation; the channel is what is bound
-
-
-@dataclass(frozen=True)
 class MeetingBrief:
     forum_name: str
     upcoming: Occurrence | None  # None: no meeting is scheduled; the material is as of today
@@ -102,14 +90,14 @@ class MeetingBrief:
 
 
 async def meeting_brief(uow: UnitOfWork, situation: Situation, *, forum_code: str | None,
-                        conversation: Conversation | None) -> MeetingBrief | None:
+                        place: Place | None) -> MeetingBrief | None:
     """The material before the forum's next meeting: the forum named, else this channel's, else the forum
     that meets first; None when no forum is meant. The look is audited, since it reads the log."""
-    forum = await _forum(uow, forum_code, conversation)
+    forum = await named_or_bound_forum(uow.session, forum_code, place)
     if forum is None:  # "vad står på agendan till nästa möte": the forum that meets first
         soonest = await uow.meetings.next(None, situation.now, within=SOONEST)
         if soonest is not None:
-            forum = await _by_code(uow, soonest.forum_code)
+            forum = await forum_by_code(uow.session, soonest.forum_code)
     if forum is None:
         return None
     upcoming = await uow.meetings.next(forum.code, situation.now, within=UPCOMING)
@@ -122,22 +110,3 @@ async def meeting_brief(uow: UnitOfWork, situation: Situation, *, forum_code: st
     await uow.commit()
     return MeetingBrief(forum.name, upcoming, material)
 
-
-async def _by_code(uow: UnitOfWork, code: str) -> Forum | None:
-    return await uow.session.scalar(select(Forum).where(Forum.code == code))
-
-
-async def _forum(uow: UnitOfWork, code: str | None, conversation: Conversation | None) -> Forum | None:
-    """The forum named, else the one this shared conversation (or its Teams channel) is bound to."""
-    if code:
-        return await _by_code(uow, code)
-    if conversation is None or conversation.kind not in SHARED:
-        return None
-    conditions = [ConversationReference.key == conversation.key]
-    if conversation.channel_id == "msteams" and conversation.teams_channel:
-        conditions.append((ConversationReference.channel_id == "msteams")
-                          & (ConversationReference.teams_channel_id == conversation.teams_channel))
-    rows = list(await uow.session.scalars(select(ConversationReference).options(
-        selectinload(ConversationReference.forum)).where(or_(*conditions)).order_by(ConversationReference.id)))
-    rows.sort(key=lambda row: row.key != conversation.key)
-    return next((row.forum for row in rows if row.forum is not None), None)

@@ -77,12 +77,12 @@ async def test_a_meeting_brief_reads_the_forum_and_is_audited(database: Database
     await _log(database, asker)
     uow, situation = _unit(database, asker, "Asia/Tokyo")
     async with uow:
-        nothing = await situation_service.meeting_brief(uow, situation, forum_code=None, conversation=None)
+        nothing = await situation_service.meeting_brief(uow, situation, forum_code=None, place=None)
     assert nothing is None and not uow.committed  # no forum named, none bound, none meets soon
     forum = situation.collaboration.forums[0]
     uow, situation = _unit(database, asker, "Asia/Tokyo")
     async with uow:
-        brief = await situation_service.meeting_brief(uow, situation, forum_code=forum.code, conversation=None)
+        brief = await situation_service.meeting_brief(uow, situation, forum_code=forum.code, place=None)
     assert (brief.forum_name, brief.upcoming) == (forum.name, None)
     material = brief.material
     assert material.today == date(2026, 11, 26) and not material.since_previous
