@@ -11,13 +11,10 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from botbuilder.dialogs import DialogContext
-from rapidfuzz import fuzz
-from sqlalchemy import select
 
-from dialogs.action_changes import asker_member, changeable
-from dialogs.context import database_of
+from dialogs.context import unit_of_work
 from dialogs.format import days_from_today, long_date
-from dialogs.nlu import Understanding, fold
+from dialogs.nlu import Understanding
 from dialogs.observation_draft import screen_text
 from dialogs.registry import handles
 from dialogs.render.actions import action_line
@@ -25,8 +22,9 @@ from dialogs.replies import send
 from dialogs.time_question import TIME_QUESTION_DIALOG
 from domain.rules.calendar import at_local
 from domain.situation import Situation
-from storage import AuditLog
-from storage.models import Action, Member, PersonalReminder
+from services import reminders
+from services.reminders import NotChangeable, Reminder
+from storage.models import Action
 
 LATE_NOTE = "(Försenad: jag var inte igång när den skulle ha skickats.) "
 
@@ -86,12 +84,8 @@ async def remind_me(dc: DialogContext, understanding: Understanding, situation: 
             "intent": "remind_me", "slots": slots,
             "question": "Den tiden har redan varit. När vill du bli påmind? Skriv till exempel ”måndag kl 15”."})
         return
-    async with database_of(context).session() as session:
-        session.add(PersonalReminder(member_id=situation.asker.member_id, at=at, text=text[:500],
-                                     created_at=situation.now))
-        await AuditLog(session).record("reminder.created", actor_member_id=situation.asker.member_id,
-                                       channel=context.activity.channel_id, subject_type="reminder")
-        await session.commit()
+    async with unit_of_work(context, situation) as uow:
+        await reminders.create_reminder(uow, situation, at, text)
     local = at.astimezone(zone)
     await send(context,
         f"Jag påminner dig {long_date(local.date())} kl {local:%H:%M} om: {text}")
@@ -111,22 +105,15 @@ def reminder_moment(start: datetime, end: datetime, zone: ZoneInfo) -> datetime:
     return start.replace(tzinfo=zone)
 
 
-async def _upcoming(session, situation: Situation) -> list[PersonalReminder]:
-    return list(await session.scalars(
-        select(PersonalReminder).where(PersonalReminder.member_id == situation.asker.member_id,
-                                       PersonalReminder.at > situation.now)
-        .order_by(PersonalReminder.at, PersonalReminder.id)))
-
-
-def _reminder_line(reminder: PersonalReminder, situation: Situation) -> str:
+def _reminder_line(reminder: Reminder, situation: Situation) -> str:
     local = reminder.at.astimezone(ZoneInfo(situation.collaboration.timezone))
     return f"{long_date(local.date())} kl {local:%H:%M} – {reminder.text}"
 
 
 @handles("list_reminders")
 async def list_reminders(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
-    async with database_of(dc.context).session() as session:
-        upcoming = await _upcoming(session, situation)
+    async with unit_of_work(dc.context, situation) as uow:
+        upcoming = await reminders.upcoming_reminders(uow, situation)
     if not upcoming:
         text = "Du har inga kommande påminnelser. Skriv till exempel ”påminn mig imorgon kl 9 om att ringa skolan”."
     else:
@@ -141,44 +128,25 @@ async def list_reminders(dc: DialogContext, understanding: Understanding, situat
 async def cancel_reminder(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
     """By its number in "mina påminnelser", by words from its text, or by its day; asks when several match."""
     slots = understanding.slots
-    async with database_of(dc.context).session() as session:
-        upcoming = await _upcoming(session, situation)
-        chosen = _matching(upcoming, slots, situation)
-        if not upcoming:
-            reply = "Du har inga kommande påminnelser att ta bort."
-        elif len(chosen) == 1:
-            [reminder] = chosen
-            reply = f"Borttagen: {_reminder_line(reminder, situation)}."
-            await session.delete(reminder)
-            await AuditLog(session).record("reminder.cancelled", actor_member_id=situation.asker.member_id,
-                                           channel=dc.context.activity.channel_id, subject_type="reminder",
-                                           subject_id=reminder.id)
-            await session.commit()
-        else:
-            shown = chosen or upcoming
-            lines = "\n".join(f"{upcoming.index(r) + 1}. {_reminder_line(r, situation)}" for r in shown[:20])
-            what = "Flera påminnelser passar" if chosen else "Jag hittar ingen påminnelse som passar"
-            reply = f"{what}. Vilken ska bort? Skriv till exempel ”ta bort påminnelse 1”.\n{lines}"
-    await send(dc.context, reply)
-
-
-def _matching(upcoming: list[PersonalReminder], slots: dict, situation: Situation) -> list[PersonalReminder]:
-    ref = slots.get("ref")
-    if ref is not None:
-        index = int(ref) - 1
-        return [upcoming[index]] if 0 <= index < len(upcoming) else []
-    text, when = slots.get("text"), slots.get("when")
-    found = upcoming
-    if text:
-        found = [r for r in found if fuzz.partial_ratio(fold(text), fold(r.text)) >= 80]
-    if when:
+    start = end = None
+    if when := slots.get("when"):
         zone = ZoneInfo(situation.collaboration.timezone)
         start = datetime.fromisoformat(when["start"]).replace(tzinfo=zone)
         end = datetime.fromisoformat(when["end"]).replace(tzinfo=zone)
-        if start == end:
-            end = start + timedelta(minutes=1)
-        found = [r for r in found if start <= r.at < end]
-    return found if (text or when) else []
+    async with unit_of_work(dc.context, situation) as uow:
+        removal = await reminders.cancel_reminder(uow, situation, ref=slots.get("ref"), text=slots.get("text"),
+                                                  start=start, end=end)
+    upcoming, chosen = removal.upcoming, removal.chosen
+    if not upcoming:
+        reply = "Du har inga kommande påminnelser att ta bort."
+    elif removal.removed is not None:
+        reply = f"Borttagen: {_reminder_line(removal.removed, situation)}."
+    else:
+        shown = chosen or upcoming
+        lines = "\n".join(f"{upcoming.index(r) + 1}. {_reminder_line(r, situation)}" for r in shown[:20])
+        what = "Flera påminnelser passar" if chosen else "Jag hittar ingen påminnelse som passar"
+        reply = f"{what}. Vilken ska bort? Skriv till exempel ”ta bort påminnelse 1”.\n{lines}"
+    await send(dc.context, reply)
 
 
 @handles("snooze_action")
@@ -195,45 +163,32 @@ async def snooze_action(dc: DialogContext, understanding: Understanding, situati
     if at <= situation.now:
         await send(context, "Den tiden har redan varit. Skriv en tid framåt.")
         return
-    async with database_of(context).session() as session:
-        action = await changeable(context, session, understanding.slots["ref"], situation)
-        if action is None:
-            return
-        before = action.snoozed_until
-        action.snoozed_until = at
-        await AuditLog(session).record("action.snoozed", actor_member_id=situation.asker.member_id,
-                                       channel=context.activity.channel_id, subject_type="action",
-                                       subject_id=action.number, at=situation.now,
-                                       detail={"before": before.isoformat() if before else None,
-                                               "until": at.isoformat()})
-        await session.commit()
-        local = at.astimezone(zone)
-        reply = (f"Inga påminnelser om #{action.number} före {long_date(local.date())} kl {local:%H:%M}. "
-                 "Slutdatumet är oförändrat.")
-    await send(context, reply)
+    try:
+        async with unit_of_work(context, situation) as uow:
+            number = await reminders.snooze_action(uow, situation, understanding.slots["ref"], at)
+    except NotChangeable as refused:
+        await send(context, str(refused))
+        return
+    local = at.astimezone(zone)
+    await send(context, f"Inga påminnelser om #{number} före {long_date(local.date())} kl {local:%H:%M}. "
+                        "Slutdatumet är oförändrat.")
 
 
 @handles("reminder_settings")
 async def reminder_settings(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
     context = dc.context
     slots = understanding.slots
-    async with database_of(context).session() as session:
-        member: Member = await asker_member(session, situation)
-        if "not_before" in slots:
-            member.reminders_not_before = slots["not_before"]
-            reply = (f"Okej, inga påminnelser om dina åtgärder före kl {slots['not_before']}; de kommer bara på "
-                     "arbetsdagar. En påminnelse du själv har bett om kommer när du sa. "
-                     "Skriv ”påminnelser tidigast kl 8” för att ändra.")
-        elif "digest" in slots:
-            if slots["digest"] and not member.weekly_digest:  # the first one is the next Monday's
-                member.weekly_digest_since = situation.now
-            member.weekly_digest = bool(slots["digest"])
-            reply = ("Du får en sammanfattning av veckans åtgärder måndagar kl 8." if member.weekly_digest
-                     else "Okej, ingen veckosammanfattning.")
-        else:
-            reply = "Skriv till exempel ”inga påminnelser före kl 9” eller ”veckosammanfattning på”."
-        await AuditLog(session).record("member.settings", actor_member_id=situation.asker.member_id,
-                                       channel=context.activity.channel_id, subject_type="member",
-                                       subject_id=situation.asker.member_id)
-        await session.commit()
+    async with unit_of_work(context, situation) as uow:
+        settings = await reminders.change_reminder_settings(
+            uow, situation, not_before=slots["not_before"] if "not_before" in slots else None,
+            digest=bool(slots["digest"]) if "digest" in slots else None)
+    if "not_before" in slots:
+        reply = (f"Okej, inga påminnelser om dina åtgärder före kl {slots['not_before']}; de kommer bara på "
+                 "arbetsdagar. En påminnelse du själv har bett om kommer när du sa. "
+                 "Skriv ”påminnelser tidigast kl 8” för att ändra.")
+    elif "digest" in slots:
+        reply = ("Du får en sammanfattning av veckans åtgärder måndagar kl 8." if settings.weekly_digest
+                 else "Okej, ingen veckosammanfattning.")
+    else:
+        reply = "Skriv till exempel ”inga påminnelser före kl 9” eller ”veckosammanfattning på”."
     await send(context, reply)
