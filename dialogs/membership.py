@@ -2,32 +2,27 @@
 adding a colleague by @mention in Teams, making a member an admin or not, removing one.
 
 A Teams member is known by Entra object id and tenant; the @mention gives the Teams user id, and the
-roster lookup (TeamsInfo) gives the object id, so nobody has to copy ids by hand. The checks of a change
-(never the last admin) are ``services.members``, shared with ``samverkan members``.
+roster lookup (the channel's, ``dialogs.place``) gives the object id, so nobody has to copy ids by hand.
+The changes are use cases in ``services.members`` (never the last admin), and each is forgotten by the
+member directory at once, so it holds from the member's very next message.
 """
 
 from __future__ import annotations
 
-from botbuilder.core import TurnContext
-from botbuilder.core.teams import TeamsInfo
 from botbuilder.dialogs import DialogContext
-from rapidfuzz import fuzz
-from sqlalchemy import select
 
-from bot.channels.references import identity_of, tenant_of
-from dialogs.context import database_of, members_of
+from dialogs.context import members_of, unit_of_work
 from dialogs.format import bullet_list
-from dialogs.nlu import Understanding, fold
+from dialogs.nlu import Understanding
+from dialogs.place import place_of
 from dialogs.registry import handles
 from dialogs.replies import send
-from domain.rules.actions import OPEN, PARTY_NAMES
+from domain.rules.actions import PARTY_NAMES
 from domain.situation import Situation
-from services.members import Changer, MemberChangeRefused, member_text, remove_member, update_member
-from storage import AuditLog, MemberRepository
-from storage.models import Action, Member
+from services import members as membership
+from services.members import MemberChanged, MemberChangeRefused, NotOne, find_members, member_text
 
-SELF_WORDS = {"mig", "mej", "jag", "mig sjalv", "mej sjalv", "jag sjalv"}  # "ta bort mig som administratör"
-ROLE_MATCH = 85  # "kommunpolis" finds "Kommunpolis Ljungby"; "samordnare" finds "brottsförebyggande samordnare"
+__all__ = ["find_members"]  # dialogs.action_changes reads "ge #12 till Olle" with it
 
 
 @handles("whoami")
@@ -38,7 +33,7 @@ async def whoami(dc: DialogContext, understanding: Understanding, situation: Sit
     if asker.role:
         parts.append(asker.role)
     text = ", ".join(parts) + (" och administratör för boten." if asker.is_admin else ".")
-    identity = identity_of(dc.context.activity)
+    identity = place_of(dc.context).sender
     if identity is not None and identity.channel == "msteams":
         text += f" Jag känner igen dig i Teams på ditt Entra-objekt-id {identity.user_key}"
         text += f" i organisationen {identity.tenant_id}." if identity.tenant_id else "."
@@ -52,9 +47,8 @@ async def whoami(dc: DialogContext, understanding: Understanding, situation: Sit
 async def who_is(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
     """'vem är kommunpolis': the members whose role is that, with their party; the contact when nobody is."""
     wanted = understanding.slots.get("role") or ""
-    async with database_of(dc.context).session() as session:
-        members = await MemberRepository(session).list()
-    found = [m for m in members if m.role and fuzz.partial_ratio(fold(wanted), fold(m.role)) >= ROLE_MATCH]
+    async with unit_of_work(dc.context, situation) as uow:
+        found = await membership.members_with_role(uow, wanted)
     if not found:
         text = (f"Ingen medlem har rollen ”{wanted}” här. Fråga {situation.collaboration.contact}, "
                 "eller skriv ”vilka är parterna”.")
@@ -82,45 +76,32 @@ async def add_member(dc: DialogContext, understanding: Understanding, situation:
         return
     account = mentioned[0]
     name = account.get("name") or "Okänd"
-    object_id = account.get("aadObjectId")
-    if not object_id:
-        try:
-            object_id = (await TeamsInfo.get_member(context, account["id"])).aad_object_id
-        except Exception:  # the roster call failed: say so rather than store a Teams-internal id
-            object_id = None
+    turn_place = place_of(context)
+    object_id = account.get("aadObjectId") or await turn_place.object_id_of(account["id"])
     if not object_id:
         await send(context,
             f"Jag kunde inte hämta {name}s Entra-id från Teams. Försök igen, eller använd "
             "samverkan members add --teams-id.")
         return
-    tenant = tenant_of(context.activity)
-    async with database_of(context).session() as session:
-        members = MemberRepository(session)
-        member = await members.by_identity("msteams", object_id, tenant, include_inactive=True)
-        if member is not None and member.active:
-            await send(context, f"{name} är redan medlem.")
-            return
-        role, admin = understanding.slots.get("role") or "", bool(understanding.slots.get("admin"))
-        if member is not None:  # removed earlier: the same member back, with their history
-            member.active, member.party, member.role, member.is_admin = True, party, role, admin
-        else:
-            member = await members.add(name, party, role, is_admin=admin)
-            await members.add_identity(member, "msteams", object_id, tenant)
-        await AuditLog(session).record("member.added", actor_member_id=situation.asker.member_id,
-                                       channel="msteams", subject_type="member", subject_id=member.id,
-                                       detail={"party": party, "admin": member.is_admin})
-        await session.commit()
-        members_of(context).forget()  # "not a member" is remembered for a while too
-        reply = (f"{member.name} är nu medlem ({situation.collaboration.party(party).name}"
-                 f"{', ' + member.role if member.role else ''}{', administratör' if member.is_admin else ''}).")
-    await send(context, reply)
+    async with unit_of_work(context, situation) as uow:
+        added = await membership.add_member_in_chat(
+            uow, situation, name=name, party=party, role=understanding.slots.get("role") or "",
+            admin=bool(understanding.slots.get("admin")), channel="msteams", user_key=object_id,
+            tenant_id=turn_place.tenant)
+    if added.already:
+        await send(context, f"{name} är redan medlem.")
+        return
+    members_of(context).forget()  # "not a member" is remembered for a while too
+    member = added.member
+    await send(context, f"{member.name} är nu medlem ({situation.collaboration.party(party).name}"
+                        f"{', ' + member.role if member.role else ''}{', administratör' if member.is_admin else ''}).")
 
 
 @handles("list_members")
 async def list_members(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
     """Every member may see who is in the bot; admins also see how the bot knows each one."""
-    async with database_of(dc.context).session() as session:
-        members = await MemberRepository(session).list()
+    async with unit_of_work(dc.context, situation) as uow:
+        members = await membership.list_members(uow)
     admin = situation.asker.is_admin
     lines = [member_text(m, with_identities=admin) for m in members]
     text = f"Medlemmar ({len(members)}):\n" + bullet_list(lines)
@@ -141,59 +122,36 @@ async def remove(dc: DialogContext, understanding: Understanding, situation: Sit
     await _change(dc.context, situation, understanding.slots.get("name") or "", admin=None)
 
 
-async def _change(context: TurnContext, situation: Situation, name: str, *, admin: bool | None) -> None:
+async def _change(context, situation: Situation, name: str, *, admin: bool | None) -> None:
     """``admin`` True or False sets it; None removes the member. Takes effect from the next message."""
-    if not situation.asker.is_admin:
-        await send(context,
-            f"Bara en administratör kan ändra medlemmar. Fråga {situation.collaboration.contact}.")
+    try:
+        async with unit_of_work(context, situation) as uow:
+            done = await membership.change_member_in_chat(uow, situation, name, admin=admin)
+    except MemberChangeRefused as refused:
+        await send(context, str(refused))
         return
-    async with database_of(context).session() as session:
-        yourself = fold(name).strip(" .!?") in SELF_WORDS
-        found = ([await session.get(Member, situation.asker.member_id)] if yourself
-                 else await find_members(session, name))
-        if len(found) != 1:
-            await send(context, _not_one(name, found))
-            return
-        member = found[0]
-        changer = Changer(situation.asker.member_id, context.activity.channel_id)
-        try:
-            if admin is None:
-                await remove_member(session, member, changer)
-                reply = await _removed_text(session, member)
-            else:
-                changed = await update_member(session, member, changer, admin=admin)
-                state = "administratör" if admin else "inte administratör"
-                who = "Du" if yourself else member.name
-                reply = f"{who} är nu {state}." if changed else f"{who} är redan {state}."
-        except MemberChangeRefused as refused:
-            await send(context, str(refused))
-            return
-        await session.commit()
+    except NotOne as not_one:
+        await send(context, _not_one(name, not_one.found))
+        return
     members_of(context).forget()  # the member's next message already sees the change
+    if done.removed:
+        reply = _removed_text(done)
+    else:
+        state = "administratör" if admin else "inte administratör"
+        who = "Du" if done.yourself else done.member.name
+        reply = f"{who} är nu {state}." if done.changed else f"{who} är redan {state}."
     await send(context, reply)
 
 
-async def find_members(session, written: str) -> list[Member]:
-    """Active members by full name, or by a first name only one member has ("Olle")."""
-    members = MemberRepository(session)
-    found = await members.find_by_name(written)
-    if found:
-        return found
-    wanted = fold(written).strip(" .!?")
-    by_first = [m for m in await members.list() if fold(m.name.split()[0]) == wanted]
-    return by_first if len(by_first) == 1 else []
-
-
-def _not_one(name: str, found: list[Member]) -> str:
+def _not_one(name: str, found) -> str:
     if found:
         return f"Flera medlemmar heter {name}: " + ", ".join(m.name for m in found) + ". Skriv hela namnet."
     return f"Jag hittar ingen medlem som heter {name}. Skriv ”vilka är medlemmar” för att se alla."
 
 
-async def _removed_text(session, member: Member) -> str:
+def _removed_text(done: MemberChanged) -> str:
     """Said when a member is removed, with the open actions now answered for by someone without access."""
-    numbers = list(await session.scalars(select(Action.number).where(
-        Action.responsible_member_id == member.id, Action.status.in_(OPEN)).order_by(Action.number)))
+    member, numbers = done.member, done.open_actions
     text = (f"{member.name} är inte längre medlem och kommer inte åt boten. Det hen har loggat och skapat finns "
             "kvar med hens namn.")
     if numbers:
@@ -205,7 +163,7 @@ async def _removed_text(session, member: Member) -> str:
     return text
 
 
-def _mentioned(context: TurnContext) -> list[dict]:
+def _mentioned(context) -> list[dict]:
     """The people @mentioned in the message (``{"id", "name", "aadObjectId"?}``), the bot itself left out."""
     bot_id = context.activity.recipient.id if context.activity.recipient else None
     found = []

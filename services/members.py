@@ -2,17 +2,24 @@
 
 A member is never deleted: removing one marks them inactive, so what they logged, created or answered for
 keeps its author while they lose access. The collaboration always keeps an admin, so the last one can be
-neither removed nor demoted. Every change is audited; the caller commits, and forgets the member in its
-``MemberDirectory`` so the change holds from the next message.
+neither removed nor demoted. Every change is audited. The command line calls ``update_member`` and
+``remove_member`` and commits itself; the chat's use cases (``add_member_in_chat``, ``change_member_in_chat``)
+are one transaction each, after which the conversation forgets the member in its ``MemberDirectory`` so the
+change holds from the next message.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from domain.rules.actions import PARTY_NAMES
+from rapidfuzz import fuzz
+from sqlalchemy import select
+
+from domain.rules.actions import OPEN, PARTY_NAMES
+from domain.situation import Situation
+from domain.text import fold
 from storage import AuditLog, MemberRepository
-from storage.models import Member
+from storage.models import Action, Member
 
 CHANNEL_NAMES = {"msteams": "Teams", "matrix": "Matrix", "console": "konsolen"}
 
@@ -32,6 +39,17 @@ class Changer:
 async def update_member(session, member: Member, changer: Changer, *, admin: bool | None = None,
                         role: str | None = None, party: str | None = None) -> list[str]:
     """Applies what is given; returns what changed, in Swedish ("administratör", "roll kommunpolis")."""
+    changed = await _apply(session, member, admin=admin, role=role, party=party)
+    if changed:
+        await _audit(session, "member.changed", member, changer, _changed_detail(member))
+    return changed
+
+
+def _changed_detail(member: Member) -> dict:
+    return {"admin": member.is_admin, "role": member.role, "party": member.party}
+
+
+async def _apply(session, member: Member, *, admin: bool | None, role: str | None, party: str | None) -> list[str]:
     if admin is False and member.is_admin:
         await _keep_an_admin(session, member, "ta bort administratörsrollen från")
     changed = []
@@ -44,9 +62,6 @@ async def update_member(session, member: Member, changer: Changer, *, admin: boo
     if party is not None and party != member.party:
         member.party = party
         changed.append(f"part {PARTY_NAMES.get(party, party)}")
-    if changed:
-        await _audit(session, "member.changed", member, changer,
-                     {"admin": member.is_admin, "role": member.role, "party": member.party})
     return changed
 
 
@@ -90,3 +105,128 @@ def member_text(member: Member, *, with_identities: bool) -> str:
         parts.append("administratör")
     text = ", ".join(parts)
     return text + (f" – {identities_text(member)}" if with_identities else "")
+
+
+# --- in chat ----------------------------------------------------------------------------------------------
+
+SELF_WORDS = {"mig", "mej", "jag", "mig sjalv", "mej sjalv", "jag sjalv"}  # "ta bort mig som administratör"
+ROLE_MATCH = 85  # "kommunpolis" finds "Kommunpolis Ljungby"; "samordnare" finds "brottsförebyggande samordnare"
+
+
+@dataclass(frozen=True)
+class IdentityView:
+    channel: str
+    user_key: str
+    tenant_id: str = ""
+
+
+@dataclass(frozen=True)
+class MemberView:
+    """A member as a reply shows them (rows do not load after the unit of work); ``member_text`` reads it."""
+
+    id: int
+    name: str
+    party: str
+    role: str
+    is_admin: bool
+    identities: tuple[IdentityView, ...] = ()
+
+
+def view_of(member: Member) -> MemberView:
+    return MemberView(member.id, member.name, member.party, member.role or "", member.is_admin,
+                      tuple(IdentityView(i.channel, i.user_key, i.tenant_id or "") for i in member.identities))
+
+
+class NotOne(Exception):
+    """The name written matches no member, or several (``found``)."""
+
+    def __init__(self, name: str, found: list[MemberView]):
+        super().__init__(name)
+        self.name = name
+        self.found = found
+
+
+async def list_members(uow) -> list[MemberView]:
+    """Active members by name, with how the bot knows them."""
+    return [view_of(m) for m in await uow.members.list()]
+
+
+async def members_with_role(uow, wanted: str) -> list[MemberView]:
+    """'vem är kommunpolis': active members whose role reads as ``wanted``."""
+    return [view_of(m) for m in await uow.members.list()
+            if m.role and fuzz.partial_ratio(fold(wanted), fold(m.role)) >= ROLE_MATCH]
+
+
+async def find_members(session, written: str) -> list[Member]:
+    """Active members by full name, or by a first name only one member has ("Olle")."""
+    members = MemberRepository(session)
+    found = await members.find_by_name(written)
+    if found:
+        return found
+    wanted = fold(written).strip(" .!?")
+    by_first = [m for m in await members.list() if fold(m.name.split()[0]) == wanted]
+    return by_first if len(by_first) == 1 else []
+
+
+@dataclass(frozen=True)
+class Added:
+    member: MemberView
+    already: bool  # an active member already had that account: nothing changed
+
+
+async def add_member_in_chat(uow, situation: Situation, *, name: str, party: str, role: str, admin: bool,
+                             channel: str, user_key: str, tenant_id: str) -> Added:
+    """Adds the person behind a chat account (a Teams Entra object id and tenant); a member removed earlier
+    comes back as the same member, with their history."""
+    if not situation.asker.is_admin:
+        raise MemberChangeRefused("Bara en administratör kan lägga till medlemmar.")
+    members = uow.members
+    member = await members.by_identity(channel, user_key, tenant_id, include_inactive=True)
+    if member is not None and member.active:
+        return Added(view_of(member), already=True)
+    if member is not None:
+        member.active, member.party, member.role, member.is_admin = True, party, role, admin
+    else:
+        member = await members.add(name, party, role, is_admin=admin)
+        await members.add_identity(member, channel, user_key, tenant_id)
+    await uow.record("member.added", "member", member.id, party=party, admin=member.is_admin)
+    await uow.commit()
+    return Added(view_of(member), already=False)
+
+
+@dataclass(frozen=True)
+class MemberChanged:
+    member: MemberView
+    yourself: bool  # the asker changed themself ("ta bort mig som administratör")
+    changed: bool  # False when it already was so
+    removed: bool
+    open_actions: tuple[int, ...] = ()  # a removed member's open actions, now answered for by someone without access
+
+
+async def change_member_in_chat(uow, situation: Situation, name: str, *, admin: bool | None) -> MemberChanged:
+    """``admin`` True or False sets it; None removes the member. Raises ``NotOne`` for a name that is not one
+    member's, ``MemberChangeRefused`` for the asker who is no admin or the last admin."""
+    if not situation.asker.is_admin:
+        raise MemberChangeRefused(
+            f"Bara en administratör kan ändra medlemmar. Fråga {situation.collaboration.contact}.")
+    session = uow.session
+    yourself = fold(name).strip(" .!?") in SELF_WORDS
+    found = [await uow.author()] if yourself else await find_members(session, name)
+    if len(found) != 1:
+        raise NotOne(name, [view_of(m) for m in found])
+    [member] = found
+    if admin is None:
+        if member.is_admin:
+            await _keep_an_admin(session, member, "ta bort")
+        member.active = False
+        await uow.record("member.removed", "member", str(member.id))
+        numbers = tuple(await session.scalars(select(Action.number).where(
+            Action.responsible_member_id == member.id, Action.status.in_(OPEN)).order_by(Action.number)))
+        result = MemberChanged(view_of(member), yourself, True, True, numbers)
+    else:
+        changed = await _apply(session, member, admin=admin, role=None, party=None)
+        if changed:
+            await uow.record("member.changed", "member", str(member.id), **_changed_detail(member))
+        result = MemberChanged(view_of(member), yourself, bool(changed), False)
+    await uow.commit()
+    return result

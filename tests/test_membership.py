@@ -170,3 +170,16 @@ async def test_mig_is_the_asker_and_the_last_admin_still_stays(server, connector
     assert await say(server, connector, "ta bort mig som administratör") == "Du är nu inte administratör."
     anna = await member_named(server, "Anna Andersson")
     assert (anna.is_admin, anna.active) == (False, True)
+
+
+async def test_a_member_added_by_an_admin_in_chat_is_recognised_on_the_very_next_message(server, connector):
+    """Karin was refused a moment ago (the directory remembers "not a member"); once added she is let in on
+    her next message, with no wait for that memory to lapse (the clock does not move)."""
+    connector.roster["29:karin"] = {"id": "29:karin", "name": "Karin Lund", "aadObjectId": "aad-karin",
+                                    "tenantId": teams.TENANT}
+    assert "känner inte igen dig som medlem" in await say(server, connector, "vem är jag", aad="aad-karin")
+    await server.post(mentioning("lägg till @ som medlem, kommunen, fritidsledare", "Karin Lund", "29:karin",
+                                 connector.url))
+    assert connector.sent[-1].text == "Karin Lund är nu medlem (Älmhults kommun, fritidsledare)."
+    assert (await say(server, connector, "vem är jag", aad="aad-karin")).startswith(
+        "Du är Karin Lund, Älmhults kommun, fritidsledare.")
