@@ -20,7 +20,6 @@ from sqlalchemy.orm import selectinload
 from storage.models import Forum, Meeting, MeetingSeries, MeetingSource, Member
 
 DEFAULT_DURATION_MINUTES = 120
-DEFAULT_ZONE = "Europe/Stockholm"
 UID_DOMAIN = "samverkansboten"
 
 
@@ -82,9 +81,13 @@ def check_rrule(rrule: str) -> str:
 
 
 class MeetingRepository:
-    """Meetings and series of the forums; ``zone`` is the collaboration's, where wall times are kept."""
+    """Meetings and series of the forums; ``zone`` is the collaboration's, where wall times are kept.
 
-    def __init__(self, session: AsyncSession, zone: ZoneInfo | str = DEFAULT_ZONE):
+    There is no default zone: a collaboration configured for another zone would otherwise have its meetings
+    expanded, cancelled and moved on Stockholm's wall clock.
+    """
+
+    def __init__(self, session: AsyncSession, zone: ZoneInfo | str):
         self.session = session
         self.zone = zone if isinstance(zone, ZoneInfo) else ZoneInfo(zone)
 

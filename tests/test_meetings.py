@@ -91,7 +91,7 @@ async def forums(database):
 
 async def test_a_weekly_series_stays_at_13_local_on_both_sides_of_the_dst_changes(forums):
     async with forums.session() as session:
-        repository = MeetingRepository(session)
+        repository = MeetingRepository(session, ZONE)
         await repository.add_series("operativa-bra", "FREQ=WEEKLY;BYDAY=TH", start_time=time(13),
                                     dtstart=date(2026, 10, 1))
         await session.commit()
@@ -113,7 +113,7 @@ async def test_a_weekly_series_stays_at_13_local_on_both_sides_of_the_dst_change
 
 async def test_cancel_one_occurrence_of_a_series_and_a_single_meeting(forums):
     async with forums.session() as session:
-        repository = MeetingRepository(session)
+        repository = MeetingRepository(session, ZONE)
         await repository.add_series("operativa-bra", "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU", start_time=time(13),
                                     dtstart=date(2026, 12, 1), location="Kommunhuset")
         single = await repository.add_meeting("sspf", local(date(2026, 12, 1), 9))
@@ -144,7 +144,7 @@ async def test_cancel_one_occurrence_of_a_series_and_a_single_meeting(forums):
 
 async def test_a_new_chat_series_replaces_the_earlier_one_and_a_single_meeting_on_a_series_date_shows_once(forums):
     async with forums.session() as session:
-        repository = MeetingRepository(session)
+        repository = MeetingRepository(session, ZONE)
         await repository.add_series("operativa-bra", "FREQ=WEEKLY;BYDAY=TU", start_time=time(13),
                                     dtstart=date(2026, 11, 3))
         await repository.add_series("operativa-bra", "FREQ=WEEKLY;BYDAY=TH", start_time=time(9),
@@ -160,7 +160,7 @@ async def test_a_new_chat_series_replaces_the_earlier_one_and_a_single_meeting_o
 
 async def test_occurrences_refuse_naive_times_and_rules_are_checked_before_they_are_stored(forums):
     async with forums.session() as session:
-        repository = MeetingRepository(session)
+        repository = MeetingRepository(session, ZONE)
         with pytest.raises(ValueError):
             await repository.occurrences(datetime(2026, 12, 1), datetime(2026, 12, 2))
         with pytest.raises(ValueError):
@@ -454,7 +454,7 @@ async def test_import_meetings_from_an_ics_file_by_uid_without_duplicates(databa
     async with database.session() as session:
         assert await session.scalar(select(func.count()).select_from(Meeting)) == 2  # the single, the EXDATE
         assert await session.scalar(select(func.count()).select_from(MeetingSeries)) == 1
-        repository = MeetingRepository(session)
+        repository = MeetingRepository(session, ZONE)
         found = await repository.occurrences(local(date(2026, 12, 1), 0), local(date(2027, 1, 15), 0))
         [series] = await repository.series("sspf")
     assert (series.rrule, series.until, series.duration_minutes) == \
