@@ -13,12 +13,12 @@ import logging
 import socket
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from botbuilder.core import MessageFactory
 from botbuilder.schema import Activity, Attachment
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from bot.channels.proactive import Deliveries, Delivery, Target, TeamsDelivery
 from dialogs.reminders import action_reminder_text, digest_text, personal_reminder_text, unreachable_text
@@ -27,18 +27,14 @@ from domain.collaboration import Collaboration
 from domain.rules import reminders as rules
 from domain.rules.calendar import local_day
 from storage import ConversationReferenceRepository, Database
-from storage.actions import OPEN_STATUSES
-from storage.models import (
-    Action,
-    ConversationReference,
-    Forum,
-    Member,
-    MemberIdentity,
-    OutboxMessage,
-    PersonalReminder,
-)
 from storage.outbox import Outbox
+from storage.schedule import ScheduleRepository
 from storage.state import SqlStorage
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from storage.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 
@@ -67,11 +63,13 @@ class Scheduler:
         self.database = database
         self.state = state or SqlStorage(database, now=clock.now)
         self.collaboration = collaboration
+        # Reminders, digests and meeting posts go out at the collaboration's wall-clock times, on its days.
+        self.zone = ZoneInfo(collaboration.timezone)
         self.clock = clock
         self.delivery = delivery
         self.worker = worker or f"{socket.gethostname()}:{uuid.uuid4().hex[:8]}"
         # action id -> (what its reminders depend on, when its next reminder falls): see _plan_actions.
-        self._quiet_until: dict[int, tuple[tuple, datetime]] = {}
+        self._quiet_until: dict[int, tuple[tuple[object, ...], datetime]] = {}
 
     async def tick(self) -> TickReport:
         report = TickReport()
@@ -105,37 +103,31 @@ class Scheduler:
             await session.commit()
         return planned
 
-    async def _plan_actions(self, session, outbox: Outbox, now: datetime) -> int:
-        today = local_day(now)
-        rows = (await session.execute(
-            select(Action.id, Action.due_date, Action.status, Action.snoozed_until, Member.reminders_not_before)
-            .join(Member, Member.id == Action.responsible_member_id)
-            .where(Action.status.in_(OPEN_STATUSES), Action.due_date.is_not(None),
-                   Action.due_date <= today + ACTION_WINDOW_AFTER, Member.active.is_(True)))).all()
+    async def _plan_actions(self, session: AsyncSession, outbox: Outbox, now: datetime) -> int:
+        schedule = ScheduleRepository(session)
+        today = local_day(now, self.zone)
+        rows = await schedule.reminder_candidates(today + ACTION_WINDOW_AFTER)
         candidates: list[tuple[rules.Due, int]] = []
-        in_reach = {row[0] for row in rows}
+        in_reach = {row.action_id for row in rows}
         for gone in self._quiet_until.keys() - in_reach:  # closed, reassigned or deleted since: forget
             del self._quiet_until[gone]
-        for action_id, due, status, snoozed_until, not_before in rows:
+        for row in rows:
             # The database decides; this memory only skips actions whose next reminder has not come yet
             # (any change to what the reminders depend on is a new signature and looks again).
-            signature = (due, status, snoozed_until, not_before)
-            quiet = self._quiet_until.get(action_id)
-            if quiet is not None and quiet[0] == signature and now < quiet[1]:
+            quiet = self._quiet_until.get(row.action_id)
+            if quiet is not None and quiet[0] == row.signature and now < quiet[1]:
                 continue
-            arguments = dict(action_id=action_id, due=due, status=status, now=now, not_before=_clock(not_before),
-                             snoozed_until=snoozed_until)
-            candidates += [(item, action_id) for item in rules.action_reminders(**arguments)]
+            arguments = dict(action_id=row.action_id, due=row.due, status=row.status, now=now,
+                             not_before=row.not_before, snoozed_until=row.snoozed_until, zone=self.zone)
+            candidates += [(item, row.action_id) for item in rules.action_reminders(**arguments)]
             upcoming = rules.next_action_reminder_at(**arguments)
-            self._quiet_until[action_id] = (signature, upcoming or now + timedelta(days=1))
+            self._quiet_until[row.action_id] = (row.signature, upcoming or now + timedelta(days=1))
         # Every tick derives the same reminders again; those already planned are skipped with one query.
         planned_before = await outbox.existing([due.key for due, _ in candidates])
         wanted = [(due, action_id) for due, action_id in candidates if due.key not in planned_before]
         if not wanted:
             return 0
-        actions = {action.id: action for action in await session.scalars(
-            select(Action).options(selectinload(Action.responsible_member))
-            .where(Action.id.in_({action_id for _, action_id in wanted})))}
+        actions = await schedule.actions_with_owner({action_id for _, action_id in wanted})
         planned = 0
         for due, action_id in wanted:
             action = actions[action_id]
@@ -145,9 +137,8 @@ class Scheduler:
                                          member_id=action.responsible_member_id, payload={"text": text})
         return planned
 
-    async def _plan_personal(self, session, outbox: Outbox, now: datetime) -> int:
-        rows = list(await session.scalars(select(PersonalReminder).where(
-            PersonalReminder.at <= now, PersonalReminder.at > now - timedelta(days=30))))
+    async def _plan_personal(self, session: AsyncSession, outbox: Outbox, now: datetime) -> int:
+        rows = await ScheduleRepository(session).personal_reminders(now)
         due = [(rules.personal_reminder(reminder_id=r.id, at=r.at, now=now), r) for r in rows]
         planned_before = await outbox.existing([item.key for item, _ in due if item is not None])
         planned = 0
@@ -160,25 +151,23 @@ class Scheduler:
                                          payload={"text": personal_reminder_text(reminder.text, late=late)})
         return planned
 
-    async def _plan_meetings(self, session, outbox: Outbox, now: datetime) -> int:
-        bound = (await session.execute(
-            select(ConversationReference, Forum.code).join(Forum, Forum.id == ConversationReference.forum_id)
-            .where(ConversationReference.active.is_(True)))).all()
+    async def _plan_meetings(self, session: AsyncSession, outbox: Outbox, now: datetime) -> int:
+        bound = await ScheduleRepository(session).bound_channels()
         if not bound:
             return 0
         from bot.channels.replies import payload_of
         from dialogs.meeting_post import meeting_post
         from storage.meetings import MeetingRepository
 
-        meetings = MeetingRepository(session)
+        meetings = MeetingRepository(session, self.zone)
         occurrences = await meetings.occurrences(now - MEETING_HORIZON, now + MEETING_HORIZON)
         planned = 0
         for occurrence in occurrences:
             if occurrence.cancelled:
                 continue
-            channels = [reference for reference, code in bound if code == occurrence.forum_code]
-            due = rules.meeting_post(meeting_id=occurrence.key, starts_at=occurrence.starts_at, now=now) \
-                if channels else None
+            channels = [channel.reference for channel in bound if channel.forum_code == occurrence.forum_code]
+            due = rules.meeting_post(meeting_id=occurrence.key, starts_at=occurrence.starts_at, now=now,
+                                     zone=self.zone) if channels else None
             if due is None:
                 continue
             keys = {reference.id: f"{due.key}:{reference.id}" for reference in channels}
@@ -199,21 +188,19 @@ class Scheduler:
                                              late=rules.is_late(due, now), reference_id=reference.id, payload=payload)
         return planned
 
-    async def _plan_digests(self, session, outbox: Outbox, now: datetime) -> int:
-        members = list(await session.scalars(select(Member).where(Member.weekly_digest.is_(True),
-                                                                  Member.active.is_(True))))
+    async def _plan_digests(self, session: AsyncSession, outbox: Outbox, now: datetime) -> int:
+        schedule = ScheduleRepository(session)
+        members = await schedule.digest_members()
         planned = 0
-        today = local_day(now)
-        dues = {member.id: rules.digest(member_id=member.id, now=now, since=member.weekly_digest_since)
-                for member in members}
+        today = local_day(now, self.zone)
+        dues = {member.id: rules.digest(member_id=member.id, now=now, since=member.weekly_digest_since,
+                                        zone=self.zone) for member in members}
         planned_before = await outbox.existing([due.key for due in dues.values() if due is not None])
         for member in members:
             due = dues[member.id]
             if due is None or due.key in planned_before:
                 continue
-            actions = list(await session.scalars(
-                select(Action).where(Action.responsible_member_id == member.id, Action.status.in_(OPEN_STATUSES),
-                                     Action.due_date < today + timedelta(days=7)).order_by(Action.due_date)))
+            actions = await schedule.open_actions_due_before(member.id, today + timedelta(days=7))
             planned += await outbox.plan(key=due.key, kind=due.kind, due_at=due.at, now=now, member_id=member.id,
                                          payload={"text": digest_text(member.name, actions, today)})
         return planned
@@ -264,7 +251,7 @@ class Scheduler:
                 if opened is not None and member_id is not None:
                     await _remember_personal(session, opened, member_id)
             elif outcome.outcome == "retry":
-                message = await session.get(OutboxMessage, message_id)
+                message = await ScheduleRepository(session).outbox_message(message_id)
                 report.retried += 1
                 await outbox.retry(message, now=now, error=outcome.error, retry_after=outcome.retry_after)
             else:
@@ -279,46 +266,36 @@ class Scheduler:
         """The channels the delivery can send to (Teams alone, or whatever a ``Deliveries`` holds now)."""
         return getattr(self.delivery, "channels", frozenset({"msteams"}))
 
-    async def _target(self, session, message: OutboxMessage) -> Target | None:
+    async def _target(self, session: AsyncSession, message: OutboxMessage) -> Target | None:
         channels = self.channels
+        schedule = ScheduleRepository(session)
         if message.reference_id is not None:
-            reference = await session.get(ConversationReference, message.reference_id)
+            reference = await schedule.reference(message.reference_id)
             if reference is None or not reference.active or reference.channel_id not in channels:
                 return None
             return Target(reference=reference.reference, service_url=reference.service_url,
                           tenant_id=reference.tenant_id, teams_channel_id=reference.teams_channel_id,
                           key=reference.key, channel=reference.channel_id)
-        personal = await session.scalar(
-            select(ConversationReference).where(
-                ConversationReference.member_id == message.member_id, ConversationReference.active.is_(True),
-                ConversationReference.channel_id.in_(channels),
-                ConversationReference.conversation_type == "personal")
-            .order_by(ConversationReference.updated_at.desc()).limit(1))
+        personal = await schedule.personal_conversation(message.member_id, channels)
         if personal is not None:
             return Target(reference=personal.reference, key=personal.key, channel=personal.channel_id)
-        identities = {identity.channel: identity for identity in await session.scalars(select(MemberIdentity).where(
-            MemberIdentity.member_id == message.member_id, MemberIdentity.channel.in_(channels)))}
+        identities = await schedule.identities(message.member_id, channels)
         identity = identities.get("msteams")
         if identity is None:
             # A Matrix member without a direct room yet: the delivery opens one.
             matrix = identities.get("matrix")
             return Target(user_id=matrix.user_key, channel="matrix") if matrix is not None else None
-        anchor = await session.scalar(
-            select(ConversationReference).where(
-                ConversationReference.channel_id == "msteams", ConversationReference.active.is_(True),
-                *([ConversationReference.tenant_id == identity.tenant_id] if identity.tenant_id else []))
-            .order_by(ConversationReference.updated_at.desc()).limit(1))
+        anchor = await schedule.teams_anchor(identity.tenant_id)
         if anchor is None:
             return None
         return Target(user_id=identity.user_key, tenant_id=identity.tenant_id or anchor.tenant_id,
                       service_url=anchor.service_url)
 
-    async def _has_account(self, session, member_id: int | None) -> bool:
+    async def _has_account(self, session: AsyncSession, member_id: int | None) -> bool:
         """Whether the member has an account in a channel the bot sends to (a console-only member has none)."""
         if member_id is None:
             return True
-        return await session.scalar(select(MemberIdentity.id).where(
-            MemberIdentity.member_id == member_id, MemberIdentity.channel.in_(self.channels)).limit(1)) is not None
+        return await ScheduleRepository(session).has_account(member_id, self.channels)
 
     async def _unreachable(self, message_id: int, member_id: int, now: datetime, report: TickReport) -> None:
         """Drops a message for a member with no account to send to; the admins are told once ever, in one line."""
@@ -326,21 +303,21 @@ class Scheduler:
             outbox = Outbox(session)
             await outbox.dead(message_id, error="no account in a channel the bot sends to")
             report.gone += 1
-            member = await session.get(Member, member_id)
-            admins = await session.scalars(select(Member.id).where(Member.is_admin.is_(True),
-                                                                   Member.active.is_(True)))
-            for admin_id in admins:
+            schedule = ScheduleRepository(session)
+            member = await schedule.member(member_id)
+            for admin_id in await schedule.admin_ids():
                 if member is not None and admin_id != member_id:
                     await outbox.plan(key=f"notice:unreachable:{member_id}:{admin_id}", kind="notice", due_at=now,
                                       now=now, member_id=admin_id, payload={"text": unreachable_text(member.name)})
             await session.commit()
 
-    async def _gone(self, session, outbox: Outbox, target: Target | None, member_id: int | None,
+    async def _gone(self, session: AsyncSession, outbox: Outbox, target: Target | None, member_id: int | None,
                     now: datetime) -> None:
         """The conversation no longer takes messages: stop using it and tell the admins, once a day."""
         if target is not None and target.key is not None:
             await ConversationReferenceRepository(session).mark_inactive(target.key)
-        member = await session.get(Member, member_id) if member_id is not None else None
+        schedule = ScheduleRepository(session)
+        member = await schedule.member(member_id) if member_id is not None else None
         matrix = target is not None and target.channel == "matrix"
         where = f"{member.name} i {'Matrix' if matrix else 'Teams'}" if member \
             else "en kanal eller chatt som jag inte längre är med i"
@@ -350,18 +327,10 @@ class Scheduler:
         if matrix:
             text = (f"Jag kunde inte skicka till {where}. Kontrollera att boten fortfarande är med i rummet "
                     "(bjud in den igen), och koppla rummet igen om det behövs.")
-        admins = await session.scalars(select(Member.id).where(Member.is_admin.is_(True), Member.active.is_(True)))
-        for admin_id in admins:
+        for admin_id in await schedule.admin_ids():
             if admin_id != member_id:
                 await outbox.plan(key=f"notice:{subject}:{now.date().isoformat()}:{admin_id}", kind="notice",
                                   due_at=now, now=now, member_id=admin_id, payload={"text": text})
-
-
-def _clock(value: str | None) -> time | None:
-    if not value:
-        return None
-    hours, minutes = value.split(":")
-    return time(int(hours), int(minutes))
 
 
 def _activity(payload: dict) -> Activity:
@@ -373,7 +342,7 @@ def _activity(payload: dict) -> Activity:
     return activity
 
 
-async def _remember_personal(session, opened: Target, member_id: int) -> None:
+async def _remember_personal(session: AsyncSession, opened: Target, member_id: int) -> None:
     """A 1:1 chat the bot opened is kept like one the member started, so the next message continues it."""
     reference = opened.reference or {}
     conversation = (reference.get("conversation") or {}).get("id")

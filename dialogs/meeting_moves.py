@@ -52,7 +52,7 @@ async def move(dc: DialogContext, understanding: Understanding, situation: Situa
         weekday = format_date(new_day, "EEEE", locale="sv")
         text += f" Observera: {format_date(new_day, 'd MMMM', locale='sv')} är en {weekday}."
     if moved.bound:
-        post = meeting_post_time(new_start)
+        post = meeting_post_time(new_start, zone=zone)
         when = "inom någon minut" if post <= situation.now else meeting_when(post, zone, situation.today)
         text += f"\nDagordningen läggs i forumets kanal {when}."
     await send(context, text)

@@ -1,6 +1,7 @@
 """When the bot speaks first, with `now` passed in: no clock, no sleeping."""
 
 from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -15,6 +16,7 @@ from domain.rules.reminders import (
     is_late,
     meeting_post,
     meeting_post_time,
+    next_action_reminder_at,
     personal_reminder,
 )
 
@@ -352,3 +354,31 @@ def test_next_reminder_time_includes_a_weekly_reminder_later_the_same_day():
     quiet_morning = next_action_reminder_at(action_id=1, due=due, status="planerad", not_before=time(9),
                                             now=datetime(2026, 11, 27, 7, 0, tzinfo=UTC))
     assert quiet_morning == datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
+
+
+NEW_YORK = ZoneInfo("America/New_York")
+
+
+def new_york(year, month, day, hour=8, minute=0):
+    return datetime(year, month, day, hour, minute, tzinfo=NEW_YORK).astimezone(UTC)
+
+
+def test_action_reminders_fall_at_08_00_in_the_zone_given():
+    due = date(2026, 12, 4)
+    # 08:00 in Stockholm is 02:00 in New York: nothing yet there.
+    assert action_reminders(action_id=12, due=due, status="pagaende", now=local(2026, 12, 1), zone=NEW_YORK) == []
+    [before] = action_reminders(action_id=12, due=due, status="pagaende", now=new_york(2026, 12, 1), zone=NEW_YORK)
+    assert before.kind == "before" and before.at == new_york(2026, 12, 1)
+    assert next_action_reminder_at(action_id=12, due=due, status="pagaende", now=new_york(2026, 12, 1),
+                                   zone=NEW_YORK) == new_york(2026, 12, 4)
+
+
+def test_meeting_post_and_digest_follow_the_zone_given():
+    starts_at = new_york(2026, 12, 8, 13)  # Tuesday 13:00 in New York
+    assert meeting_post_time(starts_at, zone=NEW_YORK) == new_york(2026, 12, 4)
+    assert meeting_post(meeting_id=1, starts_at=starts_at, now=local(2026, 12, 4), zone=NEW_YORK) is None
+    assert meeting_post(meeting_id=1, starts_at=starts_at, now=new_york(2026, 12, 4), zone=NEW_YORK) is not None
+    assert digest(member_id=3, now=local(2026, 11, 30), zone=NEW_YORK) is None  # Monday 02:00 in New York
+    assert digest(member_id=3, now=new_york(2026, 11, 30), zone=NEW_YORK).at == new_york(2026, 11, 30)
+    # Late on Sunday evening in New York is already Monday in Stockholm: still last week's digest there.
+    assert digest(member_id=3, now=new_york(2026, 11, 29, 23), zone=NEW_YORK).key == "digest:3:2026-W48"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -366,3 +367,47 @@ async def test_a_member_only_on_the_console_is_named_to_the_admins_once_not_repo
     async with server.runtime.database.session() as session:
         assert await session.scalar(select(func.count()).select_from(models.OutboxMessage).where(
             models.OutboxMessage.member_id == server.members["kim"], models.OutboxMessage.state == "dead")) == 2
+
+
+async def test_reminders_and_the_agenda_follow_the_configured_time_zone(database, connector, tmp_path):
+    """A collaboration configured in another zone gets its 08:00 at its own 08:00, not Stockholm's."""
+    from domain.collaboration import DEFAULT_CONFIG_PATH
+
+    zone = ZoneInfo("America/New_York")
+    config = tmp_path / "samverkan.toml"
+    text = DEFAULT_CONFIG_PATH.read_text(encoding="utf-8")
+    assert 'timezone = "Europe/Stockholm"' in text
+    config.write_text(text.replace('timezone = "Europe/Stockholm"', 'timezone = "America/New_York"'),
+                      encoding="utf-8")
+    bot = await start_bot(database.url, FixedClock(), SAMVERKAN_CONFIG=str(config))
+    try:
+        assert scheduler_of(bot).zone == zone
+        bot.members = {"anna": await add_teams_member(bot.runtime, "Anna Andersson", "kommun", "aad-anna",
+                                                      teams.TENANT, admin=True)}
+        await bot.post(teams.message("hjälp", connector.url))
+        channel = teams.channel_conversation()
+        await bot.post(teams.message("koppla den här kanalen till Operativa BRÅ", connector.url, mention=True,
+                                     conversation=channel))
+        await bot.post(teams.message("nästa operativa BRÅ är tisdag 8/12 kl 13", connector.url))
+        number = await add_action(bot, "Trygghetsvandring i centrum", "anna")
+
+        def new_york(day: date, hour: int, minute: int = 0) -> datetime:
+            return datetime(day.year, day.month, day.day, hour, minute, tzinfo=zone).astimezone(UTC)
+
+        def posts():
+            return [s for s in connector.sent if s.path == "/v3/conversations" and "channel" in s.body["channelData"]]
+
+        # "before" on Tuesday 1 December at 08:00 in New York (13:00 UTC), not at 08:00 in Stockholm (07:00 UTC).
+        assert await tick_at(bot, connector, local(date(2026, 12, 1), 8)) == []
+        assert await tick_at(bot, connector, new_york(date(2026, 12, 1), 7, 59)) == []
+        [before] = await tick_at(bot, connector, new_york(date(2026, 12, 1), 8))
+        assert before.startswith(f"Påminnelse: #{number} Trygghetsvandring i centrum ska vara klar 4 december 2026 ")
+        # The agenda for Tuesday 8 December 13:00 New York time: Friday 4 December 08:00 there.
+        await tick_at(bot, connector, new_york(date(2026, 12, 4), 7, 59))
+        assert posts() == []
+        await tick_at(bot, connector, new_york(date(2026, 12, 4), 8))
+        [post] = posts()
+        [message] = connector.messages(post.conversation_id)
+        assert message["summary"] == "Inför Operativa BRÅ tisdag 8 december 2026 kl 13:00"
+    finally:
+        await bot.stop()
