@@ -139,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
 
             return asyncio.run(export_actions(settings, fmt=_format(args), output=args.output))
         if args.command == "import" and args.import_command == "meetings":
-            from bot.calendar_feed import import_meetings
+            from admin.calendar_import import import_meetings
 
             return asyncio.run(import_meetings(settings, args.file, forum=args.forum))
         if args.command == "import":
