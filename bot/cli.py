@@ -1,4 +1,8 @@
-"""The ``samverkan`` command: run the bot, chat with it in the terminal, check configuration, manage members."""
+"""The ``samverkan`` command: run the bot, chat with it in the terminal, check configuration, build the app.
+
+Every command is a row in ``COMMANDS`` (bot.commands.Command): the parser, its help and the dispatch come
+from the table. The admin tools (members, export, import, report) bring their rows from admin/cli.py.
+"""
 
 from __future__ import annotations
 
@@ -12,105 +16,87 @@ from pathlib import Path
 
 from aiohttp.abc import AbstractAccessLogger
 
+from admin.cli import ADMIN_COMMANDS
+from bot.commands import Command, add_commands
 from bot.config import Settings
 from bot.logging_setup import configure_logging
 from domain.collaboration import ConfigError, check_file
+from domain.collaboration.model import PARTY_CODES
 from storage.db import is_unavailable
 from storage.ownership import DatabaseInUse
 
 log = logging.getLogger("samverkan")
 
-PARTIES = ("kommun", "polis")
-FORMATS = ("csv", "xlsx")
-FORMAT_HELP = "csv eller xlsx (standard: filens ändelse, annars xlsx)"
+def _chat_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--as", dest="member", required=True, help="medlemmens namn")
+    parser.add_argument("--party", choices=PARTY_CODES, help="skapa medlemmen med denna part om den saknas")
+    parser.add_argument("--role", default="", help="roll för en ny medlem, t.ex. brottsförebyggande samordnare")
 
 
-def _format(args: argparse.Namespace) -> str:
-    """The export format: as given, else the output file's ending ("-o plan.csv"), else Excel."""
-    if args.format:
-        return args.format
-    ending = Path(args.output).suffix.lower().lstrip(".") if args.output else ""
-    return ending if ending in FORMATS else "xlsx"
+def _chat(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.console import chat
+
+    return asyncio.run(chat(settings, args.member, party=args.party, role=args.role))
 
 
-def _parser() -> argparse.ArgumentParser:
+def _run_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--dev", action="store_true",
+                        help="utvecklingsläge: utan inloggningsuppgifter, bara på 127.0.0.1")
+    parser.add_argument("--host", help="adress att lyssna på (standard: HOST eller 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="port (standard: PORT eller 3978)")
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    return run(settings, dev=args.dev, host=args.host, port=args.port)
+
+
+def _config_check_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", nargs="?", help="filen (standard: SAMVERKAN_CONFIG eller den inbyggda)")
+
+
+def _config_check(args: argparse.Namespace, settings: Settings) -> int:
+    return config_check(Path(args.file) if args.file else settings.config_path)
+
+
+def _db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    return asyncio.run(db_upgrade(settings))
+
+
+def _manifest_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--app-id", required=True, help="botens Microsoft App ID (GUID) från Azure-registreringen")
+    parser.add_argument("--out", "-o", default="samverkansboten.zip", help="zip-filen (standard: %(default)s)")
+    parser.add_argument("--version", help="appens version, höj vid varje ändring (standard: 1.0.0)")
+    parser.add_argument("--domain", help="botens värdnamn för validDomains, t.ex. bot.almhult.se")
+    parser.add_argument("--developer-name", help="utgivare (standard: Älmhults kommun)")
+    parser.add_argument("--website", help="utgivarens webbplats, https (standard: https://www.almhult.se)")
+    parser.add_argument("--privacy", help="sidan om personuppgifter, https (standard: webbplatsen)")
+    parser.add_argument("--terms", help="användarvillkoren, https (standard: webbplatsen)")
+
+
+def _manifest_build(args: argparse.Namespace, settings: Settings) -> int:
+    return manifest_build(args)
+
+
+# The process commands here, the admin tools' rows from admin/cli.py; the order is the help's.
+COMMANDS: tuple[Command, ...] = (
+    Command("run", "starta boten (Teams-webhook på /api/messages, och Matrix om inställt)", _run_arguments, _run),
+    Command("chat", "prata med boten i terminalen som en medlem", _chat_arguments, _chat),
+    Command("config", "konfiguration", subcommands=(
+        Command("check", "kontrollera en samverkansfil (TOML)", _config_check_arguments, _config_check),
+    )),
+    Command("db", "databasen", subcommands=(
+        Command("upgrade", "migrera databasen till aktuell version", handle=_db_upgrade),
+    )),
+    *ADMIN_COMMANDS,
+    Command("manifest", "Teams-appens paket", subcommands=(
+        Command("build", "bygg app-paketet (zip) att ladda upp i Teams", _manifest_arguments, _manifest_build),
+    )),
+)
+
+
+def _parser(commands: tuple[Command, ...] = COMMANDS) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="samverkan", description="Samverkansboten: samverkan kommun–polis.")
-    commands = parser.add_subparsers(dest="command", required=True)
-
-    run = commands.add_parser("run", help="starta boten (Teams-webhook på /api/messages, och Matrix om inställt)")
-    run.add_argument("--dev", action="store_true",
-                     help="utvecklingsläge: utan inloggningsuppgifter, bara på 127.0.0.1")
-    run.add_argument("--host", help="adress att lyssna på (standard: HOST eller 127.0.0.1)")
-    run.add_argument("--port", type=int, help="port (standard: PORT eller 3978)")
-
-    chat = commands.add_parser("chat", help="prata med boten i terminalen som en medlem")
-    chat.add_argument("--as", dest="member", required=True, help="medlemmens namn")
-    chat.add_argument("--party", choices=PARTIES, help="skapa medlemmen med denna part om den saknas")
-    chat.add_argument("--role", default="", help="roll för en ny medlem, t.ex. brottsförebyggande samordnare")
-
-    config = commands.add_parser("config", help="konfiguration")
-    config_commands = config.add_subparsers(dest="config_command", required=True)
-    check = config_commands.add_parser("check", help="kontrollera en samverkansfil (TOML)")
-    check.add_argument("file", nargs="?", help="filen (standard: SAMVERKAN_CONFIG eller den inbyggda)")
-
-    db = commands.add_parser("db", help="databasen")
-    db_commands = db.add_subparsers(dest="db_command", required=True)
-    db_commands.add_parser("upgrade", help="migrera databasen till aktuell version")
-
-    members = commands.add_parser("members", help="medlemmar")
-    member_commands = members.add_subparsers(dest="members_command", required=True)
-    member_commands.add_parser("list", help="lista medlemmar")
-    add = member_commands.add_parser("add", help="lägg till en medlem")
-    add.add_argument("name")
-    add.add_argument("--party", choices=PARTIES, required=True)
-    add.add_argument("--role", default="")
-    add.add_argument("--admin", action="store_true")
-    add.add_argument("--teams-id", help="Entra-objekt-id (aadObjectId) i Teams")
-    add.add_argument("--tenant", default="", help="Entra-klientorganisationens id (tenant) för --teams-id")
-    add.add_argument("--matrix-id", help="Matrix-användare, t.ex. @anna:almhult.se")
-    change = member_commands.add_parser("set", help="ändra en medlem: administratör, roll, part")
-    change.add_argument("name")
-    change.add_argument("--admin", action=argparse.BooleanOptionalAction, default=None,
-                        help="gör till administratör (--no-admin: ta bort administratörsrollen)")
-    change.add_argument("--role", help="ny roll, t.ex. kommunpolis (\"\" för ingen)")
-    change.add_argument("--party", choices=PARTIES)
-    removal = member_commands.add_parser("remove", help="ta bort en medlem (det hen skrivit finns kvar)")
-    removal.add_argument("name")
-    export = commands.add_parser("export", help="exportera till CSV eller Excel")
-    export_commands = export.add_subparsers(dest="export_command", required=True)
-    observations = export_commands.add_parser("observations", help="loggen, för den årliga uppföljningen")
-    observations.add_argument("--from", dest="first", help="första dagen, t.ex. 2026-01-01 (standard: 1 januari)")
-    observations.add_argument("--to", dest="last", help="sista dagen, t.ex. 2026-12-31 (standard: i dag)")
-    observations.add_argument("--format", choices=FORMATS, help=FORMAT_HELP)
-    observations.add_argument("--output", "-o", help="filen att skriva (standard: observationer-FRÅN-TILL.FORMAT)")
-    export_actions = export_commands.add_parser("actions", help="åtgärdsplanen, i samma format som importen läser")
-    export_actions.add_argument("--format", choices=FORMATS, help=FORMAT_HELP)
-    export_actions.add_argument("--output", "-o", help="filen att skriva (standard: atgardsplan-DATUM.FORMAT)")
-    imports = commands.add_parser("import", help="importera från CSV eller Excel")
-    import_commands = imports.add_subparsers(dest="import_command", required=True)
-    import_actions = import_commands.add_parser("actions", help="åtgärdsplanen; rader med nummer uppdateras")
-    import_actions.add_argument("file", help="filen (.xlsx eller .csv)")
-    import_actions.add_argument("--skip-bad", action="store_true",
-                                help="importera de felfria raderna och hoppa över (men lista) de felaktiga")
-    import_meetings = import_commands.add_parser("meetings", help="forummöten från en kalenderfil (.ics)")
-    import_meetings.add_argument("file", help="kalenderfilen (.ics)")
-    import_meetings.add_argument("--forum", help="forumets kod, t.ex. operativa-bra (standard: efter rubriken)")
-    report = commands.add_parser("report", help="rapporter")
-    report_commands = report.add_subparsers(dest="report_command", required=True)
-    follow_up = report_commands.add_parser("follow-up", help="årlig uppföljning för Strategiska BRÅ (HTML)")
-    follow_up.add_argument("--year", type=int, help="året att följa upp, t.ex. 2026 (standard: i år)")
-    follow_up.add_argument("--output", "-o", help="filen att skriva (standard: uppfoljning-ÅR.html)")
-    manifest = commands.add_parser("manifest", help="Teams-appens paket")
-    manifest_commands = manifest.add_subparsers(dest="manifest_command", required=True)
-    package = manifest_commands.add_parser("build", help="bygg app-paketet (zip) att ladda upp i Teams")
-    package.add_argument("--app-id", required=True, help="botens Microsoft App ID (GUID) från Azure-registreringen")
-    package.add_argument("--out", "-o", default="samverkansboten.zip", help="zip-filen (standard: %(default)s)")
-    package.add_argument("--version", help="appens version, höj vid varje ändring (standard: 1.0.0)")
-    package.add_argument("--domain", help="botens värdnamn för validDomains, t.ex. bot.almhult.se")
-    package.add_argument("--developer-name", help="utgivare (standard: Älmhults kommun)")
-    package.add_argument("--website", help="utgivarens webbplats, https (standard: https://www.almhult.se)")
-    package.add_argument("--privacy", help="sidan om personuppgifter, https (standard: webbplatsen)")
-    package.add_argument("--terms", help="användarvillkoren, https (standard: webbplatsen)")
+    add_commands(parser, commands)
     return parser
 
 
@@ -124,52 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     # In the console the terminal is the chat, so only warnings and errors share it.
     configure_logging(settings.log_level, terminal_chat=args.command == "chat")
     try:
-        if args.command == "config":
-            return config_check(Path(args.file) if args.file else settings.config_path)
-        if args.command == "run":
-            return run(settings, dev=args.dev, host=args.host, port=args.port)
-        if args.command == "chat":
-            from bot.console import chat
-
-            return asyncio.run(chat(settings, args.member, party=args.party, role=args.role))
-        if args.command == "db":
-            return asyncio.run(db_upgrade(settings))
-        if args.command == "export" and args.export_command == "actions":
-            from admin.action_files import export_actions
-
-            return asyncio.run(export_actions(settings, fmt=_format(args), output=args.output))
-        if args.command == "import" and args.import_command == "meetings":
-            from admin.calendar_import import import_meetings
-
-            return asyncio.run(import_meetings(settings, args.file, forum=args.forum))
-        if args.command == "import":
-            from admin.action_files import import_actions
-
-            return asyncio.run(import_actions(settings, args.file, skip_bad=args.skip_bad))
-        if args.command == "export":
-            from admin.export import export_observations
-
-            return asyncio.run(export_observations(settings, first=args.first, last=args.last, fmt=_format(args),
-                                                   output=args.output))
-        if args.command == "report":
-            from admin.reports import write_follow_up
-
-            return asyncio.run(write_follow_up(settings, year=args.year, output=args.output))
-        if args.command == "manifest":
-            return manifest_build(args)
-        if args.command == "members":
-            from admin import members as member_admin
-
-            if args.members_command == "list":
-                return asyncio.run(member_admin.list_members(settings))
-            if args.members_command == "set":
-                return asyncio.run(member_admin.set_member(settings, args.name, admin=args.admin, role=args.role,
-                                                           party=args.party))
-            if args.members_command == "remove":
-                return asyncio.run(member_admin.remove(settings, args.name))
-            return asyncio.run(member_admin.add_member(
-                settings, args.name, party=args.party, role=args.role, admin=args.admin,
-                teams_id=args.teams_id, tenant=args.tenant, matrix_id=args.matrix_id))
+        return args.handle(args, settings)
     except ConfigError as error:
         print(f"Fel i konfigurationen:\n{error}", file=sys.stderr)
         return 2
@@ -185,7 +126,6 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
-    return 2
 
 
 def config_check(path: Path) -> int:
