@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from admin.action_files import HEADERS, _written_day, export_actions, import_actions
+from admin.action_files import HEADERS, export_actions, import_actions, written_day
 from admin.spreadsheets import read_table, write_table
 from storage import Database, MemberRepository
 from storage.actions import ActionRepository, NewAction, PromiseRepository
@@ -263,7 +263,7 @@ async def test_an_error_while_writing_rolls_back_the_whole_import(database, monk
     ("snart", True, None), ("nästa vecka", True, None), ("15", True, None), ("31/2 2027", True, None),
 ])
 def test_written_dates_name_their_day(text, end, expected):
-    assert _written_day(text, TODAY, end=end) == expected
+    assert written_day(text, TODAY, end=end) == expected
 
 
 # --- the command line, in real processes -------------------------------------------------------------------
