@@ -327,9 +327,10 @@ class Scheduler:
         if matrix:
             text = (f"Jag kunde inte skicka till {where}. Kontrollera att boten fortfarande är med i rummet "
                     "(bjud in den igen), och koppla rummet igen om det behövs.")
+        day = local_day(now, self.zone).isoformat()  # once a day, the collaboration's day
         for admin_id in await schedule.admin_ids():
             if admin_id != member_id:
-                await outbox.plan(key=f"notice:{subject}:{now.date().isoformat()}:{admin_id}", kind="notice",
+                await outbox.plan(key=f"notice:{subject}:{day}:{admin_id}", kind="notice",
                                   due_at=now, now=now, member_id=admin_id, payload={"text": text})
 
 
