@@ -27,6 +27,7 @@ from storage.ownership import DatabaseInUse
 
 log = logging.getLogger("samverkan")
 
+
 def _chat_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--as", dest="member", required=True, help="medlemmens namn")
     parser.add_argument("--party", choices=PARTY_CODES, help="skapa medlemmen med denna part om den saknas")
