@@ -10,6 +10,7 @@ import hmac
 from aiohttp import web
 
 from services.calendar_feed import forum_calendar
+from services.unit_of_work import Actor, UnitOfWork
 from storage import is_unavailable
 
 
@@ -31,7 +32,9 @@ async def calendar_feed(request: web.Request) -> web.Response:
     code = request.match_info["forum"]
     now = runtime.clock.now()
     try:
-        body = await forum_calendar(runtime.database, code, now=now, zone=runtime.collaboration.timezone)
+        actor = Actor(member_id=None, channel="calendar", now=now, name="calendar")
+        async with UnitOfWork(runtime.database, actor, zone=runtime.collaboration.timezone) as uow:
+            body = await forum_calendar(uow, code)
     except Exception as error:
         if not is_unavailable(error):
             raise

@@ -11,28 +11,26 @@ from datetime import UTC, datetime, timedelta
 
 from icalendar import Calendar, Event
 
-from storage import Database
-from storage.meetings import MeetingRepository, Occurrence
+from services.unit_of_work import UnitOfWork
+from storage.meetings import Occurrence
 
 PAST = timedelta(days=90)
 AHEAD = timedelta(days=400)
 PRODID = "-//Samverkansboten//Forummöten//SV"
 
 
-async def forum_calendar(database: Database, code: str, *, now: datetime, zone: str) -> bytes | None:
-    """The forum's feed, 90 days back to 400 days ahead of ``now``; None when there is no such forum.
+async def forum_calendar(uow: UnitOfWork, code: str) -> bytes | None:
+    """The forum's feed, 90 days back to 400 days ahead of the actor's now; None when there is no such forum.
 
-    A read nobody is identified for (the address carries a shared token), so there is nothing to audit.
+    A read nobody is identified for (the address carries a shared token), so nothing is audited or committed.
     """
-    async with database.session() as session:
-        repository = MeetingRepository(session, zone)
-        try:
-            forum = await repository.forum(code)
-        except LookupError:
-            return None
-        occurrences = await repository.occurrences(now - PAST, now + AHEAD, code)
-        name = forum.name
-    return calendar_bytes(name, occurrences, now, zone)
+    now = uow.actor.now
+    try:
+        forum = await uow.meetings.forum(code)
+    except LookupError:
+        return None
+    occurrences = await uow.meetings.occurrences(now - PAST, now + AHEAD, code)
+    return calendar_bytes(forum.name, occurrences, now, uow.zone)
 
 
 def calendar_bytes(name: str, occurrences: list[Occurrence], now: datetime, zone: str) -> bytes:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import icalendar
 
 from services.calendar_feed import forum_calendar
+from services.unit_of_work import Actor, UnitOfWork
 from storage.meetings import MeetingRepository
 from tests.support.seed import seed
 
@@ -19,8 +20,9 @@ async def test_the_feed_holds_the_forums_meetings_and_none_for_an_unknown_forum(
         await MeetingRepository(session, "Europe/Stockholm").add_meeting(
             "operativa-bra", datetime(2026, 12, 8, 12, 0, tzinfo=UTC), location="Kommunhuset")
         await session.commit()
-    assert await forum_calendar(database, "inget-forum", now=NOW, zone="Europe/Stockholm") is None
-    body = await forum_calendar(database, "operativa-bra", now=NOW, zone="Europe/Stockholm")
+    async with UnitOfWork(database, Actor(None, "calendar", NOW, name="calendar"), zone="Europe/Stockholm") as uow:
+        assert await forum_calendar(uow, "inget-forum") is None
+        body = await forum_calendar(uow, "operativa-bra")
     calendar = icalendar.Calendar.from_ical(body)
     assert str(calendar["x-wr-timezone"]) == "Europe/Stockholm"
     [event] = calendar.walk("VEVENT")
