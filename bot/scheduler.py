@@ -156,7 +156,8 @@ class Scheduler:
         if not bound:
             return 0
         from bot.channels.replies import payload_of
-        from dialogs.meeting_post import meeting_post
+        from dialogs.meeting_post import meeting_post_of
+        from services.situation import post_material
         from storage.meetings import MeetingRepository
 
         meetings = MeetingRepository(session, self.zone)
@@ -178,9 +179,9 @@ class Scheduler:
                 continue
             previous = [o for o in occurrences if o.forum_code == occurrence.forum_code and not o.cancelled
                         and o.starts_at < occurrence.starts_at]
-            post = await meeting_post(
-                session, self.collaboration, forum_name=occurrence.forum_name, starts_at=occurrence.starts_at,
-                since=previous[-1].starts_at if previous else None, now=now)
+            material = await post_material(session, self.collaboration, starts_at=occurrence.starts_at,
+                                           since=previous[-1].starts_at if previous else None, now=now)
+            post = await meeting_post_of(material, self.collaboration, forum_name=occurrence.forum_name, now=now)
             # Teams shows the post as a card with the chart inside, others text and the image (bot.channels.replies).
             for reference in channels:
                 payload = payload_of(post, reference.channel_id)

@@ -12,16 +12,9 @@ from dialogs.render.actions import action_line
 from dialogs.replies import Image, Reply
 from domain.collaboration import Collaboration
 from domain.situation import Asker, Situation
-from services.situation import PostMaterial, post_material
+from services.situation import PostMaterial
 
 _WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
-
-
-async def meeting_post(session, collaboration: Collaboration, *, forum_name: str, starts_at: datetime,
-                       since: datetime | None, now: datetime, chart: bool = True) -> Reply:
-    """The scheduler's post, read in its session (``services.situation.post_material``) and rendered here."""
-    material = await post_material(session, collaboration, starts_at=starts_at, since=since, now=now)
-    return await meeting_post_of(material, collaboration, forum_name=forum_name, now=now, chart=chart)
 
 
 async def meeting_post_of(material: PostMaterial, collaboration: Collaboration, *, forum_name: str, now: datetime,
