@@ -33,6 +33,7 @@ run: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 test: lint $(SYNAPSE_STAMP)
 	$(BIN)/pytest -q

@@ -13,7 +13,7 @@ import sys
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from admin.action_cells import (
@@ -47,13 +47,15 @@ from admin.action_cells import (
     written_day,
 )
 from admin.spreadsheets import SpreadsheetError, TableRow, read_table, write_table
-from bot.config import Settings
 from domain.collaboration import load_collaboration
 from storage import AuditLog, MemberRepository, sync_catalog
 from storage.actions import SEQUENCE, ActionRepository, NewAction, PromiseRepository
 from storage.db import migrated_database
 from storage.models import ActionStatus, ResponsibleParty
 from storage.sequences import raise_to
+
+if TYPE_CHECKING:
+    from bot.config import Settings  # the caller's configuration: only its fields are read
 
 # Re-exported: the spreadsheet's format is read and written here too.
 __all__ = ["FORMATS", "HEADERS", "JOINT_NAME", "STATUS_NAMES", "export_actions", "import_actions", "written_day"]

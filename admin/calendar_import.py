@@ -12,11 +12,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, vRecur
 
-from bot.config import Settings
 from dialogs.nlu import catalog
 from dialogs.nlu.slots import Words
 from domain.collaboration import Collaboration, load_collaboration
@@ -24,6 +24,9 @@ from domain.text import fold
 from storage import AuditLog, sync_catalog
 from storage.db import migrated_database
 from storage.meetings import DEFAULT_DURATION_MINUTES, MeetingRepository
+
+if TYPE_CHECKING:
+    from bot.config import Settings  # the caller's configuration: only its fields are read
 
 _MAX_UID = 255  # meetings.external_uid / meeting_series.external_uid
 

@@ -9,16 +9,19 @@ from __future__ import annotations
 import sys
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from admin.spreadsheets import write_table
-from bot.config import Settings
 from dialogs.nlu.time import read_time
 from dialogs.observation_draft import KIND_NAMES
 from domain.collaboration import load_collaboration
 from storage import AuditLog
 from storage.db import migrated_database
 from storage.observations import ObservationRepository
+
+if TYPE_CHECKING:
+    from bot.config import Settings  # the caller's configuration: only its fields are read
 
 OBSERVATION_HEADERS = ["Nummer", "Fokusområde", "Typ", "Plats", "Inträffade från", "Inträffade till",
                        "Beskrivning", "Källa", "Loggad av", "Loggad av part", "Loggad"]

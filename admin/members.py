@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
-from bot.config import Settings
 from services.members import Changer, MemberChangeRefused, member_text, remove_member, update_member
 from storage import AuditLog, MemberRepository
 from storage.db import migrated_database
 from storage.models import Member
+
+if TYPE_CHECKING:
+    from bot.config import Settings  # the caller's configuration: only its fields are read
 
 
 async def list_members(settings: Settings) -> int:

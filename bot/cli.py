@@ -1,7 +1,7 @@
 """The ``samverkan`` command: run the bot, chat with it in the terminal, check configuration, build the app.
 
 Every command is a row in ``COMMANDS`` (bot.commands.Command): the parser, its help and the dispatch come
-from the table. The admin tools (members, export, import, report) bring their rows from admin/cli.py.
+from the table. The admin tools (members, export, import, report) bring their rows from bot/admin_commands.py.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 
 from aiohttp.abc import AbstractAccessLogger
 
-from admin.cli import ADMIN_COMMANDS
+from bot.admin_commands import ADMIN_COMMANDS
 from bot.commands import Command, add_commands
 from bot.config import Settings
 from bot.logging_setup import configure_logging
@@ -78,7 +78,7 @@ def _manifest_build(args: argparse.Namespace, settings: Settings) -> int:
     return manifest_build(args)
 
 
-# The process commands here, the admin tools' rows from admin/cli.py; the order is the help's.
+# The process commands here, the admin tools' rows from bot/admin_commands.py; the order is the help's.
 COMMANDS: tuple[Command, ...] = (
     Command("run", "starta boten (Teams-webhook på /api/messages, och Matrix om inställt)", _run_arguments, _run),
     Command("chat", "prata med boten i terminalen som en medlem", _chat_arguments, _chat),

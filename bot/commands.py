@@ -1,7 +1,7 @@
 """The shape of a ``samverkan`` command: one table row names it, says what it is for, and runs it.
 
 bot/cli.py builds the argument parser and its help from the table and dispatches on it; the process
-commands are defined there, the admin tools' rows in admin/cli.py.
+commands are defined there, the admin tools' rows in bot/admin_commands.py.
 """
 
 from __future__ import annotations

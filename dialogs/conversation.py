@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from botbuilder.core import BotState, TurnContext
 from botbuilder.dialogs import DialogContext, DialogSet, DialogTurnStatus
 
 # Conversation modules register their intent handlers on import.
@@ -46,6 +46,9 @@ from dialogs.safety import UNCLEAR_DIALOG, ScreenedText, UnclearConcernDialog
 from dialogs.time_question import TIME_QUESTION_DIALOG, Answered, TimeQuestionDialog, needs_time
 from dialogs.unread import unread_text
 from domain.situation import Situation
+
+if TYPE_CHECKING:  # the process owns the state and the turn; the dialogs only use them
+    from botbuilder.core import BotState, TurnContext
 
 log = logging.getLogger(__name__)
 

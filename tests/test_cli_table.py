@@ -6,8 +6,8 @@ import argparse
 
 import pytest
 
-from admin.cli import ADMIN_COMMANDS
 from bot import cli
+from bot.admin_commands import ADMIN_COMMANDS
 from bot.commands import Command, add_commands
 
 
@@ -30,7 +30,7 @@ def test_a_subcommand_lands_its_handler_and_its_group_name():
     args = cli._parser().parse_args(["import", "meetings", "möten.ics", "--forum", "operativa-bra"])
     assert (args.command, args.import_command, args.file, args.forum) == ("import", "meetings", "möten.ics",
                                                                           "operativa-bra")
-    assert args.handle.__module__ == "admin.cli"
+    assert args.handle.__module__ == "bot.admin_commands"
     assert cli._parser().parse_args(["db", "upgrade"]).handle is cli._db_upgrade
 
 

@@ -13,6 +13,7 @@ import sys
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -20,7 +21,6 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from admin.reports import charts
-from bot.config import Settings
 from dialogs.format import long_date
 from domain import vocabulary
 from domain.collaboration import Collaboration, load_collaboration
@@ -30,6 +30,9 @@ from storage.actions import OPEN_STATUSES, ActionRepository, PromiseRepository, 
 from storage.db import migrated_database
 from storage.models import Action, ActionStatus, ActionUpdate, ActionUpdateKind, utcnow
 from storage.situation import Picture, load_picture
+
+if TYPE_CHECKING:
+    from bot.config import Settings  # the caller's configuration: only its fields are read
 
 STATUS_NAMES = {status: name.capitalize() for status, name in vocabulary.STATUS_NAMES.items()}  # a column's words
 NO_FOCUS_AREA = "Utan fokusområde"

@@ -1,7 +1,8 @@
 """The admin tools' rows in the ``samverkan`` command table: ``members``, ``export``, ``import``, ``report``.
 
-Each handler turns the parsed arguments into a call to the tool (admin.members, admin.export,
-admin.action_files, admin.calendar_import, admin.reports); bot/cli.py builds the parser and dispatches.
+Each handler turns the parsed arguments into a call to the tool in ``admin/`` (admin.members, admin.export,
+admin.action_files, admin.calendar_import, admin.reports), which knows nothing of the command line;
+bot/cli.py builds the parser and dispatches.
 Tools are imported when run, so ``samverkan run`` does not load spreadsheet and report libraries.
 """
 
