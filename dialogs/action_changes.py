@@ -22,9 +22,8 @@ from dialogs.replies import send
 from domain.situation import Situation
 from services import actions
 from services.actions import ActionRefused
-from storage.models import Action, Member
 
-__all__ = ["CREATE_DIALOG", "POSTPONE_DIALOG", "CreateActionDialog", "PostponeDialog", "asker_member", "changeable",
+__all__ = ["CREATE_DIALOG", "POSTPONE_DIALOG", "CreateActionDialog", "PostponeDialog",
            "close_action"]
 
 
@@ -103,18 +102,3 @@ async def reassign_action(dc: DialogContext, understanding: Understanding, situa
         await send(context, str(refused))
         return
     await send(context, f"#{action.number} {action.title}: ansvarig är nu {owner_text(action)}.")
-
-
-# --- for dialogs.reminders' snooze, until it is a use case of its own -------------------------------------
-
-async def changeable(context, session, number: int | str, situation: Situation) -> Action | None:
-    """The action, if it exists, is open and the asker may change it; otherwise None, with the reason said."""
-    try:
-        return await actions.changeable_in(session, situation, number)
-    except ActionRefused as refused:
-        await send(context, str(refused))
-        return None
-
-
-async def asker_member(session, situation: Situation) -> Member:
-    return await session.get(Member, situation.asker.member_id)

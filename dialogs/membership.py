@@ -20,9 +20,7 @@ from dialogs.replies import send
 from domain.rules.actions import PARTY_NAMES
 from domain.situation import Situation
 from services import members as membership
-from services.members import MemberChanged, MemberChangeRefused, NotOne, find_members, member_text
-
-__all__ = ["find_members"]  # dialogs.action_changes reads "ge #12 till Olle" with it
+from services.members import MemberChanged, MemberChangeRefused, NotOne, member_text
 
 
 @handles("whoami")

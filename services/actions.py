@@ -91,11 +91,6 @@ async def changeable(uow: UnitOfWork, situation: Situation, number: int | str) -
     return await _changeable(uow.actions, uow.members, situation, number)
 
 
-async def changeable_in(session, situation: Situation, number: int | str) -> Action:
-    """``changeable`` within a caller's own session, for a conversation not yet on a unit of work."""
-    return await _changeable(ActionRepository(session), MemberRepository(session), situation, number)
-
-
 def may_change_action(action: Action, situation: Situation) -> bool:
     asker = situation.asker
     return may_change(responsible_member_id=action.responsible_member_id,
@@ -118,23 +113,13 @@ async def find_owner(uow: UnitOfWork, situation: Situation, written: str, *, fre
         return Owner(member.party, member.id, member.name)
     if folded in _PARTY_WORDS:
         return Owner(_PARTY_WORDS[folded])
-    found = await find_members(uow.members, written)
+    found = await uow.members.named(written)
     if found:
         return Owner(found[0].party, found[0].id, found[0].name)
     if free_text and len(written) <= 200:
         return Owner(situation.asker.party, outside=written.strip())
     raise ActionRefused(f"Jag hittar ingen medlem som heter {written}. Skriv kommunen, polisen, gemensamt eller "
                         "en medlems namn.")
-
-
-async def find_members(members: MemberRepository, written: str) -> list[Member]:
-    """Active members by full name, or by a first name only one member has ("Olle")."""
-    found = await members.find_by_name(written)
-    if found:
-        return found
-    wanted = fold(written).strip(" .!?")
-    by_first = [m for m in await members.list() if fold(m.name.split()[0]) == wanted]
-    return by_first if len(by_first) == 1 else []
 
 
 # --- changes -------------------------------------------------------------------------------------------

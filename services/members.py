@@ -157,17 +157,6 @@ async def members_with_role(uow, wanted: str) -> list[MemberView]:
             if m.role and fuzz.partial_ratio(fold(wanted), fold(m.role)) >= ROLE_MATCH]
 
 
-async def find_members(session, written: str) -> list[Member]:
-    """Active members by full name, or by a first name only one member has ("Olle")."""
-    members = MemberRepository(session)
-    found = await members.find_by_name(written)
-    if found:
-        return found
-    wanted = fold(written).strip(" .!?")
-    by_first = [m for m in await members.list() if fold(m.name.split()[0]) == wanted]
-    return by_first if len(by_first) == 1 else []
-
-
 @dataclass(frozen=True)
 class Added:
     member: MemberView
@@ -211,7 +200,7 @@ async def change_member_in_chat(uow, situation: Situation, name: str, *, admin: 
             f"Bara en administratör kan ändra medlemmar. Fråga {situation.collaboration.contact}.")
     session = uow.session
     yourself = fold(name).strip(" .!?") in SELF_WORDS
-    found = [await uow.author()] if yourself else await find_members(session, name)
+    found = [await uow.author()] if yourself else await uow.members.named(name)
     if len(found) != 1:
         raise NotOne(name, [view_of(m) for m in found])
     [member] = found

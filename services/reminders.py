@@ -12,10 +12,10 @@ from datetime import datetime, timedelta
 from rapidfuzz import fuzz
 from sqlalchemy import select
 
-from domain.rules.actions import OPEN, PARTY_NAMES, STATUS_NAMES, may_change, who_may_change
 from domain.situation import Situation
 from domain.text import fold
-from storage.models import Member, PersonalReminder
+from services.actions import ActionRefused, changeable
+from storage.models import PersonalReminder
 
 MAX_TEXT_CHARS = 500
 TEXT_MATCH = 80  # "ta bort påminnelsen om rektorn" finds "ringa rektorn om mötet"
@@ -93,48 +93,20 @@ def _matching(upcoming: list[PersonalReminder], ref, text: str | None, start: da
     return found if (text or start is not None) else []
 
 
-class NotChangeable(Exception):
-    """The action does not exist, is closed, or is not the asker's to change; the message says which."""
+# A refusal to snooze is the action plan's refusal: the action does not exist, is closed, or is not the
+# asker's to change, said as the action plan says it.
+NotChangeable = ActionRefused
 
 
 async def snooze_action(uow, situation: Situation, number: int | str, until: datetime) -> int:
     """No reminders about action ``number`` before ``until`` (its due date is unchanged); returns its number."""
-    action = await uow.actions.get(int(number))
-    if action is None:
-        raise NotChangeable(await _not_found_text(uow, number))
-    if action.status not in OPEN:
-        raise NotChangeable(f"#{action.number} är redan {STATUS_NAMES[action.status]}.")
-    asker = situation.asker
-    if not may_change(responsible_member_id=action.responsible_member_id, responsible_party=action.responsible_party,
-                      created_by_member_id=action.created_by_member_id, asker_id=asker.member_id,
-                      asker_party=asker.party, asker_is_admin=asker.is_admin):
-        raise NotChangeable(await _refusal(uow, action))
+    action = await changeable(uow, situation, number)
     before = action.snoozed_until
     action.snoozed_until = until
     await uow.record("action.snoozed", "action", action.number, before=before.isoformat() if before else None,
                      until=until.isoformat())
     await uow.commit()
     return action.number
-
-
-async def _not_found_text(uow, number: int | str) -> str:
-    """As ``dialogs.action_plan.not_found_text``: the closest numbers that do exist."""
-    nearest = await uow.actions.nearest(int(number))
-    if not nearest:
-        return f"Det finns ingen åtgärd #{number}. Åtgärdsplanen är tom – skapa en med ”ny åtgärd: …”."
-    return f"Det finns ingen åtgärd #{number}. Menade du någon av dessa?\n" + "\n".join(
-        f"- #{a.number} {a.title}" for a in nearest)
-
-
-async def _refusal(uow, action) -> str:
-    """As ``dialogs.action_changes.refusal_for``: who may change it, so the asker knows whom to turn to."""
-    creator = await uow.session.get(Member, action.created_by_member_id) if action.created_by_member_id else None
-    who = who_may_change(responsible_party=action.responsible_party,
-                         responsible_name=action.responsible_member.name if action.responsible_member else None,
-                         creator_name=creator.name if creator else None)
-    party = PARTY_NAMES.get(action.responsible_party, action.responsible_party)
-    return (f"Åtgärd #{action.number} ägs av {party}. Den kan ändras av {who}. Du kan lägga till en kommentar: "
-            f"”kommentar #{action.number}: …”.")
 
 
 @dataclass(frozen=True)

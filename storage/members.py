@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.text import fold
 from storage.models import Member, MemberIdentity, Party
 
 log = logging.getLogger(__name__)
@@ -72,6 +73,15 @@ class MemberRepository:
         """
         wanted = " ".join(name.split()).casefold()
         return [m for m in await self.list(include_inactive=include_inactive) if m.name.casefold() == wanted]
+
+    async def named(self, written: str) -> list[Member]:
+        """Active members by full name, or by a first name only one member has ("ge #12 till Olle")."""
+        found = await self.find_by_name(written)
+        if found:
+            return found
+        wanted = fold(written).strip(" .!?")
+        by_first = [m for m in await self.list() if fold(m.name.split()[0]) == wanted]
+        return by_first if len(by_first) == 1 else []
 
     async def get(self, member_id: int) -> Member | None:
         return await self.session.get(Member, member_id)
