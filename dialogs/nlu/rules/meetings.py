@@ -79,9 +79,6 @@ def _meeting(message: _Message, clean: str) -> Understanding | None:
     return None
 
 
-_MOVE_TO = re.compile(r"\b(?:till|to)\b")
-
-
 _CLOCK_ONLY = re.compile(r"^(?:kl |klockan )?\d{1,2}(?: \d{2})?(?: istallet| samma dag)*$")
 
 

@@ -15,10 +15,6 @@ from dialogs.nlu.time import read_time
 from domain.text import fold
 
 
-def _any(*patterns: str) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in patterns))
-
-
 def _written_tail(clean: str, folded_part: str) -> str:
     """The words of ``folded_part`` as the user wrote them (case and å/ä/ö kept)."""
     words = clean.strip(" ?!.").split()
