@@ -6,7 +6,8 @@ slots. For everything else their reading is one cue among others for the trained
 
 One module per family of intents (``observations``, ``actions``, ``action_changes``, ``meetings``,
 ``reminders``, ``situation``, ``agreement``, ``members``, ``conversation``) over the shared ``message``;
-``ordered`` tries the rules in order, ``readers`` reads an intent's slots.
+``ordered`` tries the rules in order, ``readers`` reads an intent's slots. A module's names without a
+leading underscore are what its siblings use; the rest stay inside it.
 """
 
 from dialogs.nlu.rules.conversation import asks_what_may_be_written

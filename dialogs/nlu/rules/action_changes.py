@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 
 from dialogs.nlu.reading import Understanding
-from dialogs.nlu.rules.message import _filled, _Message
+from dialogs.nlu.rules.message import Message, filled
 from dialogs.nlu.slots import find_ref
 from dialogs.nlu.timewords import number
 from domain.text import fold
@@ -29,7 +29,7 @@ _POSTPONE = re.compile(r"\b(?:skjut\w*|flytta\w*|senarelagg\w*|forlang\w*|postpo
                        r"|nytt (?:slutdatum|datum))\b")
 
 
-def _postpone(message: _Message, ref: tuple[str, set[int]]) -> Understanding:
+def _postpone(message: Message, ref: tuple[str, set[int]]) -> Understanding:
     relative = _RELATIVE.search(message.folded)
     due, due_words = message.time("future", ref[1]) if relative is None else (None, None)
     by = None
@@ -40,7 +40,7 @@ def _postpone(message: _Message, ref: tuple[str, set[int]]) -> Understanding:
             {"days": count * (7 if unit.startswith(("veck", "week")) else 1)}
     reason = _REASON.search(message.words.text(0, len(message.words)))
     reason_text = reason["text"].strip() if reason else _reason_after_time(message, ref[1], due_words, relative)
-    return Understanding("postpone_action", _filled(ref=ref[0], due=due, by=by, reason=reason_text))
+    return Understanding("postpone_action", filled(ref=ref[0], due=due, by=by, reason=reason_text))
 
 
 _REASON_AFTER_TIME = re.compile(r"^\s*(?:[,;:–—-]+\s*(?P<text>.+)|(?P<lead>(?:vi |de )?(?:in)?v[aä]ntar\b.+))$",
@@ -48,7 +48,7 @@ _REASON_AFTER_TIME = re.compile(r"^\s*(?:[,;:–—-]+\s*(?P<text>.+)|(?P<lead>(
 _RELATIVE_UNIT = re.compile(r"^(?:dag|dagar|vecka|veckor|manad|manader|day|days|week|weeks|month|months)$")
 
 
-def _reason_after_time(message: _Message, ref_words: set[int], due_words: set[int] | None,
+def _reason_after_time(message: Message, ref_words: set[int], due_words: set[int] | None,
                        relative: re.Match | None) -> str | None:
     """'skjut upp #5 två veckor, väntar på fastighetsägarna': what follows the new time after a comma or dash,
     or from "väntar", is why; read from the text as written so a dash is seen."""
@@ -89,7 +89,7 @@ _AFTER_REF = re.compile(r"^.*?(?:#\s?\d{1,6}|(?:åtgärd(?:en)?|atgard(?:en)?|nr
                         re.IGNORECASE)
 
 
-def _moves_the_date(message: _Message, ref_words: set[int]) -> bool:
+def _moves_the_date(message: Message, ref_words: set[int]) -> bool:
     """A time right after "till" is where the action moves; "flytta #59 till Olle, jag är ledig i april" gives
     it to Olle, and a time elsewhere only says why."""
     when, span = message.time("future", ref_words)
@@ -101,15 +101,15 @@ def _moves_the_date(message: _Message, ref_words: set[int]) -> bool:
                               for i in targets)
 
 
-def _action_change(message: _Message, ref: tuple[str, set[int]], clean: str) -> Understanding | None:
+def read_action_change(message: Message, ref: tuple[str, set[int]], clean: str) -> Understanding | None:
     """What a message naming an action (#12) asks to do with it, in order of how specific the words are."""
     folded = message.folded
     number_text = ref[0]
     if _COMMENT.search(folded):
-        return Understanding("comment_action", _filled(ref=number_text, text=_comment_text(clean)))
+        return Understanding("comment_action", filled(ref=number_text, text=_comment_text(clean)))
     if _CANCEL_ACTION.search(folded):
         reason = _REASON.search(clean) or re.search(r"#?\d+[^,;:]*[,;:–-]\s*(?P<text>.{3,})$", clean)
-        return Understanding("cancel_action", _filled(ref=number_text,
+        return Understanding("cancel_action", filled(ref=number_text,
                                                       reason=reason["text"].strip(" .") if reason else None))
     if re.search(r"^vem (?:ar|blir) ansvarig|\bvem (?:har|ager)\b", folded):
         return Understanding("show_action", {"ref": number_text})
@@ -127,7 +127,7 @@ def _action_change(message: _Message, ref: tuple[str, set[int]], clean: str) -> 
         # "#4 är gjord, vi har haft föräldramötet": what is said after the comma goes with it, as a note
         said = re.search(r"#?\d+[^,;:–]*[,;:–]\s*(?P<text>\S+(?:\s+\S+)+?)[\s.!]*$", clean)
         note = said["text"] if said and not _COMPLETE.fullmatch(fold(said["text"]).strip(" .!")) else None
-        return Understanding("complete_action", _filled(ref=number_text, text=note))
+        return Understanding("complete_action", filled(ref=number_text, text=note))
     if _SHOW_ACTION.search(folded) or len(message.words) <= 2:
         return Understanding("show_action", {"ref": number_text})
     said = _REF_THEN_NEWS.match(clean)
@@ -142,9 +142,9 @@ _REF_THEN_NEWS = re.compile(
     r"\s*(?::|\s[–-])\s*(?P<text>\S+(?:\s+\S+){2,})$", re.IGNORECASE)
 
 
-def _with_ref(intent: str) -> Callable[[_Message], Understanding]:
+def with_ref(intent: str) -> Callable[[Message], Understanding]:
     """An action intent the classifier chose: its number read loosely, the rest as the rules read it."""
-    def read(message: _Message) -> Understanding:
+    def read(message: Message) -> Understanding:
         ref = find_ref(message.words, loose=True)
         pronoun = next((i for i, word in enumerate(message.words.folded) if word in ("den", "det")), None)
         if ref is None and intent == "postpone_action" and pronoun is not None:
@@ -155,13 +155,13 @@ def _with_ref(intent: str) -> Callable[[_Message], Understanding]:
             return Understanding(intent, message.owner_slots() if intent == "reassign_action" else {})
         if intent == "postpone_action":
             return _postpone(message, ref)
-        changed = _action_change(message, ref, message.clean)
+        changed = read_action_change(message, ref, message.clean)
         if changed is not None and changed.intent == intent:
             return changed
         if intent == "reassign_action":
             return Understanding(intent, {"ref": ref[0], **message.owner_slots()})
         if intent == "snooze_action":
             until = message.snooze_until(ref[1])
-            return Understanding(intent, _filled(ref=ref[0], until=until))
+            return Understanding(intent, filled(ref=ref[0], until=until))
         return Understanding(intent, {"ref": ref[0]})
     return read

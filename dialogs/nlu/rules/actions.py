@@ -6,10 +6,10 @@ import re
 
 from dialogs.nlu import catalog
 from dialogs.nlu.reading import Understanding
-from dialogs.nlu.rules.message import _filled, _Message
+from dialogs.nlu.rules.message import Message, filled
 from dialogs.nlu.slots import Words, find_status
 
-_DONE_QUESTION = re.compile(r"\b(?:blev klar\w*|blev (?:gjort|fardig\w*)|blivit (?:klar\w*|gjort)|gjort klart"
+DONE_QUESTION = re.compile(r"\b(?:blev klar\w*|blev (?:gjort|fardig\w*)|blivit (?:klar\w*|gjort)|gjort klart"
                             r"|gjorde klart|klarat|avslutat\w*|avslutades|slutfor\w*|genomfor(?:t|da|des)"
                             r"|har \w+ (?:\w+ )?gjort"
                             r"|gjorde (?:vi|polisen|kommunen|jag)|fick (?:\w+ )?klart|bockat av|what got done"
@@ -19,17 +19,17 @@ _CREATE_FOR_ME = re.compile(r"(?:^|,)\s*(?:jag|mig|mig sjalv|me)\s*(?:,|$)|ansva
                             r"|\bi(?:'| wi)ll take it\b|\bassign(?:ed)? to me\b")
 
 
-_CREATE = re.compile(r"\b(?:ny|nytt|skapa|lagg till|lagg upp|registrera|new|create|add)\s+(?:en\s+)?"
+CREATE = re.compile(r"\b(?:ny|nytt|skapa|lagg till|lagg upp|registrera|new|create|add)\s+(?:en\s+)?"
                      r"(?:atgard\w*|atg|action|task|uppgift|punkt i (?:handlings|atgards)?planen)\b|\bnyatgard\w*"
                      r"|^(?:lagg till|lagg in|add)\s*:|^(?:lagg till|lagg in) att\b")
 
 
-_ACTIONS = re.compile(r"\b(?:atgard\w*|forsenat|forsenade|forfaller|ska vara klart|deadline\w*|actions?|tasks?"
+ACTIONS = re.compile(r"\b(?:atgard\w*|forsenat|forsenade|forfaller|ska vara klart|deadline\w*|actions?|tasks?"
                       r"|vad ar forsenat)\b")
 
 
 # "vem är ansvarig för trygghetsvandringarna", "vem har hand om nattvandringen": who owns the actions about it.
-_WHO_OWNS = re.compile(r"\bvem (?:ar|har) (?:ansvar\w*|hand om|huvudansvar\w*)\b|\bvem (?:ansvarar|ager|driver)\b")
+WHO_OWNS = re.compile(r"\bvem (?:ar|har) (?:ansvar\w*|hand om|huvudansvar\w*)\b|\bvem (?:ansvarar|ager|driver)\b")
 # What an action is about, after "om", "för", "kring": "åtgärder om nattvandring", "vem ansvarar för X".
 _ABOUT = re.compile(r"\b(?:om|for|kring|gallande|angaende|rorande|over)\s+(?P<about>[a-z0-9][a-z0-9 -]*)$")
 _ABOUT_FILLER = frozenset("""
@@ -39,18 +39,18 @@ _ABOUT_FILLER = frozenset("""
 """.split())
 
 
-def _list_actions(message: _Message) -> Understanding:
+def read_list_actions(message: Message) -> Understanding:
     status = find_status(message.folded)
     # what is done or overdue was due before today: "försenade åtgärder som skulle varit klara i oktober"
     due, due_words = message.time("past" if status in ("done", "overdue") else "future", message.focus_words)
     owner = message.owner_slots()
     named = catalog.find(message.words.folded, catalog.focus_area_terms(message.config))
     about = None if named or owner else _about(message, due_words)
-    return Understanding("list_actions", _filled(
+    return Understanding("list_actions", filled(
         status=status, focus_area=message.focus.code if message.focus else None, due=due, about=about, **owner))
 
 
-def _about(message: _Message, taken: set[int]) -> str | None:
+def _about(message: Message, taken: set[int]) -> str | None:
     """The words an action's title should hold, as written ("trygghetsvandringarna"), or None."""
     kept = [i for i in range(len(message.words.folded)) if i not in taken]
     folded = [message.words.folded[i] for i in kept]
@@ -65,7 +65,7 @@ def _about(message: _Message, taken: set[int]) -> str | None:
     return " ".join(words) or None
 
 
-def _create(message: _Message) -> Understanding:
+def read_create_action(message: Message) -> Understanding:
     owner = message.owner_slots()
     due, due_words = message.time("future")
     cue = next((i for i, word in enumerate(message.words.folded) if word in _DUE_CUES), None)
@@ -84,7 +84,7 @@ def _create(message: _Message) -> Understanding:
             due, due_words = last, last_words
     if owner.get("owner") == "me" and not _CREATE_FOR_ME.search(message.folded):
         owner = {}  # "mig" in a title ("ring mig …") does not make the writer responsible
-    return Understanding("create_action", _filled(
+    return Understanding("create_action", filled(
         due=due, focus_area=message.focus.code if message.focus else None, title=_title(message.words, due_words),
         **owner))
 
@@ -147,10 +147,10 @@ def _sentence_break(words: Words, index: int) -> bool:
     return "." in between
 
 
-def _list_done_or_due(message: _Message) -> Understanding:
-    if _DONE_QUESTION.search(message.folded) and find_status(message.folded) != "overdue":
+def read_list_done_or_due(message: Message) -> Understanding:
+    if DONE_QUESTION.search(message.folded) and find_status(message.folded) != "overdue":
         done, _ = message.time("past", message.focus_words)
-        return Understanding("list_actions", _filled(
+        return Understanding("list_actions", filled(
             status="done", due=done, **message.owner_slots(),
             focus_area=message.focus.code if message.focus else None))
-    return _list_actions(message)
+    return read_list_actions(message)

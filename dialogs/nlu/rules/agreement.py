@@ -6,12 +6,12 @@ import re
 
 from dialogs.nlu import catalog
 from dialogs.nlu.reading import Understanding
-from dialogs.nlu.rules.message import _filled, _Message, _span
+from dialogs.nlu.rules.message import Message, filled, span_of
 
-_PROMISES = re.compile(r"\b(?:medborgarlofte\w*|lofte\w*|lovat|promises?)\b")
+PROMISES = re.compile(r"\b(?:medborgarlofte\w*|lofte\w*|lovat|promises?)\b")
 
 
-_AGREEMENT_TOPICS: list[tuple[str, re.Pattern[str]]] = [
+AGREEMENT_TOPICS: list[tuple[str, re.Pattern[str]]] = [
     ("renewal", re.compile(r"\b(?:forlang\w*|fornya\w*|ny overenskommelse|renew\w*|(?:nar )?(?:gar|loper) "
                            r"(?:\w+ )?(?:overenskommelsen|avtalet) ut|utgang\w*|hur lange galler|giltighet\w*"
                            r"|galler (?:overenskommelsen|avtalet) (?:efter|till|fortfarande)|expire\w*|loper ut"
@@ -38,7 +38,7 @@ _AGREEMENT_TOPICS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
-def _forum_code(message: _Message) -> str | None:
+def _forum_code(message: Message) -> str | None:
     forum = catalog.best(message.words.folded, catalog.forum_terms(message.config))
     return forum.code if forum else None
 
@@ -49,32 +49,32 @@ _EXPLAIN = re.compile(r"\b(?:vad (?:ar|betyder|gor|innebar|ingar|handlar|star|jo
                       r"|forklara|uppdrag|vad for (?:fokusomrade|forum))\b")
 
 
-_DEFINITION = re.compile(r"^(?:vad (?:ar|betyder|innebar|menas med|star)|vad ar det for|vadan|what (?:is|does|are)"
+DEFINITION = re.compile(r"^(?:vad (?:ar|betyder|innebar|menas med|star)|vad ar det for|vadan|what (?:is|does|are)"
                          r"|forklara|explain)\b")
 _DEFINITION_FILLER = frozenset("vad ar betyder innebar menas med star det for egentligen nagot nat forkortningen "
                                "ordet begreppet what is does are mean explain forklara a an the".split())
 
 
-def _names_only_an_entry(message: _Message) -> bool:
+def names_only_an_entry(message: Message) -> bool:
     """The question's words beyond asking are one focus area's or one forum's name, nothing else."""
     folded = message.words.folded
     spans = [m for terms in (catalog.focus_area_terms(message.config), catalog.forum_terms(message.config))
              for m in catalog.find(folded, terms)]
-    named = set().union(*(_span(m) for m in spans)) if spans else set()
+    named = set().union(*(span_of(m) for m in spans)) if spans else set()
     rest = [w for i, w in enumerate(folded) if i not in named and w not in _DEFINITION_FILLER and w.isalnum()]
     return bool(named) and not rest
 
 
-def _agreement(message: _Message) -> Understanding:
+def read_agreement(message: Message) -> Understanding:
     folded = message.folded
     forum = _forum_code(message)
     explain = _EXPLAIN.search(folded) or re.search(r"\b(?:vad|vilka|vem)\b.*\?$|^\w+ ?[–-] ", folded)
     how_often = re.search(r"\bhur (?:ofta|manga ganger)\b", folded)
     if forum and (explain or how_often):
-        return Understanding("agreement_info", _filled(topic="forum", forum=forum, how_often=bool(how_often) or None))
+        return Understanding("agreement_info", filled(topic="forum", forum=forum, how_often=bool(how_often) or None))
     if message.focus is not None and (explain or "fokusomrade" in folded):
         return Understanding("agreement_info", {"topic": "focus_area", "focus_area": message.focus.code})
-    for topic, pattern in _AGREEMENT_TOPICS:
+    for topic, pattern in AGREEMENT_TOPICS:
         if pattern.search(folded) and topic != "agreement":
             return Understanding("agreement_info", {"topic": topic})
     if _PARTIES.search(folded):

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 from dialogs.nlu.reading import Understanding
-from dialogs.nlu.rules.message import _filled, _Message
+from dialogs.nlu.rules.message import Message, filled
 
-_HELP = re.compile(
+HELP = re.compile(
     r"^(?:hjalp|help|\?+|meny|kommandon|commands|hej|hejsan|halla|tja|tjena|tjenare|tjenixen|morrn|morsning|yo"
     r"|god ?(?:morgon|dag|kvall)|good (?:morning|afternoon|evening)|hello(?: there)?|hi|hey|hej hej"
     r"|vad kan du(?: gora| hjalpa (?:mig )?med| svara pa)?|hur funkar (?:du|det|det har|boten)|what can you do"
@@ -19,7 +19,7 @@ _HELP = re.compile(
     r"\W*$"
 )
 # Who the bot is and what becomes of what is written: answered from the help, whatever the classifier thinks.
-_HELP_QUESTION = re.compile(
+HELP_QUESTION = re.compile(
     r"^(?:vad heter du|vem ar du|vad ar du(?: for (?:(?:nagot|nagon|en) )?(?:bot|sort|typ|nagot))?"
     r"|ar du en (?:bot|robot|manniska|ai|chatbot)"
     r"|ar du (?:chatgpt|ai|riktig|manniska)|vem har (?:gjort|byggt|skapat) (?:dig|boten)|vem (?:ager|ansvarar for"
@@ -39,25 +39,25 @@ def asks_what_may_be_written(folded: str) -> bool:
     return bool(_MAY_I_WRITE.search(folded))
 
 
-_MORE = re.compile(r"^(?:mer|fler|visa (?:mer|fler|resten)|nasta(?: sida)?|sida \d+|fortsatt|resten|more|show more"
+MORE = re.compile(r"^(?:mer|fler|visa (?:mer|fler|resten)|nasta(?: sida)?|sida \d+|fortsatt|resten|more|show more"
                    r"|more please|next(?: page)?)(?: tack| please)?\W*$")
 
 
-_GOODBYE = re.compile(r"^(?:tack (?:och|o) )?(?:hej ?da|hejsan svejsan|ha det (?:bra|gott)"
+GOODBYE = re.compile(r"^(?:tack (?:och|o) )?(?:hej ?da|hejsan svejsan|ha det (?:bra|gott)"
                       r"|ha en (?:bra|trevlig|skon) \w+|trevlig (?:helg|kvall|dag)|vi hors|bye|goodbye|see you"
                       r"|have a (?:nice|good|great) \w+)\b|^(?:hors|ses(?: \w+)?)\W*$")
 # Thanks and praise said on their own: "tack!", "tusen tack", "ty", "cheers", "bra jobbat bot".
-_THANKS = re.compile(r"^(?:(?:tack|tackar|tusen tack|stort tack|tack sa (?:mycket|jattemycket)|tack for hjalpen"
+THANKS = re.compile(r"^(?:(?:tack|tackar|tusen tack|stort tack|tack sa (?:mycket|jattemycket)|tack for hjalpen"
                      r"|tack ska du ha|tack snalla|thanks?(?: a lot| so much)?|thank you(?: so much)?|thx|tnx|ty"
                      r"|tack tack"
                      r"|cheers|bra jobbat|snyggt|schysst|schyst|toppen|perfekt|grymt(?: jobbat)?|klockrent|finemang"
                      r"|kanon|super|du ar bast|many thanks|good job|great|nice|awesome)"
                      r"(?: (?:bot|boten|du|sa mycket|igen|again))?[\s!.:)(]*)+$")
 # "ok", "uppfattat", "jaha": a nod, not a question (a confirmation the bot waits for reads these as yes first).
-_ACK = re.compile(r"^(?:ok|okej|okey|oki|okay|ok ok|aha|jaha|ah|uppfattat|noterat|fattar|forstar|got it|roger"
+ACK = re.compile(r"^(?:ok|okej|okey|oki|okay|ok ok|aha|jaha|ah|uppfattat|noterat|fattar|forstar|got it|roger"
                   r"|alright|allright|fine|fint|bra|ok bra|ok tack|okej tack)[\s!.:)(👍]*$")
 # A question about the routine itself, not about a child: "vad är en orosanmälan och när måste jag göra en?"
-_ABOUT_REPORTING = re.compile(r"^(?:vad|nar|hur|vem|var|maste|ska|vilka|galler)\b.*\b(?:orosanmal\w*|anmalningsplikt\w*"
+ABOUT_REPORTING = re.compile(r"^(?:vad|nar|hur|vem|var|maste|ska|vilka|galler)\b.*\b(?:orosanmal\w*|anmalningsplikt\w*"
                               r"|anmala oro)\b")
 
 
@@ -81,6 +81,6 @@ _HELP_TOPICS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
-def _help(message: _Message) -> Understanding:
+def read_help(message: Message) -> Understanding:
     topic = next((name for name, pattern in _HELP_TOPICS if pattern.search(message.folded)), None)
-    return Understanding("help", _filled(topic=topic))
+    return Understanding("help", filled(topic=topic))

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from dialogs.nlu import catalog
 from dialogs.nlu.reading import Understanding
-from dialogs.nlu.rules.message import _filled, _Message, _span
+from dialogs.nlu.rules.message import Message, filled, span_of
 from dialogs.nlu.slots import Words
 
 _BIND = re.compile(r"\bkoppla (?:den har |denna |det har |detta )?(?:kanal\w* |rum\w* |chatt\w* |grupp\w* )?till\b"
@@ -25,12 +25,12 @@ _RECURRENCE = re.compile(r"\b(?:varannan|varje|var (?:tredje|fjarde)|(?:forsta|a
 _IS = re.compile(r"\b(?:ar|blir|halls|traffas|moter|motes)\b")
 
 
-_BRIEF = re.compile(r"\b(?:\w*underlag\w*|dagordning\w*|agenda|sammanfattning|summary|brief\w*|forbered\w*|infor"
+BRIEF = re.compile(r"\b(?:\w*underlag\w*|dagordning\w*|agenda|sammanfattning|summary|brief\w*|forbered\w*|infor"
                     r"|pre-meeting)\b")
-_MEETING = re.compile(r"\b(?:nar|nasta|traffas|mote\w*|when|next|moten)\b|\?$")
-_CALENDAR = re.compile(r"\b(?:kalender\w*|motesplan\w*|motena|calendar|schedule)\b|^(?:vilka )?moten\b"
+MEETING = re.compile(r"\b(?:nar|nasta|traffas|mote\w*|when|next|moten)\b|\?$")
+CALENDAR = re.compile(r"\b(?:kalender\w*|motesplan\w*|motena|calendar|schedule)\b|^(?:vilka )?moten\b"
                        r"|\bvilka moten\b")
-_OWN_CALENDAR = re.compile(r"\b(?:min|mitt|outlook|google|synka\w*|prenumerera\w*|exportera\w*|lagg in|my)\b")
+OWN_CALENDAR = re.compile(r"\b(?:min|mitt|outlook|google|synka\w*|prenumerera\w*|exportera\w*|lagg in|my)\b")
 
 
 _HERE = re.compile(r"\b(?:har|hit|here)\b")
@@ -52,28 +52,28 @@ def _posts_here_from_now_on(folded: str) -> bool:
                 or re.search(r"\b(?:dagordning|agend|underlag|kallelse)\w*", folded)))
 
 
-def _meeting(message: _Message, clean: str) -> Understanding | None:
+def read_meeting(message: Message, clean: str) -> Understanding | None:
     """Forums and their meetings: bind a channel, cancel a meeting, set one or a series."""
     folded = message.folded
     forum = catalog.best(message.words.folded, catalog.forum_terms(message.config))
     code = forum.code if forum else None
     if _UNBIND.search(folded):
-        return Understanding("unbind_channel", _filled(forum=code))
+        return Understanding("unbind_channel", filled(forum=code))
     if _BIND.search(folded) or code and _posts_here_from_now_on(folded):
-        return Understanding("bind_channel", _filled(forum=code))
+        return Understanding("bind_channel", filled(forum=code))
     if _CANCEL_MEETING.search(folded):
-        when, _ = message.time("future", _span(forum))
+        when, _ = message.time("future", span_of(forum))
         upcoming = when is None and re.search(r"\bnasta\b", folded) is not None  # "ställ in nästa sspf"
-        return Understanding("cancel_meeting", _filled(forum=code, when=when, next=upcoming or None))
+        return Understanding("cancel_meeting", filled(forum=code, when=when, next=upcoming or None))
     if forum is None:
         return None
     if _RECURRENCE.search(folded):
         start = forum.end if forum.end < len(message.words) else len(message.words)
         rule = message.words.text(start, len(message.words)).strip(" :,.")
         rule = re.sub(r"^(?:ar|blir|halls|traffas|moter|motes|är)\s+", "", rule, flags=re.IGNORECASE)
-        return Understanding("schedule_meeting", _filled(forum=code, recurrence=rule or None))
+        return Understanding("schedule_meeting", filled(forum=code, recurrence=rule or None))
     if _IS.search(folded):
-        when, _ = message.time("future", _span(forum))
+        when, _ = message.time("future", span_of(forum))
         if when is not None:
             return Understanding("schedule_meeting", {"forum": code, "when": when})
     return None
@@ -82,17 +82,17 @@ def _meeting(message: _Message, clean: str) -> Understanding | None:
 _CLOCK_ONLY = re.compile(r"^(?:kl |klockan )?\d{1,2}(?: \d{2})?(?: istallet| samma dag)*$")
 
 
-def _arrow_split(message: _Message) -> int:
+def _arrow_split(message: Message) -> int:
     """The index of the first word after an arrow."""
     cut = message.clean.find("→") if "→" in message.clean else message.clean.find("->")
     return len(Words.of(message.clean[:cut]).folded)
 
 
-def _move_meeting(message: _Message) -> Understanding:
+def read_move_meeting(message: Message) -> Understanding:
     """'flytta operativa brå 5/1 till 7/1 kl 10': the meeting's day, then where it goes after 'till'."""
     words = message.words
     forum = catalog.best(words.folded, catalog.forum_terms(message.config))
-    skip = _span(forum)
+    skip = span_of(forum)
     split = next((i for i, word in enumerate(words.folded) if word in ("till", "to", "blir") and i not in skip), None)
     rest = split + 1 if split is not None else None  # where the new time begins
     if split is None and ("→" in message.clean or "->" in message.clean):  # "obrå tisdag → onsdag"
@@ -108,22 +108,22 @@ def _move_meeting(message: _Message) -> Understanding:
         # "op brå imorgon flyttas till kl 13", "… till kl 15 samma dag": the same day at the new hour
         moved_to = {"start": moved_from["start"][:11] + moved_to["start"][11:],
                     "end": moved_from["start"][:11] + moved_to["end"][11:]}
-    return Understanding("move_meeting", _filled(forum=forum.code if forum else None, **{"from": moved_from},
+    return Understanding("move_meeting", filled(forum=forum.code if forum else None, **{"from": moved_from},
                                                  to=moved_to))
 
 
-def _meeting_for(intent: str) -> Callable[[_Message], Understanding]:
-    def read(message: _Message) -> Understanding:
-        found = _meeting(message, message.clean)
+def meeting_for(intent: str) -> Callable[[Message], Understanding]:
+    def read(message: Message) -> Understanding:
+        found = read_meeting(message, message.clean)
         if found is not None and found.intent == intent:
             return found
         forum = catalog.best(message.words.folded, catalog.forum_terms(message.config))
-        slots = _filled(forum=forum.code if forum else None)
+        slots = filled(forum=forum.code if forum else None)
         if intent in ("schedule_meeting", "cancel_meeting"):
-            when, _ = message.time("future", _span(forum))
-            slots.update(_filled(when=when))
+            when, _ = message.time("future", span_of(forum))
+            slots.update(filled(when=when))
         if intent == "next_meeting":  # "operativa brå i januari": the meetings in that period
-            period, _ = message.time("future", _span(forum))
-            slots.update(_filled(period=period))
+            period, _ = message.time("future", span_of(forum))
+            slots.update(filled(period=period))
         return Understanding(intent, slots)
     return read

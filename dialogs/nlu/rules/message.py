@@ -15,7 +15,7 @@ from dialogs.nlu.time import read_time
 from domain.text import fold
 
 
-def _written_tail(clean: str, folded_part: str) -> str:
+def written_tail(clean: str, folded_part: str) -> str:
     """The words of ``folded_part`` as the user wrote them (case and å/ä/ö kept)."""
     words = clean.strip(" ?!.").split()
     count = len(folded_part.split())
@@ -28,7 +28,7 @@ _SPAN_AHEAD = re.compile(r"\b(?P<n>\d{1,3}|en|ett|tva|tre|fyra|fem|sex|sju|atta|
 
 
 @dataclass
-class _Message:
+class Message:
     """One message as the slot readers need it; the focus-area match is found once and shared."""
 
     words: Words
@@ -44,7 +44,7 @@ class _Message:
 
     @property
     def focus_words(self) -> set[int]:
-        return _span(self.focus)
+        return span_of(self.focus)
 
     def time(self, direction: str, skip: set[int] = frozenset(), *, narrowest: bool = False
              ) -> tuple[dict | None, set[int]]:
@@ -77,18 +77,18 @@ class _Message:
         return found.slots() if found else {}
 
 
-def _span(match) -> set[int]:
+def span_of(match) -> set[int]:
     return set(range(match.start, match.end)) if match else set()
 
 
-def _filled(**slots: Any) -> dict[str, Any]:
+def filled(**slots: Any) -> dict[str, Any]:
     return {key: value for key, value in slots.items() if value is not None}
 
 
-def _focus_time_place(message: _Message, time_slot: str) -> tuple[dict[str, Any], set[int]]:
+def focus_time_place(message: Message, time_slot: str) -> tuple[dict[str, Any], set[int]]:
     """What logging and the lägesbild share: focus area, a time read towards the past, and the words used."""
     focus = message.focus
     # when an entry happened is its most exact time; a lägesbild's period is the longest phrase
     interval, time_words = message.time("past", message.focus_words, narrowest=time_slot == "when")
-    return _filled(focus_area=focus.code if focus else None, **{time_slot: interval}), \
+    return filled(focus_area=focus.code if focus else None, **{time_slot: interval}), \
         message.focus_words | time_words

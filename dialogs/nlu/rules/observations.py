@@ -9,18 +9,18 @@ from typing import Any
 from dialogs.nlu import catalog
 from dialogs.nlu.places import find_place
 from dialogs.nlu.reading import Understanding
-from dialogs.nlu.rules.message import _filled, _focus_time_place, _Message
+from dialogs.nlu.rules.message import Message, filled, focus_time_place
 from dialogs.nlu.slots import Words, find_kind, find_time, observation_kind
 from domain.text import fold
 
 # "#O12", "O12", "#O 12", "observation 12", "obs 12", "loggningen 12"; any length, so that a number too large
 # to exist is answered as one, not read as a place "O"
-_OBSERVATION_REF = re.compile(r"(?:^|\s)#\s?o\s?(\d+)\b|(?:^|\s)o(\d+)\b"
+OBSERVATION_REF = re.compile(r"(?:^|\s)#\s?o\s?(\d+)\b|(?:^|\s)o(\d+)\b"
                               r"|\b(?:observation(?:en)?|obs|loggning(?:en)?)\s+(?:nr\s+|nummer\s+)?#?o?(\d+)\b")
 _OBSERVATION_REF_WRITTEN = re.compile(r"#\s?o\s?\d+\b|(?<!\w)o\d+\b"
                                       r"|(?:observation|obs|loggning)\w*\s+(?:nr\s+|nummer\s+)?#?o?\d+\b",
                                       re.IGNORECASE)
-_UNDO = re.compile(r"^(?:angra|undo)(?: (?:det|den|senaste|sista|loggningen|observationen|det senaste|det sista"
+UNDO = re.compile(r"^(?:angra|undo)(?: (?:det|den|senaste|sista|loggningen|observationen|det senaste|det sista"
                    r"|det jag (?:just )?(?:loggade|skrev)))?\W*$")
 _RESTORE = re.compile(r"\b(?:aterstall\w*|aterskapa\w*|ta tillbaka|restore|undelete)\b")
 _DELETE = re.compile(r"\b(?:ta bort|tabort|tas bort|radera\w*|stryk|kasta|slang|ska bort|delete|remove)\b")
@@ -33,7 +33,7 @@ _SHOW_OBSERVATION = re.compile(r"\b(?:visa|show|open|oppna|se|titta|kolla|las|de
                                r"|hur|vilken|vilket|historik\w*|versioner|what|who|when)\b|\?\s*$")
 
 
-_LOG = re.compile(r"^(?:jag vill )?(?:logga|rapportera|registrera|anmal|notera|log|report)\b"
+LOG = re.compile(r"^(?:jag vill )?(?:logga|rapportera|registrera|anmal|notera|log|report)\b"
                   r"|\bny (?:observation|iakttagelse|handelse|incident)\b"
                   r"|^(?:observation|iakttagelse|handelse)\b|\blogga\b")
 
@@ -108,7 +108,7 @@ def _change(change: str | None, config: Any, now: datetime) -> str | None:
     return change
 
 
-def _observation_ref(clean: str, folded: str, match: re.Match[str], config: Any = None,
+def read_observation_ref(clean: str, folded: str, match: re.Match[str], config: Any = None,
                      now: datetime | None = None) -> Understanding:
     """'ta bort #O12', 'återställ #O12', 'ändra #O12 plats till …' (the change is kept as written), otherwise
     show it."""
@@ -125,22 +125,22 @@ def _observation_ref(clean: str, folded: str, match: re.Match[str], config: Any 
             change = clean[:written.start()].strip(" :,.?!") or None
         if change and _ONLY_REQUEST.fullmatch(fold(change)):
             change = None  # "kan du ändra #O12?" says what to change, not how: the conversation asks
-        return Understanding("correct_observation", _filled(ref=ref, change=_change(change, config, now)))
+        return Understanding("correct_observation", filled(ref=ref, change=_change(change, config, now)))
     return Understanding("show_observation", {"ref": ref})
 
 
-def _log(message: _Message) -> Understanding:
-    slots, taken = _focus_time_place(message, "when")
+def read_log(message: Message) -> Understanding:
+    slots, taken = focus_time_place(message, "when")
     place = find_place(message.words, taken, message.config)
     # A bare "logga" starts the guided questions, which ask for the kind; anything more is kept with one.
     told = bool(slots) or place is not None or says_what_happened(message.words.folded)
     kind = observation_kind(message.folded) if told else find_kind(message.folded)
-    slots.update(_filled(place=place.text if place else None, kind=kind))
+    slots.update(filled(place=place.text if place else None, kind=kind))
     return Understanding("log_observation", slots)
 
 
-def _list_observations(message: _Message) -> Understanding:
+def read_list_observations(message: Message) -> Understanding:
     period, _ = message.time("past", message.focus_words)
     mine = re.search(r"\b(?:mina|min|mitt|jag|my|i)\b", message.folded)
-    return Understanding("list_observations", _filled(
+    return Understanding("list_observations", filled(
         owner="me" if mine else None, period=period, focus_area=message.focus.code if message.focus else None))

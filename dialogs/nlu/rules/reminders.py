@@ -5,21 +5,21 @@ from __future__ import annotations
 import re
 
 from dialogs.nlu.reading import Understanding
-from dialogs.nlu.rules.message import _filled, _Message
+from dialogs.nlu.rules.message import Message, filled
 
-_SETTING_NOT_BEFORE = re.compile(r"\b(?:inga|inte|ingen) (?:paminnelse\w*|notis\w*|meddelande\w*) (?:fore|innan)\b"
+SETTING_NOT_BEFORE = re.compile(r"\b(?:inga|inte|ingen) (?:paminnelse\w*|notis\w*|meddelande\w*) (?:fore|innan)\b"
                                  r"|\bpaminnelse\w* (?:tidigast|forst|efter)\b|\bpaminn\w* (?:mig )?(?:aldrig|inte) "
                                  r"(?:fore|innan)\b|\bno reminders before\b")
-_SETTING_DIGEST = re.compile(r"\bveckosammanfattning\w*|\bveckobrev\w*|\bweekly digest\b"
+SETTING_DIGEST = re.compile(r"\bveckosammanfattning\w*|\bveckobrev\w*|\bweekly digest\b"
                              r"|\bsammanfattning (?:varje|en gang i|per) vecka\b|\bveckovis sammanfattning\b")
-_SNOOZE = re.compile(r"\b(?:snooz\w*|slumra\w*|tysta\w*|vila)\b")
+SNOOZE = re.compile(r"\b(?:snooz\w*|slumra\w*|tysta\w*|vila)\b")
 
 
-_REMIND = re.compile(r"^(?:paminn|pamin|remind)\b|\bpaminnelse\b|\bpaminn\w* m(?:ig|ej)\b|\bremind me\b")
-_CANCEL_REMINDER = re.compile(r"\b(?:ta bort|radera|stryk|avboka|ateranropa|delete|remove|cancel|glom)\b.*"
+REMIND = re.compile(r"^(?:paminn|pamin|remind)\b|\bpaminnelse\b|\bpaminn\w* m(?:ig|ej)\b|\bremind me\b")
+CANCEL_REMINDER = re.compile(r"\b(?:ta bort|radera|stryk|avboka|ateranropa|delete|remove|cancel|glom)\b.*"
                               r"\b(?:paminn\w*|reminder\w*)|\b(?:behover|vill) inte (?:bli )?(?:paminn\w*|pamind)\b"
                               r"|\bpaminnelse\w* (?:om \S+ )?(?:ar|kan) (?:inte aktuell|struken|tas bort)")
-_LIST_REMINDERS = re.compile(r"^(?:visa |lista |vilka |se )?(?:mina|alla mina|my|mina aktiva|kommande) "
+LIST_REMINDERS = re.compile(r"^(?:visa |lista |vilka |se )?(?:mina|alla mina|my|mina aktiva|kommande) "
                              r"(?:paminnelse\w*|reminders?)\W*$|\bvilka paminnelse\w* har jag\b")
 
 
@@ -34,7 +34,7 @@ _REMIND_LEAD = re.compile(r"^(?:kan du |snalla |please |glom inte (?:att )?|kom 
                           r"(?:paminn\w*|pamin\w*|remind\w*)(?: mig| mej| me)?\b", re.IGNORECASE)
 
 
-def _remind(message: _Message) -> Understanding:
+def read_remind(message: Message) -> Understanding:
     """'påminn mig imorgon kl 9 om att ringa skolan', 'påminnelse: ring skolan imorgon kl 8'."""
     interval, time_words = message.time("future")
     words = message.words
@@ -54,7 +54,7 @@ def _remind(message: _Message) -> Understanding:
         text = match["text"] if match else text
     text = text.strip(" :,.-")
     text = re.sub(r"^(?:mig|me)\b\s*[:,]?\s*", "", text, flags=re.IGNORECASE).strip(" :,.-")
-    return Understanding("remind_me", _filled(when=interval, text=text or None))
+    return Understanding("remind_me", filled(when=interval, text=text or None))
 
 
 _NUMBER_WORDS = {"ett": "1", "en": "1", "tva": "2", "tre": "3", "fyra": "4", "fem": "5", "sex": "6", "sju": "7",
@@ -75,7 +75,7 @@ _NO_LONGER = re.compile(r"\s+(?:längre|langre|behövs inte|behovs inte|är inte
 _REMINDER_ABOUT = re.compile(r"\b(?:om att|om|att|about)\s+(?P<text>.+)$", re.IGNORECASE)
 
 
-def _cancel_reminder(message: _Message) -> Understanding:
+def read_cancel_reminder(message: Message) -> Understanding:
     number = _REMINDER_NUMBER.search(message.folded)
     if number:
         found = next(number[group] for group in ("n", "h", "o", "m") if number[group])
@@ -83,4 +83,4 @@ def _cancel_reminder(message: _Message) -> Understanding:
     text = message.words.text(0, len(message.words))
     about = _REMINDER_ABOUT.search(_NO_LONGER.sub("", text.split(",")[0]))
     when, _ = message.time("future")
-    return Understanding("cancel_reminder", _filled(text=about["text"].strip(" .!?") if about else None, when=when))
+    return Understanding("cancel_reminder", filled(text=about["text"].strip(" .!?") if about else None, when=when))

@@ -8,17 +8,17 @@ from typing import Any
 from dialogs.nlu import catalog
 from dialogs.nlu.places import find_place
 from dialogs.nlu.reading import Understanding
-from dialogs.nlu.rules.message import _filled, _Message, _span
+from dialogs.nlu.rules.message import Message, filled, span_of
 from dialogs.nlu.slots import capitalised_words
 from domain.text import fold
 
-_SITUATION = re.compile(r"\b(?:lagesbild\w*|laget|lage|hur ser (?:det|laget) ut|vad (?:har )?hant|vad hande"
+SITUATION = re.compile(r"\b(?:lagesbild\w*|laget|lage|hur ser (?:det|laget) ut|vad (?:har )?hant|vad hande"
                         r"|situation\w*|overview|what happened)\b")
 
 
 # A question to the log rather than an entry for it: "hur många klotterfall på Haganässkolan v 46", "har vi fått
 # in något om hot mot personal", "något loggat från Folkets park i natt?".
-_ASKS_THE_LOG = re.compile(r"^(?:hur (?:manga|mycket|vanligt|ofta|utbrett)|har (?:vi|ni|det|nagon) (?:fatt|kommit"
+ASKS_THE_LOG = re.compile(r"^(?:hur (?:manga|mycket|vanligt|ofta|utbrett)|har (?:vi|ni|det|nagon) (?:fatt|kommit"
                            r"|varit|hant|loggats|rapporterats|sett|noterat)|vad har (?:loggats|rapporterats|hant"
                            r"|kommit in|ni sett|vi sett|ni fatt|vi fatt)|finns det (?:nagot|nagra|fler|manga)"
                            r"|(?:nagot|nat|nagonting) (?:nytt|loggat|rapporterat|om|fran|pa|vid|i)"
@@ -32,7 +32,7 @@ _ASKS_THE_LOG = re.compile(r"^(?:hur (?:manga|mycket|vanligt|ofta|utbrett)|har (
 # Everyday questions a colleague might type into the wrong chat: opening hours, buses, weather, the phone
 # switchboard, the lunch menu, office IT. Not the log's business even when they name a place and a day
 # ("när stänger apoteket i centrum idag"), so they are not offered as a lägesbild.
-_OFF_TOPIC = re.compile(
+OFF_TOPIC = re.compile(
     r"\boppettid\w*|\bhar (?!atgard|punkt|uppgift|arend|plan|vi\b|ni\b|du\b|jag\b|det\b)(?:\w+ ){1,3}oppet\b"
     r"|\bar (?!atgard|punkt|uppgift|arend|plan)(?:\w+ )?\w+(?:en|et|n)(?: i \w+)? (?:oppet|oppen)\b"
     r"|\b(?:nar|vilken tid) (?:oppnar|stanger)\b|\b(?:nar|vilken tid) gar (?:\w+ )?(?:bussen|taget|buss|tag)\b"
@@ -64,7 +64,7 @@ _PREVIOUS_YEAR = re.compile(r"\b(?:forra aret|i fjol|ifjol|fjolaret|forra (?:hos
 _ALL_OF_A_KIND = re.compile(r"[a-z]+(?:orna|erna|arna)|[a-z]*(?:skolor|platser|stallen|omraden|parker|byar)")
 
 
-def _situation(message: _Message) -> Understanding:
+def read_situation(message: Message) -> Understanding:
     """The lägesbild's focus area, period and place, and a comparison ('jämfört med förra året')."""
     compare = _COMPARE.search(message.folded)
     compared_words: set[int] = set()
@@ -76,9 +76,9 @@ def _situation(message: _Message) -> Understanding:
         compared_words = set(range(offset, len(message.words)))
     focus = message.focus
     period, time_words = message.time("past", message.focus_words | compared_words)
-    slots.update(_filled(focus_area=focus.code if focus else None, period=period))
+    slots.update(filled(focus_area=focus.code if focus else None, period=period))
     taken = message.focus_words | time_words | compared_words
-    every_focus_word = set().union(*(_span(m) for m in catalog.find(
+    every_focus_word = set().union(*(span_of(m) for m in catalog.find(
         message.words.folded, catalog.focus_area_terms(message.config))))
     place = find_place(message.words, taken | every_focus_word, message.config)
     if place is not None and place.start == 1 and message.words.folded[0] in ("vilka", "vilken", "vilket", "which"):
@@ -86,7 +86,7 @@ def _situation(message: _Message) -> Understanding:
         place = find_place(message.words, taken | every_focus_word | {1}, message.config)
     if place is None:
         written = capitalised_words(message.words, taken | every_focus_word)
-        slots.update(_filled(place=written[0] if written else None))
+        slots.update(filled(place=written[0] if written else None))
     elif not _ALL_OF_A_KIND.fullmatch(fold(place.text)):  # "på skolorna": every school, not a place filter
         slots["place"] = place.text
     return Understanding("show_situation", slots)
