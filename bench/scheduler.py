@@ -267,6 +267,8 @@ async def _snooze(url: str, rows: list[tuple]) -> int:
     rng = random.Random(SEED + 1)
     reach = _in_reach(rows)
     chosen = rng.sample(reach, round(len(reach) * SNOOZED_SHARE))
+    if not chosen:  # a small run (--rows 500) has no action to snooze; an empty executemany is an error
+        return 0
     table = Action.__table__
     statement = update(table).where(table.c.number == bindparam("n")).values(snoozed_until=bindparam("until"))
     database = Database(url)
