@@ -209,3 +209,34 @@ async def test_a_house_number_with_a_letter_is_kept_with_its_street(console):
     assert (await console.say("ja")).startswith("Sparat som #O1")
     [row] = await console.observations()
     assert row.place == "Kungsgatan 12B"
+
+
+async def test_a_failure_after_the_save_says_it_was_saved_not_that_nothing_was(console, monkeypatch):
+    """A fault after the use case committed (here, right after it) must not tell the user "inget har sparats":
+    they would log it again."""
+    from dialogs import log_observation
+
+    real = log_observation.save_observation
+
+    async def saved_then_broken(*args, **kwargs):
+        await real(*args, **kwargs)
+        raise RuntimeError("a fault after the commit")
+
+    monkeypatch.setattr(log_observation, "save_observation", saved_then_broken)
+    await console.say("logga skadegörelse på Haganässkolan igår kväll")
+    answer = await console.say("ja")
+    assert "Det du gjorde har sparats" in answer and "inget har sparats" not in answer
+    assert len(await console.observations()) == 1
+
+
+async def test_a_failure_before_the_save_says_nothing_was_saved(console, monkeypatch):
+    from dialogs import log_observation
+
+    async def broken(*args, **kwargs):
+        raise RuntimeError("a fault before the commit")
+
+    monkeypatch.setattr(log_observation, "save_observation", broken)
+    await console.say("logga skadegörelse på Haganässkolan igår kväll")
+    answer = await console.say("ja")
+    assert "inget har sparats" in answer and "Det du gjorde har sparats" not in answer
+    assert await console.observations() == []
