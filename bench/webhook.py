@@ -5,7 +5,11 @@ with Teams-shaped activities; a local Bot Connector records the replies, so a lo
 not guessed. Figures are printed as ratios to the echo, which carries the same botbuilder stack
 (CloudAdapter, connector client) and nothing of ours.
 
-    .venv/bin/python bench/webhook.py [--requests 400] [--database-url URL]
+Two mixes: ``light`` (help, a menu number, questions about the agreement, small talk: no writes beyond
+the turn's own) and ``realistic`` (what a member does on an ordinary day: a list query, a one-sentence
+log under a focus area, and the press of Spara on the card it gives, which saves the observation).
+
+    .venv/bin/python bench/webhook.py [--requests 400] [--database-url URL] [--mix light|realistic|both]
 """
 
 from __future__ import annotations
@@ -28,6 +32,11 @@ from tests.support import activities as teams  # noqa: E402
 from tests.support.connector import RecordingConnector  # noqa: E402
 
 UTTERANCES = ["hjälp", "3", "när ska överenskommelsen förlängas", "vilka är fokusområdena", "kan du laga kaffe"]
+# The realistic mix, one user's day in three steps: a list, a one-sentence log, its card's Spara.
+LIST_QUERIES = ["vilka åtgärder är försenade", "mina åtgärder", "vilka åtgärder är försenade"]
+# Each is read as skadegörelse i skolmiljö (the focus area), with place and time, so the card comes prefilled.
+LOGS = ["Klotter på Haganässkolan igår kväll", "Skadegörelse på Linnéskolan i helgen",
+        "Krossad ruta på Haganässkolan i natt", "Klotter på idrottshallen vid Linnéskolan igår"]
 USERS = 20
 
 
@@ -71,12 +80,30 @@ async def _serve_bot(port: int, database_url: str) -> None:
     runtime = await build_runtime(Settings.from_env({"DATABASE_URL": database_url}, env_file=None), serving=True)
     async with runtime.database.session() as session:
         members = MemberRepository(session)
+        added = []
         for n in range(USERS):
             if await members.by_identity("msteams", f"aad-{n}", teams.TENANT) is None:
                 member = await members.add(f"Bänk Användare {n}", "kommun", "samordnare")
                 await members.add_identity(member, "msteams", f"aad-{n}", teams.TENANT)
+                added.append(member)
+        await _seed_actions(session, added, runtime.clock.now())
         await session.commit()
     await _run_forever(create_app(runtime), port)
+
+
+async def _seed_actions(session, members, now) -> None:
+    """Three actions per new member, one of them overdue, so the list queries answer with rows."""
+    from datetime import timedelta
+
+    from storage.actions import ActionRepository, NewAction
+
+    actions = ActionRepository(session)
+    today = now.date()
+    for n, member in enumerate(members):
+        for k, days in enumerate((-3 - n % 5, 10 + n, 40)):
+            await actions.add(NewAction(f"Bänkåtgärd {n}-{k}: trygghetsvandring vid Haganässkolan", "kommun",
+                                        due_date=today + timedelta(days=days), focus_area="skadegorelse-skola",
+                                        responsible_member_id=member.id), member, at=now, load=False)
 
 
 async def _run_forever(app, port: int) -> None:
@@ -112,20 +139,50 @@ async def _wait_healthy(http: aiohttp.ClientSession, url: str, process: asyncio.
     raise RuntimeError("server did not become healthy")
 
 
-async def _load(http, url, connector, total, concurrency, one_chat: bool):
+def _card_values(connector: RecordingConnector, activity_id: str) -> dict:
+    """What pressing Spara on the card answering ``activity_id`` submits (the echo sends no card: a bare
+    submit then, which it answers like any message)."""
+    for sent in reversed(connector.sent):
+        if sent.reply_to_id == activity_id and sent.body.get("attachments"):
+            try:
+                return teams.submit_values(teams.card_of(sent.body))
+            except (KeyError, ValueError):
+                break
+    return {"samverkan": "observation.save"}
+
+
+def _next_activity(mix: str, step: int, connector: RecordingConnector, user: int, previous: dict | None) -> dict:
+    aad = f"aad-{user}"
+    if mix == "light":
+        return teams.message(UTTERANCES[step % len(UTTERANCES)], connector.url, aad=aad)
+    round_, phase = divmod(step, 3)
+    if phase == 0:
+        return teams.message(LIST_QUERIES[round_ % len(LIST_QUERIES)], connector.url, aad=aad)
+    if phase == 1:
+        return teams.message(LOGS[(round_ + user) % len(LOGS)], connector.url, aad=aad)
+    return teams.card_submit(_card_values(connector, previous["id"]), connector.url, aad=aad)
+
+
+async def _load(http, url, connector, total, concurrency, one_chat: bool, mix: str = "light"):
     connector.clear()
     queue: asyncio.Queue[int] = asyncio.Queue()
     for i in range(total):
         queue.put_nowait(i)
     latencies: list[float] = []
     errors = 0
+    sent_ids: set[str] = set()
 
     async def worker(worker_id: int) -> None:
         nonlocal errors
+        step, previous = 0, None
         while not queue.empty():
             i = queue.get_nowait()
             user = 0 if one_chat else (worker_id % USERS)
-            activity = teams.message(UTTERANCES[i % len(UTTERANCES)], connector.url, aad=f"aad-{user}")
+            # The light mix walks the utterances by request; the realistic one by this worker's own script,
+            # so each card submit follows its own log.
+            activity = _next_activity(mix, i if mix == "light" else step, connector, user, previous)
+            step, previous = step + 1, activity
+            sent_ids.add(activity["id"])
             start = time.perf_counter()
             async with http.post(f"{url}/api/messages", json=activity) as response:
                 await response.read()
@@ -141,12 +198,13 @@ async def _load(http, url, connector, total, concurrency, one_chat: bool):
         "rate": total / elapsed,
         "median_ms": statistics.median(latencies) * 1000,
         "p99_ms": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
-        "lost": total - len(connector.sent),
+        # a request that no reply answers (a reply to an activity names it), not a count of sends
+        "lost": len(sent_ids - {sent.reply_to_id for sent in connector.sent}),
         "errors": errors,
     }
 
 
-async def _measure(kind: str, args, connector: RecordingConnector, http) -> dict:
+async def _measure(kind: str, args, connector: RecordingConnector, http) -> dict[str, dict]:
     port = _free_port()
     command = [sys.executable, __file__, "--serve", kind, "--port", str(port), "--database-url", args.database_url]
     process = await asyncio.create_subprocess_exec(*command, cwd=ROOT)
@@ -154,11 +212,14 @@ async def _measure(kind: str, args, connector: RecordingConnector, http) -> dict
     try:
         await _wait_healthy(http, url, process)
         await _load(http, url, connector, 100, USERS, one_chat=False)  # warm-up: every user and chat seen once
-        return {
-            (1, False): await _load(http, url, connector, args.requests, 1, one_chat=False),
-            (20, False): await _load(http, url, connector, args.requests * 2, 20, one_chat=False),
-            (20, True): await _load(http, url, connector, args.requests, 20, one_chat=True),
-        }
+        results = {}
+        for mix in args.mixes:
+            results[mix] = {
+                (1, False): await _load(http, url, connector, args.requests, 1, one_chat=False, mix=mix),
+                (20, False): await _load(http, url, connector, args.requests * 2, 20, one_chat=False, mix=mix),
+                (20, True): await _load(http, url, connector, args.requests, 20, one_chat=True, mix=mix),
+            }
+        return results
     finally:
         process.terminate()
         await process.wait()
@@ -173,22 +234,27 @@ async def _main(args) -> None:
     await connector.stop()
 
     print(f"webhook benchmark: {args.requests} requests per run, database {args.database_url.split(':')[0]}")
-    print(f"{'case':<24}{'server':<8}{'act/s':>8}{'median ms':>11}{'p99 ms':>9}{'lost':>6}{'http err':>10}")
-    for key, label in [((1, False), "c=1"), ((20, False), "c=20, 20 chats"), ((20, True), "c=20, one chat")]:
-        for name, result in (("echo", echo[key]), ("bot", real[key])):
-            r = result
-            print(f"{label:<24}{name:<8}{r['rate']:>8.1f}{r['median_ms']:>11.1f}{r['p99_ms']:>9.1f}"
-                  f"{r['lost']:>6}{r['errors']:>10}")
-        print(f"{'':<24}{'ratio':<8}{real[key]['rate'] / echo[key]['rate']:>8.2f}x throughput of the bare echo")
+    for mix in args.mixes:
+        print(f"\n{mix} mix")
+        print(f"{'case':<24}{'server':<8}{'act/s':>8}{'median ms':>11}{'p99 ms':>9}{'lost':>6}{'http err':>10}")
+        for key, label in [((1, False), "c=1"), ((20, False), "c=20, 20 chats"), ((20, True), "c=20, one chat")]:
+            for name, result in (("echo", echo[mix][key]), ("bot", real[mix][key])):
+                r = result
+                print(f"{label:<24}{name:<8}{r['rate']:>8.1f}{r['median_ms']:>11.1f}{r['p99_ms']:>9.1f}"
+                      f"{r['lost']:>6}{r['errors']:>10}")
+            ratio = real[mix][key]["rate"] / echo[mix][key]["rate"]
+            print(f"{'':<24}{'ratio':<8}{ratio:>8.2f}x throughput of the bare echo")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", ""))
+    parser.add_argument("--mix", choices=["light", "realistic", "both"], default="both")
     parser.add_argument("--serve", choices=["echo", "bot"], help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    args.mixes = ["light", "realistic"] if args.mix == "both" else [args.mix]
     if args.serve == "echo":
         asyncio.run(_serve_echo(args.port))
         return
