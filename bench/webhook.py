@@ -126,7 +126,7 @@ def _free_port() -> int:
 
 
 async def _wait_healthy(http: aiohttp.ClientSession, url: str, process: asyncio.subprocess.Process) -> None:
-    for _ in range(300):
+    for _ in range(1200):  # a busy machine may take a minute to start the bot
         if process.returncode is not None:
             raise RuntimeError(f"server exited with {process.returncode}")
         try:
@@ -204,7 +204,10 @@ async def _load(http, url, connector, total, concurrency, one_chat: bool, mix: s
     }
 
 
-async def _measure(kind: str, args, connector: RecordingConnector, http) -> dict[str, dict]:
+CASES = [((1, False), "c=1"), ((20, False), "c=20, 20 chats"), ((20, True), "c=20, one chat")]
+
+
+async def _start(kind: str, args, connector: RecordingConnector, http) -> tuple[str, asyncio.subprocess.Process]:
     port = _free_port()
     command = [sys.executable, __file__, "--serve", kind, "--port", str(port), "--database-url", args.database_url]
     process = await asyncio.create_subprocess_exec(*command, cwd=ROOT)
@@ -212,32 +215,48 @@ async def _measure(kind: str, args, connector: RecordingConnector, http) -> dict
     try:
         await _wait_healthy(http, url, process)
         await _load(http, url, connector, 100, USERS, one_chat=False)  # warm-up: every user and chat seen once
-        results = {}
-        for mix in args.mixes:
-            results[mix] = {
-                (1, False): await _load(http, url, connector, args.requests, 1, one_chat=False, mix=mix),
-                (20, False): await _load(http, url, connector, args.requests * 2, 20, one_chat=False, mix=mix),
-                (20, True): await _load(http, url, connector, args.requests, 20, one_chat=True, mix=mix),
-            }
-        return results
-    finally:
-        process.terminate()
-        await process.wait()
+    except BaseException:
+        await _stop(process)
+        raise
+    return url, process
+
+
+async def _stop(process: asyncio.subprocess.Process) -> None:
+    process.terminate()
+    await process.wait()
 
 
 async def _main(args) -> None:
+    """Both servers run side by side (an idle one costs nothing) and each case loads the echo and then the
+    bot, back to back: on a shared machine the load drifts within minutes, and a ratio of two figures
+    taken minutes apart would measure the neighbours."""
     connector = RecordingConnector()
     await connector.start()
+    results: dict[str, dict] = {"echo": {}, "bot": {}}
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=64)) as http:
-        echo = await _measure("echo", args, connector, http)
-        real = await _measure("bot", args, connector, http)
+        servers = {}
+        try:
+            for kind in ("echo", "bot"):
+                servers[kind] = await _start(kind, args, connector, http)
+            for mix in args.mixes:
+                for kind in results:
+                    results[kind][mix] = {}
+                for (concurrency, one_chat), _label in CASES:
+                    total = args.requests * 2 if (concurrency, one_chat) == (20, False) else args.requests
+                    for kind, (url, _process) in servers.items():
+                        results[kind][mix][concurrency, one_chat] = await _load(
+                            http, url, connector, total, concurrency, one_chat=one_chat, mix=mix)
+        finally:
+            for _url, process in servers.values():
+                await _stop(process)
     await connector.stop()
+    echo, real = results["echo"], results["bot"]
 
     print(f"webhook benchmark: {args.requests} requests per run, database {args.database_url.split(':')[0]}")
     for mix in args.mixes:
         print(f"\n{mix} mix")
         print(f"{'case':<24}{'server':<8}{'act/s':>8}{'median ms':>11}{'p99 ms':>9}{'lost':>6}{'http err':>10}")
-        for key, label in [((1, False), "c=1"), ((20, False), "c=20, 20 chats"), ((20, True), "c=20, one chat")]:
+        for key, label in CASES:
             for name, result in (("echo", echo[mix][key]), ("bot", real[mix][key])):
                 r = result
                 print(f"{label:<24}{name:<8}{r['rate']:>8.1f}{r['median_ms']:>11.1f}{r['p99_ms']:>9.1f}"
