@@ -68,14 +68,15 @@ class SamverkanBot(ActivityHandler):
         database: Database,
         collaboration: Collaboration,
         clock: Clock,
-        conversation_state: BotState,
         private_state: BotState,
-        user_state: BotState,
     ):
+        """``private_state``: per user within a conversation, the only state the conversations keep (their
+        dialog stack, last listing, the action "den" refers to); nothing is kept per conversation or per
+        user alone, so no such state is read or saved."""
         self.database = database
         self.collaboration = collaboration
         self.clock = clock
-        self._states = (conversation_state, private_state, user_state)
+        self._state = private_state
         self.conversation = Conversation(private_state, database)
         self.members = MemberDirectory(database, clock)
         # Reference fingerprints already stored by this process: a turn writes one only when it changes.
@@ -87,8 +88,7 @@ class SamverkanBot(ActivityHandler):
         attach_outlet(turn_context)
         attach_place(turn_context)
         await super().on_turn(turn_context)
-        for state in self._states:
-            await state.save_changes(turn_context)
+        await self._state.save_changes(turn_context)
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity

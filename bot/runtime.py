@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from botbuilder.core import ConversationState, PrivateConversationState, UserState
+from botbuilder.core import PrivateConversationState
 
 from bot.channels.turn_locks import ConversationLocks
 from bot.config import Settings
@@ -117,9 +117,7 @@ async def build_runtime(settings: Settings, clock: Clock | None = None, *, prepa
         database=database,
         collaboration=collaboration,
         clock=clock,
-        conversation_state=ConversationState(storage),
         private_state=PrivateConversationState(storage),
-        user_state=UserState(storage),
     )
     turn_lock = AdvisoryTurnLock(database.url) if database.dialect_name == "postgresql" else None
     return Runtime(settings, collaboration, database, bot, clock, ConversationLocks(turn_lock), turn_lock, claim,
