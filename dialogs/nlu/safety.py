@@ -90,7 +90,12 @@ def _tense(word: _Word) -> str | None:
 
 
 def _has(lemmas: list[str], forms: list[str], phrases) -> bool:
+    # Runs on every message against every phrase: a phrase with a word the message lacks is skipped
+    # before the positional scan.
+    present = set(lemmas).union(forms)
     for phrase in phrases:
+        if not present.issuperset(phrase):
+            continue
         size = len(phrase)
         for i in range(len(lemmas) - size + 1):
             if all(p in (lemmas[i + k], forms[i + k]) for k, p in enumerate(phrase)):
