@@ -7,7 +7,7 @@ Plain frozen data without I/O so dialogs and reminders can be tested with hand-b
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from typing import TypeVar
 from zoneinfo import ZoneInfo
@@ -158,6 +158,15 @@ class Collaboration:
     school_breaks: tuple[SchoolBreak, ...] = ()
     places: tuple[Place, ...] = ()
     social_services: SocialServices | None = None
+    _hash: int | None = field(default=None, init=False, repr=False, compare=False, hash=False)
+
+    def __hash__(self) -> int:
+        # The understanding's caches are keyed by the collaboration, so it is hashed several times a turn;
+        # hashing every nested area, forum and member each time cost more than a light turn's database work.
+        # Computed once, as a frozen collaboration never changes (not meant to be pickled with it).
+        if self._hash is None:
+            object.__setattr__(self, "_hash", hash(tuple(getattr(self, f.name) for f in fields(self) if f.compare)))
+        return self._hash
 
     def today(self, now: datetime) -> date:
         """The collaboration's local date at the aware instant ``now``."""
