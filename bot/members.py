@@ -3,11 +3,13 @@
 Membership is checked on every turn, and a database round trip costs more than the rest of a turn
 does. Answers are remembered for a short while (known members 60 s, unknown identities 10 s, so a
 member just added gets in quickly); a member removed or deactivated loses access within a minute,
-and at once in the process that made the change (``forget``).
+and at once in the process that made the change (``forget``). When a remembered answer runs out under
+load, the turns that find it gone wait for one lookup instead of each making their own.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections import OrderedDict
 from datetime import datetime, timedelta
 
@@ -27,15 +29,19 @@ class MemberDirectory:
         self._clock = clock
         self._cache: OrderedDict[Identity, tuple[datetime, Asker | None]] = OrderedDict()
         self._names: tuple[datetime, tuple[str, ...]] | None = None
+        self._refreshing = asyncio.Lock()  # one database lookup at a time; the others then find its answer
 
     async def names(self) -> tuple[str, ...]:
         """Active members' names, for reading "ge #12 till Olle" (remembered like a known member)."""
         now = self._clock.now()
         if self._names is not None and self._names[0] > now:
             return self._names[1]
-        async with self._database.session() as session:
-            names = tuple(member.name for member in await MemberRepository(session).list())
-        self._names = (now + KNOWN_TTL, names)
+        async with self._refreshing:
+            if self._names is not None and self._names[0] > now:
+                return self._names[1]
+            async with self._database.session() as session:
+                names = tuple(member.name for member in await MemberRepository(session).list())
+            self._names = (now + KNOWN_TTL, names)
         return names
 
     async def lookup(self, identity: Identity) -> Asker | None:
@@ -43,12 +49,16 @@ class MemberDirectory:
         cached = self._cache.get(identity)
         if cached is not None and cached[0] > now:
             return cached[1]
-        async with self._database.session() as session:
-            asker = await self._fetch(session, identity)
-        self._cache[identity] = (now + (KNOWN_TTL if asker else UNKNOWN_TTL), asker)
-        self._cache.move_to_end(identity)
-        while len(self._cache) > MAX_ENTRIES:
-            self._cache.popitem(last=False)
+        async with self._refreshing:
+            cached = self._cache.get(identity)
+            if cached is not None and cached[0] > now:
+                return cached[1]
+            async with self._database.session() as session:
+                asker = await self._fetch(session, identity)
+            self._cache[identity] = (now + (KNOWN_TTL if asker else UNKNOWN_TTL), asker)
+            self._cache.move_to_end(identity)
+            while len(self._cache) > MAX_ENTRIES:
+                self._cache.popitem(last=False)
         return asker
 
     def forget(self, identity: Identity | None = None) -> None:
