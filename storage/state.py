@@ -26,6 +26,7 @@ from jsonpickle.unpickler import Unpickler
 from sqlalchemy import Connection, delete, select, update
 
 from storage.db import Database, unavailable_as_storage_error, upsert_insert
+from storage.locks import turn_connection
 from storage.models import BotStateRow, utcnow
 
 MAX_KEY_LENGTH = 512
@@ -88,6 +89,7 @@ class SqlStorage(Storage):
         reads can be answered from memory. With several replicas on PostgreSQL, leave it off. ``now``: the
         bot's clock, which stamps each write, so state expires by the same time as everything else."""
         self.database = database
+        self._url = database.url
         self._now = now
         self._cache: OrderedDict[str, tuple[str, str] | None] | None = OrderedDict() if sole_writer else None
         self._cache_size = cache_size
@@ -117,17 +119,16 @@ class SqlStorage(Storage):
         found: dict[str, tuple[str, str] | None] = {stored_key: cache[stored_key] for stored_key in by_storage_key
                                                      if stored_key in cache}
         if wanted:
+            query = select(BotStateRow.key, BotStateRow.document, BotStateRow.etag).where(BotStateRow.key.in_(wanted))
             with unavailable_as_storage_error():
-                # Core on a bare connection, not an ORM session: this runs on every turn, and the session
-                # machinery costs more CPU than the query itself.
-                async with self.database.connect() as connection:
-                    rows = (
-                        await connection.execute(
-                            select(BotStateRow.key, BotStateRow.document, BotStateRow.etag).where(
-                                BotStateRow.key.in_(wanted)
-                            )
-                        )
-                    ).all()
+                held = turn_connection(self._url)
+                if held is not None:  # the turn's locked connection (PostgreSQL): no checkout, no ping
+                    rows = (await held.execute(query)).all()
+                else:
+                    # Core on a bare connection, not an ORM session: this runs on every turn, and the session
+                    # machinery costs more CPU than the query itself.
+                    async with self.database.connect() as connection:
+                        rows = (await connection.execute(query)).all()
             for stored_key in wanted:
                 found[stored_key] = None
             for row_key, document, etag in rows:
@@ -198,7 +199,13 @@ class SqlStorage(Storage):
                     raise StateConflictError(key)
 
         with unavailable_as_storage_error():
-            await self.database.run_in_transaction(work)
+            held = turn_connection(self._url)
+            if held is not None and len(prepared) == 1:
+                # One document is one statement, atomic by itself (the insert that follows a missed update
+                # decides on its own): on the turn's autocommit connection, without BEGIN and COMMIT.
+                await held.run_sync(work)
+            else:
+                await self.database.run_in_transaction(work)
 
     async def delete(self, keys: Iterable[str]) -> None:
         """Removes ``keys``; unknown keys are ignored. Accepts any iterable (BotState passes a set)."""

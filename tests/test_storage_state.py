@@ -19,9 +19,10 @@ from botbuilder.dialogs import (
 )
 from botbuilder.dialogs.prompts import PromptOptions
 from botbuilder.schema import Activity, ActivityTypes
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from storage import Database, SqlStorage, StateConflictError
+from storage.locks import AdvisoryTurnLock, turn_connection
 from storage.models import BotStateRow
 from storage.state import MAX_KEY_LENGTH, storage_key
 
@@ -198,3 +199,27 @@ async def test_waterfall_dialog_survives_a_restart(storage: SqlStorage):
     await (await first.send("hej")).assert_reply("Var?")
     second = TestAdapter(lambda context: _AskPlaceDialogs(ConversationState(storage)).on_turn(context))
     await (await second.send("Stortorget")).assert_reply("Noterat: Stortorget")
+
+
+async def test_a_turn_holding_the_advisory_lock_reads_and_saves_state_on_its_connection(
+        storage: SqlStorage, database: Database):
+    if database.dialect_name != "postgresql":
+        pytest.skip("the cross-process turn lock is PostgreSQL's")
+    checkouts: list[object] = []
+    event.listen(database.engine.sync_engine, "checkout", lambda *args: checkouts.append(args))
+    lock = AdvisoryTurnLock(database.url)
+    try:
+        await storage.write({"user/1": {"count": 1}})
+        checkouts.clear()
+        async with lock("conversation-1"):
+            assert turn_connection(database.url) is not None
+            assert turn_connection("postgresql+asyncpg://elsewhere/other") is None
+            item = (await storage.read(["user/1"]))["user/1"]
+            await storage.write({"user/1": {**item, "count": 2}})
+            with pytest.raises(StateConflictError):  # the e-tag read before that save is stale now
+                await storage.write({"user/1": {**item, "count": 3}})
+        assert checkouts == []  # not one connection from the pool: all on the locked one
+        assert turn_connection(database.url) is None
+        assert (await storage.read(["user/1"]))["user/1"]["count"] == 2
+    finally:
+        await lock.dispose()
