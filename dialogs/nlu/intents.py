@@ -80,8 +80,9 @@ def prepare_understanding(config) -> None:
     """Load (or train and keep) the classifiers for ``config`` now, so no message waits for it.
 
     One message is read too: the lemma dictionary and word frequencies load on first use (seconds of CPU),
-    which would otherwise stall the first turns, and every turn waiting behind them on the event loop."""
-    read_safety("eleven slog en kompis på skolgården igår", config, models(config))
+    which would otherwise stall the first turns, and every turn waiting behind them on the event loop. It is
+    typed without å/ä/ö, so the spelling path and its English word list load as well."""
+    read_safety("eleven slog en kompis på skolgarden igar", config, models(config))
 
 
 def featurize_intent(text: str, config, speller: Speller, ruled: Understanding | None = None) -> Features:
