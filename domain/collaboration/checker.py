@@ -30,6 +30,7 @@ from .model import (
     SchoolBreak,
     SocialServices,
 )
+from .retention import check_retention
 from .schema import (
     CODE,
     COLLABORATION,
@@ -137,9 +138,10 @@ class Checker:
         places = self.entries(get("places"), "places", PLACE) if get("places") else []
         social = self.section(get("social_services"), "social_services", SOCIAL_SERVICES) \
             if get("social_services") is not None else None
+        retention_ok, retention = check_retention(self, get("retention"))
 
         if None in (top, header, period, parties, focus_areas, forums, deadlines, members, school_breaks) \
-                or None in (places or []) or self.problems:
+                or None in (places or []) or not retention_ok or self.problems:
             return None
         assert header is not None and period is not None  # for type checkers; implied above
         return Collaboration(
@@ -167,6 +169,7 @@ class Checker:
             places=tuple(Place(p["name"], p["kind"], tuple(p["synonyms"])) for p in places or () if p),
             social_services=SocialServices(social["name"], social["contact"], social["after_hours"], social["web"])
             if social else None,
+            retention=retention,
         )
 
     def section(self, table: Any, name: str, schema: Mapping[str, Field]) -> dict[str, Any] | None:

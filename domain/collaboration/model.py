@@ -137,6 +137,25 @@ class SocialServices:
     web: str = ""  # the municipality's page or e-service for an orosanmälan
 
 
+@dataclass(frozen=True, slots=True)
+class Retention:
+    """The retention decision (gallringsbeslut): how many months each kind of record is kept.
+
+    The bot's records are public records; nothing is deleted without such a decision. ``decision`` names
+    it ("Dokumenthanteringsplan KS 2025/123, beslutad 2025-05-12"); a kind without an age is kept.
+    Actions and promises keep their history and are never removed.
+    """
+
+    decision: str
+    observations_months: int | None = None
+    audit_log_months: int | None = None
+
+    def months(self) -> dict[str, int]:
+        """The kinds the decision covers, with their age in months."""
+        ages = {"observations": self.observations_months, "audit_log": self.audit_log_months}
+        return {kind: months for kind, months in ages.items() if months is not None}
+
+
 _Coded = TypeVar("_Coded", Party, FocusArea, Forum, Deadline)
 
 
@@ -158,6 +177,7 @@ class Collaboration:
     school_breaks: tuple[SchoolBreak, ...] = ()
     places: tuple[Place, ...] = ()
     social_services: SocialServices | None = None
+    retention: Retention | None = None  # without a decision nothing is deleted
     _hash: int | None = field(default=None, init=False, repr=False, compare=False, hash=False)
 
     def __hash__(self) -> int:

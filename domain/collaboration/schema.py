@@ -37,6 +37,7 @@ TOP = {
     "school_breaks": Field("tables", required=False, default=[]),
     "places": Field("tables", required=False, default=[]),
     "social_services": Field("table", required=False),
+    "retention": Field("table", required=False),
 }
 COLLABORATION = {
     "name": Field("str"),
@@ -88,6 +89,12 @@ MEMBER = {
     "teams_object_id": Field("str", required=False),
     "teams_tenant_id": Field("str", required=False),
     "matrix_id": Field("str", required=False),
+}
+
+RETENTION = {
+    "decision": Field("text", required=False, default=""),
+    "observations_months": Field("int", required=False),
+    "audit_log_months": Field("int", required=False),
 }
 
 KIND_NAMES = {
