@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import AuditEntry, utcnow
@@ -61,3 +62,16 @@ def _clip(value: str | None, column: str) -> str | None:
     if value is None or length is None or len(value) <= length:
         return value
     return value[: length - 1] + "…"
+
+
+async def remove_entries_before(session: AsyncSession, cutoff: datetime) -> int:
+    """Delete the audit entries older than ``cutoff``: the one sanctioned deletion from the audit log.
+
+    Only retention by the decision in the collaboration file calls this (services.retention, its own step).
+    On PostgreSQL it first marks its transaction with ``samverkan.audit_retention = 'on'`` (``SET LOCAL``), so a
+    trigger that refuses every other DELETE on ``audit_log`` can let this one through. Caller commits.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(select(func.set_config("samverkan.audit_retention", "on", True)))
+    result = await session.execute(delete(AuditEntry).where(AuditEntry.at < cutoff))
+    return result.rowcount or 0
