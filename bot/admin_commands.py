@@ -1,4 +1,4 @@
-"""The admin tools' rows in the ``samverkan`` command table: ``members``, ``export``, ``import``, ``report``.
+"""The admin tools' rows in the ``samverkan`` command table: members, export, import, report, retention.
 
 Each handler turns the parsed arguments into a call to the tool in ``admin/`` (admin.members, admin.export,
 admin.action_files, admin.calendar_import, admin.reports), which knows nothing of the command line;
@@ -142,6 +142,19 @@ def _follow_up(args: argparse.Namespace, settings: Settings) -> int:
     return asyncio.run(write_follow_up(settings, year=args.year, output=args.output))
 
 
+# --- retention ------------------------------------------------------------------------------------------
+
+def _retention_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--dry-run", action="store_true",
+                        help="visa vad som skulle gallras och från vilket datum, utan att ändra något")
+
+
+def _retention(args: argparse.Namespace, settings: Settings) -> int:
+    from admin.retention import run_retention
+
+    return asyncio.run(run_retention(settings, dry_run=args.dry_run))
+
+
 ADMIN_COMMANDS = (
     Command("members", "medlemmar", subcommands=(
         Command("list", "lista medlemmar", handle=_members_list),
@@ -164,4 +177,6 @@ ADMIN_COMMANDS = (
     Command("report", "rapporter", subcommands=(
         Command("follow-up", "årlig uppföljning för Strategiska BRÅ (HTML)", _follow_up_arguments, _follow_up),
     )),
+    Command("retention", "gallra enligt gallringsbeslutet i samverkansfilen (--dry-run: bara visa)",
+            _retention_arguments, _retention),
 )
