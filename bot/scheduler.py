@@ -21,6 +21,7 @@ from botbuilder.core import MessageFactory
 from botbuilder.schema import Activity, Attachment
 
 from bot.channels.proactive import Deliveries, Delivery, Target, TeamsDelivery
+from bot.retention_job import RetentionJob
 from dialogs.reminders import action_reminder_text, digest_text, personal_reminder_text, unreachable_text
 from domain.clock import Clock
 from domain.collaboration import Collaboration
@@ -52,6 +53,7 @@ class TickReport:
     retried: int = 0
     gone: int = 0
     expired: int = 0  # dialog state documents deleted
+    retention: str | None = None  # the day's retention run (bot.retention_job), None when already run today
     errors: list[str] = field(default_factory=list)
 
 
@@ -70,11 +72,13 @@ class Scheduler:
         self.worker = worker or f"{socket.gethostname()}:{uuid.uuid4().hex[:8]}"
         # action id -> (what its reminders depend on, when its next reminder falls): see _plan_actions.
         self._quiet_until: dict[int, tuple[tuple[object, ...], datetime]] = {}
+        self.retention = RetentionJob(database, collaboration)
 
     async def tick(self) -> TickReport:
         report = TickReport()
         now = self.clock.now()
         report.planned = await self.plan(now)
+        report.retention = await self.retention.run(now)
         await self.deliver(now, report)
         report.expired = await self.state.expire(now - STATE_LIFETIME)
         return report
