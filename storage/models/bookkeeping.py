@@ -12,7 +12,11 @@ from storage.models.base import Base, BigId, JsonDocument, utcnow
 
 
 class AuditEntry(Base):
-    """Who did what and when; ``detail`` holds identifiers and counts, never message text."""
+    """Who did what and when; ``detail`` holds identifiers and counts, never message text.
+
+    Append-only: the database refuses UPDATE and DELETE of its rows (triggers, migration 0009_audit), so a
+    member with entries is never deleted (the foreign key's SET NULL would update them), only deactivated.
+    """
 
     __tablename__ = "audit_log"
     __table_args__ = (
