@@ -1,7 +1,8 @@
-"""The admin tools' rows in the ``samverkan`` command table: members, export, import, report, retention.
+"""The admin tools' rows in the ``samverkan`` command table: members, export, import, report, retention,
+audit.
 
 Each handler turns the parsed arguments into a call to the tool in ``admin/`` (admin.members, admin.export,
-admin.action_files, admin.calendar_import, admin.reports), which knows nothing of the command line;
+admin.action_files, admin.calendar_import, admin.reports, admin.audit), which knows nothing of the command line;
 bot/cli.py builds the parser and dispatches.
 Tools are imported when run, so ``samverkan run`` does not load spreadsheet and report libraries.
 """
@@ -155,6 +156,36 @@ def _retention(args: argparse.Namespace, settings: Settings) -> int:
     return asyncio.run(run_retention(settings, dry_run=args.dry_run))
 
 
+# --- audit ----------------------------------------------------------------------------------------------
+
+AUDIT_FORMATS = ("csv", "text")
+
+
+def audit_format(args: argparse.Namespace) -> str:
+    """As given, else CSV for an output file ending in .csv ("-o logg.csv"), else text."""
+    if args.format:
+        return args.format
+    return "csv" if args.output and Path(args.output).suffix.lower() == ".csv" else "text"
+
+
+def _audit_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--member", help="bara det medlemmen gjort (hela namnet, även borttagna medlemmar)")
+    parser.add_argument("--from", dest="first", help="första dagen, ÅÅÅÅ-MM-DD (standard: loggens början)")
+    parser.add_argument("--to", dest="last", help="sista dagen, ÅÅÅÅ-MM-DD (standard: i dag)")
+    parser.add_argument("--action", help="händelser som börjar så, t.ex. observation eller access.denied")
+    parser.add_argument("--format", choices=AUDIT_FORMATS,
+                        help="csv eller text (standard: csv om filen slutar på .csv, annars text)")
+    parser.add_argument("--output", "-o", help="filen att skriva (standard: text i terminalen, "
+                                               "CSV till granskningslogg-DATUM.csv)")
+
+
+def _audit(args: argparse.Namespace, settings: Settings) -> int:
+    from admin.audit import export_audit
+
+    return asyncio.run(export_audit(settings, member=args.member, first=args.first, last=args.last,
+                                    action=args.action, fmt=audit_format(args), output=args.output))
+
+
 ADMIN_COMMANDS = (
     Command("members", "medlemmar", subcommands=(
         Command("list", "lista medlemmar", handle=_members_list),
@@ -179,4 +210,5 @@ ADMIN_COMMANDS = (
     )),
     Command("retention", "gallra enligt gallringsbeslutet i samverkansfilen (--dry-run: bara visa)",
             _retention_arguments, _retention),
+    Command("audit", "granskningsloggen: vem läste eller ändrade vad, när och var", _audit_arguments, _audit),
 )

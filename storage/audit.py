@@ -1,4 +1,8 @@
-"""The audit log: who did what, when, through which channel; identifiers only, never message text."""
+"""The audit log: who did what, when, through which channel; identifiers only, never message text.
+
+Append-only: entries are added here and read by ``entries``; nothing updates or deletes them, and the
+database refuses it (triggers, migration 0009_audit).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import AuditEntry, utcnow
+from storage.models import AuditEntry, Member, utcnow
 
 # Keys that would smuggle user-written text into the log, which must stay free of message content.
 _FORBIDDEN_DETAIL_KEYS = frozenset({"text", "message_text", "body"})
@@ -54,6 +58,27 @@ class AuditLog:
         self.session.add(entry)
         await self.session.flush()
         return entry
+
+    async def entries(self, *, member_id: int | None = None, start: datetime | None = None,
+                      stop: datetime | None = None, action_prefix: str | None = None,
+                      ) -> list[tuple[AuditEntry, Member | None]]:
+        """Entries in the order recorded, each with the member who acted (None for the CLI, unknown senders).
+
+        ``member_id``: only what that member did; ``start`` (included) and ``stop`` (excluded): when;
+        ``action_prefix``: e.g. ``observation`` or ``observation.created``.
+        """
+        query = select(AuditEntry, Member).outerjoin(Member, Member.id == AuditEntry.actor_member_id)
+        if member_id is not None:
+            query = query.where(AuditEntry.actor_member_id == member_id)
+        if start is not None:
+            query = query.where(AuditEntry.at >= start)
+        if stop is not None:
+            query = query.where(AuditEntry.at < stop)
+        if action_prefix:
+            escaped = action_prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            query = query.where(AuditEntry.action.like(f"{escaped}%", escape="\\"))
+        rows = await self.session.execute(query.order_by(AuditEntry.at, AuditEntry.id))
+        return [(entry, member) for entry, member in rows.tuples()]
 
 
 def _clip(value: str | None, column: str) -> str | None:
