@@ -6,7 +6,7 @@ database refuses it (triggers, migration 0009_audit).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select
@@ -96,6 +96,11 @@ async def remove_entries_before(session: AsyncSession, cutoff: datetime) -> int:
     On PostgreSQL it first marks its transaction with ``samverkan.audit_retention = 'on'`` (``SET LOCAL``), so a
     trigger that refuses every other DELETE on ``audit_log`` can let this one through. Caller commits.
     """
+    # The pruning is itself on record, with its cut-off; on SQLite, which has no transaction setting, that
+    # record is also the permit its trigger checks (rows older than a recorded cut-off may go).
+    session.add(AuditEntry(action="audit_log.retention", actor="retention", subject_type="audit_log",
+                           subject_id=cutoff.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f"), at=utcnow()))
+    await session.flush()
     if session.get_bind().dialect.name == "postgresql":
         await session.execute(select(func.set_config("samverkan.audit_retention", "on", True)))
     result = await session.execute(delete(AuditEntry).where(AuditEntry.at < cutoff))

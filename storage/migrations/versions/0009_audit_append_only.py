@@ -6,9 +6,11 @@ query). They do not stop the database owner, who can drop a trigger: that is a m
 own access control and logs.
 
 Consequences for later work:
-* A retention job (gallring) that must remove old audit entries needs a sanctioned path of its own, made in
-  a migration (e.g. a trigger function that lets one named, audited retention procedure through); it must
-  not disable these triggers from application code.
+* Retention (gallring) by the collaboration's decision is the one sanctioned deletion
+  (``storage.audit.remove_entries_before``): on PostgreSQL its transaction sets
+  ``samverkan.audit_retention = 'on'`` (``SET LOCAL``); on SQLite, which has no such setting, it first
+  appends a permit entry (``audit_log.retention``, the cut-off in UTC as ``subject_id``) and the trigger
+  lets through only rows older than a recorded cut-off. Nothing else may delete, and nothing may update.
 * A member row referenced by audit entries cannot be deleted (``ON DELETE SET NULL`` would update audit
   rows): members are deactivated or pseudonymised, never deleted.
 * On SQLite a batch migration that recreates ``audit_log`` drops its triggers with the old table; such a
@@ -33,17 +35,26 @@ REFUSAL = "audit_log is append-only"
 _PG_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    IF TG_OP = 'DELETE' AND current_setting('samverkan.audit_retention', true) = 'on' THEN
+        RETURN OLD;  -- retention by decision (storage.audit.remove_entries_before), this transaction only
+    END IF;
     RAISE EXCEPTION '{REFUSAL}: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
 END
 $$
 """
 
 
+RETENTION_PERMIT = "audit_log.retention"
+
+
 def create_sqlite_triggers() -> None:
-    for operation in ("UPDATE", "DELETE"):
-        op.execute(
-            f"CREATE TRIGGER audit_log_no_{operation.lower()} BEFORE {operation} ON audit_log "
-            f"BEGIN SELECT RAISE(ABORT, '{REFUSAL}: {operation} refused'); END")
+    op.execute(f"CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log "
+               f"BEGIN SELECT RAISE(ABORT, '{REFUSAL}: UPDATE refused'); END")
+    # Timestamps are stored as 'YYYY-MM-DD HH:MM:SS.ffffff' (UTC), so text order is time order.
+    op.execute(f"CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log "
+               f"WHEN NOT EXISTS (SELECT 1 FROM audit_log AS permit WHERE permit.action = '{RETENTION_PERMIT}' "
+               f"AND permit.subject_id > OLD.at) "
+               f"BEGIN SELECT RAISE(ABORT, '{REFUSAL}: DELETE refused'); END")
 
 
 def upgrade() -> None:
