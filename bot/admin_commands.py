@@ -1,8 +1,9 @@
-"""The admin tools' rows in the ``samverkan`` command table: members, export, import, report, retention,
-audit.
+"""The admin tools' rows in the ``samverkan`` command table: members, export, import, gdpr, report,
+retention, audit.
 
 Each handler turns the parsed arguments into a call to the tool in ``admin/`` (admin.members, admin.export,
-admin.action_files, admin.calendar_import, admin.reports, admin.audit), which knows nothing of the command line;
+admin.action_files, admin.calendar_import, admin.gdpr, admin.reports, admin.retention, admin.audit), which knows
+nothing of the command line;
 bot/cli.py builds the parser and dispatches.
 Tools are imported when run, so ``samverkan run`` does not load spreadsheet and report libraries.
 """
@@ -130,6 +131,37 @@ def _import_meetings(args: argparse.Namespace, settings: Settings) -> int:
     return asyncio.run(import_meetings(settings, args.file, forum=args.forum))
 
 
+# --- a data subject's requests --------------------------------------------------------------------------
+
+def _subject_arguments(parser: argparse.ArgumentParser) -> None:
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("--member", help="medlemmens namn, som i samverkan members list")
+    which.add_argument("--id", type=int, help="medlemmens id, när två medlemmar heter likadant")
+
+
+def _gdpr_export_arguments(parser: argparse.ArgumentParser) -> None:
+    _subject_arguments(parser)
+    parser.add_argument("--output", "-o", help="en mapp, eller FIL.json/FIL.html (standard: "
+                                               "registerutdrag-medlem-ID.json och .html här)")
+
+
+def _gdpr_export(args: argparse.Namespace, settings: Settings) -> int:
+    from admin.gdpr import export_subject
+
+    return asyncio.run(export_subject(settings, name=args.member, member_id=args.id, output=args.output))
+
+
+def _gdpr_erase_arguments(parser: argparse.ArgumentParser) -> None:
+    _subject_arguments(parser)
+    parser.add_argument("--yes", action="store_true", help="radera på riktigt (utan: visa bara vad som skulle hända)")
+
+
+def _gdpr_erase(args: argparse.Namespace, settings: Settings) -> int:
+    from admin.gdpr import erase_subject
+
+    return asyncio.run(erase_subject(settings, name=args.member, member_id=args.id, yes=args.yes))
+
+
 # --- reports --------------------------------------------------------------------------------------------
 
 def _follow_up_arguments(parser: argparse.ArgumentParser) -> None:
@@ -204,6 +236,11 @@ ADMIN_COMMANDS = (
                 _import_actions),
         Command("meetings", "forummöten från en kalenderfil (.ics)", _import_meetings_arguments,
                 _import_meetings),
+    )),
+    Command("gdpr", "en registrerads begäran: registerutdrag och radering", subcommands=(
+        Command("export", "allt boten har om en medlem, som JSON och HTML", _gdpr_export_arguments, _gdpr_export),
+        Command("erase", "radera en medlem: inloggningar bort, det hen skrivit kvar under pseudonym",
+                _gdpr_erase_arguments, _gdpr_erase),
     )),
     Command("report", "rapporter", subcommands=(
         Command("follow-up", "årlig uppföljning för Strategiska BRÅ (HTML)", _follow_up_arguments, _follow_up),

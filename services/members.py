@@ -1,9 +1,10 @@
 """Changing members: admin or not, role, party, removal, with one set of checks for the command and the chat.
 
 A member is never deleted: removing one marks them inactive, so what they logged, created or answered for
-keeps its author while they lose access. The collaboration always keeps an admin, so the last one can be
-neither removed nor demoted. Every change is audited. The command line calls ``update_member`` and
-``remove_member`` and commits itself; the chat's use cases (``add_member_in_chat``, ``change_member_in_chat``)
+keeps its author while they lose access; erasing one (a data subject's request) also pseudonymises them.
+The collaboration always keeps an admin, so the last one can be neither removed, demoted nor erased. Every
+change is audited. The command line calls ``update_member``, ``remove_member`` and ``erase_member`` and
+commits itself; the chat's use cases (``add_member_in_chat``, ``change_member_in_chat``)
 are one transaction each, after which the conversation forgets the member in its ``MemberDirectory`` so the
 change holds from the next message.
 """
@@ -20,6 +21,7 @@ from domain.situation import Situation
 from domain.text import fold
 from storage import AuditLog, MemberRepository
 from storage.models import Action, Member
+from storage.subject_data import Erasure, pseudonymise
 
 CHANNEL_NAMES = {"msteams": "Teams", "matrix": "Matrix", "console": "konsolen"}
 
@@ -71,6 +73,21 @@ async def remove_member(session, member: Member, changer: Changer) -> None:
         await _keep_an_admin(session, member, "ta bort")
     member.active = False
     await _audit(session, "member.removed", member, changer, None)
+
+
+def pseudonym_for(member: Member) -> str:
+    """What an erased member is called from then on: stable, unique, and no part of their name."""
+    return f"Borttagen medlem {member.id}"
+
+
+async def erase_member(session, member: Member, changer: Changer) -> Erasure:
+    """A data subject's erasure: access and personal chats removed, authorship kept under a pseudonym
+    (``storage.subject_data.pseudonymise``); refused for the last admin. Audited without the name."""
+    if member.is_admin and member.active:
+        await _keep_an_admin(session, member, "radera")
+    erasure = await pseudonymise(session, member, pseudonym_for(member))
+    await _audit(session, "member.erased", member, changer, erasure.as_detail())
+    return erasure
 
 
 async def _keep_an_admin(session, member: Member, doing: str) -> None:

@@ -16,15 +16,15 @@ def test_the_help_lists_every_row_of_the_table_in_order(capsys):
         cli._parser().parse_args(["--help"])
     shown = " ".join(capsys.readouterr().out.split())  # argparse wraps long help lines
     names = [command.name for command in cli.COMMANDS]
-    assert names == ["run", "chat", "config", "db", "members", "export", "import", "report", "retention", "audit",
-                     "manifest"]
+    assert names == ["run", "chat", "config", "db", "members", "export", "import", "gdpr", "report", "retention",
+                     "audit", "manifest"]
     positions = [shown.index(f" {command.name} {command.help}") for command in cli.COMMANDS]
     assert positions == sorted(positions)
 
 
 def test_the_admin_tools_bring_their_own_rows():
-    assert {command.name for command in ADMIN_COMMANDS} == {"members", "export", "import", "report", "retention",
-                                                          "audit"}
+    assert {command.name for command in ADMIN_COMMANDS} == {"members", "export", "import", "gdpr", "report",
+                                                          "retention", "audit"}
     assert all(command in cli.COMMANDS for command in ADMIN_COMMANDS)
 
 
