@@ -58,6 +58,7 @@ async def erase_subject(settings: Settings, *, name: str | None, member_id: int 
             if member is None:
                 return NOT_ONE
             shown, pseudonym = member.name, pseudonym_for(member)
+            configured = _configured(settings, member)
             if not yes:
                 records = await subject_records(session, member)
                 print(_plan(records, pseudonym))
@@ -65,6 +66,8 @@ async def erase_subject(settings: Settings, *, name: str | None, member_id: int 
                 if refused:
                     print(refused, file=sys.stderr)
                     return 1
+                if configured:
+                    print(configured)
                 print("Inget är ändrat. Kör samma kommando med --yes för att radera.")
                 return 0
             written = await mentions(session, member)
@@ -77,10 +80,24 @@ async def erase_subject(settings: Settings, *, name: str | None, member_id: int 
     print(f"Raderade {shown}: {erasure.identities} inloggningar och {erasure.conversations} personliga "
           f"konversationer är borttagna, {erasure.reminders} påminnelser raderade. Det hen skrivit finns kvar "
           f"som ”{pseudonym}”. En bot som är igång släpper hen inom en minut.")
+    if configured:
+        print(configured)
     if written:
         print(f"Fritext som andra skrivit nämner fortfarande namnet: {', '.join(written)}. Granska och ändra "
               "vid behov.")
     return 0
+
+
+def _configured(settings: Settings, member: Member) -> str | None:
+    """A warning when the collaboration file lists the member: the bot would add them again at start."""
+    wanted = member.name.casefold()
+    keys = {i.user_key for i in member.identities}
+    listed = [m for m in load_collaboration(settings.config_path).members
+              if " ".join(m.name.split()).casefold() == wanted or {m.teams_object_id, m.matrix_id} & keys]
+    if not listed:
+        return None
+    return (f"Obs: {member.name} står bland medlemmarna i samverkansfilen ({settings.config_path}). Ta bort hen "
+            "där, annars lägger boten till hen igen när den startar.")
 
 
 async def _refusal(session, member: Member) -> str | None:

@@ -63,6 +63,7 @@ class Erasure:
     dialog_state: int
     history_names: int
     audit_actors: int
+    audit_conversations: int
     messages_naming: int
 
     def as_detail(self) -> dict[str, int]:
@@ -136,6 +137,13 @@ async def pseudonymise(session: AsyncSession, member: Member, pseudonym: str) ->
         dialog_state += (await session.execute(delete(BotStateRow).where(
             or_(*[BotStateRow.key.startswith(prefix, autoescape=True) for prefix in prefixes])))).rowcount or 0
     reference_ids = [reference.id for reference in references]
+    keys = [reference.key for reference in references]
+    audit_conversations = 0
+    if keys:  # the personal chat's key is an identifier of theirs too, once the reference is gone
+        for entry in await session.scalars(select(AuditEntry).where(
+                AuditEntry.subject_type == "conversation", AuditEntry.subject_id.in_(keys))):
+            entry.subject_id = pseudonym
+            audit_conversations += 1
     outbox = (await session.execute(delete(OutboxMessage).where(or_(
         OutboxMessage.member_id == member.id, OutboxMessage.reference_id.in_(reference_ids))))).rowcount or 0
     if reference_ids:
@@ -173,7 +181,8 @@ async def pseudonymise(session: AsyncSession, member: Member, pseudonym: str) ->
     await session.flush()
     return Erasure(identities=len(identities), conversations=len(reference_ids), reminders=reminders,
                    outbox=outbox, dialog_state=dialog_state, history_names=history_names,
-                   audit_actors=audit_actors, messages_naming=messages_naming)
+                   audit_actors=audit_actors, audit_conversations=audit_conversations,
+                   messages_naming=messages_naming)
 
 
 def _replaced(value: Any, name: str, pseudonym: str) -> Any:

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from admin.gdpr import erase_subject, export_subject
 from domain.clock import FixedClock
+from domain.collaboration import DEFAULT_CONFIG_PATH
 from storage import models
 from storage.situation import load_picture
 from tests.support import activities as teams
@@ -55,6 +56,11 @@ async def used(server: BotServer, connector) -> int:
 async def rows(server: BotServer, model, *where) -> list:
     async with server.runtime.database.session() as session:
         return list(await session.scalars(select(model).where(*where).order_by(model.id)))
+
+
+async def rows_by_key(server: BotServer) -> list[str]:
+    async with server.runtime.database.session() as session:
+        return list(await session.scalars(select(models.BotStateRow.key)))
 
 
 async def picture(server: BotServer):
@@ -118,6 +124,8 @@ async def test_erasure_removes_access_and_the_name_and_keeps_the_log_counts_and_
     settings = settings_for(server.runtime.settings.database_url)
     olle = server.ids["olle"]
     before = await picture(server)
+    personal = "msteams/conversations/a:personal-aad-olle"
+    assert [r for r in await rows_by_key(server) if r.startswith(personal)]  # his dialog state
     history = [(u.id, u.kind) for u in await rows(server, models.ActionUpdate)]
     authored = len(await rows(server, models.Observation, models.Observation.author_member_id == olle))
 
@@ -138,6 +146,10 @@ async def test_erasure_removes_access_and_the_name_and_keeps_the_log_counts_and_
     assert await rows(server, models.MemberIdentity, models.MemberIdentity.member_id == olle) == []
     assert await rows(server, models.ConversationReference, models.ConversationReference.member_id == olle) == []
     assert await picture(server) == before
+    assert not [r for r in await rows_by_key(server) if r.startswith(personal)]
+    assert [r for r in await rows_by_key(server) if r.startswith("msteams/conversations/a:personal-aad-anna")]
+    for entry in await rows(server, models.AuditEntry, models.AuditEntry.subject_type == "conversation"):
+        assert "aad-olle" not in (entry.subject_id or "")
     assert [(u.id, u.kind) for u in await rows(server, models.ActionUpdate)] == history
     assert len(await rows(server, models.Observation, models.Observation.author_member_id == olle)) == authored
     [action] = await rows(server, models.Action, models.Action.number == number)
@@ -176,11 +188,17 @@ async def test_the_last_admin_and_unknown_names_are_refused_without_changes(serv
 
 
 def samverkan(*args: str, cwd: Path, database_url: str):
+    config = cwd / "samverkan.toml"
     return subprocess.run([sys.executable, "-m", "bot", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": database_url})
+                          timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": database_url,
+                                            "SAMVERKAN_CONFIG": str(config)})
 
 
 async def test_the_samverkan_command_exports_and_erases(database, tmp_path):
+    # The collaboration file lists Olle: erasing him says to take him out there too, or the bot adds him again.
+    (tmp_path / "samverkan.toml").write_text(
+        DEFAULT_CONFIG_PATH.read_text(encoding="utf-8")
+        + '\n[[members]]\nname = "Olle Polis"\nparty = "polis"\nteams_object_id = "aad-olle"\n', encoding="utf-8")
     for args in (("Anna Andersson", "--party", "kommun", "--admin"),
                  ("Olle Polis", "--party", "polis", "--teams-id", "aad-olle", "--tenant", teams.TENANT),
                  ("Olle Polis 2", "--party", "polis")):
@@ -194,8 +212,11 @@ async def test_the_samverkan_command_exports_and_erases(database, tmp_path):
     unknown = samverkan("gdpr", "erase", "--member", "Ingen Alls", "--yes", cwd=tmp_path, database_url=database.url)
     assert unknown.returncode == 2 and "Det finns ingen medlem som heter" in unknown.stderr
     assert "Traceback" not in unknown.stderr
+    dry = samverkan("gdpr", "erase", "--member", "Olle Polis", cwd=tmp_path, database_url=database.url)
+    assert dry.returncode == 0 and "Inget är ändrat" in dry.stdout and "står bland medlemmarna" in dry.stdout
     erased = samverkan("gdpr", "erase", "--member", "Olle Polis", "--yes", cwd=tmp_path, database_url=database.url)
     assert erased.returncode == 0, erased.stderr
+    assert "Raderade Olle Polis" in erased.stdout and "står bland medlemmarna" in erased.stdout
     listed = samverkan("members", "list", cwd=tmp_path, database_url=database.url).stdout
     assert "Olle Polis 2" in listed and "Olle Polis," not in listed
     lone = samverkan("gdpr", "erase", "--member", "Anna Andersson", "--yes", cwd=tmp_path, database_url=database.url)
