@@ -4,11 +4,14 @@ every value escaped, since most of it is text people wrote."""
 from __future__ import annotations
 
 import json
+import re
 from html import escape
 from typing import Any
 
 from domain.vocabulary import KIND_NAMES, PARTY_NAMES, STATUS_NAMES
 
+# A moment as the JSON has it (local, with its offset), shown as people read it: "2026-11-26 10:00".
+_MOMENT = re.compile(r"(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}):\d{2}[+-]\d{2}:\d{2}")
 CHANNEL_NAMES = {"msteams": "Teams", "matrix": "Matrix", "console": "konsolen"}
 
 # (key in the document, heading, columns: (field, label))
@@ -71,7 +74,7 @@ def subject_page(document: dict[str, Any]) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>Registerutdrag: {_e(member['name'])}</title>", f"<style>{STYLE}</style>", "</head>", "<body>",
         f"<h1>Registerutdrag från Samverkansboten: {_e(member['name'])}</h1>",
-        f"<p>Allt boten har sparat om dig eller som du har skrivit, den {_e(document['generated_at'])}. "
+        f"<p>Allt boten har sparat om dig eller som du har skrivit, den {_value(document['generated_at'])}. "
         "Samma uppgifter finns maskinläsbart i JSON-filen bredvid.</p>",
         "<h2>Du som medlem</h2>", "<dl>",
         *(f"<dt>{_e(label)}</dt><dd>{_value(value)}</dd>" for label, value in facts),
@@ -101,6 +104,9 @@ def _value(value: Any, names: dict[str, str] | None = None) -> str:
     if isinstance(value, dict | list):
         return _e(json.dumps(value, ensure_ascii=False, sort_keys=True))
     text = str(value)
+    moment = _MOMENT.fullmatch(text)
+    if moment:
+        return _e(f"{moment[1]} {moment[2]}")
     return _e(names.get(text, text) if names else text)
 
 

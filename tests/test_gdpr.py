@@ -18,7 +18,7 @@ from domain.collaboration import DEFAULT_CONFIG_PATH
 from storage import models
 from storage.situation import load_picture
 from tests.support import activities as teams
-from tests.support.bot_server import BotServer, add_three_members, settings_for, start_bot
+from tests.support.bot_server import BotServer, add_teams_member, add_three_members, settings_for, start_bot
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
@@ -185,6 +185,10 @@ async def test_the_last_admin_and_unknown_names_are_refused_without_changes(serv
     assert "Det finns ingen medlem som heter 'Ingen Alls'" in capsys.readouterr().err
     assert await export_subject(settings, name=None, member_id=999, output=None) == 2
     assert "Det finns ingen medlem med id 999" in capsys.readouterr().err
+    await add_teams_member(server.runtime, "Karin Lund", "polis", "aad-karin-2", teams.TENANT)
+    assert await erase_subject(settings, name="karin lund", member_id=None, yes=True) == 2
+    assert "Det finns 2 medlemmar som heter 'karin lund'" in capsys.readouterr().err
+    assert len(await rows(server, models.MemberIdentity, models.MemberIdentity.user_key.startswith("aad-karin"))) == 2
 
 
 def samverkan(*args: str, cwd: Path, database_url: str):
