@@ -8,8 +8,10 @@ act (by member id, or by a chat account of theirs before they were known).
 ``pseudonymise`` keeps authorship: the member row stays, under a pseudonym, so the log, the lägesbild's
 counts and every action's history are unchanged. What only serves to reach or identify them goes: their
 identities, personal conversations (references, outbox, dialog state) and personal reminders. Where their
-name was copied into a structured field (an action's "who answers" history, the audit actor, messages
-naming them) it is replaced by the pseudonym. The caller audits and commits.
+name was copied into a structured field (an action's "who answers" history, messages naming them) it is
+replaced by the pseudonym. The audit log is append-only and is not touched: it never holds a name (an entry
+names its actor by member id, which now reads as the pseudonym), and a chat account id recorded with a
+refused message stays until retention removes the entry. The caller audits and commits.
 """
 
 from __future__ import annotations
@@ -62,8 +64,6 @@ class Erasure:
     outbox: int
     dialog_state: int
     history_names: int
-    audit_actors: int
-    audit_conversations: int
     messages_naming: int
 
     def as_detail(self) -> dict[str, int]:
@@ -117,15 +117,6 @@ async def pseudonymise(session: AsyncSession, member: Member, pseudonym: str) ->
     """Erases the member as described above; the caller checks it may (the last admin) and commits."""
     name = member.name
     identities = list(member.identities)
-    account_filter = _acted_by(member, identities)
-    audit_actors = 0
-    for entry in await session.scalars(select(AuditEntry).where(account_filter)):
-        if entry.actor is not None and entry.actor != "cli":
-            entry.actor = pseudonym
-            audit_actors += 1
-        if entry.actor_member_id is None:
-            entry.actor_member_id = member.id
-
     references = list(await session.scalars(
         select(ConversationReference).where(ConversationReference.member_id == member.id)))
     dialog_state = 0
@@ -137,13 +128,6 @@ async def pseudonymise(session: AsyncSession, member: Member, pseudonym: str) ->
         dialog_state += (await session.execute(delete(BotStateRow).where(
             or_(*[BotStateRow.key.startswith(prefix, autoescape=True) for prefix in prefixes])))).rowcount or 0
     reference_ids = [reference.id for reference in references]
-    keys = [reference.key for reference in references]
-    audit_conversations = 0
-    if keys:  # the personal chat's key is an identifier of theirs too, once the reference is gone
-        for entry in await session.scalars(select(AuditEntry).where(
-                AuditEntry.subject_type == "conversation", AuditEntry.subject_id.in_(keys))):
-            entry.subject_id = pseudonym
-            audit_conversations += 1
     outbox = (await session.execute(delete(OutboxMessage).where(or_(
         OutboxMessage.member_id == member.id, OutboxMessage.reference_id.in_(reference_ids))))).rowcount or 0
     if reference_ids:
@@ -181,7 +165,6 @@ async def pseudonymise(session: AsyncSession, member: Member, pseudonym: str) ->
     await session.flush()
     return Erasure(identities=len(identities), conversations=len(reference_ids), reminders=reminders,
                    outbox=outbox, dialog_state=dialog_state, history_names=history_names,
-                   audit_actors=audit_actors, audit_conversations=audit_conversations,
                    messages_naming=messages_naming)
 
 
