@@ -3,8 +3,7 @@ retention, audit.
 
 Each handler turns the parsed arguments into a call to the tool in ``admin/`` (admin.members, admin.export,
 admin.action_files, admin.calendar_import, admin.gdpr, admin.reports, admin.retention, admin.audit), which knows
-nothing of the command line;
-bot/cli.py builds the parser and dispatches.
+nothing of the command line; bot/cli.py builds the parser and dispatches.
 Tools are imported when run, so ``samverkan run`` does not load spreadsheet and report libraries.
 """
 
