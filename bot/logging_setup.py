@@ -15,8 +15,9 @@ LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 # The libraries that log message text at DEBUG, and the most they may say.
 QUIETED: dict[str, int] = {
     "aiosqlite": logging.INFO,
-    "sqlalchemy.engine": logging.INFO,  # statements without parameters; rows only at DEBUG
-    "sqlalchemy.pool": logging.INFO,
+    # SQLAlchemy logs every statement at INFO (its logger's level is what turns echo on), and rows at DEBUG.
+    "sqlalchemy.engine": logging.WARNING,
+    "sqlalchemy.pool": logging.WARNING,
     "asyncpg": logging.INFO,
     "msrest": logging.INFO,  # the Bot Connector client's request and response bodies
     "botbuilder": logging.INFO,

@@ -60,6 +60,8 @@ def test_members_add_and_list(tmp_path):
     assert added.returncode == 0, added.stderr
     listed = samverkan("members", "list", cwd=tmp_path)
     assert f"Per Polis, polisen, kommunpolis – Teams aad-per (organisation {teams.TENANT})" in listed.stdout
+    # At the default level an admin command's output is its own: no SQL statements on stderr.
+    assert "sqlalchemy" not in listed.stderr and "SELECT" not in listed.stderr
 
 
 def test_members_set_makes_an_existing_member_admin_and_remove_keeps_the_last_admin(tmp_path):
