@@ -161,6 +161,7 @@ class Scheduler:
             return 0
         from bot.channels.replies import payload_of
         from dialogs.meeting_post import meeting_post_of
+        from services.detail import channel_detail, place_of_reference
         from services.situation import post_material
         from storage.meetings import MeetingRepository
 
@@ -185,10 +186,14 @@ class Scheduler:
                         and o.starts_at < occurrence.starts_at]
             material = await post_material(session, self.collaboration, starts_at=occurrence.starts_at,
                                            since=previous[-1].starts_at if previous else None, now=now)
-            post = await meeting_post_of(material, self.collaboration, forum_name=occurrence.forum_name, now=now)
+            posts = {}  # by detail level: a channel at "summary" gets no observation's text or place
             # Teams shows the post as a card with the chart inside, others text and the image (bot.channels.replies).
             for reference in channels:
-                payload = payload_of(post, reference.channel_id)
+                detail = await channel_detail(session, self.collaboration, place_of_reference(reference))
+                if detail not in posts:
+                    posts[detail] = await meeting_post_of(material, self.collaboration,
+                                                          forum_name=occurrence.forum_name, now=now, detail=detail)
+                payload = payload_of(posts[detail], reference.channel_id)
                 planned += await outbox.plan(key=keys[reference.id], kind=due.kind, due_at=due.at, now=now,
                                              late=rules.is_late(due, now), reference_id=reference.id, payload=payload)
         return planned

@@ -17,14 +17,19 @@ from dialogs.context import unit_of_work
 from dialogs.format import bullet_list, interval_text
 from dialogs.nlu import Understanding
 from dialogs.observation_draft import KIND_NAMES, Draft, place_key, when_text
+from dialogs.place import place_of
 from dialogs.registry import handles
 from dialogs.replies import Image, Reply, send, shows_images
+from domain.rules.detail import DetailLevel
 from domain.rules.observations import clip_period, default_period, previous_period, year_before
 from domain.situation import Situation
+from services.detail import channel_detail
 from services.situation import situation_picture
 from storage.situation import Picture
 
 LATEST_CHARS = 90
+SUMMARY_NOTE = ("Observationernas text och platser visas inte här (kanalens detaljnivå är sammanfattning). "
+                "Fråga mig i en personlig chatt för hela bilden.")
 
 
 @handles("show_situation")
@@ -48,7 +53,8 @@ async def show_situation(dc: DialogContext, understanding: Understanding, situat
         picture = await situation_picture(uow, situation, start=start, end=end, previous_start=previous,
                                           previous_end=previous_end, focus_area=slots.get("focus_area"),
                                           place=place, place_keys=keys)
-    text = situation_text(picture, situation, default=not period)
+        detail = await channel_detail(uow.session, situation.collaboration, place_of(dc.context).place)
+    text = situation_text(picture, situation, default=not period, detail=detail)
     if shows_images(dc.context) and picture.total:
         await send(dc.context, Reply(text=text, image=await chart_image(picture, situation)))
     else:
@@ -65,7 +71,9 @@ def title_of(picture: Picture, situation: Situation) -> str:
     return f"{subject}, {_period_text(picture.start, picture.end, situation)}"
 
 
-def situation_text(picture: Picture, situation: Situation, *, default: bool = False) -> str:
+def situation_text(picture: Picture, situation: Situation, *, default: bool = False,
+                   detail: DetailLevel = DetailLevel.FULL) -> str:
+    """The lägesbild in words; at the ``summary`` detail level without the observations' text and places."""
     period = _period_text(picture.start, picture.end, situation)
     if default:
         period = f"senaste 30 dagarna ({period})"
@@ -87,6 +95,10 @@ def situation_text(picture: Picture, situation: Situation, *, default: bool = Fa
                           sorted(tallies, key=lambda t: -t.count) if t.count)
         rows.append((count, f"{name}: {count} (förra perioden {previous})" + (f" – {kinds}" if kinds else "")))
     parts.append("Per fokusområde:\n" + bullet_list([line for _, line in sorted(rows, key=lambda r: -r[0])]))
+    if detail is DetailLevel.SUMMARY:
+        if picture.places or picture.latest:
+            parts[-1] += f"\n{SUMMARY_NOTE}"
+        return "\n\n".join(parts)
     if picture.places:
         parts.append("Platser: " + ", ".join(f"{p.place} {p.count}" for p in picture.places))
     if picture.latest:

@@ -11,6 +11,7 @@ from dialogs.lagesbild import chart_image, situation_text
 from dialogs.render.actions import action_line
 from dialogs.replies import Image, Reply
 from domain.collaboration import Collaboration
+from domain.rules.detail import DetailLevel
 from domain.situation import Asker, Situation
 from services.situation import PostMaterial
 
@@ -18,8 +19,9 @@ _WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "sö
 
 
 async def meeting_post_of(material: PostMaterial, collaboration: Collaboration, *, forum_name: str, now: datetime,
-                          chart: bool = True) -> Reply:
-    """The post before a meeting: its text, the same as a card, and the chart when the log has anything."""
+                          chart: bool = True, detail: DetailLevel = DetailLevel.FULL) -> Reply:
+    """The post before a meeting: its text, the same as a card, and the chart when the log has anything. At the
+    ``summary`` detail level the lägesbild shows counts only: no observation's text, no place."""
     zone = ZoneInfo(collaboration.timezone)
     local = material.starts_at.astimezone(zone)
     today = material.today
@@ -29,7 +31,7 @@ async def meeting_post_of(material: PostMaterial, collaboration: Collaboration, 
     parts = [f"Inför {forum_name} {_WEEKDAYS[local.weekday()]} {long_date(local.date())} kl {local:%H:%M}"]
     parts.append(_section("Försenade åtgärder", material.overdue, today))
     parts.append(_section("Ska vara klara före mötet", material.coming, today))
-    parts.append(situation_text(picture, situation, default=not material.since_previous))
+    parts.append(situation_text(picture, situation, default=not material.since_previous, detail=detail))
     if material.deadlines:
         parts.append("Överenskommelsens tidsgränser de närmaste tre månaderna:\n"
                      + bullet_list([action_line(a, today) for a in material.deadlines]))

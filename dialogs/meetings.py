@@ -11,7 +11,7 @@ from datetime import datetime, time, timedelta
 
 from botbuilder.dialogs import DialogContext
 
-from dialogs import channel_binding, meeting_changes  # noqa: F401  (they register their handlers on import)
+from dialogs import channel_binding, channel_detail, meeting_changes  # noqa: F401  (they register their handlers on import)
 from dialogs.context import unit_of_work
 from dialogs.format import bullet_list, interval_text, meeting_when
 from dialogs.meeting_words import occurrence_line, zone_of
@@ -100,7 +100,10 @@ def help_text(situation: Situation) -> str:
         "- ”ställ in Operativa BRÅ på tisdag”, ”flytta Operativa BRÅ 8/12 till 10/12 kl 9”\n"
         "- ”koppla den här kanalen till Operativa BRÅ” i forumets kanal: där lägger jag dagordningen två "
         "arbetsdagar före varje möte\n"
-        "Bara administratörer kan lägga in, flytta och ställa in möten och koppla kanaler. Varje forum har en "
+        "- ”vilken detaljnivå har den här kanalen”, ”sätt detaljnivå sammanfattning här”: i en kanal med "
+        "sammanfattning visar jag antal, nummer, titlar och datum men aldrig observationernas text eller platser\n"
+        "Bara administratörer kan lägga in, flytta och ställa in möten, koppla kanaler och ändra detaljnivån. "
+        "Varje forum har en "
         "kalender att prenumerera på (adressen /calendar/FORUM.ics hos boten, till exempel "
         "/calendar/operativa-bra.ics)."
     )

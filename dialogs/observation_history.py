@@ -26,10 +26,13 @@ from dialogs.observation_draft import (
     to_storage,
     when_text,
 )
+from dialogs.place import place_of
 from dialogs.registry import handles
 from dialogs.replies import send
+from domain.rules.detail import DetailLevel
 from domain.situation import Situation
 from services import observations
+from services.detail import channel_detail
 from services.observations import CORRECTED_COLUMNS, ObservationRefused, missing
 from storage.models import Observation
 
@@ -43,11 +46,23 @@ def as_draft(row: Observation, situation: Situation) -> Draft:
                  description=row.description, source_party=row.source_party)
 
 
-def summary(row: Observation, situation: Situation) -> str:
+def summary(row: Observation, situation: Situation, detail: DetailLevel = DetailLevel.FULL) -> str:
+    """One line for an entry; at the ``summary`` detail level of a shared channel without its text and place."""
     draft = as_draft(row, situation)
+    kind = KIND_NAMES.get(row.kind, row.kind)
+    head = f"#O{row.number} {row.focus_area.name} · {kind} · {when_text(draft, situation)}"
+    if detail is DetailLevel.SUMMARY:
+        return head
     place = f", {row.place}" if row.place else ""
-    return (f"#O{row.number} {row.focus_area.name} · {KIND_NAMES.get(row.kind, row.kind)} · "
-            f"{when_text(draft, situation)}{place}: {row.description}")
+    return f"{head}{place}: {row.description}"
+
+
+SUMMARY_NOTE = ("(Texten och platsen visas inte här: kanalens detaljnivå är sammanfattning. Fråga mig i en "
+                "personlig chatt.)")
+
+
+async def _detail(dc: DialogContext, uow, situation: Situation) -> DetailLevel:
+    return await channel_detail(uow.session, situation.collaboration, place_of(dc.context).place)
 
 
 @handles("show_observation")
@@ -55,19 +70,22 @@ async def show_observation(dc: DialogContext, understanding: Understanding, situ
     number = int(understanding.slots["ref"])
     async with unit_of_work(dc.context, situation) as uow:
         versions = await observations.view_observation(uow, number)
+        detail = await _detail(dc, uow, situation)
     if not versions:
         await send(dc.context, missing(number))
         return
     current = versions[-1]
-    lines = [summary(current, situation),
+    lines = [summary(current, situation, detail),
              f"Loggad av {versions[0].author.name} ({versions[0].author_party}) "
              f"{_local(versions[0].created_at, situation)}."]
     if current.deleted_at is not None:
         lines.append(f"Borttagen {_local(current.deleted_at, situation)}.")
     if len(versions) > 1:
         lines.append("Tidigare versioner:\n" + bullet_list(
-            f"{summary(old, situation)} (ersatt {_local(old.replaced_at, situation)} av "
+            f"{summary(old, situation, detail)} (ersatt {_local(old.replaced_at, situation)} av "
             f"{_next_author(versions, index)})" for index, old in enumerate(versions[:-1])))
+    if detail is DetailLevel.SUMMARY:
+        lines.append(SUMMARY_NOTE)
     await send(dc.context, "\n".join(lines))
 
 
@@ -86,11 +104,12 @@ async def delete_observation(dc: DialogContext, understanding: Understanding, si
     try:
         async with unit_of_work(dc.context, situation) as uow:
             row = await observations.delete_observation(uow, situation, int(understanding.slots["ref"]))
+            detail = await _detail(dc, uow, situation)
     except ObservationRefused as refused:
         await send(dc.context, str(refused))
         return
     await send(dc.context,
-               f"Borttagen: {summary(row, situation)}\nDen kan återställas med ”återställ #O{row.number}”.")
+               f"Borttagen: {summary(row, situation, detail)}\nDen kan återställas med ”återställ #O{row.number}”.")
 
 
 @handles("restore_observation")
@@ -101,10 +120,11 @@ async def restore_observation(dc: DialogContext, understanding: Understanding, s
     try:
         async with unit_of_work(dc.context, situation) as uow:
             row = await observations.restore_observation(uow, situation, int(understanding.slots["ref"]))
+            detail = await _detail(dc, uow, situation)
     except ObservationRefused as refused:
         await send(dc.context, str(refused))
         return
-    await send(dc.context, f"Återställd: {summary(row, situation)}\nDen finns åter i loggen och lägesbilden.")
+    await send(dc.context, f"Återställd: {summary(row, situation, detail)}\nDen finns åter i loggen och lägesbilden.")
 
 
 MY_LOGS_SHOWN = 10
@@ -121,7 +141,8 @@ async def list_observations(dc: DialogContext, understanding: Understanding, sit
     async with unit_of_work(dc.context, situation) as uow:
         rows, total = await observations.list_observations(
             uow, situation, start=start, end=end, focus_area=slots.get("focus_area"), limit=MY_LOGS_SHOWN)
-    lines = [summary(row, situation) for row in rows]
+        detail = await _detail(dc, uow, situation)
+    lines = [summary(row, situation, detail) for row in rows]
     scope = ""
     if period:
         shown_period = interval_text(datetime.fromisoformat(period["start"]), datetime.fromisoformat(period["end"]),
@@ -134,6 +155,8 @@ async def list_observations(dc: DialogContext, understanding: Understanding, sit
     else:
         shown = f" (de {len(rows)} senaste av {total})" if total > len(rows) else ""
         text = f"Det du har loggat{scope}{shown}:\n{bullet_list(lines)}\n\n”visa #O12” visar en med historik."
+        if detail is DetailLevel.SUMMARY:
+            text += f"\n{SUMMARY_NOTE}"
     await send(dc.context, text)
 
 
@@ -155,8 +178,9 @@ async def correct_observation(dc: DialogContext, understanding: Understanding, s
     try:
         async with unit_of_work(dc.context, situation) as uow:
             corrected = await observations.correct_observation(uow, situation, number, name, revise)
+            detail = await _detail(dc, uow, situation)
     except ObservationRefused as refused:
         await send(dc.context, str(refused))
         return
-    await send(dc.context, f"Rättat ({FIELD_NAMES[name]}): {summary(corrected, situation)}\nDen tidigare versionen "
-                           f"finns kvar i historiken (”visa #O{number}”).")
+    await send(dc.context, f"Rättat ({FIELD_NAMES[name]}): {summary(corrected, situation, detail)}\nDen tidigare "
+                           f"versionen finns kvar i historiken (”visa #O{number}”).")

@@ -210,6 +210,20 @@ def test_places_and_social_services_problems_have_lines(tmp_path: Path) -> None:
     assert "contact" in problems["social_services.contact"].message
 
 
+def test_detail_levels_default_to_summary_for_teams_and_full_for_matrix(tmp_path: Path) -> None:
+    assert (load_collaboration(write(tmp_path, MINIMAL)).detail.teams, load_collaboration().detail.matrix) == \
+        ("summary", "full")
+    c = load_collaboration(write(tmp_path, MINIMAL + '\n[detail]\nteams = "full"\nmatrix = "summary"\n'))
+    assert (c.detail.teams, c.detail.matrix) == ("full", "summary")
+    text = MINIMAL + '\n[detail]\nteams = "allt"\n'
+    [problem] = check_file(write(tmp_path, text))
+    assert (problem.path, problem.line) == ("detail.teams", line_containing(text, 'teams = "allt"'))
+    assert "not a detail level" in problem.message
+    text = MINIMAL + '\n[detail]\nslack = "full"\n'
+    [problem] = check_file(write(tmp_path, text))
+    assert (problem.path, problem.line) == ("detail.slack", line_containing(text, "slack ="))
+
+
 # -- settings ---------------------------------------------------------------------------------------
 
 

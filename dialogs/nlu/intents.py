@@ -45,7 +45,7 @@ EXACT = frozenset({
     "delete_observation", "restore_observation", "correct_observation",
     "show_observation", "reminder_settings", "snooze_action", "bind_channel", "unbind_channel", "comment_action",
     "cancel_action", "reassign_action", "postpone_action", "complete_action", "show_action", "help", "thanks",
-    "create_promise", "link_promise", "unlink_promise",
+    "create_promise", "link_promise", "unlink_promise", "show_detail_level", "set_detail_level",
 })
 RULED_SAFETY = 0.5  # the safety classifier alone decides danger or a concern above this
 # Danger, a concern and an unclear case together above this stop the message even when none of them alone is

@@ -16,12 +16,14 @@ from typing import Any
 from .errors import ConfigProblem
 from .locator import KeyLocator, KeyPath, format_path
 from .model import (
+    DETAIL_LEVELS,
     PARTY_CODES,
     REQUIRED_DEADLINES,
     REQUIRED_FOCUS_AREAS,
     REQUIRED_FORUMS,
     Collaboration,
     Deadline,
+    DetailDefaults,
     FocusArea,
     Forum,
     Member,
@@ -36,6 +38,7 @@ from .schema import (
     COLLABORATION,
     DEADLINE,
     DEADLINE_CODE,
+    DETAIL,
     FOCUS_AREA,
     FORUM,
     KIND_NAMES,
@@ -139,6 +142,7 @@ class Checker:
         social = self.section(get("social_services"), "social_services", SOCIAL_SERVICES) \
             if get("social_services") is not None else None
         retention_ok, retention = check_retention(self, get("retention"))
+        detail = self.detail(get("detail"))
 
         if None in (top, header, period, parties, focus_areas, forums, deadlines, members, school_breaks) \
                 or None in (places or []) or not retention_ok or self.problems:
@@ -170,11 +174,22 @@ class Checker:
             social_services=SocialServices(social["name"], social["contact"], social["after_hours"], social["web"])
             if social else None,
             retention=retention,
+            detail=detail,
         )
 
     def section(self, table: Any, name: str, schema: Mapping[str, Field]) -> dict[str, Any] | None:
         """Check a single ``[name]`` table; a missing or mistyped one is already reported at top level."""
         return self.fields(table, (name,), schema) if isinstance(table, dict) else None
+
+    def detail(self, table: Any) -> DetailDefaults:
+        """``[detail]``: the default detail level per kind of channel, "full" or "summary"."""
+        values = self.section(table, "detail", DETAIL) if table is not None else None
+        if values is None:
+            return DetailDefaults()
+        for key, value in values.items():
+            if value not in DETAIL_LEVELS:
+                self.problem(("detail", key), f"{value!r} is not a detail level; use \"full\" or \"summary\"")
+        return DetailDefaults(values["teams"], values["matrix"])
 
     def timezone(self, key: str) -> None:
         try:

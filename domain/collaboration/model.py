@@ -156,6 +156,20 @@ class Retention:
         return {kind: months for kind, months in ages.items() if months is not None}
 
 
+DETAIL_LEVELS = ("full", "summary")
+
+
+@dataclass(frozen=True, slots=True)
+class DetailDefaults:
+    """How much the bot says in a shared channel (a Teams channel or group chat, a Matrix room) whose binding
+    sets no level of its own: ``full``, or ``summary`` (counts, action numbers, titles, due dates; never an
+    observation's text or place). Teams is a US cloud service, so its default is ``summary``; a Matrix room on the
+    municipality's own homeserver may show everything."""
+
+    teams: str = "summary"
+    matrix: str = "full"
+
+
 _Coded = TypeVar("_Coded", Party, FocusArea, Forum, Deadline)
 
 
@@ -178,6 +192,7 @@ class Collaboration:
     places: tuple[Place, ...] = ()
     social_services: SocialServices | None = None
     retention: Retention | None = None  # without a decision nothing is deleted
+    detail: DetailDefaults = DetailDefaults()
     _hash: int | None = field(default=None, init=False, repr=False, compare=False, hash=False)
 
     def __hash__(self) -> int:

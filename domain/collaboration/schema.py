@@ -38,6 +38,7 @@ TOP = {
     "places": Field("tables", required=False, default=[]),
     "social_services": Field("table", required=False),
     "retention": Field("table", required=False),
+    "detail": Field("table", required=False),
 }
 COLLABORATION = {
     "name": Field("str"),
@@ -57,6 +58,8 @@ PLACE = {"name": Field("str"), "kind": Field("text", required=False, default="")
 SOCIAL_SERVICES = {"name": Field("str"), "contact": Field("str"), "after_hours": Field("text", required=False,
                                                                                             default=""),
                     "web": Field("text", required=False, default="")}
+DETAIL = {"teams": Field("str", required=False, default="summary"),
+          "matrix": Field("str", required=False, default="full")}
 FOCUS_AREA = {
     "code": Field("str"),
     "name": Field("str"),

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from domain.rules.detail import DetailLevel
 from storage.models.base import Base, BigId, JsonDocument, one_of, utcnow
 from storage.models.catalog import Forum
 from storage.models.members import Member
@@ -35,6 +36,7 @@ class ConversationReference(Base):
     __tablename__ = "conversation_references"
     __table_args__ = (
         one_of("conversation_type", ConversationType),
+        one_of("detail_level", DetailLevel),
         Index("ix_conversation_references_channel_id_active", "channel_id", "active"),
     )
 
@@ -52,6 +54,8 @@ class ConversationReference(Base):
     member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"), index=True)
     reference: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
     forum_id: Mapped[int | None] = mapped_column(ForeignKey("forums.id", ondelete="SET NULL"))
+    # "full" or "summary" as an admin set it for this channel (domain.rules.detail); None: the collaboration's default
+    detail_level: Mapped[str | None] = mapped_column(String(16))
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -79,6 +79,24 @@ def read_meeting(message: Message, clean: str) -> Understanding | None:
     return None
 
 
+DETAIL = re.compile(r"\bdetalj(?:niva|grad)\w*|\bdetail level\b")
+_DETAIL_SUMMARY = re.compile(r"\b(?:sammanfatt\w*|summary|summering\w*|kortfatta\w*|begransa\w*|lag|laga|lagre)\b")
+_DETAIL_FULL = re.compile(r"\b(?:full\w*|hel|hela|allt|all|hog|hoga|hogre|komplett\w*|detaljera\w*)\b")
+_DETAIL_CHANGE = re.compile(r"\b(?:satt\w*|sta\w*|stall\w*|andra\w*|byt\w*|gor|gora|anvand\w*|ska vara|set|change"
+                            r"|use)\b|^detalj\w* (?:till |=|:)?\s*\w+$")
+_DETAIL_QUESTION = re.compile(r"\b(?:vilken|vilket|vad|hur|which|what)\b|\?$")
+
+
+def read_detail(folded: str) -> Understanding:
+    """"vilken detaljnivå har den här kanalen" (a question), "sätt detaljnivå sammanfattning här" (a change)."""
+    rest = DETAIL.sub(" ", folded)
+    level = "summary" if _DETAIL_SUMMARY.search(rest) else "full" if _DETAIL_FULL.search(rest) else None
+    if level is not None and not _DETAIL_QUESTION.search(folded) or level is None and _DETAIL_CHANGE.search(folded) \
+            and not _DETAIL_QUESTION.search(folded):
+        return Understanding("set_detail_level", filled(level=level))
+    return Understanding("show_detail_level")
+
+
 _CLOCK_ONLY = re.compile(r"^(?:kl |klockan )?\d{1,2}(?: \d{2})?(?: istallet| samma dag)*$")
 
 

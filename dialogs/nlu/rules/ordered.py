@@ -23,7 +23,7 @@ from dialogs.nlu.rules.conversation import (
     asks_what_may_be_written,
     read_help,
 )
-from dialogs.nlu.rules.meetings import BRIEF, CALENDAR, MEETING, OWN_CALENDAR, read_meeting
+from dialogs.nlu.rules.meetings import BRIEF, CALENDAR, DETAIL, MEETING, OWN_CALENDAR, read_detail, read_meeting
 from dialogs.nlu.rules.members import (
     ADD_MEMBER,
     DOMAIN_NOUNS,
@@ -57,6 +57,8 @@ def rule_reading(clean: str, now: datetime, config: Any, member_names: tuple[str
 
     if HELP.match(folded):
         return Understanding("help")
+    if DETAIL.search(folded):
+        return read_detail(folded)
     if HELP_QUESTION.match(folded):
         return read_help(Message(words, folded, now, config, member_names, clean))
     if asks_what_may_be_written(folded):
