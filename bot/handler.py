@@ -19,6 +19,7 @@ from bot.channels.recent import Recent
 from bot.channels.references import Identity, identity_of, reference_fields, reference_key, teams_ids, tenant_of
 from bot.channels.replies import attach_outlet
 from bot.members import MemberDirectory
+from bot.rate_limit import DEFAULT_PER_MINUTE, RateLimit, Verdict, too_fast_text
 from dialogs.context import MEMBERS_KEY
 from dialogs.conversation import Conversation
 from dialogs.help import NO_TEXT_TEXT, greeting
@@ -69,6 +70,7 @@ class SamverkanBot(ActivityHandler):
         collaboration: Collaboration,
         clock: Clock,
         private_state: BotState,
+        rate_limit: int = DEFAULT_PER_MINUTE,
     ):
         """``private_state``: per user within a conversation, the only state the conversations keep (their
         dialog stack, last listing, the action "den" refers to); nothing is kept per conversation or per
@@ -79,6 +81,7 @@ class SamverkanBot(ActivityHandler):
         self._state = private_state
         self.conversation = Conversation(private_state, database)
         self.members = MemberDirectory(database, clock)
+        self.rate_limit = RateLimit(clock, rate_limit)
         # Reference fingerprints already stored by this process: a turn writes one only when it changes.
         # Bounded: one forgotten costs one more write, while every conversation ever seen would grow forever.
         self._stored_references: Recent[str, tuple] = Recent(REFERENCE_MEMORY)
@@ -97,6 +100,8 @@ class SamverkanBot(ActivityHandler):
         text = clean_text(activity.text)
         activity.text = text
         identity = identity_of(activity)
+        if not await self._within_rate(turn_context, identity):
+            return
         asker = await self._admit(turn_context, identity)
         if asker is None:
             await turn_context.send_activity(MessageFactory.text(not_a_member_text(self.collaboration)))
@@ -111,6 +116,16 @@ class SamverkanBot(ActivityHandler):
             await turn_context.send_activity(MessageFactory.text(too_long_text(len(text))))
             return
         await self.conversation.respond(turn_context, await self._situation(asker), text)
+
+    async def _within_rate(self, turn_context: TurnContext, identity: Identity | None) -> bool:
+        """Before any work (no lookup, no audit, no reading): one answer when a writer goes over the limit,
+        silence for the rest of the burst."""
+        verdict = self.rate_limit.check(str(identity) if identity is not None else reference_key(turn_context.activity))
+        if verdict is Verdict.REFUSED:
+            log.warning("rate limit: a writer on %s sent more than %d messages in a minute",
+                        turn_context.activity.channel_id, self.rate_limit.per_minute)
+            await turn_context.send_activity(MessageFactory.text(too_fast_text(self.rate_limit.per_minute)))
+        return verdict is Verdict.ADMITTED
 
     async def _situation(self, asker: Asker) -> Situation:
         return Situation(self.collaboration, asker, self.clock.now(), await self.members.names())
@@ -156,6 +171,12 @@ class SamverkanBot(ActivityHandler):
         if turn_context.activity.name == "adaptiveCard/action":
             # Answered within the turn (Teams waits a few seconds). The body is a plain dict: botbuilder's
             # AdaptiveCardInvokeResponse types ``value`` as a dict, but a message answer carries a string.
+            identity = identity_of(turn_context.activity)
+            if self.rate_limit.check(str(identity) if identity else reference_key(turn_context.activity)) \
+                    is not Verdict.ADMITTED:
+                return InvokeResponse(status=200, body={"statusCode": 200,
+                                                        "type": "application/vnd.microsoft.activity.message",
+                                                        "value": too_fast_text(self.rate_limit.per_minute)})
             asker = await self._admit(turn_context, identity_of(turn_context.activity))
             if asker is None:
                 return InvokeResponse(status=200, body={"statusCode": 200,

@@ -118,6 +118,7 @@ async def build_runtime(settings: Settings, clock: Clock | None = None, *, prepa
         collaboration=collaboration,
         clock=clock,
         private_state=PrivateConversationState(storage),
+        rate_limit=settings.rate_limit_per_minute,
     )
     turn_lock = AdvisoryTurnLock(database.url) if database.dialect_name == "postgresql" else None
     return Runtime(settings, collaboration, database, bot, clock, ConversationLocks(turn_lock), turn_lock, claim,

@@ -294,6 +294,8 @@ def test_database_url_normalisation(url: str, expected: str) -> None:
         ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
         ({"DATABASE_URL": "mysql://h/db"}, "DATABASE_URL"),
         ({"DATABASE_URL": "not a url"}, "DATABASE_URL"),
+        ({"SAMVERKAN_RATE_LIMIT": "many"}, "SAMVERKAN_RATE_LIMIT"),
+        ({"SAMVERKAN_RATE_LIMIT": "0"}, "SAMVERKAN_RATE_LIMIT"),
     ],
 )
 def test_settings_invalid_values(env: dict[str, str], variable: str) -> None:

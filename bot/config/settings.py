@@ -75,6 +75,8 @@ class Settings:
     # Entra tenant ids whose activities the webhook serves (SAMVERKAN_ALLOWED_TENANTS, comma-separated,
     # lower-cased); empty: every tenant.
     allowed_tenants: tuple[str, ...] = ()
+    # SAMVERKAN_RATE_LIMIT: messages a member may send per minute before the bot asks them to slow down.
+    rate_limit_per_minute: int = 30
     # Matrix (bot/channels/matrix): on when MATRIX_HOMESERVER is set. The key store for end-to-end
     # encryption lives at matrix_store_path and is critical state (see README, "Matrix").
     matrix_homeserver: str = ""
@@ -161,6 +163,7 @@ class Settings:
             database_statement_timeout=_parse_seconds("DATABASE_STATEMENT_TIMEOUT",
                                                       get("DATABASE_STATEMENT_TIMEOUT"), 5.0),
             allowed_tenants=_parse_tenants(get("SAMVERKAN_ALLOWED_TENANTS")),
+            rate_limit_per_minute=_parse_rate(get("SAMVERKAN_RATE_LIMIT")),
             **_matrix_settings(get),
         )
 
@@ -216,6 +219,18 @@ def _parse_seconds(name: str, raw: str, default: float) -> float:
     if not 0.1 <= seconds <= 3600:
         raise ConfigError(f"{name}: {raw!r} must be between 0.1 and 3600 seconds")
     return seconds
+
+
+def _parse_rate(raw: str) -> int:
+    if not raw:
+        return 30
+    try:
+        rate = int(raw)
+    except ValueError:
+        raise ConfigError(f"SAMVERKAN_RATE_LIMIT: {raw!r} is not a whole number of messages per minute") from None
+    if not 1 <= rate <= 10_000:
+        raise ConfigError(f"SAMVERKAN_RATE_LIMIT: {rate} must be between 1 and 10000 messages per minute")
+    return rate
 
 
 def _parse_port(raw: str) -> int:
