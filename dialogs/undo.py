@@ -9,6 +9,8 @@ undoable, or nothing happens. The undo is audited as ``change.undone`` in the sa
 
 from __future__ import annotations
 
+from functools import partial
+
 from botbuilder.dialogs import Dialog, DialogContext, DialogTurnResult, WaterfallDialog, WaterfallStepContext
 
 from dialogs.answers import is_no, is_yes
@@ -16,10 +18,12 @@ from dialogs.context import SITUATION_KEY, unit_of_work
 from dialogs.help import Reroute
 from dialogs.interruptions import new_request
 from dialogs.nlu import Understanding
+from dialogs.place import place_of
 from dialogs.registry import handles
 from dialogs.replies import send
 from dialogs.undo_plans import plan_for
 from domain.situation import Situation
+from services.detail import channel_detail
 from services.undo import UndoRefused, last_change
 from services.undo import undo_last_change as undo_change
 
@@ -32,7 +36,7 @@ NOTHING = ("Du har inte ändrat något som jag kan ångra. Det du har loggat vis
 async def undo_last_change(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
     """"ångra", "ångra det", "ångra senaste": say what the last change was and ask before undoing it."""
     async with unit_of_work(dc.context, situation) as uow:
-        change = await last_change(uow, situation, plan_for)
+        change = await last_change(uow, situation, await _plans(dc.context, uow, situation))
     if change is None:
         await send(dc.context, NOTHING)
         return
@@ -73,6 +77,13 @@ class UndoDialog(WaterfallDialog):
 async def _undo(step: WaterfallStepContext, situation: Situation) -> str:
     try:
         async with unit_of_work(step.context, situation) as uow:
-            return await undo_change(uow, situation, step.options["entry"], plan_for)
+            return await undo_change(uow, situation, step.options["entry"],
+                                     await _plans(step.context, uow, situation))
     except UndoRefused as refused:
         return str(refused)
+
+
+async def _plans(context, uow, situation: Situation):
+    """``plan_for`` at this channel's detail level: in a summary channel no observation's text or place."""
+    return partial(plan_for, detail=await channel_detail(uow.session, situation.collaboration,
+                                                         place_of(context).place))

@@ -19,6 +19,7 @@ from dialogs.observation_history import as_draft, summary
 from dialogs.render.actions import owner_text
 from domain.rules.actions import PARTY_NAMES, STATUS_NAMES
 from domain.rules.changes import UNDO_WINDOW_TEXT, may_still_undo
+from domain.rules.detail import DetailLevel
 from domain.situation import Situation
 from services.observations import CORRECTED_COLUMNS
 from services.undo import Plan
@@ -51,14 +52,16 @@ _OTHER = {
 }
 
 
-async def plan_for(uow: UnitOfWork, changes: ChangeLog, entry: AuditEntry, situation: Situation) -> Plan:
-    """The plan for undoing ``entry``, the asker's own last change."""
+async def plan_for(uow: UnitOfWork, changes: ChangeLog, entry: AuditEntry, situation: Situation,
+                   detail: DetailLevel = DetailLevel.FULL) -> Plan:
+    """The plan for undoing ``entry``, the asker's own last change; in a channel at the ``summary`` detail level
+    an observation is named without its text and place."""
     if entry.action in _OTHER:
         what, instead = _OTHER[entry.action]
         return Plan(f"att du {what}", problem=f"Din senaste ändring var att du {what}. Den kan jag inte ångra med "
                                               f"”ångra”; {instead}.")
     if entry.subject_type == "observation":
-        plan = await _observation(uow, changes, entry, situation)
+        plan = await _observation(uow, changes, entry, situation, detail)
         instead = f"Rätta den i stället, till exempel ”ändra #{entry.subject_id} plats till …” – rättelsen sparas " \
                   "som historik."
     else:
@@ -72,7 +75,8 @@ async def plan_for(uow: UnitOfWork, changes: ChangeLog, entry: AuditEntry, situa
 
 # --- observations ------------------------------------------------------------------------------------
 
-async def _observation(uow: UnitOfWork, changes: ChangeLog, entry: AuditEntry, situation: Situation) -> Plan:
+async def _observation(uow: UnitOfWork, changes: ChangeLog, entry: AuditEntry, situation: Situation,
+                       detail: DetailLevel) -> Plan:
     repo = uow.observations
     number = int(str(entry.subject_id).removeprefix("O"))
     versions = await repo.history(number)
@@ -92,35 +96,35 @@ async def _observation(uow: UnitOfWork, changes: ChangeLog, entry: AuditEntry, s
 
     async def restore() -> str:
         await repo.restore(current)
-        return f"Ångrat: #O{number} finns åter i loggen och lägesbilden: {summary(current, situation)}"
+        return f"Ångrat: #O{number} finns åter i loggen och lägesbilden: {summary(current, situation, detail)}"
 
     if entry.action == "observation.created":
-        plan = Plan(f"att du loggade {summary(current, situation)}", undo=remove)
+        plan = Plan(f"att du loggade {summary(current, situation, detail)}", undo=remove)
     elif entry.action == "observation.corrected":
         field = (entry.detail or {}).get("field")
         earlier = next((v for v in versions if v.id == mine.supersedes_id), None)
         if field not in CORRECTED_COLUMNS or earlier is None:
             return Plan(f"en rättelse av #O{number}", problem=f"Din rättelse av #O{number} kan jag inte ångra. "
                                                              f"Rätta den igen med ”ändra #O{number} …”.")
-        before, after = _field_value(earlier, field, situation), _field_value(mine, field, situation)
+        before, after = _field_value(earlier, field, situation, detail), _field_value(mine, field, situation, detail)
 
         async def put_back() -> str:
             values = draft_of(earlier)
             changes = {key: getattr(values, key) for key in CORRECTED_COLUMNS[field]}
             restored = await repo.correct(current, changes, author, at=situation.now)
             return (f"Ångrat: {FIELD_NAMES[field]} på #O{number} är åter ”{before}”. "
-                    f"Nu: {summary(restored, situation)}\nBåda versionerna finns kvar i historiken (”visa "
+                    f"Nu: {summary(restored, situation, detail)}\nBåda versionerna finns kvar i historiken (”visa "
                     f"#O{number}”).")
 
         plan = Plan(f"att du ändrade {FIELD_NAMES[field]} på #O{number} från ”{before}” till ”{after}”",
                     undo=put_back)
     elif entry.action == "observation.deleted":
-        plan = Plan(f"att du tog bort {summary(current, situation)}", undo=restore)
+        plan = Plan(f"att du tog bort {summary(current, situation, detail)}", undo=restore)
         if current.deleted_at is None:
             plan.problem = f"#O{number} är redan återställd, så det finns inget att ångra."
         return await _unless_others(plan, changes, number, mine.id, member_id)
     else:  # observation.restored
-        plan = Plan(f"att du återställde {summary(current, situation)}", undo=remove)
+        plan = Plan(f"att du återställde {summary(current, situation, detail)}", undo=remove)
     if current.deleted_at is not None:
         plan.problem = f"#O{number} är redan borttagen, så det finns inget att ångra (”återställ #O{number}” tar " \
                        "tillbaka den)."
@@ -134,8 +138,13 @@ async def _unless_others(plan: Plan, changes: ChangeLog, number: int, version_id
     return plan
 
 
-def _field_value(row: Observation, field: str, situation: Situation) -> str:
+HIDDEN = "visas inte här"  # a place or a text in a channel at the summary detail level
+
+
+def _field_value(row: Observation, field: str, situation: Situation, detail: DetailLevel = DetailLevel.FULL) -> str:
     """One field of a version as the bot shows it ("Diö torg", "ons 25 nov 18:00–24:00", "händelse")."""
+    if detail is DetailLevel.SUMMARY and field in ("place", "description"):
+        return HIDDEN
     if field == "focus_area":
         return row.focus_area.name
     if field == "when":

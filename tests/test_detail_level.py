@@ -120,3 +120,8 @@ async def test_lagesbild_and_observations_asked_in_a_summary_channel_leave_out_t
     assert shown.startswith("#O1 Skadegörelser i skolmiljö · händelse · ")
     assert "Haganäs" not in shown and "lotter" not in shown
     assert "Haganässkolan" in await say(server, connector, "visa #O1")
+    undo = await say(server, connector, "ångra", channel=True)
+    assert undo.startswith("Vill du ångra att du loggade #O1 Skadegörelser i skolmiljö · händelse · ")
+    assert "Haganäs" not in undo and "lotter" not in undo
+    assert "Haganässkolan" in await say(server, connector, "nej", channel=True) + await say(server, connector,
+                                                                                           "ångra")
