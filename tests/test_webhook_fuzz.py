@@ -56,7 +56,7 @@ def _samples(service_url: str, rng: random.Random):
 
 
 async def test_mutated_activities_never_crash_a_turn(database, connector, caplog):
-    bot = await start_bot(database.url)
+    bot = await start_bot(database.url, SAMVERKAN_RATE_LIMIT="10000")  # hundreds of turns in one fixed minute
     try:
         await add_teams_member(bot.runtime, "Anna Andersson", "kommun", "aad-anna", teams.TENANT, admin=True)
         rng = random.Random(SEED)
