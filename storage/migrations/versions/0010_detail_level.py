@@ -1,7 +1,7 @@
 """A shared channel's detail level: "full" or "summary" as an admin set it; empty means the collaboration's default.
 
-Revision ID: 0009_detail
-Revises: 0008
+Revision ID: 0010_detail
+Revises: 0009_audit
 Create Date: 2026-12-06
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0009_detail"
-down_revision: str | None = "0008"
+revision: str = "0010_detail"
+down_revision: str | None = "0009_audit"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
