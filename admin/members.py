@@ -58,9 +58,9 @@ async def add_member(settings: Settings, name: str, *, party: str, role: str, ad
 
 
 async def set_member(settings: Settings, name: str, *, admin: bool | None, role: str | None,
-                     party: str | None) -> int:
-    if admin is None and role is None and party is None:
-        print("Ange vad som ska ändras: --admin, --no-admin, --role eller --party.", file=sys.stderr)
+                     party: str | None, access: str | None = None) -> int:
+    if admin is None and role is None and party is None and access is None:
+        print("Ange vad som ska ändras: --admin, --no-admin, --role, --party eller --access.", file=sys.stderr)
         return 2
     async with migrated_database(settings.database_url) as database:
         async with database.session() as session:
@@ -68,7 +68,8 @@ async def set_member(settings: Settings, name: str, *, admin: bool | None, role:
             if member is None:
                 return 1
             try:
-                changed = await update_member(session, member, Changer(), admin=admin, role=role, party=party)
+                changed = await update_member(session, member, Changer(), admin=admin, role=role, party=party,
+                                              access=access)
             except MemberChangeRefused as refused:
                 print(str(refused), file=sys.stderr)
                 return 1

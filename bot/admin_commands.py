@@ -16,8 +16,10 @@ from pathlib import Path
 from bot.commands import Command
 from bot.config import Settings
 from domain.collaboration.model import PARTY_CODES
+from domain.vocabulary import Access
 
 PARTIES = PARTY_CODES
+ACCESS_LEVELS = tuple(level.value for level in Access)
 FORMATS = ("csv", "xlsx")
 FORMAT_HELP = "csv eller xlsx (standard: filens ändelse, annars xlsx)"
 
@@ -62,12 +64,16 @@ def _member_set_arguments(parser: argparse.ArgumentParser) -> None:
                         help="gör till administratör (--no-admin: ta bort administratörsrollen)")
     parser.add_argument("--role", help="ny roll, t.ex. kommunpolis (\"\" för ingen)")
     parser.add_argument("--party", choices=PARTIES)
+    parser.add_argument("--access", choices=ACCESS_LEVELS,
+                        help="member: allt; reader (läsare): lägesbild och åtgärdsplan, ändrar inget; "
+                             "reporter (rapportör): loggar och ser sina egna observationer")
 
 
 def _member_set(args: argparse.Namespace, settings: Settings) -> int:
     from admin import members
 
-    return asyncio.run(members.set_member(settings, args.name, admin=args.admin, role=args.role, party=args.party))
+    return asyncio.run(members.set_member(settings, args.name, admin=args.admin, role=args.role, party=args.party,
+                                                access=args.access))
 
 
 def _name_argument(parser: argparse.ArgumentParser) -> None:
@@ -221,7 +227,7 @@ ADMIN_COMMANDS = (
     Command("members", "medlemmar", subcommands=(
         Command("list", "lista medlemmar", handle=_members_list),
         Command("add", "lägg till en medlem", _member_add_arguments, _member_add),
-        Command("set", "ändra en medlem: administratör, roll, part", _member_set_arguments, _member_set),
+        Command("set", "ändra en medlem: administratör, roll, part, behörighet", _member_set_arguments, _member_set),
         Command("remove", "ta bort en medlem (det hen skrivit finns kvar)", _name_argument, _member_remove),
     )),
     Command("export", "exportera till CSV eller Excel", subcommands=(

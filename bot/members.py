@@ -73,4 +73,4 @@ class MemberDirectory:
         member = await MemberRepository(session).by_identity(identity.channel, identity.user_key, identity.tenant_id)
         if member is None:
             return None
-        return Asker(member.id, member.name, member.party, member.role, member.is_admin)
+        return Asker(member.id, member.name, member.party, member.role, member.is_admin, member.access)

@@ -30,8 +30,17 @@ from dialogs import (  # noqa: F401
     safety,
     undo,
 )
+from dialogs.access import permitted
 from dialogs.clarify import CLARIFY_DIALOG, Chosen, ClarifyDialog, offered
-from dialogs.context import DATABASE_KEY, LISTING_KEY, MENTIONED_KEY, PREVIOUS_KEY, SITUATION_KEY, previous_action
+from dialogs.context import (
+    DATABASE_KEY,
+    LISTING_KEY,
+    MENTIONED_KEY,
+    PREVIOUS_KEY,
+    SITUATION_KEY,
+    previous_action,
+    unit_of_work,
+)
 from dialogs.help import HelpDialog, Reroute, not_understood
 from dialogs.interruptions import command_on_saved_item, side_question
 from dialogs.log_observation import LOG_DIALOG, LogObservationDialog, on_card_submit
@@ -45,7 +54,9 @@ from dialogs.replies import send
 from dialogs.safety import UNCLEAR_DIALOG, ScreenedText, UnclearConcernDialog
 from dialogs.time_question import TIME_QUESTION_DIALOG, Answered, TimeQuestionDialog, needs_time
 from dialogs.unread import unread_text
+from domain.rules.access import level, may
 from domain.situation import Situation
+from services import access
 
 if TYPE_CHECKING:  # the process owns the state and the turn; the dialogs only use them
     from botbuilder.core import BotState, TurnContext
@@ -127,7 +138,8 @@ class Conversation:
         if dc.active_dialog is not None and dc.active_dialog.id in _WAITING:
             side = side_question(text, situation)
             if side is not None:  # answered, and the question goes on waiting
-                await handler_for(side.intent)(dc, side, situation)
+                if await permitted(dc.context, situation, side.intent):
+                    await handler_for(side.intent)(dc, side, situation)
                 await send(dc.context,
                     f"({_WAITING[dc.active_dialog.id]} väntar fortfarande på ditt svar på frågan ovan. Skriv "
                     "”avbryt” om du vill låta bli.)")
@@ -167,6 +179,9 @@ class Conversation:
         self._enter(turn_context, situation)
         action = str(value.get("samverkan", ""))
         number = value.get("number")
+        intent = ("log_observation" if action.startswith("observation.") else _CARD_INTENTS.get(action))
+        if intent is not None and not await permitted(turn_context, situation, intent):
+            return
         if action.startswith("observation."):
             await on_card_submit(await self._dialogs.create_context(turn_context), situation, value)
         elif action == CHOICE and isinstance(value.get("choice"), int):
@@ -186,6 +201,10 @@ class Conversation:
         self._enter(turn_context, situation)
         number = data.get("number")
         if verb == SUBMIT_DONE and _card_number(number):
+            if not may(level(situation.asker), "complete_action"):
+                async with unit_of_work(turn_context, situation) as uow:
+                    text = await access.refused(uow, situation, "complete_action")
+                return {"statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": text}
             done, text = await action_changes.close_action(turn_context, situation, number)
             if done:
                 return {"statusCode": 200, "type": "application/vnd.microsoft.card.adaptive",
@@ -218,6 +237,8 @@ class Conversation:
 
     async def _run(self, dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
         """Answer a reading: first what could not be read in it, then the intent's own conversation."""
+        if not await permitted(dc.context, situation, understanding.intent):
+            return
         if understanding.unread:
             await send(dc.context, unread_text(understanding.unread))
         example = _NEEDS_ACTION.get(understanding.intent) or _NEEDS_OBSERVATION.get(understanding.intent)

@@ -68,9 +68,13 @@ async def _detail(dc: DialogContext, uow, situation: Situation) -> DetailLevel:
 @handles("show_observation")
 async def show_observation(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
     number = int(understanding.slots["ref"])
-    async with unit_of_work(dc.context, situation) as uow:
-        versions = await observations.view_observation(uow, number)
-        detail = await _detail(dc, uow, situation)
+    try:
+        async with unit_of_work(dc.context, situation) as uow:
+            versions = await observations.view_observation(uow, number, situation)
+            detail = await _detail(dc, uow, situation)
+    except ObservationRefused as refused:
+        await send(dc.context, str(refused))
+        return
     if not versions:
         await send(dc.context, missing(number))
         return

@@ -18,6 +18,7 @@ class Asker:
     party: str
     role: str
     is_admin: bool = False
+    access: str = "member"  # domain.vocabulary.Access: member, reader or reporter (an admin may do everything)
 
     @property
     def first_name(self) -> str:

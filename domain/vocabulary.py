@@ -17,6 +17,14 @@ class Party(StrEnum):
     POLIS = "polis"
 
 
+class Access(StrEnum):
+    """What a member may do besides being an admin (``is_admin``): everything, read only, or report only."""
+
+    MEMBER = "member"
+    READER = "reader"  # "läsare": follows the lägesbild and the action plan, logs and changes nothing
+    REPORTER = "reporter"  # "rapportör": logs observations and sees their own, nothing else
+
+
 class ResponsibleParty(StrEnum):
     """Who answers for an action: either party, or both together."""
 

@@ -16,9 +16,11 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 from sqlalchemy import select
 
+from domain.rules.access import ACCESS_NAMES
 from domain.rules.actions import OPEN, PARTY_NAMES
 from domain.situation import Situation
 from domain.text import fold
+from domain.vocabulary import Access
 from storage import AuditLog, MemberRepository
 from storage.models import Action, Member
 from storage.subject_data import Erasure, pseudonymise
@@ -39,16 +41,19 @@ class Changer:
 
 
 async def update_member(session, member: Member, changer: Changer, *, admin: bool | None = None,
-                        role: str | None = None, party: str | None = None) -> list[str]:
+                        role: str | None = None, party: str | None = None, access: str | None = None) -> list[str]:
     """Applies what is given; returns what changed, in Swedish ("administratör", "roll kommunpolis")."""
     changed = await _apply(session, member, admin=admin, role=role, party=party)
+    if access is not None and access != member.access:
+        member.access = access
+        changed.append(f"behörighet {ACCESS_NAMES[access]}")
     if changed:
         await _audit(session, "member.changed", member, changer, _changed_detail(member))
     return changed
 
 
 def _changed_detail(member: Member) -> dict:
-    return {"admin": member.is_admin, "role": member.role, "party": member.party}
+    return {"admin": member.is_admin, "role": member.role, "party": member.party, "access": member.access}
 
 
 async def _apply(session, member: Member, *, admin: bool | None, role: str | None, party: str | None) -> list[str]:
@@ -120,6 +125,8 @@ def member_text(member: Member, *, with_identities: bool) -> str:
         parts.append(member.role)
     if member.is_admin:
         parts.append("administratör")
+    if member.access != Access.MEMBER.value:
+        parts.append(ACCESS_NAMES.get(member.access, member.access))
     text = ", ".join(parts)
     return text + (f" – {identities_text(member)}" if with_identities else "")
 
@@ -147,11 +154,13 @@ class MemberView:
     role: str
     is_admin: bool
     identities: tuple[IdentityView, ...] = ()
+    access: str = "member"
 
 
 def view_of(member: Member) -> MemberView:
     return MemberView(member.id, member.name, member.party, member.role or "", member.is_admin,
-                      tuple(IdentityView(i.channel, i.user_key, i.tenant_id or "") for i in member.identities))
+                      tuple(IdentityView(i.channel, i.user_key, i.tenant_id or "") for i in member.identities),
+                      member.access)
 
 
 class NotOne(Exception):

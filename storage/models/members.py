@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, String, Text, UniqueConstraint, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from domain.vocabulary import Party
+from domain.vocabulary import Access, Party
 from storage.models.base import Base, one_of, utcnow
 
 
@@ -15,13 +15,15 @@ class Member(Base):
     """A person in the joint work; identities link chat accounts to them."""
 
     __tablename__ = "members"
-    __table_args__ = (one_of("party", Party),)
+    __table_args__ = (one_of("party", Party), one_of("access", Access))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     party: Mapped[str] = mapped_column(String(16))
     role: Mapped[str] = mapped_column(Text, default="", server_default="")
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # What the member may do (domain.rules.access); an admin (``is_admin``) may do everything regardless.
+    access: Mapped[str] = mapped_column(String(16), default="member", server_default="member")
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     # "inga påminnelser före kl 9": local wall time as 'HH:MM'; empty for the default (08:00).
     reminders_not_before: Mapped[str | None] = mapped_column(String(5))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from domain.vocabulary import ObservationKind, Party
@@ -61,6 +61,8 @@ class Observation(Base):
     deleted_at: Mapped[datetime | None]
     replaced_at: Mapped[datetime | None]
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("observations.id"))
+    # "känslig": shown only to members of the logging party (author_party) and admins; counted, never shown.
+    sensitive: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     idempotency_key: Mapped[str | None] = mapped_column(String(128), unique=True)
 
     focus_area: Mapped[FocusArea] = relationship()

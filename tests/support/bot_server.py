@@ -63,10 +63,11 @@ async def add_three_members(runtime: Runtime, tenant: str) -> dict[str, int]:
 
 
 async def add_teams_member(runtime: Runtime, name: str, party: str, aad: str, tenant: str,
-                           role: str = "", admin: bool = False) -> int:
+                           role: str = "", admin: bool = False, access: str = "member") -> int:
     async with runtime.database.session() as session:
         members = MemberRepository(session)
         member = await members.add(name, party, role, is_admin=admin)
+        member.access = access
         await members.add_identity(member, "msteams", aad, tenant)
         await session.commit()
         return member.id
