@@ -73,7 +73,8 @@ _NEEDS_ACTION = {"complete_action": "”#12 klar”", "postpone_action": "”skj
                  "link_promise": "”koppla #12 till medborgarlöfte 1”",
                  "unlink_promise": "”koppla bort #12 från medborgarlöfte 1”"}
 _NEEDS_OBSERVATION = {"show_observation": "”visa #O12”", "correct_observation": "”ändra #O12 plats till Diö torg”",
-                      "delete_observation": "”ta bort #O12”", "restore_observation": "”återställ #O12”"}
+                      "delete_observation": "”ta bort #O12”", "restore_observation": "”återställ #O12”",
+                      "mark_sensitive": "”markera #O12 som känslig”"}
 
 
 def _texts(slots: dict) -> str:

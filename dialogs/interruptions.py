@@ -27,7 +27,8 @@ _COMMANDS = frozenset({"create_action", "list_actions", "complete_action", "post
                        "list_reminders", "cancel_reminder", "show_promises", "meeting_brief", "move_meeting",
                        "cancel_meeting", "schedule_meeting", "list_observations", "show_observation",
                        "undo_observation", "delete_observation", "restore_observation", "correct_observation",
-                       "snooze_action", "agreement_info", "whoami", "create_promise", "link_promise", "unlink_promise"})
+                       "mark_sensitive", "snooze_action", "agreement_info", "whoami", "create_promise",
+                       "link_promise", "unlink_promise"})
 _NOT_NEW = frozenset({"unknown", "help", "thanks"})
 MIN_LOG_WORDS = 4
 # A saved item named by its number ("#O3", "#12", "observation 3", "åtgärd 12"): no answer to a draft's question.

@@ -29,6 +29,7 @@ from dialogs.help import Reroute
 from dialogs.interruptions import new_request
 from dialogs.misplaced_answers import place_instead_of_time
 from dialogs.nlu import Understanding
+from dialogs.nlu.rules.observations import sensitivity
 from dialogs.observation_draft import (
     FIELD_NAMES,
     QUESTIONS,
@@ -158,6 +159,9 @@ class LogObservationDialog(WaterfallDialog):
             await send(step.context, "Okej, jag har slängt utkastet. Inget har sparats.")
             return await step.end_dialog()
         edit = parse_edit(text)
+        marked = sensitivity(text) if edit is None else None
+        if marked is not None:  # "markera som känslig", "inte känslig"
+            return await self._continue(step, draft, replace(draft, sensitive=marked))
         if edit is None and new_request(text, situation, free_text=False):
             if not step.options.get("card"):  # a form stays usable: nothing is lost by moving on
                 await send(step.context,
@@ -204,9 +208,10 @@ async def save(context: TurnContext, situation: Situation, draft: Draft) -> str:
     party = situation.collaboration.party(situation.asker.party).name
     return (f"Sparat som #O{number}, loggat av {situation.asker.name} ({party}): "
             f"{situation.collaboration.focus_area(draft.focus_area).name}, {when_text(draft, situation)}"
-            f"{', ' + draft.place if draft.place else ''}. {UNDO_HINT}")
+            f"{', ' + draft.place if draft.place else ''}.{SENSITIVE_HINT if draft.sensitive else ''} {UNDO_HINT}")
 
 
+SENSITIVE_HINT = " Markerad som känslig: bara din part och administratörer ser den."
 _DRAFT_ID = re.compile(r"[0-9a-f]{32}")
 
 
@@ -255,6 +260,7 @@ async def on_card_submit(dc: DialogContext, situation: Situation, value: dict) -
         else:
             draft = result
     draft.future_ok = str(value.get("future_ok", "")).lower() == "true"
+    draft.sensitive = str(value.get("sensitive", "")).lower() == "true"
     if not problems and is_future(draft, situation) and not draft.future_ok:
         problems.append(f"Tiden ({when_text(draft, situation)}) ligger i framtiden. Rätta tiden, eller kryssa i "
                         "att den stämmer.")

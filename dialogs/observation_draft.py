@@ -19,6 +19,7 @@ from dialogs.answers import SKIP_WORDS
 from dialogs.format import interval_text
 from dialogs.nlu import catalog, safety_verdict
 from dialogs.nlu.places import canonical_key, find_place
+from dialogs.nlu.rules.observations import says_sensitive
 from dialogs.nlu.slots import Words, find_kind, find_time
 from dialogs.nlu.time import Interval, read_time
 from dialogs.privacy import refusal_text, screen
@@ -83,6 +84,7 @@ class Draft:
     guided: bool = False
     asked: list[str] = field(default_factory=list)  # optional fields already asked (an empty answer is one)
     future_ok: bool = False
+    sensitive: bool = False  # "känslig": only the logging party's members and admins see it
 
     def as_state(self) -> dict:
         return asdict(self)
@@ -122,7 +124,8 @@ def from_sentence(text: str, slots: dict, situation: Situation) -> Draft:
     description = _description_of(text)
     draft = Draft(
         focus_area=slots.get("focus_area"), kind=slots.get("kind"), place=slots.get("place"),
-        start=when["start"] if when else None, end=when["end"] if when else None, description=description)
+        start=when["start"] if when else None, end=when["end"] if when else None, description=description,
+        sensitive=says_sensitive(text))
     if draft.focus_area is None and draft.start is None and description is None:
         draft.guided = True
         draft.source_party = situation.asker.party
@@ -363,6 +366,7 @@ def reading_lines(draft: Draft, situation: Situation) -> list[str]:
         f"Var: {draft.place or '–'}",
         f"Vad: {draft.description or '–'}",
         f"Källa: {party}",
+        *(["Känslig: ja, visas bara för din part och administratörer"] if draft.sensitive else []),
     ]
 
 
@@ -375,7 +379,7 @@ def to_storage(draft: Draft, situation: Situation) -> ObservationDraft:
         focus_area=draft.focus_area, kind=draft.kind or "handelse",
         occurred_start=start.replace(tzinfo=zone), occurred_end=None if end == start else end.replace(tzinfo=zone),
         description=draft.description, source_party=draft.source_party or situation.asker.party,
-        place=place, place_key=place_key(place, situation.collaboration))
+        place=place, place_key=place_key(place, situation.collaboration), sensitive=draft.sensitive)
 
 
 def place_key(place: str | None, config: Collaboration | None = None) -> str | None:

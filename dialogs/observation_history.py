@@ -31,6 +31,7 @@ from dialogs.registry import handles
 from dialogs.replies import send
 from domain.rules.detail import DetailLevel
 from domain.situation import Situation
+from domain.vocabulary import PARTY_NAMES
 from services import observations
 from services.detail import channel_detail
 from services.observations import CORRECTED_COLUMNS, ObservationRefused, missing
@@ -129,6 +130,24 @@ async def restore_observation(dc: DialogContext, understanding: Understanding, s
         await send(dc.context, str(refused))
         return
     await send(dc.context, f"Återställd: {summary(row, situation, detail)}\nDen finns åter i loggen och lägesbilden.")
+
+
+@handles("mark_sensitive")
+async def mark_sensitive(dc: DialogContext, understanding: Understanding, situation: Situation) -> None:
+    """"markera #O12 som känslig" (or "som inte känslig"): its author or an admin."""
+    sensitive = understanding.slots.get("sensitive", True) is not False
+    try:
+        async with unit_of_work(dc.context, situation) as uow:
+            row = await observations.mark_sensitive(uow, situation, int(understanding.slots["ref"]), sensitive)
+    except ObservationRefused as refused:
+        await send(dc.context, str(refused))
+        return
+    if sensitive:
+        party = PARTY_NAMES.get(row.author_party, row.author_party)
+        await send(dc.context, f"#O{row.number} är markerad som känslig: bara {party}s medlemmar och "
+                               "administratörer ser den. Lägesbilden räknar den men visar inte plats eller text.")
+    else:
+        await send(dc.context, f"#O{row.number} är inte längre markerad som känslig.")
 
 
 MY_LOGS_SHOWN = 10

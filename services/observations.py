@@ -123,6 +123,22 @@ async def list_observations(uow: UnitOfWork, situation: Situation, *, start: dat
     return rows, total
 
 
+async def mark_sensitive(uow: UnitOfWork, situation: Situation, number: int, sensitive: bool) -> Observation:
+    """"markera #O12 som känslig": by its author or an admin; who may read it changes, not what it says."""
+    row = await uow.observations.current(number)
+    if row is None or row.deleted_at is not None:
+        raise ObservationRefused(missing(number))
+    versions = await uow.observations.history(number)
+    if not may_correct(versions[0].author_member_id, situation.asker.member_id, situation.asker.is_admin):
+        raise ObservationRefused(
+            f"Bara den som loggade #O{number} eller en administratör kan ändra om den är känslig.")
+    if row.sensitive != sensitive:
+        await uow.observations.mark_sensitive(row, sensitive)
+        await _audit(uow, "observation.sensitivity_changed", number, sensitive=sensitive, version=row.id)
+        await uow.commit()
+    return row
+
+
 async def correct_observation(uow: UnitOfWork, situation: Situation, number: int, field: str,
                               revise: Callable[[Observation], ObservationDraft | str]) -> Observation:
     """A new version of ``number`` with ``field`` changed, by its author or an admin; the old one stays.

@@ -13,8 +13,10 @@ from zoneinfo import ZoneInfo
 
 from domain.collaboration import Collaboration
 from domain.places import Place
+from domain.rules.access import sensitive_parties
 from domain.rules.observations import previous_period
 from domain.situation import Situation
+from domain.vocabulary import Party
 from services.channels import forum_by_code, named_or_bound_forum
 from services.unit_of_work import UnitOfWork
 from storage.actions import ActionPage, ActionQuery, ActionRepository
@@ -37,7 +39,8 @@ async def situation_picture(uow: UnitOfWork, situation: Situation, *, start: dat
         uow.session, start=start.replace(tzinfo=zone), end=end.replace(tzinfo=zone),
         previous_start=previous_start.replace(tzinfo=zone), timezone=situation.collaboration.timezone,
         previous_end=previous_end.replace(tzinfo=zone) if previous_end else None,
-        focus_area=focus_area, place=place, place_key=place_keys)
+        focus_area=focus_area, place=place, place_key=place_keys,
+        sensitive_parties=sensitive_parties(situation.asker, tuple(p.value for p in Party)))
     await uow.record("situation.viewed", "lagesbild", focus_area=focus_area, place_filter=bool(place),
                      start=start.isoformat(), end=end.isoformat())
     await uow.commit()

@@ -32,6 +32,7 @@ class ObservationDraft:
     source_party: str
     place: str | None = None
     place_key: str | None = None
+    sensitive: bool = False  # "känslig": shown only to the logging party's members and admins
 
 
 CORRECTABLE = frozenset(f.name for f in fields(ObservationDraft))
@@ -131,6 +132,12 @@ class ObservationRepository:
         await self.session.refresh(new, ["focus_area", "author"])
         return new
 
+    async def mark_sensitive(self, row: Observation, sensitive: bool) -> None:
+        """Marks the current version känslig (or not): who may read it, not what it says, so no new version."""
+        await self.session.execute(
+            update(Observation).where(Observation.id == row.id).values(sensitive=sensitive))
+        row.sensitive = sensitive
+
     async def between(self, start: datetime, end: datetime) -> list[Observation]:
         """Live observations that occurred in ``[start, end)``, oldest first (for export)."""
         return list(await self.session.scalars(
@@ -155,4 +162,4 @@ def draft_of(row: Observation) -> ObservationDraft:
     return ObservationDraft(
         focus_area=row.focus_area.code, kind=row.kind, occurred_start=row.occurred_start,
         occurred_end=row.occurred_end, description=row.description, source_party=row.source_party,
-        place=row.place, place_key=row.place_key)
+        place=row.place, place_key=row.place_key, sensitive=row.sensitive)

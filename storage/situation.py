@@ -83,6 +83,7 @@ async def load_picture(
     place_key: str | tuple[str, ...] | None = None,
     top_places: int = 5,
     latest: int = 5,
+    sensitive_parties: tuple[str, ...] = (),
 ) -> Picture:
     """Count the live log for ``[start, end)`` and ``[previous_start, previous_end or start)``; four indexed queries.
 
@@ -90,6 +91,10 @@ async def load_picture(
     and as written: rows saved before a synonym was configured keep their old key). Days are local
     (``timezone``): rows are grouped by UTC hour in SQL and the hours mapped to local dates here, which is
     exact for any zone whose offset is whole hours, as Sweden's is, across daylight-saving changes too.
+
+    ``känslig`` observations count in the tallies and per day, but their place and text (the top places, the
+    latest list) show only when their logging party is in ``sensitive_parties`` (the asker's, or all for an
+    admin; none by default, as in a meeting post).
     """
     live = [Observation.replaced_at.is_(None), Observation.deleted_at.is_(None)]
     if focus_area is not None:
@@ -100,6 +105,8 @@ async def load_picture(
     if keys:
         live.append(or_(*(Observation.place_key.contains(key, autoescape=True) for key in keys)))
     in_period = [*live, Observation.occurred_start >= start, Observation.occurred_start < end]
+    shown = [*in_period, or_(Observation.sensitive.is_(False), Observation.author_party.in_(sensitive_parties))
+             if sensitive_parties else Observation.sensitive.is_(False)]
 
     async def tally(first: datetime, last: datetime) -> dict[tuple[int, str], int]:
         # Two plain counts rather than one with a CASE per row: half the time on SQLite for a year.
@@ -119,7 +126,7 @@ async def load_picture(
 
     place_rows = (await session.execute(
         select(Observation.place_key, func.max(Observation.place), func.count().label("n"))
-        .where(*in_period, Observation.place_key.is_not(None))
+        .where(*shown, Observation.place_key.is_not(None))
         .group_by(Observation.place_key).order_by(func.count().desc(), Observation.place_key)
         .limit(top_places))).all()
 
@@ -127,7 +134,7 @@ async def load_picture(
         select(Observation.number, FocusArea.name, Observation.kind, Observation.place,
                Observation.occurred_start, Observation.occurred_end, Observation.description)
         .join(FocusArea, FocusArea.id == Observation.focus_area_id)
-        .where(*in_period).order_by(Observation.occurred_start.desc(), Observation.number.desc())
+        .where(*shown).order_by(Observation.occurred_start.desc(), Observation.number.desc())
         .limit(latest))).all()
 
     hour = _utc_hour(session.get_bind().dialect.name)

@@ -114,3 +114,42 @@ def test_members_set_access_and_the_list_shows_it(tmp_path):
     assert "Lars Läsare, kommunen, läsare – inga inloggningar kopplade" in samverkan(
         "members", "list", cwd=tmp_path).stdout
     assert samverkan("members", "set", "Lars Läsare", "--access", "gäst", cwd=tmp_path).returncode == 2
+
+
+async def test_a_sensitive_police_observation_shows_to_the_police_and_admins_only(server, connector):
+    saved = await log_one(server, connector, "aad-olle",
+                          "logga känslig iakttagelse ANDTS: ungdomar samlas och dricker vid Diö torg i fredags")
+    assert saved.startswith("Sparat som #O1") and "Markerad som känslig" in saved
+    [sent] = await say(server, connector, "logga klotter på Linnéskolan igår", "aad-olle")
+    values = teams.submit_values(teams.card_of(sent.body), sensitive="true")
+    connector.clear()
+    await server.post(teams.card_submit(values, connector.url, aad="aad-olle"))
+    assert connector.sent[0].text.startswith("Sparat som #O2") and "Markerad som känslig" in connector.sent[0].text
+    assert (await log_one(server, connector, "aad-karin")).startswith("Sparat som #O3")
+
+    [reply] = await say(server, connector, "visa #O1", "aad-karin")
+    assert reply.text == "#O1 är markerad som känslig och visas bara för polisen och administratörer."
+    [reply] = await say(server, connector, "lägesbild", "aad-karin")
+    assert "3 observationer" in reply.text  # counted, never shown
+    assert "#O3" in reply.text and "#O1" not in reply.text and "#O2" not in reply.text
+    assert "Diö" not in reply.text and "Linnéskolan" not in reply.text
+
+    for aad in ("aad-pia", "aad-anna"):
+        [reply] = await say(server, connector, "visa #O1", aad)
+        assert reply.text.startswith("#O1 ") and "Diö torg" in reply.text
+        [reply] = await say(server, connector, "lägesbild", aad)
+        assert "#O1" in reply.text and "#O2" in reply.text and "#O3" in reply.text
+
+    [reply] = await say(server, connector, "markera #O3 som känslig", "aad-olle")
+    assert reply.text == "Bara den som loggade #O3 eller en administratör kan ändra om den är känslig."
+    [reply] = await say(server, connector, "markera #O2 som inte känslig", "aad-olle")
+    assert reply.text == "#O2 är inte längre markerad som känslig."
+    [reply] = await say(server, connector, "markera #O3 som känslig", "aad-karin")
+    assert reply.text.startswith("#O3 är markerad som känslig: bara kommunens medlemmar och administratörer")
+    [reply] = await say(server, connector, "visa #O3", "aad-olle")
+    assert reply.text == "#O3 är markerad som känslig och visas bara för kommunen och administratörer."
+    [reply] = await say(server, connector, "visa #O2", "aad-karin")
+    assert reply.text.startswith("#O2 ")
+    entries = await refusals(server)
+    assert [(e.subject_id, e.detail["reason"]) for e in entries] == [
+        ("show_observation", "sensitive"), ("show_observation", "sensitive")]

@@ -18,7 +18,7 @@ INTENTS = {"log_observation", "list_actions", "create_action", "complete_action"
            "show_action", "schedule_meeting", "cancel_meeting", "bind_channel", "unbind_channel", "snooze_action",
            "reminder_settings", "list_reminders", "cancel_reminder", "list_observations", "move_meeting", "thanks",
            "whoami", "add_member", "set_admin", "remove_member", "list_members", "unclear_concern",
-           "restore_observation", "create_promise", "link_promise", "unlink_promise"}
+           "restore_observation", "mark_sensitive", "create_promise", "link_promise", "unlink_promise"}
 
 
 def day(iso: str) -> dict[str, str]:
@@ -126,6 +126,8 @@ def day(iso: str) -> dict[str, str]:
     ("ta bort #O12", "delete_observation", {"ref": "12"}),
     ("radera observation 7", "delete_observation", {"ref": "7"}),
     ("återställ #O11", "restore_observation", {"ref": "11"}),
+    ("markera #O12 som känslig", "mark_sensitive", {"ref": "12", "sensitive": True}),
+    ("markera #O12 som inte känslig", "mark_sensitive", {"ref": "12", "sensitive": False}),
     ("kan du aterstalla observation 4", "restore_observation", {"ref": "4"}),
     ("Ändra #O12 plats till Diö torg", "correct_observation", {"ref": "12", "change": "plats till Diö torg"}),
     ("rätta #o3: typ till iakttagelse", "correct_observation", {"ref": "3", "change": "typ till iakttagelse"}),

@@ -42,7 +42,7 @@ TRAINING_NOW = datetime(2026, 11, 26, 10, 0)  # the rules' cue does not depend o
 # Rule readings that are exact: a number (#12, #O3) or a command says what is meant.
 EXACT = frozenset({
     "whoami", "who_is", "add_member", "set_admin", "remove_member", "list_members", "more", "undo_observation",
-    "delete_observation", "restore_observation", "correct_observation",
+    "delete_observation", "restore_observation", "correct_observation", "mark_sensitive",
     "show_observation", "reminder_settings", "snooze_action", "bind_channel", "unbind_channel", "comment_action",
     "cancel_action", "reassign_action", "postpone_action", "complete_action", "show_action", "help", "thanks",
     "create_promise", "link_promise", "unlink_promise", "show_detail_level", "set_detail_level",

@@ -48,6 +48,8 @@ def observation_form(draft: Draft, situation: Situation, problems: list[str] | N
          "value": draft.source_party or situation.asker.party,
          "choices": _choices((p.code, p.name) for p in config.parties)},
     ]
+    body.append({"type": "Input.Toggle", "id": "sensitive", "title": "Känslig: visas bara för min part och "
+                 "administratörer", "value": "true" if draft.sensitive else "false"})
     if is_future(draft, situation):
         body.append({"type": "Input.Toggle", "id": "future_ok", "title": "Tiden stämmer, trots att den ligger "
                      "i framtiden", "value": "false"})

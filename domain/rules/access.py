@@ -17,7 +17,8 @@ ADMIN = "admin"
 EVERYONE = frozenset({"help", "thanks", "unknown", "whoami", "emergency", "unclear_concern", "individual_case"})
 # A reporter's whole world: logging, and their own observations (the use case checks "own").
 OWN_OBSERVATIONS = frozenset({"log_observation", "undo_observation", "list_observations", "show_observation",
-                              "correct_observation", "delete_observation", "restore_observation"})
+                              "correct_observation", "delete_observation", "restore_observation",
+                              "mark_sensitive"})
 # Reading the joint work: the lägesbild, the action plan, meetings, the agreement, the members; and one's own
 # reminders, which change nothing anyone else sees.
 READING = frozenset({"show_situation", "list_actions", "show_action", "more", "next_meeting", "meeting_brief",
@@ -36,6 +37,7 @@ DOING = {
     "correct_observation": "rätta observationer",
     "delete_observation": "ta bort observationer",
     "restore_observation": "återställa observationer",
+    "mark_sensitive": "markera observationer som känsliga",
     "create_action": "skapa åtgärder",
     "complete_action": "stänga åtgärder",
     "cancel_action": "ställa in åtgärder",

@@ -22,6 +22,24 @@ _OBSERVATION_REF_WRITTEN = re.compile(r"#\s?o\s?\d+\b|(?<!\w)o\d+\b"
                                       re.IGNORECASE)
 UNDO = re.compile(r"^(?:angra|undo)(?: (?:det|den|senaste|sista|loggningen|observationen|det senaste|det sista"
                    r"|det jag (?:just )?(?:loggade|skrev)))?\W*$")
+_SENSITIVE = re.compile(r"\bkansliga?t?\b")
+_MARK = re.compile(r"\b(?:markera\w*|marka\w*|satt\w*|gor)\b")
+_NOT_SENSITIVE = re.compile(r"\b(?:inte|ej|icke|avmarkera\w*)\b(?:\s+\w+){0,2}\s+kansliga?t?\b|\bokansliga?t?\b")
+
+
+def sensitivity(text: str) -> bool | None:
+    """Whether a log sentence or an answer marks the observation känslig ("logga känslig: …", "markera som
+    känslig": True; "inte känslig": False), or None when it says nothing of it."""
+    folded = fold(text)
+    if _NOT_SENSITIVE.search(folded):
+        return False
+    return True if _SENSITIVE.search(folded) else None
+
+
+def says_sensitive(text: str) -> bool:
+    return sensitivity(text) is True
+
+
 _RESTORE = re.compile(r"\b(?:aterstall\w*|aterskapa\w*|ta tillbaka|restore|undelete)\b")
 _DELETE = re.compile(r"\b(?:ta bort|tabort|tas bort|radera\w*|stryk|kasta|slang|ska bort|delete|remove)\b")
 _CORRECT = re.compile(r"\b(?:andra|ratta|korrigera|uppdatera|redigera|byt|fel|ska vara|ska ha|skulle vara|inte|change"
@@ -113,6 +131,8 @@ def read_observation_ref(clean: str, folded: str, match: re.Match[str], config: 
     """'ta bort #O12', 'återställ #O12', 'ändra #O12 plats till …' (the change is kept as written), otherwise
     show it."""
     ref = match.group(1) or match.group(2) or match.group(3)
+    if _MARK.search(folded) and (_SENSITIVE.search(folded) or _NOT_SENSITIVE.search(folded)):
+        return Understanding("mark_sensitive", {"ref": ref, "sensitive": not _NOT_SENSITIVE.search(folded)})
     if _RESTORE.search(folded):
         return Understanding("restore_observation", {"ref": ref})
     if _DELETE.search(folded):
