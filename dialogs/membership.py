@@ -17,6 +17,7 @@ from dialogs.nlu import Understanding
 from dialogs.place import place_of
 from dialogs.registry import handles
 from dialogs.replies import send
+from domain.rules.access import ACCESS_SCOPES, level
 from domain.rules.actions import PARTY_NAMES
 from domain.situation import Situation
 from services import members as membership
@@ -31,6 +32,9 @@ async def whoami(dc: DialogContext, understanding: Understanding, situation: Sit
     if asker.role:
         parts.append(asker.role)
     text = ", ".join(parts) + (" och administratör för boten." if asker.is_admin else ".")
+    scope = ACCESS_SCOPES.get(level(asker))
+    if scope:
+        text += f" {scope}"
     identity = place_of(dc.context).sender
     if identity is not None and identity.channel == "msteams":
         text += f" Jag känner igen dig i Teams på ditt Entra-objekt-id {identity.user_key}"

@@ -98,6 +98,8 @@ async def test_a_reporter_logs_and_sees_only_their_own(server, connector):
     assert "men inte se åtgärdsplanen" in reply.text
     [reply] = await say(server, connector, "vilka är medlemmar", "aad-rut")
     assert "men inte se medlemmarna" in reply.text
+    [reply] = await say(server, connector, "vem är jag", "aad-rut")
+    assert "Du är rapportör: du kan logga observationer och se dem du själv har loggat." in reply.text
     entries = await refusals(server)
     assert [(e.subject_id, e.detail["reason"]) for e in entries] == [
         ("show_observation", "not_own"), ("show_situation", "access"), ("list_actions", "access"),

@@ -240,3 +240,15 @@ async def test_a_failure_before_the_save_says_nothing_was_saved(console, monkeyp
     answer = await console.say("ja")
     assert "inget har sparats" in answer and "Det du gjorde har sparats" not in answer
     assert await console.observations() == []
+
+
+async def test_markera_som_kanslig_before_ja_saves_it_sensitive(console):
+    await console.say("logga skadegörelse på Haganässkolan igår kväll")
+    reading = await console.say("markera som känslig")
+    assert "Känslig: ja, visas bara för din part och administratörer" in reading
+    saved = await console.say("ja")
+    assert saved.startswith("Sparat som #O1") and "Markerad som känslig" in saved
+    [row] = await console.observations()
+    assert row.sensitive and row.author_party == "polis"
+    assert (await console.say("ändra #O1 plats till Diö torg")).startswith("Rättat")
+    assert all(row.sensitive for row in await console.observations())  # the correction keeps the mark

@@ -76,6 +76,14 @@ ACCESS_NAMES = {ADMIN: "administratör", Access.MEMBER.value: "medlem", Access.R
                 Access.REPORTER.value: "rapportör"}
 
 
+# What "vem är jag" says a reader or a reporter may do.
+ACCESS_SCOPES = {
+    Access.READER.value: "Du har läsbehörighet: du kan se lägesbilden, åtgärdsplanen och mötena, men inte logga "
+                         "eller ändra något.",
+    Access.REPORTER.value: "Du är rapportör: du kan logga observationer och se dem du själv har loggat.",
+}
+
+
 def level(asker: Asker) -> str:
     """The asker's level: "admin" for an admin whatever their access, else their access (member by default)."""
     return ADMIN if asker.is_admin else (asker.access or Access.MEMBER.value)
