@@ -20,6 +20,7 @@ from dialogs.registry import handles
 from dialogs.replies import send
 from dialogs.safety import concern_routine
 from domain.collaboration import Collaboration
+from domain.rules.access import ACCESS_SCOPES, level
 from domain.situation import Situation
 
 HELP_DIALOG = "help"
@@ -148,9 +149,11 @@ def greeting(collaboration: Collaboration) -> str:
 
 def menu_text(situation: Situation) -> str:
     items = "\n".join(f"{number}. {topic.title}" for number, topic in enumerate(TOPICS, start=1))
+    scope = ACCESS_SCOPES.get(level(situation.asker))  # a reader or a reporter: what of the menu is theirs
     return (
         f"Hej {situation.asker.first_name}! Jag är Samverkansboten, en automatisk assistent för samverkan "
         f"mellan {situation.collaboration.municipality} och {situation.collaboration.police_area}.\n\n"
+        + (f"{scope}\n\n" if scope else "") +
         f"Det här kan jag hjälpa till med:\n{items}\n\n"
         "Skriv en siffra för att läsa mer, eller ställ din fråga direkt, till exempel "
         "”vilka är fokusområdena?” eller ”när ska överenskommelsen förlängas?”."

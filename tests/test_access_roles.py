@@ -63,6 +63,8 @@ async def test_a_reader_sees_the_lagesbild_and_the_plan_but_cannot_log_or_close(
     [reply] = await say(server, connector, "vilka åtgärder har vi", "aad-lars")
     assert "Trygghetsvandring" in str(reply.body)
 
+    [reply] = await say(server, connector, "hjälp", "aad-lars")
+    assert "Du har läsbehörighet: du kan se lägesbilden, åtgärdsplanen och mötena" in reply.text
     [reply] = await say(server, connector, "logga skadegörelse på Haganässkolan igår kväll", "aad-lars")
     assert reply.text.startswith("Du har läsbehörighet och kan inte logga observationer. Fråga ")
     [reply] = await say(server, connector, f"#{number} klar", "aad-lars")
