@@ -73,12 +73,17 @@ async def test_a_reader_sees_the_lagesbild_and_the_plan_but_cannot_log_or_close(
     await server.post(teams.card_submit({"samverkan": "action.done", "number": number}, connector.url,
                                         aad="aad-lars"))
     assert connector.sent[-1].text.startswith("Du har läsbehörighet och kan inte stänga åtgärder.")
+    invoke = teams.card_execute("action.done", {"number": number}, connector.url, aad="aad-lars")
+    async with server.http.post(f"{server.url}/api/messages", json=invoke) as response:
+        body = await response.json()
+    assert body["value"].startswith("Du har läsbehörighet och kan inte stänga åtgärder.")
 
     async with server.runtime.database.session() as session:
         assert await session.scalar(select(models.Observation)) is None
         assert (await session.scalar(select(models.Action))).status == "planerad"
     entries = await refusals(server)
-    assert [e.subject_id for e in entries] == ["log_observation", "complete_action", "complete_action"]
+    assert [e.subject_id for e in entries] == ["log_observation", "complete_action", "complete_action",
+                                                    "complete_action"]
     assert all(e.detail["access"] == "reader" and "Haganäs" not in str(e.detail) for e in entries)
 
 
