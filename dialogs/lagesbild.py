@@ -17,7 +17,7 @@ from dialogs.context import unit_of_work
 from dialogs.format import bullet_list, interval_text
 from dialogs.nlu import Understanding
 from dialogs.observation_draft import KIND_NAMES, Draft, place_key, when_text
-from dialogs.place import place_of
+from dialogs.place import is_shared, place_of
 from dialogs.registry import handles
 from dialogs.replies import Image, Reply, send, shows_images
 from domain.rules.detail import DetailLevel
@@ -52,7 +52,7 @@ async def show_situation(dc: DialogContext, understanding: Understanding, situat
     async with unit_of_work(dc.context, situation) as uow:
         picture = await situation_picture(uow, situation, start=start, end=end, previous_start=previous,
                                           previous_end=previous_end, focus_area=slots.get("focus_area"),
-                                          place=place, place_keys=keys)
+                                          place=place, place_keys=keys, shared=is_shared(dc.context))
         detail = await channel_detail(uow.session, situation.collaboration, place_of(dc.context).place)
     text = situation_text(picture, situation, default=not period, detail=detail)
     if shows_images(dc.context) and picture.total:

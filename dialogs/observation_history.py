@@ -26,7 +26,7 @@ from dialogs.observation_draft import (
     to_storage,
     when_text,
 )
-from dialogs.place import place_of
+from dialogs.place import is_shared, place_of
 from dialogs.registry import handles
 from dialogs.replies import send
 from domain.rules.detail import DetailLevel
@@ -71,7 +71,7 @@ async def show_observation(dc: DialogContext, understanding: Understanding, situ
     number = int(understanding.slots["ref"])
     try:
         async with unit_of_work(dc.context, situation) as uow:
-            versions = await observations.view_observation(uow, number, situation)
+            versions = await observations.view_observation(uow, number, situation, shared=is_shared(dc.context))
             detail = await _detail(dc, uow, situation)
     except ObservationRefused as refused:
         await send(dc.context, str(refused))

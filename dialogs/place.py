@@ -43,4 +43,11 @@ def place_of(context) -> TurnPlace:
     return context.turn_state[PLACE_KEY]
 
 
-__all__ = ["PLACE_KEY", "Sender", "TurnPlace", "place_of"]
+def is_shared(context) -> bool:
+    """Whether others read this conversation (a Teams channel or group chat, a Matrix room): no ``känslig``
+    observation is shown here, whoever asks."""
+    place = context.turn_state.get(PLACE_KEY)
+    return place is not None and place.place.kind != "personal"
+
+
+__all__ = ["PLACE_KEY", "Sender", "TurnPlace", "is_shared", "place_of"]

@@ -11,7 +11,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from domain.rules.access import NOT_OWN_TEXT, may_see_observation, may_see_sensitive, sensitive_text
+from domain.rules.access import (
+    NOT_OWN_TEXT,
+    SHARED_SENSITIVE_TEXT,
+    may_see_observation,
+    may_see_sensitive,
+    sensitive_text,
+)
 from domain.rules.observations import may_correct, may_restore, may_undo
 from domain.situation import Situation
 from domain.vocabulary import PARTY_NAMES
@@ -60,11 +66,13 @@ async def log_observation(uow: UnitOfWork, draft: ObservationDraft, *, idempoten
     return Logged(row.number, created)
 
 
-async def view_observation(uow: UnitOfWork, number: int, situation: Situation | None = None) -> list[Observation]:
+async def view_observation(uow: UnitOfWork, number: int, situation: Situation | None = None, *,
+                           shared: bool = False) -> list[Observation]:
     """Every version, oldest first (empty when there is none); a look at a kept observation is audited.
 
     With the asker's ``situation``: a reporter sees only what they logged, and a ``känslig`` observation only
-    its party's members and admins; a refusal is audited and raised as ``ObservationRefused``."""
+    its party's members and admins, and never in a ``shared`` conversation (a channel, a room); a refusal is
+    audited and raised as ``ObservationRefused``."""
     versions = await uow.observations.history(number)
     if versions and situation is not None:
         first, current = versions[0], versions[-1]
@@ -74,6 +82,9 @@ async def view_observation(uow: UnitOfWork, number: int, situation: Situation | 
         if current.sensitive and not may_see_sensitive(situation.asker, first.author_party):
             await record_refusal(uow, situation, "show_observation", "sensitive")
             raise ObservationRefused(sensitive_text(number, PARTY_NAMES.get(first.author_party, first.author_party)))
+        if current.sensitive and shared:
+            await record_refusal(uow, situation, "show_observation", "sensitive_shared")
+            raise ObservationRefused(SHARED_SENSITIVE_TEXT.format(number=number))
     if versions:
         await _audit(uow, "observation.viewed", number)
         await uow.commit()

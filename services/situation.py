@@ -31,16 +31,17 @@ UPCOMING = timedelta(days=800)
 async def situation_picture(uow: UnitOfWork, situation: Situation, *, start: datetime, end: datetime,
                             previous_start: datetime, previous_end: datetime | None = None,
                             focus_area: str | None = None, place: str | None = None,
-                            place_keys: tuple[str, ...] = ()) -> Picture:
+                            place_keys: tuple[str, ...] = (), shared: bool = False) -> Picture:
     """The lägesbild for the local period ``[start, end)`` (naive wall times in the collaboration's zone)
-    against the one before; the look is audited without the place itself."""
+    against the one before; the look is audited without the place itself. ``känslig`` observations show
+    to their party and admins, and in a ``shared`` conversation (a channel, a room) to nobody."""
     zone = ZoneInfo(situation.collaboration.timezone)
     picture = await load_picture(
         uow.session, start=start.replace(tzinfo=zone), end=end.replace(tzinfo=zone),
         previous_start=previous_start.replace(tzinfo=zone), timezone=situation.collaboration.timezone,
         previous_end=previous_end.replace(tzinfo=zone) if previous_end else None,
         focus_area=focus_area, place=place, place_key=place_keys,
-        sensitive_parties=sensitive_parties(situation.asker, tuple(p.value for p in Party)))
+        sensitive_parties=() if shared else sensitive_parties(situation.asker, tuple(p.value for p in Party)))
     await uow.record("situation.viewed", "lagesbild", focus_area=focus_area, place_filter=bool(place),
                      start=start.isoformat(), end=end.isoformat())
     await uow.commit()

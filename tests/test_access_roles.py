@@ -162,3 +162,21 @@ async def test_a_sensitive_police_observation_shows_to_the_police_and_admins_onl
     entries = await refusals(server)
     assert [(e.subject_id, e.detail["reason"]) for e in entries] == [
         ("show_observation", "sensitive"), ("show_observation", "sensitive")]
+
+
+async def test_a_sensitive_observation_is_not_shown_in_a_channel_even_to_its_party(server, connector):
+    await log_one(server, connector, "aad-olle",
+                  "logga känslig iakttagelse ANDTS: ungdomar samlas och dricker vid Diö torg i fredags")
+    in_channel = teams.channel_conversation()
+    connector.clear()
+    await server.post(teams.message("visa #O1", connector.url, aad="aad-olle", conversation=in_channel,
+                                    mention=True))
+    assert connector.sent[-1].text == ("#O1 är markerad som känslig och visas inte där andra läser med. Skriv "
+                                       "”visa #O1” till mig i ett enskilt samtal.")
+    connector.clear()
+    await server.post(teams.message("lägesbild", connector.url, aad="aad-olle", conversation=in_channel,
+                                    mention=True))
+    text = connector.sent[-1].text
+    assert "1 observation" in text and "#O1" not in text and "Diö" not in text
+    [reply] = await say(server, connector, "visa #O1", "aad-olle")  # one to one: shown
+    assert reply.text.startswith("#O1 ")

@@ -120,6 +120,8 @@ def sensitive_parties(asker: Asker, parties: tuple[str, ...]) -> tuple[str, ...]
     return parties if asker.is_admin else (asker.party,)
 
 
+SHARED_SENSITIVE_TEXT = ("#O{number} är markerad som känslig och visas inte där andra läser med. Skriv ”visa "
+                         "#O{number}” till mig i ett enskilt samtal.")
 NOT_OWN_TEXT = "Du är rapportör och ser bara observationer som du själv har loggat."
 
 
