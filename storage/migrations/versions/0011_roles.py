@@ -1,7 +1,7 @@
 """Access levels (member, reader, reporter) on members, and "känslig" observations.
 
-Revision ID: 0009_roles
-Revises: 0008
+Revision ID: 0011_roles
+Revises: 0010_detail
 Create Date: 2026-12-06
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0009_roles"
-down_revision: str | None = "0008"
+revision: str = "0011_roles"
+down_revision: str | None = "0010_detail"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
