@@ -191,7 +191,7 @@ def subject_document(records: SubjectRecords, zone: ZoneInfo, now: datetime) -> 
         "generated_at": moment(now),
         "member": {
             "id": member.id, "name": member.name, "party": member.party, "role": member.role,
-            "admin": member.is_admin, "active": member.active,
+            "admin": member.is_admin, "access": member.access, "active": member.active,
             "settings": {"reminders_not_before": member.reminders_not_before,
                          "weekly_digest": member.weekly_digest,
                          "weekly_digest_since": moment(member.weekly_digest_since)},
@@ -201,7 +201,7 @@ def subject_document(records: SubjectRecords, zone: ZoneInfo, now: datetime) -> 
                         "created_at": moment(i.created_at)} for i in records.identities],
         "observations": [{"number": o.number, "focus_area": o.focus_area.name, "kind": o.kind, "place": o.place,
                           "occurred_start": moment(o.occurred_start), "occurred_end": moment(o.occurred_end),
-                          "description": o.description, "source_party": o.source_party,
+                          "description": o.description, "sensitive": o.sensitive, "source_party": o.source_party,
                           "author_party": o.author_party, "created_at": moment(o.created_at),
                           "undone_at": moment(o.deleted_at), "replaced_at": moment(o.replaced_at)}
                          for o in records.observations],

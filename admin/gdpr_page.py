@@ -21,7 +21,7 @@ SECTIONS: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
     ("observations", "Observationer du har loggat", (
         ("number", "Nummer"), ("focus_area", "Fokusområde"), ("kind", "Typ"), ("place", "Plats"),
         ("occurred_start", "Inträffade från"), ("occurred_end", "Inträffade till"), ("description", "Beskrivning"),
-        ("source_party", "Källa"), ("created_at", "Loggad"), ("undone_at", "Ångrad"),
+        ("sensitive", "Känslig"), ("source_party", "Källa"), ("created_at", "Loggad"), ("undone_at", "Ångrad"),
         ("replaced_at", "Ersatt av en rättelse"))),
     ("actions_created", "Åtgärder du har skapat", (
         ("number", "Nummer"), ("title", "Rubrik"), ("status", "Status"), ("focus_area", "Fokusområde"),
@@ -65,7 +65,8 @@ def subject_page(document: dict[str, Any]) -> str:
     settings = member["settings"]
     facts = (("Namn", member["name"]), ("Id", member["id"]),
              ("Part", PARTY_NAMES.get(member["party"], member["party"])),
-             ("Roll", member["role"]), ("Administratör", member["admin"]), ("Aktiv", member["active"]),
+             ("Roll", member["role"]), ("Administratör", member["admin"]), ("Behörighet", member["access"]),
+             ("Aktiv", member["active"]),
              ("Påminnelser tidigast", settings["reminders_not_before"] or "08:00 (standard)"),
              ("Veckosammanfattning", settings["weekly_digest"]), ("Medlem sedan", member["created_at"]),
              ("Senast ändrad", member["updated_at"]))
