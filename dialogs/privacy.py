@@ -3,8 +3,10 @@
 The joint log is read by both the municipality and the police and describes places and situations, never
 individuals (GDPR data minimisation; secrecy under offentlighets- och sekretesslagen between the parties). So a
 message that holds a personal identity number, contact details, a plate, a police case number, a school class
-with an age, a person's name, or a first name next to a class, an age or a school is refused as a whole, with a
-short Swedish explanation. The name rules live in ``dialogs.privacy_names``.
+with an age, a person's name, a first name next to a class, an age or a school, or health data about one person
+(a diagnosis, medication, psychiatric care, a pregnancy, a disability, an injury) is refused as a whole, with a
+short Swedish explanation. The name rules live in ``dialogs.privacy_names``, the health rules in
+``dialogs.privacy_health``.
 
 Pure: no botbuilder, no SQL. Findings never carry the matched text, so a refused text cannot leak into logs.
 False positives are treated as costly (people stop trusting a bot that refuses ordinary sentences), so each
@@ -20,6 +22,7 @@ from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from dialogs.privacy_health import has_health_data
 from dialogs.privacy_names import first_names, has_full_name, names_a_child
 
 __all__ = ["KINDS", "LABELS", "PrivacyFinding", "first_names", "normalise_input", "refusal_text", "screen"]
@@ -33,7 +36,7 @@ class PrivacyFinding:
 
 KINDS: tuple[str, ...] = (
     "personnummer", "samordningsnummer", "telefon", "epost", "regnr", "k_nummer", "klass_alder", "namn",
-    "namn_barn")
+    "namn_barn", "halsa")
 
 LABELS: dict[str, str] = {
     "personnummer": "ett personnummer",
@@ -45,10 +48,12 @@ LABELS: dict[str, str] = {
     "klass_alder": "en skolklass tillsammans med en ålder",
     "namn": "något som ser ut som en persons namn",
     "namn_barn": "ett förnamn som kan peka ut ett barn",
+    "halsa": "uppgifter om hälsa",
 }
 
 # What to write instead, most telling first; kinds without an example get a plain request.
 _EXAMPLES: tuple[tuple[str, str], ...] = (
+    ("halsa", "”en elev behöver extra stöd” i stället för diagnosen eller hälsouppgiften"),
     ("klass_alder", "”en elev i årskurs 8” i stället för klass och ålder"),
     ("namn_barn", "”en elev i årskurs 7” i stället för namnet"),
     ("namn", "”en ungdom” eller ”en vuxen man” i stället för namnet"),
@@ -198,6 +203,8 @@ def screen(text: str, allowed_names: Iterable[str] = ()) -> list[PrivacyFinding]
         found.add("namn")
     if names_a_child(masked, classes + ages):
         found.add("namn_barn")
+    if has_health_data(masked):
+        found.add("halsa")
     return [PrivacyFinding(kind, LABELS[kind]) for kind in KINDS if kind in found]
 
 
