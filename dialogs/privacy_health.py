@@ -122,6 +122,17 @@ def _term_forms() -> frozenset[str]:
     return frozenset((forms | _EXACT) - _NOT_HEALTH)
 
 
+_LONGEST_HEAD = max(len(head) for head in _HEADS) + max(len(ending) for ending in _ENDINGS)
+
+
+@cache
+def _phrases_by_first() -> dict[str, tuple[tuple[str, ...], ...]]:
+    found: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in _PHRASES:
+        found.setdefault(phrase[0], []).append(phrase)
+    return {first: tuple(phrases) for first, phrases in found.items()}
+
+
 @cache
 def _lasting_forms() -> frozenset[str]:
     return frozenset({term + ending for term in _LASTING for ending in _ENDINGS} - _NOT_HEALTH)
@@ -147,7 +158,7 @@ def is_health_word(word: str) -> bool:
     if word.startswith(_MODIFIERS) and len(word) > 6 and not word.startswith(("bupa", "psykosocial")):
         return True
     heads = _head_forms()
-    for i in range(2, max(2, len(word) - 4)):
+    for i in range(max(2, len(word) - _LONGEST_HEAD), max(2, len(word) - 4)):  # a head ends the word
         head = heads.get(word[i:])
         if head is None:
             continue
@@ -203,7 +214,7 @@ def _health_at(words: list[tuple[str, str]], i: int) -> bool:
         return not (i + 1 < len(words) and words[i + 1][0] == "pa")  # "beroende på vädret"
     if is_health_word(folded):
         return True
-    return any(_phrase_at(words, i, phrase) for phrase in _PHRASES if phrase[0] == folded)
+    return any(_phrase_at(words, i, phrase) for phrase in _phrases_by_first().get(folded, ()))
 
 
 def _phrase_at(words: list[tuple[str, str]], i: int, phrase: tuple[str, ...]) -> bool:

@@ -7,6 +7,7 @@ an action's comment."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -91,6 +92,22 @@ def test_the_refusal_names_health_and_says_how_to_write_instead():
     text = refusal_text(findings)
     assert text.startswith("Jag hittade uppgifter om hälsa i texten.") and "Inget har sparats." in text
     assert "i stället för diagnosen eller hälsouppgiften" in text
+
+
+PATHOLOGICAL = ["a" * 10000, "adhd han " * 1100, "om " * 3000 + "adhd", "psykiskt " * 1100, "missbruk" * 1250,
+                "en av " * 1600, "13-åringen " * 900, "Anna, " * 1600]
+
+
+@pytest.mark.parametrize("text", PATHOLOGICAL, ids=[f"{t[:12]!r}x{len(t)}" for t in PATHOLOGICAL])
+def test_pathological_input_stays_fast(text):
+    """As tests/test_privacy.py's: best of three, far above the usual few milliseconds."""
+    assert len(text) <= 10000
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        has_health_data(text)
+        best = min(best, time.perf_counter() - start)
+    assert best < 0.25
 
 
 async def state_text(console) -> str:  # noqa: F811
