@@ -44,7 +44,8 @@ def test_the_health_corpus(expected, text):
 
 def test_the_held_out_health_corpus():
     """Written before it was first run and never tuned on: at that first run 26 of 27 were refused and 31 of 32
-    passed. The floors keep it from sliding back."""
+    passed ("Liv och hälsa ung", a survey, read as a name). "utvecklingsstörd", the one refusal missed, was later
+    added to the word list, so that line no longer counts as unseen. The floors keep it from sliding back."""
     rows = corpus(HELD_OUT)
     refused = [right(e, t) for e, t in rows if e == "refuse"]
     passed = [right(e, t) for e, t in rows if e == "pass"]
