@@ -84,6 +84,17 @@ _PHRASES = (
 )
 _TOPIC = frozenset("om kring inom mot angaende gallande rorande forebygga forebyggande forebyggs".split())
 _POSSESSIVE = frozenset("sin sitt sina hans hennes hens min mitt mina din ditt dina".split())
+_CARE_ORGS = ("bup", "vup", "psykiatri", "habilitering", "maria")
+_AT_WORK = frozenset("""
+    jobbar jobbade jobba arbetar arbetade arbeta anstalld anstallda bjuder bjod bjuda inbjuden inbjudna
+    representant representerar
+""".split())
+_GROUPS = frozenset("""
+    barn elever unga ungdomar familjer personer foraldrar vuxna individer manniskor flickor pojkar killar tjejer
+    patienter
+""".split())
+_INJURY_WORDS = frozenset("skadad skadats skador".split())
+_DENIED = frozenset("inte ej ingen inga aldrig".split())
 _SKIP_BACK = frozenset("och eller samt , psykisk psykiska fysisk fysiska".split())
 
 # --- who a sentence points at -----------------------------------------------------------------------------------
@@ -223,7 +234,16 @@ def _phrase_at(words: list[tuple[str, str]], i: int, phrase: tuple[str, ...]) ->
 
 def _as_topic(words: list[tuple[str, str]], i: int) -> bool:
     """The health word is a subject spoken of: "om adhd", "kring psykisk ohälsa", "föreläsning om adhd och
-    autism"; not after a possessive ("om sin diagnos")."""
+    autism", "barn med adhd"; a place of work or a party to the collaboration: "Sara från BUP", "jobbar på
+    psykiatrin", "bjuder in habiliteringen"; or denied of an injury: "han var inte skadad". Not after a
+    possessive ("om sin diagnos")."""
+    before = [w for w, _ in words[max(0, i - 3):i]][::-1]  # nearest first
+    if words[i][0].startswith(_CARE_ORGS) and (before[:1] == ["fran"] or set(before[:3]) & _AT_WORK):
+        return True
+    if before[:1] == ["med"] and before[1:2] and before[1] in _GROUPS:
+        return True
+    if words[i][0] in _INJURY_WORDS and before[:1] and before[0] in _DENIED:
+        return True
     j = i - 1
     while j >= 0 and i - j <= 4:
         word = words[j][0]
