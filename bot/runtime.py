@@ -120,6 +120,8 @@ async def build_runtime(settings: Settings, clock: Clock | None = None, *, prepa
         private_state=PrivateConversationState(storage),
         rate_limit=settings.rate_limit_per_minute,
     )
-    turn_lock = AdvisoryTurnLock(database.url) if database.dialect_name == "postgresql" else None
+    turn_lock = None
+    if database.dialect_name == "postgresql":
+        turn_lock = AdvisoryTurnLock(database.url, statement_timeout=database.statement_timeout)
     return Runtime(settings, collaboration, database, bot, clock, ConversationLocks(turn_lock), turn_lock, claim,
                    storage)

@@ -156,6 +156,7 @@ class Database:
     ):
         self._url = make_url(url)
         self._connect_timeout = connect_timeout
+        self.statement_timeout = statement_timeout
         self.ping_timeout = ping_timeout
         backend = self._url.get_backend_name()
         database_is_file = False

@@ -10,6 +10,13 @@ single-process by nature and needs none of this.
 The lock connection is also the turn's own (``turn_connection``): the dialog state is read and saved
 on it (``storage.state``), which spares each turn two pool checkouts with their pings and a BEGIN and
 COMMIT, the bulk of a light turn's round trips. It is autocommit, and a state save is one statement.
+
+Those state statements get the database's statement_timeout like every other statement (a locked
+``bot_state`` table must not hang the turn), but waiting for the lock must not: another turn of the
+same conversation may rightly hold it longer. So the connection starts with no timeout, the statement
+that takes the lock switches it on for what follows, and the one that releases it switches it off,
+without a round trip of their own (``set_config`` in the same SELECT; a running statement keeps the
+timeout it started with).
 """
 
 from __future__ import annotations
@@ -23,7 +30,7 @@ from contextvars import ContextVar
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
-from storage.db import is_unavailable
+from storage.db import DEFAULT_STATEMENT_TIMEOUT, is_unavailable
 
 log = logging.getLogger(__name__)
 
@@ -45,14 +52,18 @@ def lock_id(key: str) -> int:
 
 
 class AdvisoryTurnLock:
-    def __init__(self, url: str, concurrent_turns: int = DEFAULT_CONCURRENT_TURNS):
+    def __init__(self, url: str, concurrent_turns: int = DEFAULT_CONCURRENT_TURNS, *,
+                 statement_timeout: float = DEFAULT_STATEMENT_TIMEOUT):
         # Autocommit and no pre-ping: lock and unlock are one round trip each, with no BEGIN/COMMIT or
         # ping around them (a dead pooled connection fails the lock, which is then skipped for that turn
         # as when the database is down, and the pool replaces the connection).
         self._url = url
+        self._timeout_ms = str(int(statement_timeout * 1000))
         self._engine = create_async_engine(
             url, pool_size=concurrent_turns, max_overflow=0, pool_timeout=60, isolation_level="AUTOCOMMIT",
-            hide_parameters=True)
+            hide_parameters=True,
+            connect_args={"server_settings": {"application_name": "samverkansboten",
+                                              "statement_timeout": "0"}})
 
     @asynccontextmanager
     async def __call__(self, key: str) -> AsyncIterator[None]:
@@ -60,7 +71,8 @@ class AdvisoryTurnLock:
         conn = None
         try:
             conn = await self._engine.connect()
-            await conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": ident})
+            await conn.execute(text("SELECT pg_advisory_lock(:k), set_config('statement_timeout', :t, false)"),
+                               {"k": ident, "t": self._timeout_ms})
         except Exception as error:
             if conn is not None:
                 await conn.close()
@@ -77,7 +89,8 @@ class AdvisoryTurnLock:
         finally:
             _TURN_CONNECTION.reset(held)
             try:
-                await conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": ident})
+                await conn.execute(text("SELECT pg_advisory_unlock(:k), set_config('statement_timeout', '0', false)"),
+                                   {"k": ident})
             except Exception as error:
                 if not is_unavailable(error):
                     raise

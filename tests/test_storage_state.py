@@ -19,9 +19,10 @@ from botbuilder.dialogs import (
 )
 from botbuilder.dialogs.prompts import PromptOptions
 from botbuilder.schema import Activity, ActivityTypes
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, text
 
 from storage import Database, SqlStorage, StateConflictError
+from storage.db import StorageUnavailable
 from storage.locks import AdvisoryTurnLock, turn_connection
 from storage.models import BotStateRow
 from storage.state import MAX_KEY_LENGTH, storage_key
@@ -221,5 +222,54 @@ async def test_a_turn_holding_the_advisory_lock_reads_and_saves_state_on_its_con
         assert checkouts == []  # not one connection from the pool: all on the locked one
         assert turn_connection(database.url) is None
         assert (await storage.read(["user/1"]))["user/1"]["count"] == 2
+    finally:
+        await lock.dispose()
+
+
+async def test_waiting_for_the_turn_lock_is_not_cut_off_but_the_state_statements_are(
+        storage: SqlStorage, database: Database):
+    # Another turn of the same conversation may hold the lock longer than a statement may run: the wait
+    # must last, while a state read on the locked connection still gets the statement timeout.
+    if database.dialect_name != "postgresql":
+        pytest.skip("the cross-process turn lock is PostgreSQL's")
+    lock = AdvisoryTurnLock(database.url, statement_timeout=0.2)
+    try:
+        await storage.write({"user/1": {"count": 1}})
+        holder_inside = asyncio.Event()
+        release = asyncio.Event()
+
+        async def holder() -> None:
+            async with lock("conversation-1"):
+                holder_inside.set()
+                await release.wait()
+
+        async def waiter() -> int:
+            async with lock("conversation-1"):
+                return (await storage.read(["user/1"]))["user/1"]["count"]
+
+        holding = asyncio.create_task(holder())
+        await holder_inside.wait()
+        waiting = asyncio.create_task(waiter())
+        # The waiter sits in pg_advisory_lock for longer than the timeout; the database tells when.
+        async with database.engine.connect() as probe:
+            for _ in range(200):
+                waits = (await probe.execute(text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                    "AND wait_event = 'advisory' "
+                    "AND state_change < clock_timestamp() - interval '0.5 seconds'"))).scalar()
+                if waits:
+                    break
+                await probe.execute(text("SELECT pg_sleep(0.05)"))
+            assert waits == 1
+        release.set()
+        await holding
+        assert await waiting == 1  # not cut off while waiting, and the state read went through
+
+        async with database.engine.connect() as blocker:
+            await blocker.execute(text("LOCK TABLE bot_state IN ACCESS EXCLUSIVE MODE"))
+            with pytest.raises(StorageUnavailable) as cut_off:
+                async with lock("conversation-2"):
+                    await SqlStorage(database).read(["user/1"])
+            assert getattr(cut_off.value.__cause__.orig, "sqlstate", None) == "57014"  # statement timeout
     finally:
         await lock.dispose()
