@@ -48,77 +48,29 @@ import cProfile
 import gc
 import os
 import pstats
-import random
 import sqlite3
 import sys
 import time
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from datetime import time as clock_time
 from pathlib import Path
 from types import SimpleNamespace
-from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import actions as action_plan  # noqa: E402  (bench/actions.py: the same action plan, generated the same way)
 import common  # noqa: E402
-from sqlalchemy import Date, bindparam, delete, func, select, text, update  # noqa: E402
+import scheduler_world as world  # noqa: E402  (the week, the data around the actions, the outbox resets)
+from sqlalchemy import Date, bindparam, text  # noqa: E402
 
 from bot.channels.proactive import Delivery  # noqa: E402
-from bot.scheduler import ACTION_WINDOW_AFTER, Scheduler  # noqa: E402
+from bot.scheduler import Scheduler  # noqa: E402
 from domain.clock import FixedClock  # noqa: E402
 from domain.collaboration import load_collaboration  # noqa: E402
 from storage import Database  # noqa: E402
-from storage.actions import OPEN_STATUSES  # noqa: E402
-from storage.meetings import MeetingRepository  # noqa: E402
-from storage.models import (  # noqa: E402
-    Action,
-    ConversationReference,
-    MeetingSource,
-    Member,
-    OutboxMessage,
-    OutboxState,
-    PersonalReminder,
-)
 
-ZONE = ZoneInfo("Europe/Stockholm")
-
-
-def _local(day: date, hour: int, minute: int = 0) -> datetime:
-    """A wall time in Älmhult as aware UTC."""
-    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=ZONE).astimezone(UTC)
-
-
-TODAY = date(2026, 12, 1)  # a Tuesday
-NOW = _local(TODAY, 8)  # 07:00 UTC: the owners' reminders and the digests go out at 08:00 local
-STEADY = NOW + timedelta(minutes=1)
-HISTORY = (_local(date(2026, 11, 27), 8), _local(date(2026, 11, 30), 8))  # Friday and Monday before (a) daily
-WEEK = (_local(date(2026, 12, 2), 8), _local(date(2026, 12, 3), 8), _local(date(2026, 12, 4), 8))
-WEEKEND = _local(date(2026, 12, 5), 10)  # Saturday
-WINDOW_END = TODAY + ACTION_WINDOW_AFTER  # the scheduler reads open actions due up to this day
 GOAL_MS = 200.0
 WARM_UPS = 3
 HEAVY_WARM_UPS = 1  # (a) and (c) plan or send thousands of messages a run
-SEED = 20261201
-
-DIGEST_SHARE = 0.10
-LATE_RISER_SHARE = 0.10  # "inga påminnelser före kl 9"
-PERSONAL_REFERENCE_SHARE = 2 / 3  # members who have talked to the bot 1:1
-SNOOZED_SHARE = 0.02  # of the open actions the scheduler reads
-PERSONAL_REMINDERS = 1000
-REMINDER_SPREAD = timedelta(days=15)  # personal reminders from 15 days before NOW to 15 days after
-MEETING_SPREAD_DAYS = 730
-CANCELLED_SHARE = 0.03
-MEETING_HOURS = ((9, 0), (10, 0), (13, 0), (13, 30), (14, 0))
-SERIES = (("sspf", "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU", clock_time(13, 0), date(2025, 1, 7)),
-          ("operativa-bra", "FREQ=MONTHLY;BYDAY=1TH", clock_time(9, 0), date(2025, 1, 2)))
-# Meetings this week, so posts are due on the Tuesday (Thursday's) and were planned on the Monday (Wednesday's).
-FIXED_MEETINGS = (("strategiska-bra", _local(date(2026, 12, 3), 10)),
-                  ("styrgrupp-barn-unga", _local(date(2026, 12, 2), 13)))
-REMINDER_TEXTS = ("ring fastighetsägaren om belysningen", "skicka kallelsen till SSPF", "boka lokal till BRÅ",
-                  "följ upp trygghetsvandringen", "svara skolan om föräldravandringen", "läs lägesbilden")
 
 BASELINE_SQL = text("SELECT count(*) FROM actions WHERE status IN ('planerad', 'pagaende') AND due_date <= :d"
                     ).bindparams(bindparam("d", type_=Date()))
@@ -177,172 +129,6 @@ class InstantDelivery:
         return Delivery("sent"), None
 
 
-@dataclass(frozen=True)
-class Extras:
-    """What was added around the action plan, for the heading."""
-
-    meetings: int
-    cancelled: int
-    series: int
-    channels: int
-    personal_references: int
-    digest_members: int
-    late_risers: int
-    reminders: int
-    reminders_due: int  # at NOW, within the scheduler's 30 days
-
-
-# ---- data ---------------------------------------------------------------------------------------
-
-async def _extras(url: str, members: list[tuple[int, str]], meetings: int) -> Extras:
-    """Meetings, series, bound channels, 1:1 references, member settings and personal reminders, through the ORM."""
-    database = Database(url)
-    rng = random.Random(SEED)
-    collaboration = load_collaboration()
-    forums = [forum.code for forum in collaboration.forums]
-    try:
-        async with database.session() as session:
-            repository = MeetingRepository(session, collaboration.timezone)
-            starts = set(FIXED_MEETINGS)
-            while len(starts) < meetings:
-                day = TODAY + timedelta(days=rng.randrange(-MEETING_SPREAD_DAYS, MEETING_SPREAD_DAYS + 1))
-                if day.weekday() < 5:
-                    starts.add((rng.choice(forums), _local(day, *rng.choice(MEETING_HOURS))))
-            cancelled = 0
-            for forum, starts_at in sorted(starts, key=lambda start: start[1]):
-                cancel = (forum, starts_at) not in FIXED_MEETINGS and rng.random() < CANCELLED_SHARE
-                cancelled += cancel
-                await repository.add_meeting(forum, starts_at, location=rng.choice(action_plan.PLACES),
-                                             cancelled=cancel)
-            for forum, rule, start_time, dtstart in SERIES:
-                await repository.add_series(forum, rule, start_time=start_time, dtstart=dtstart,
-                                            source=MeetingSource.CONFIG.value)
-            forum_ids = {code: (await repository.forum(code)).id for code in forums}
-            for code, forum_id in forum_ids.items():
-                conversation = f"19:bench-{code}@thread.tacv2"
-                session.add(ConversationReference(
-                    key=f"msteams:{conversation}", channel_id="msteams",
-                    service_url="https://smba.trafficmanager.net/emea/", conversation_id=conversation,
-                    conversation_type="channel", teams_channel_id=conversation, tenant_id="bench-tenant",
-                    reference={}, forum_id=forum_id, active=True))
-            talked = [member for member, _party in members if rng.random() < PERSONAL_REFERENCE_SHARE]
-            for member in talked:
-                conversation = f"a:bench-personal-{member}"
-                session.add(ConversationReference(
-                    key=f"msteams:{conversation}", channel_id="msteams",
-                    service_url="https://smba.trafficmanager.net/emea/", conversation_id=conversation,
-                    conversation_type="personal", tenant_id="bench-tenant", member_id=member, reference={},
-                    active=True))
-            ids = [member for member, _party in members]
-            digest = rng.sample(ids, round(len(ids) * DIGEST_SHARE))
-            late = rng.sample(ids, round(len(ids) * LATE_RISER_SHARE))
-            await session.execute(update(Member).where(Member.id.in_(digest)).values(weekly_digest=True))
-            await session.execute(update(Member).where(Member.id.in_(late)).values(reminders_not_before="09:00"))
-            reminders = []
-            for _ in range(PERSONAL_REMINDERS):
-                at = NOW + REMINDER_SPREAD * rng.uniform(-1, 1)
-                local = at.astimezone(ZONE)
-                # Whole quarters between 07:00 and 20:45, as people ask ("kl 9", "kl 14.30").
-                at = _local(local.date(), rng.randrange(7, 21), 15 * rng.randrange(4))
-                reminders.append(PersonalReminder(member_id=rng.choice(ids), at=at, text=rng.choice(REMINDER_TEXTS),
-                                                  created_at=min(at, NOW) - timedelta(days=rng.uniform(0.1, 7))))
-            session.add_all(reminders)
-            await session.commit()
-    finally:
-        await database.dispose()
-    return Extras(meetings=len(starts), cancelled=cancelled, series=len(SERIES), channels=len(forum_ids),
-                  personal_references=len(talked), digest_members=len(digest), late_risers=len(late),
-                  reminders=len(reminders),
-                  reminders_due=sum(1 for r in reminders if NOW - timedelta(days=30) < r.at <= NOW))
-
-
-def _in_reach(rows: list[tuple]) -> list[tuple]:
-    """The action rows the scheduler reads every tick: open, with an owner, due by ``WINDOW_END``."""
-    return [row for row in rows if row[8] in OPEN_STATUSES and row[4] is not None and row[7] is not None
-            and row[7] <= WINDOW_END]
-
-
-async def _snooze(url: str, rows: list[tuple]) -> int:
-    """Snooze some of the actions in reach, to 08:00 on a day within ten days of NOW either way."""
-    rng = random.Random(SEED + 1)
-    reach = _in_reach(rows)
-    chosen = rng.sample(reach, round(len(reach) * SNOOZED_SHARE))
-    if not chosen:  # a small run (--rows 500) has no action to snooze; an empty executemany is an error
-        return 0
-    table = Action.__table__
-    statement = update(table).where(table.c.number == bindparam("n")).values(snoozed_until=bindparam("until"))
-    database = Database(url)
-    try:
-        async with database.session() as session:
-            await session.execute(statement, [
-                {"n": row[0], "until": _local(TODAY + timedelta(days=rng.randrange(-10, 11)), 8)} for row in chosen])
-            await session.commit()
-    finally:
-        await database.dispose()
-    return len(chosen)
-
-
-# ---- outbox bookkeeping (untimed) ---------------------------------------------------------------
-
-async def _forget(database: Database, planned_at: datetime) -> None:
-    """Delete what the tick at ``planned_at`` planned, so the next run plans it again."""
-    async with database.session() as session:
-        await session.execute(delete(OutboxMessage).where(OutboxMessage.created_at == planned_at))
-        await session.commit()
-
-
-async def _make_pending(database: Database, planned_at: datetime) -> None:
-    """Put what the tick at ``planned_at`` planned back as it was before delivery, so it is sent again."""
-    async with database.session() as session:
-        await session.execute(update(OutboxMessage).where(OutboxMessage.created_at == planned_at).values(
-            state=OutboxState.PENDING.value, attempts=0, claimed_by=None, claimed_until=None, sent_at=None,
-            last_error=None))
-        await session.commit()
-
-
-async def _mark_sent(database: Database, at: datetime) -> None:
-    """Every pending message as sent at ``at``, in one statement: history the timed ticks find."""
-    async with database.session() as session:
-        await session.execute(update(OutboxMessage).where(OutboxMessage.state == OutboxState.PENDING.value)
-                              .values(state=OutboxState.SENT.value, attempts=1, sent_at=at))
-        await session.commit()
-
-
-async def _planned_kinds(database: Database, planned_at: datetime) -> str:
-    async with database.session() as session:
-        rows = (await session.execute(
-            select(OutboxMessage.kind, func.count()).where(OutboxMessage.created_at == planned_at)
-            .group_by(OutboxMessage.kind).order_by(OutboxMessage.kind))).all()
-    return ", ".join(f"{kind} {count}" for kind, count in rows) or "nothing"
-
-
-async def _catch_up(scheduler: Scheduler, database: Database, at: datetime) -> int:
-    """The tick at ``at``, its messages then marked sent in bulk; returns how many it planned."""
-    planned = await scheduler.plan(at)
-    await _mark_sent(database, at)
-    return planned
-
-
-async def _tidy_outbox(database: Database, analyze: bool = False) -> None:
-    """The outbox as PostgreSQL's autovacuum keeps it: dead rows (deleted, or left by the updates of a claim and a
-    settle) removed, and with ``analyze`` statistics of what it now holds, as autovacuum (or the bot's ANALYZE at a
-    start, on SQLite) would have them after a day's planning. The bench server runs without autovacuum: without
-    this the timed runs would wade through the dead rows of the runs before them, and PostgreSQL would still
-    believe the outbox empty, as at loading (see ``--no-analyze``)."""
-    if database.dialect_name == "postgresql":
-        async with database.connect() as connection:  # autocommit: VACUUM runs outside a transaction
-            await connection.exec_driver_sql("VACUUM (ANALYZE) outbox" if analyze else "VACUUM outbox")
-    elif analyze:
-        async with database.session() as session:
-            await session.execute(text("ANALYZE outbox"))
-            await session.commit()
-
-
-async def _outbox_rows(database: Database) -> int:
-    async with database.session() as session:
-        return int(await session.scalar(select(func.count()).select_from(OutboxMessage)))
-
-
 # ---- timing -------------------------------------------------------------------------------------
 
 def _profile_lines(profiler: cProfile.Profile, top: int = 25) -> list[str]:
@@ -377,7 +163,7 @@ async def _measure(name: str, url: str, args, reach: int) -> None:
     repeat = args.repeat
     database = Database(url)
     clock = common.StatementClock(database, KINDS, _statement_kind)
-    fixed = FixedClock(NOW)
+    fixed = FixedClock(world.NOW)
     collaboration = load_collaboration()
 
     def started() -> Scheduler:
@@ -393,17 +179,17 @@ async def _measure(name: str, url: str, args, reach: int) -> None:
     try:
         async def bare_count() -> int:
             async with database.session() as session:
-                return int(await session.scalar(BASELINE_SQL, {"d": WINDOW_END}))
+                return int(await session.scalar(BASELINE_SQL, {"d": world.WINDOW_END}))
 
         baseline = await common.timed(bare_count, repeat, WARM_UPS)
 
         async def forget() -> None:
-            await _forget(database, NOW)
-            await _tidy_outbox(database)
+            await world.forget_planned(database, world.NOW)
+            await world.tidy_outbox(database)
 
         async def make_pending() -> None:
-            await _make_pending(database, NOW)
-            await _tidy_outbox(database)
+            await world.make_pending(database, world.NOW)
+            await world.tidy_outbox(database)
 
         async def first_start() -> None:
             await forget()
@@ -414,38 +200,38 @@ async def _measure(name: str, url: str, args, reach: int) -> None:
         async def after_monday() -> None:
             await forget()
             process.scheduler = started()
-            replayed.append(await process.scheduler.plan(HISTORY[-1]))  # Monday's messages are all planned
+            replayed.append(await process.scheduler.plan(world.HISTORY[-1]))  # Monday's messages are all planned
 
         async def first_tick() -> int:
-            return await process.scheduler.plan(NOW)
+            return await process.scheduler.plan(world.NOW)
 
         async def deliver():
-            return await process.scheduler.deliver(NOW)
+            return await process.scheduler.deliver(world.NOW)
 
         async def tick():
             return await process.scheduler.tick()
 
         cold = await common.timed(first_tick, repeat, HEAVY_WARM_UPS, clock, setup=first_start)
-        cold_kinds = await _planned_kinds(database, NOW)
+        cold_kinds = await world.planned_kinds(database, world.NOW)
         cold_send = await common.timed(deliver, repeat, HEAVY_WARM_UPS, clock, setup=make_pending)
         await forget()
         process.scheduler = started()  # started before Friday, it runs through the week
-        history = [await _catch_up(process.scheduler, database, at) for at in HISTORY]
-        await _tidy_outbox(database, analyze=not args.no_analyze)
-        outbox_before = await _outbox_rows(database)
+        history = [await world.catch_up(process.scheduler, database, at) for at in world.HISTORY]
+        await world.tidy_outbox(database, analyze=not args.no_analyze)
+        outbox_before = await world.outbox_rows(database)
         daily = await common.timed(first_tick, repeat, HEAVY_WARM_UPS, clock, setup=after_monday)
-        daily_kinds = await _planned_kinds(database, NOW)
+        daily_kinds = await world.planned_kinds(database, world.NOW)
         daily_send = await common.timed(deliver, repeat, HEAVY_WARM_UPS, clock, setup=make_pending)
         # Everything (a) planned is sent now: the tick a minute later finds nothing new.
-        await _tidy_outbox(database, analyze=not args.no_analyze)
-        fixed.set(STEADY)
+        await world.tidy_outbox(database, analyze=not args.no_analyze)
+        fixed.set(world.STEADY)
         steady = await common.timed(tick, repeat, WARM_UPS, clock)
-        week = [await _catch_up(process.scheduler, database, at) for at in WEEK]
-        await _tidy_outbox(database, analyze=not args.no_analyze)
-        fixed.set(WEEKEND)
+        week = [await world.catch_up(process.scheduler, database, at) for at in world.WEEK]
+        await world.tidy_outbox(database, analyze=not args.no_analyze)
+        fixed.set(world.WEEKEND)
         saturday_first = await process.scheduler.tick()
         weekend = await common.timed(tick, repeat, WARM_UPS, clock)
-        outbox_after = await _outbox_rows(database)
+        outbox_after = await world.outbox_rows(database)
 
         base = baseline.median_ms
 
@@ -496,7 +282,7 @@ async def _measure(name: str, url: str, args, reach: int) -> None:
                     await common.print_plan(database, f"a {kind} statement of {label}", *timing.sql[kind])
 
         if args.profile:
-            fixed.set(STEADY)
+            fixed.set(world.STEADY)
             profiler = cProfile.Profile()
             profiler.enable()
             await process.scheduler.tick()
@@ -509,37 +295,17 @@ async def _measure(name: str, url: str, args, reach: int) -> None:
 
 # ---- backends -----------------------------------------------------------------------------------
 
-async def _load(url: str, args) -> tuple[list[tuple], action_plan.Population, Extras]:
-    """Migrate, add the members (as bench/actions.py does) and everything around the actions; generate those."""
-    members, focus_ids, forum_ids, promise_ids = await action_plan._prepare(url)
-    extras = await _extras(url, members, args.meetings)
-    rows, population = action_plan._actions(args.rows, members, focus_ids, forum_ids, promise_ids)
-    return rows, population, extras
-
-
-def _describe(rows: list[tuple], population: action_plan.Population, extras: Extras, snoozed: int) -> str:
-    reach = _in_reach(rows)
-    overdue = sum(1 for row in reach if row[7] < TODAY)
-    return (f"actions: statuses {dict(sorted(population.statuses.items()))}; in reach of the tick (open, with an "
-            f"owner, due by {WINDOW_END}): {len(reach)}, of which {overdue} overdue and {snoozed} snoozed\n"
-            f"meetings: {extras.meetings} ({extras.cancelled} cancelled) over 4 forums, {TODAY} ± 2 years, and "
-            f"{extras.series} series; {extras.channels} bound channels, {extras.personal_references} 1:1 "
-            f"references; members: {extras.digest_members} with the weekly digest, {extras.late_risers} not "
-            f"before 09:00; personal reminders: {extras.reminders} over {TODAY} ± 15 days, "
-            f"{extras.reminders_due} of them due by (a)")
-
-
 async def _run_sqlite(args) -> None:
     with common.scratch_sqlite() as (path, url):
-        rows, population, extras = await _load(url, args)
+        rows, population, extras = await world.load(url, args)
         loaded, analyze = await asyncio.to_thread(action_plan._fill_sqlite, path, rows, args.extra_index,
                                                   not args.no_analyze)
-        snoozed = await _snooze(url, rows)
+        snoozed = await world.snooze(url, rows)
         size = path.stat().st_size / 2**20
         print(f"\nsqlite {sqlite3.sqlite_version}: loaded {len(rows)} actions in {loaded:.1f} s, "
               f"{'no ANALYZE' if args.no_analyze else 'ANALYZE'} {analyze:.1f} s, file {size:.0f} MB")
-        print(_describe(rows, population, extras, snoozed))
-        reach = len(_in_reach(rows))
+        print(world.describe(rows, population, extras, snoozed))
+        reach = len(world.in_reach(rows))
         del rows, population  # 100 000 tuples the bot would not hold: they would slow every garbage collection
         gc.collect()
         await _measure("sqlite", url, args, reach)
@@ -548,14 +314,14 @@ async def _run_sqlite(args) -> None:
 async def _run_postgresql(args) -> None:
     async with common.scratch_postgresql() as (name, version):
         url = common.pg_url(name)
-        rows, population, extras = await _load(url, args)
+        rows, population, extras = await world.load(url, args)
         loaded, analyze = await action_plan._fill_postgresql(name, rows, args.extra_index, not args.no_analyze)
-        snoozed = await _snooze(url, rows)
+        snoozed = await world.snooze(url, rows)
         size = await common.relation_size_mb(name, "actions")
         print(f"\npostgresql {version}: loaded {len(rows)} actions in {loaded:.1f} s, "
               f"VACUUM{'' if args.no_analyze else ' ANALYZE'} {analyze:.1f} s, actions and indexes {size:.0f} MB")
-        print(_describe(rows, population, extras, snoozed))
-        reach = len(_in_reach(rows))
+        print(world.describe(rows, population, extras, snoozed))
+        reach = len(world.in_reach(rows))
         del rows, population  # 100 000 tuples the bot would not hold: they would slow every garbage collection
         gc.collect()
         await _measure("postgresql", url, args, reach)
@@ -563,8 +329,9 @@ async def _run_postgresql(args) -> None:
 
 async def _main(args) -> None:
     started = time.perf_counter()
-    print(f"scheduler benchmark: {args.rows} actions, {args.meetings} meetings; 'now' = Tuesday {TODAY} 08:00 in "
-          f"Älmhult ({NOW:%H:%M} UTC); {args.repeat} runs after {WARM_UPS} warm-ups ({HEAVY_WARM_UPS} for (a), (c));")
+    print(f"scheduler benchmark: {args.rows} actions, {args.meetings} meetings; 'now' = Tuesday {world.TODAY} 08:00 "
+          f"in Älmhult ({world.NOW:%H:%M} UTC); {args.repeat} runs after {WARM_UPS} warm-ups ({HEAVY_WARM_UPS} for "
+          "(a), (c));")
     print("times in ms; 'x base' = median / baseline median; msgs = messages planned (a), sent (c), or both (b, d); "
           f"ms/msg = median / msgs;\ngoal: p95 < {GOAL_MS:.0f} ms for (b) and (d). Statement kinds: "
           + "; ".join(f"{kind} = {note}" for kind, note in KIND_NOTES.items()))
