@@ -71,6 +71,9 @@ def test_acute_danger_is_112_even_without_the_word_nu(text):
     "kan jag skriva namnet på killen som var inblandad? han är 15",  # a question to the privacy rules
     "eleven har adhd, ska jag skriva det?",
     "någon kastade en sten genom rutan i kiosken vid stationen",  # damage, not danger or a child at risk
+    # From a trial: a pupil who tells about a place is the source, not the subject; a trend over many pupils
+    "en elev berättade att det säljs tabletter på bussen till eneryda",
+    "elevhälsan har märkt att fler elever berättar om våld hemma, typ 5-6 fall den här terminen",
 ])
 def test_ordinary_messages_with_alarming_words_are_not_turned_away(text):
     assert safety_verdict(text) == "none"
@@ -182,6 +185,18 @@ def test_a_school_class_is_never_a_date():
     ("påminn mig fredag 14 om mötet", "remind_me", {"when": {"start": "2026-11-27T14:00",
                                                               "end": "2026-11-27T14:00"}}),
     ("logga", "log_observation", {"focus_area": None, "kind": None}),  # the guided questions ask both
+    # From a trial by people who had not seen the corpora: a weekday and its part in one word, ages that
+    # are not hours, what is still to be finished, and closed as done.
+    ("nån har eldat i en papperskorg på skolgården, hände under tisdagskvällen", "log_observation",
+     {"when": {"start": "2026-11-24T18:00", "end": "2026-11-25T00:00"}}),
+    ("bråk på torget under lördagsnatten", "log_observation",
+     {"when": {"start": "2026-11-22T00:00", "end": "2026-11-22T06:00"}}),
+    ("fritidsledarna säger att det langas snus till 13-14 åringar", "log_observation", {"when": None}),
+    ("snatteri på ica av 15-16-åringar igår", "log_observation", {"when": day("2026-11-25")}),
+    ("vad ska kommunen göra klart nästa vecka", "list_actions",
+     {"status": None, "owner": "kommun", "due": {"start": "2026-11-30T00:00", "end": "2026-12-07T00:00"}}),
+    ("vad har vi stängt", "list_actions", {"status": "done"}),
+    ("10-15 ungdomar samlades vid torget i måndags", "log_observation", {"when": day("2026-11-23")}),  # a count
 ])
 def test_everyday_requests_and_slots_as_people_write_them(text, intent, slots):
     reading = understand(text, NOW)

@@ -58,6 +58,9 @@ _TIME_STARTERS = {
     "valborg", "midsommar", "midsommarafton", "pask", "paskdagen", "langfredag", "annandag", "nationaldagen",
     "allhelgona", "advent", "terminen", "hostterminen", "varterminen", *SEASONS, *WEEKDAYS, *MONTHS, *PARTS_OF_DAY,
     *(day + "ens" for day in WEEKDAYS if day.endswith("dag")),  # "tisdagens rast"
+    # "fredagskvällen", "lördagsnatt": the day and its part in one word
+    *(f"{day}s{part}{end}" for day in WEEKDAYS if day.endswith("dag")
+      for part in ("morgon", "formiddag", "eftermiddag", "kvall", "natt") for end in ("", "en")),
 }
 MAX_TIME_WORDS = 7
 
@@ -74,6 +77,7 @@ def find_time(words: Words, now: datetime, direction: str, skip: set[int] | None
     from dialogs.nlu.unread import units
 
     skip = set(skip or ()) | {i for unit in units(words, now, school_breaks) for i in range(unit.start, unit.end)}
+    skip |= _not_times(words.folded)
     if narrowest:
         runs = [run for start in range(len(words.folded))
                 if (run := _time_from(words, start, now, direction, skip, school_breaks, 0))]
@@ -155,6 +159,22 @@ def _number_starts(folded: list[str], index: int) -> bool:
     return index + 1 < len(folded) and folded[index + 1] in _NUMBER_FOLLOWERS
 
 
+_AGE = re.compile(r"(?:aring|arig|ars\b|arsald)")
+# What a number counts, when it is not a time: "5-6 fall", "10-15 ungdomar", "3 st".
+_COUNTED = frozenset("""
+    fall st stycken ggr ganger personer pers individer ungdomar unga elever barn killar tjejer pojkar flickor vuxna
+    anmalningar arenden incidenter handelser bilar cyklar fonster rutor
+""".split())
+
+
+def _not_times(folded: list[str]) -> set[int]:
+    """Numbers that are ages or counts, never times: "13-14 åringar", "15-åriga", "16 års", "killar 13-14 år"
+    (a range before "år"; "om 2 år" stays a time), "typ 5-6 fall", "10-15 ungdomar"."""
+    return {index for index, word in enumerate(folded[:-1]) if word[:1].isdigit()
+            and (_AGE.match(folded[index + 1]) or folded[index + 1] in _COUNTED
+                 or (folded[index + 1] == "ar" and not word.isdigit()))}
+
+
 def capitalised_words(words: Words, skip: set[int]) -> tuple[str, int, int] | None:
     """A proper name written alone ('lägesbild Diö'): capitalised words after the first word."""
     for index in range(1, len(words)):
@@ -203,12 +223,15 @@ _STATUSES = [
                         r"|avslutade|gjorda|fardiga)|kvar|aterstar|aterstaende|ogjort|ogjorda|open|ongoing|remaining"
                         r"|still (?:working|open|to do)|in progress|jobbar (?:vi |ni |de )?(?:med|pa))\b")),
     ("done", re.compile(r"\b(?:klara|klar|klart|avslutade|avslutades|avklarade|avklarat|fardiga|genomforda|genomfort"
-                        r"|gjort|gjorde|hann|bockat av|done|completed|finished)\b")),
+                        r"|gjort|gjorde|hann|bockat av|stangt|stangda|stangde|stangdes|avslutat|avslutats"
+                        r"|done|completed|finished|closed)\b")),
 ]
 
 
 def find_status(folded_text: str) -> str | None:
-    folded_text = re.sub(r"\b(?:ska|skall|maste|bor) (?:vara|bli) (?:klar\w*|fardig\w*)", " ", folded_text)
+    # What is to be finished is not finished: "ska vara klar", "vad ska kommunen göra klart", "måste vi få klart"
+    folded_text = re.sub(r"\b(?:ska|skall|maste|bor|behover)\b(?: \w+){0,2}? (?:vara|bli|gora|fa)(?: \w+)? "
+                         r"(?:klar\w*|fardig\w*)", " ", folded_text)
     for status, pattern in _STATUSES:
         if pattern.search(folded_text):
             return status

@@ -75,6 +75,9 @@ def normalise(text: str) -> str:
         folded = re.sub(pattern, replacement, folded)
     # "tisdagens rast" is that Tuesday's; "natt till sön" is the night to Sunday, short as people type it
     folded = re.sub(r"\b(mandag|tisdag|onsdag|torsdag|fredag|lordag|sondag)ens\b", r"\1", folded)
+    # "fredagskvällen", "lördagsnatt", "måndagsmorgonen": the day and its part, as if written apart
+    folded = re.sub(r"\b(mandag|tisdag|onsdag|torsdag|fredag|lordag|sondag)s(morgon|formiddag|eftermiddag|kvall|natt)"
+                    r"(?:en)?\b", r"\1 \2", folded)
     folded = re.sub(r"\bnatt(?:en)? (till|mot) (man|mon|tis|ons|tors?|fre|lor|son)\b",
                     lambda m: f"natten {m[1]} {_SHORT_DAYS[m[2]]}", folded)
     folded = re.sub(r"(?<=\d):(e|a)\b", r"\1", folded)  # "3:e", "1:a": kept as ordinals ("3e")
