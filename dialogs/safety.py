@@ -36,8 +36,15 @@ def individual_case_text(situation: Situation) -> str:
     """Why nothing was saved, then the orosanmälan routine."""
     return (
         "Det här låter som oro för ett enskilt barn eller en enskild person. Det hör inte hemma i samverkansloggen, "
-        f"och inget av det du skrev har sparats.\n\n{concern_routine(situation)}"
+        f"och inget av det du skrev har sparats.\n\n{concern_routine(situation)}\n\n"
+        f"{NOT_ABOUT_ONE_PERSON}"
     )
+
+
+# A way on when the reading was wrong: what is about a place or many people belongs in the log, said so.
+NOT_ABOUT_ONE_PERSON = ("Gällde det något allmänt, inte en viss person? Skriv det igen utan att nämna vem som "
+                        "berättade eller gällde det, till exempel \"det säljs tabletter på bussen till skolan\", "
+                        "så loggar jag det.")
 
 
 def concern_routine(situation: Situation) -> str:

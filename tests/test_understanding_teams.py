@@ -74,6 +74,7 @@ async def test_acute_danger_gets_112_first_and_nothing_is_stored(server, connect
 async def test_a_concern_about_one_child_wins_over_logga_and_names_the_social_services(server, connector):
     reply = await texts(server, connector, "logga: en elev i 9an berättade idag att hans pappa slår honom")
     assert "orosanmälan till Socialtjänsten i Älmhults kommun" in reply and "0476-550 00" in reply
+    assert "Gällde det något allmänt, inte en viss person? Skriv det igen" in reply  # a way on if read wrong
     assert "anmäla till socialtjänsten" in reply and "inget av det du skrev har sparats" in reply
     assert "ring 112" in reply
     assert await count(server, models.Observation) == 0
