@@ -92,9 +92,11 @@ class AdvisoryTurnLock:
                 await conn.execute(text("SELECT pg_advisory_unlock(:k), set_config('statement_timeout', '0', false)"),
                                    {"k": ident})
             except Exception as error:
+                # Not back into the pool: it may still hold the lock and the statement timeout, and the next
+                # turn's wait for its lock would then be cut short. Closing it releases both on the server.
+                await conn.invalidate()
                 if not is_unavailable(error):
                     raise
-                # A lost connection releases its session locks on the server by itself.
                 log.warning("could not release the turn lock (database down)")
             finally:
                 await conn.close()
