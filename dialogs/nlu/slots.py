@@ -172,7 +172,8 @@ def _not_times(folded: list[str]) -> set[int]:
     (a range before "år"; "om 2 år" stays a time), "typ 5-6 fall", "10-15 ungdomar"."""
     return {index for index, word in enumerate(folded[:-1]) if word[:1].isdigit()
             and (_AGE.match(folded[index + 1]) or folded[index + 1] in _COUNTED
-                 or (folded[index + 1] == "ar" and not word.isdigit()))}
+                 or (folded[index + 1] == "ar" and not word.isdigit()))
+            and (index == 0 or folded[index - 1] not in ("kl", "klockan"))}  # "kl 22 ungdomar samlades"
 
 
 def capitalised_words(words: Words, skip: set[int]) -> tuple[str, int, int] | None:
