@@ -260,6 +260,7 @@ async def test_waiting_for_the_turn_lock_is_not_cut_off_but_the_state_statements
                 if waits:
                     break
                 await probe.execute(text("SELECT pg_sleep(0.05)"))
+                await probe.commit()  # pg_stat_activity is read once per transaction: look afresh each time
             assert waits == 1
         release.set()
         await holding
