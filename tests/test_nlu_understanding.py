@@ -197,6 +197,11 @@ def test_a_school_class_is_never_a_date():
      {"status": None, "owner": "kommun", "due": {"start": "2026-11-30T00:00", "end": "2026-12-07T00:00"}}),
     ("vad har vi stängt", "list_actions", {"status": "done"}),
     ("10-15 ungdomar samlades vid torget i måndags", "log_observation", {"when": day("2026-11-23")}),  # a count
+    # A dialogue in substance: whom the writer talked with, or whose words they pass on
+    ("pratade med grannarna på Haganäs igår, de upplever att mopedåkandet ökat", "log_observation",
+     {"kind": "medborgardialog"}),
+    ("kuratorn säger att fler elever pratar om snus på rasterna", "log_observation", {"kind": "medarbetardialog"}),
+    ("två föräldrar bråkade högljutt vid skolans parkering igår", "log_observation", {"kind": "handelse"}),
 ])
 def test_everyday_requests_and_slots_as_people_write_them(text, intent, slots):
     reading = understand(text, NOW)

@@ -272,8 +272,28 @@ def observation_kind(folded_text: str) -> str:
     return find_kind(folded_text) or ("iakttagelse" if _PATTERN.search(folded_text) else "handelse")
 
 
+# A dialogue in substance, when the word is not written: who the writer talked with, or whose words they pass on.
+# Residents, parents, shopkeepers are citizens; staff of the school, the leisure centre, social services are staff.
+_CITIZENS = (r"(?:boende|foraldrar(?:na)?|grannar(?:na)?|invanar(?:e|na)|handlar(?:e|na)|butiksagar(?:e|na)"
+             r"|fastighetsagar(?:e|en|na)|medborgar(?:e|na)|besokar(?:e|na)|pensionar(?:er|erna))")
+_STAFF = (r"(?:personalen|personal|lararna|larare|kollegor(?:na)?|fritidsledar(?:e|na)|mentorer(?:na)?|elevhalsan"
+          r"|skolskoterska(?:n|or|orna)?|kurator(?:n|erna)?|rektor(?:n|erna)|vaktmastar(?:e|en|na)"
+          r"|faltassistent(?:en|er|erna)|socialsekreterar(?:e|en|na)|fritidspersonalen|rastvakter(?:na)?)")
+_SAID = (r"(?:tycker|tyckte|sager|sa|sagt|har sagt|upplever|upplevde|berattar|berattade|har berattat|vittnar"
+         r"|oroar sig|ar oroliga|rapporterar|rapporterade|har markt|marker|markte)")
+_DIALOGUES = [
+    ("medborgardialog", re.compile(
+        rf"\b(?:pratade|pratat|pratar|samtalade|traffade|traffat|motte|mott) med (?:\w+ ){{0,2}}?{_CITIZENS}\b"
+        rf"|\bforaldramote\w*|\b{_CITIZENS} (?:\w+ )?{_SAID}\b")),
+    ("medarbetardialog", re.compile(
+        rf"\b(?:pratade|pratat|samtalade|traffade|traffat) med (?:\w+ ){{0,2}}?{_STAFF}\b"
+        rf"|\b{_STAFF} (?:pa \w+ |i \w+ )?(?:har )?{_SAID}\b")),
+]
+
+
 def find_kind(folded_text: str) -> str | None:
-    for kind, pattern in _KINDS:
+    """The kind a message names, or the dialogue it is in substance ("pratade med handlarna", "personalen säger")."""
+    for kind, pattern in (*_KINDS, *_DIALOGUES):
         if pattern.search(folded_text):
             return kind
     return None
