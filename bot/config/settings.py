@@ -130,7 +130,7 @@ class Settings:
             return (values.get(name) or "").strip()
 
         database_url = normalize_database_url(get("DATABASE_URL") or DEFAULT_DATABASE_URL)
-        port = _parse_port(get("PORT"))
+        port = _parse_number("PORT", get("PORT"), DEFAULT_PORT, int, 1, 65535)
         config = get("SAMVERKAN_CONFIG")
         config_path = Path(config).expanduser() if config else DEFAULT_CONFIG_PATH
 
@@ -160,10 +160,11 @@ class Settings:
             app_tenant_id=tenant_id,
             app_type=canonical,
             log_level=log_level,
-            database_statement_timeout=_parse_seconds("DATABASE_STATEMENT_TIMEOUT",
-                                                      get("DATABASE_STATEMENT_TIMEOUT"), 5.0),
+            database_statement_timeout=_parse_number("DATABASE_STATEMENT_TIMEOUT", get("DATABASE_STATEMENT_TIMEOUT"),
+                                                     5.0, float, 0.1, 3600, "seconds"),
             allowed_tenants=_parse_tenants(get("SAMVERKAN_ALLOWED_TENANTS")),
-            rate_limit_per_minute=_parse_rate(get("SAMVERKAN_RATE_LIMIT")),
+            rate_limit_per_minute=_parse_number("SAMVERKAN_RATE_LIMIT", get("SAMVERKAN_RATE_LIMIT"), 30, int, 1,
+                                                10_000, "messages per minute"),
             **_matrix_settings(get),
         )
 
@@ -209,37 +210,15 @@ def _parse_tenants(raw: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(t.strip().lower() for t in raw.split(",") if t.strip()))
 
 
-def _parse_seconds(name: str, raw: str, default: float) -> float:
+def _parse_number(name: str, raw: str, default: float, convert: type, low: float, high: float, unit: str = ""):
+    """A bounded number from the environment, ``default`` when unset; anything else names what it must be."""
     if not raw:
         return default
     try:
-        seconds = float(raw)
+        value = convert(raw)
     except ValueError:
-        raise ConfigError(f"{name}: {raw!r} is not a number of seconds") from None
-    if not 0.1 <= seconds <= 3600:
-        raise ConfigError(f"{name}: {raw!r} must be between 0.1 and 3600 seconds")
-    return seconds
-
-
-def _parse_rate(raw: str) -> int:
-    if not raw:
-        return 30
-    try:
-        rate = int(raw)
-    except ValueError:
-        raise ConfigError(f"SAMVERKAN_RATE_LIMIT: {raw!r} is not a whole number of messages per minute") from None
-    if not 1 <= rate <= 10_000:
-        raise ConfigError(f"SAMVERKAN_RATE_LIMIT: {rate} must be between 1 and 10000 messages per minute")
-    return rate
-
-
-def _parse_port(raw: str) -> int:
-    if not raw:
-        return DEFAULT_PORT
-    try:
-        port = int(raw)
-    except ValueError:
-        raise ConfigError(f"PORT: {raw!r} is not an integer") from None
-    if not 1 <= port <= 65535:
-        raise ConfigError(f"PORT: {port} is outside 1-65535")
-    return port
+        value = None
+    if value is None or not low <= value <= high:
+        kind = "a whole number" if convert is int else "a number"
+        raise ConfigError(f"{name}: {raw!r} must be {kind} between {low:g} and {high:g}{' ' + unit if unit else ''}")
+    return value
