@@ -17,7 +17,9 @@ from dialogs.nlu import safety_verdict
     "hon har astma, adress Björkvägen 5",
 ])
 def test_a_condition_and_an_address_is_not_an_emergency(text):
-    assert safety_verdict(text) != "emergency"
+    # Not 112; either no concern at all or, since it is one person's health beside an address, the answer for
+    # one person's case. Both store nothing (the health guard would refuse the text in the log too).
+    assert safety_verdict(text) in ("none", "individual_case")
 
 
 @pytest.mark.parametrize("text", [

@@ -28,8 +28,10 @@ def test_the_bot_connector_and_token_clients_have_explicit_time_outs():
 async def test_a_bot_connector_that_never_answers_does_not_hold_the_turn(database, monkeypatch):
     monkeypatch.setattr(botframework_fixes, "TIMEOUT", (0.5, 0.5))
     never = asyncio.Event()
+    called: list[str] = []
 
     async def hang(request: web.Request) -> web.Response:
+        called.append(request.path)
         await never.wait()
         return web.json_response({})
 
@@ -46,6 +48,7 @@ async def test_a_bot_connector_that_never_answers_does_not_hold_the_turn(databas
         started = time.monotonic()
         await bot.post(teams.message("tack", url))
         assert time.monotonic() - started < 30  # msrest retries a few times, each cut off after 0.5 s (else 100 s each)
+        assert any("/v3/conversations/" in path and "/activities" in path for path in called)  # it was reached
     finally:
         never.set()
         await bot.stop()

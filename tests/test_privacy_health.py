@@ -139,3 +139,7 @@ async def test_health_data_in_an_actions_comment_is_refused(console):  # noqa: F
     reply = await console.say("kommentar #1: hon som bokade är gravid")
     assert "uppgifter om hälsa" in reply
     assert "gravid" not in (await state_text(console)).casefold()
+    async with console.runtime.database.session() as session:  # where a comment would have been kept
+        history = (await session.execute(select(models.ActionUpdate.kind, models.ActionUpdate.text))).all()
+    assert history and "comment" not in [kind for kind, _text in history]
+    assert not any("gravid" in (text or "").casefold() for _kind, text in history)

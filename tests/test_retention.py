@@ -224,6 +224,10 @@ async def test_the_use_case_counts_what_it_then_removes(database: Database):
         (k.kind, k.records, k.rows, k.kept_from) for k in done.kinds] == [
         ("observations", 2, 4, date(2023, 12, 1)), ("audit_log", 1, 1, date(2021, 12, 1))]
     assert not dry.applied and done.applied
+    assert await _numbers(database) == [(3, 2), (4, 1)]  # what it counted is gone, and committed
+    async with database.session() as session:
+        actions = list(await session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
+    assert actions == ["observation.created", "audit_log.retention", "retention.applied"]
 
 
 async def test_the_command_line_dry_run_changes_nothing(database: Database, tmp_path):

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
+from sqlalchemy import select
+
 from storage import MemberRepository
 from storage.actions import ActionRepository, NewAction
-from storage.models import ConversationReference, MemberIdentity, PersonalReminder
+from storage.models import ConversationReference, Forum, MemberIdentity, PersonalReminder
 from storage.schedule import ScheduleRepository
 from tests.support.seed import seed
 
@@ -77,3 +79,14 @@ async def test_delivery_lookups_accounts_chats_and_admins(database):
         assert await schedule.admin_ids() == [anna]
         assert (await schedule.member(olle)).name == "Olle Polis"
         assert await schedule.bound_channels() == []
+        sspf = await session.scalar(select(Forum.id).where(Forum.code == "sspf"))
+        channel = ConversationReference(key="msteams:19:sspf", channel_id="msteams", conversation_id="19:sspf",
+                                        conversation_type="channel", tenant_id="t1", forum_id=sspf,
+                                        service_url="https://smba.example/", reference={})
+        session.add(channel)
+        await session.flush()
+        assert [(bound.reference.key, bound.forum_code) for bound in await schedule.bound_channels()] == \
+            [("msteams:19:sspf", "sspf")]
+        channel.active = False
+        await session.flush()
+        assert await schedule.bound_channels() == []  # a channel the bot was removed from is not posted to
