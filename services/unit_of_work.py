@@ -3,7 +3,8 @@
 A use case opens a ``UnitOfWork``, checks permission, changes what it must, records who did it and
 commits; leaving the block without ``commit()`` rolls everything back, audit entries included. Whoever
 opens the unit learns through ``on_commit`` that something was saved, so a failure after that point is
-never reported as "inget har sparats".
+never reported as "inget har sparats". A unit that only read (its audit entries all say so: "….viewed",
+"….listed", "….exported", a refusal) saved nothing the user did, and does not call it.
 """
 
 from __future__ import annotations
@@ -30,6 +31,15 @@ class Actor:
     name: str | None = None  # for the command line and the scheduler, which are not members
 
 
+_READ_SUFFIXES = (".viewed", ".listed", ".exported")
+_READ_ACTIONS = frozenset({"access.refused"})
+
+
+def is_read(action: str) -> bool:
+    """Whether an audit action records a look, not a change."""
+    return action.endswith(_READ_SUFFIXES) or action in _READ_ACTIONS
+
+
 class UnitOfWork:
     def __init__(self, database: Database, actor: Actor, *, zone: str,
                  on_commit: Callable[[], None] | None = None):
@@ -39,6 +49,7 @@ class UnitOfWork:
         self._on_commit = on_commit
         self._session_context = None
         self.committed = False
+        self._recorded: list[str] = []
 
     async def __aenter__(self) -> UnitOfWork:
         self._session_context = self.database.session()
@@ -67,6 +78,7 @@ class UnitOfWork:
     async def record(self, action: str, subject_type: str | None = None, subject_id: int | str | None = None,
                      **detail: Any) -> None:
         """An audit entry for this unit, by its actor, committed (or rolled back) with the change."""
+        self._recorded.append(action)
         await AuditLog(self.session).record(
             action, actor_member_id=self.actor.member_id,
             actor=self.actor.name if self.actor.member_id is None else None, channel=self.actor.channel,
@@ -75,8 +87,6 @@ class UnitOfWork:
     async def commit(self) -> None:
         await self.session.commit()
         self.committed = True
-        if self._on_commit is not None:
+        only_read = bool(self._recorded) and all(is_read(action) for action in self._recorded)
+        if self._on_commit is not None and not only_read:
             self._on_commit()
-
-    async def rollback(self) -> None:
-        await self.session.rollback()

@@ -229,6 +229,19 @@ async def test_a_failure_after_the_save_says_it_was_saved_not_that_nothing_was(c
     assert len(await console.observations()) == 1
 
 
+async def test_a_failure_after_only_reading_says_nothing_was_saved(console, monkeypatch):
+    """Reading the lägesbild commits its audit entry, but saves nothing the user did: a failure after it is
+    "inget har sparats", not "Det du gjorde har sparats"."""
+    from dialogs import lagesbild
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a fault after the read")
+
+    monkeypatch.setattr(lagesbild, "situation_text", broken)
+    answer = await console.say("lägesbild")
+    assert "inget har sparats" in answer and "Det du gjorde har sparats" not in answer
+
+
 async def test_a_failure_before_the_save_says_nothing_was_saved(console, monkeypatch):
     from dialogs import log_observation
 
