@@ -136,10 +136,10 @@ async def list_observations(uow: UnitOfWork, situation: Situation, *, start: dat
 
 async def mark_sensitive(uow: UnitOfWork, situation: Situation, number: int, sensitive: bool) -> Observation:
     """"markera #O12 som känslig": by its author or an admin; who may read it changes, not what it says."""
-    row = await uow.observations.current(number)
+    versions = await uow.observations.history(number)  # oldest first: the last is the current version
+    row = versions[-1] if versions else None
     if row is None or row.deleted_at is not None:
         raise ObservationRefused(missing(number))
-    versions = await uow.observations.history(number)
     if not may_correct(versions[0].author_member_id, situation.asker.member_id, situation.asker.is_admin):
         raise ObservationRefused(
             f"Bara den som loggade #O{number} eller en administratör kan ändra om den är känslig.")

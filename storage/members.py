@@ -71,16 +71,16 @@ class MemberRepository:
         Compared in Python because SQLite's lower() only folds ASCII (Å, Ä, Ö would not match); the
         member table is small.
         """
-        wanted = " ".join(name.split()).casefold()
-        return [m for m in await self.list(include_inactive=include_inactive) if m.name.casefold() == wanted]
+        return _named(await self.list(include_inactive=include_inactive), name)
 
     async def named(self, written: str) -> list[Member]:
         """Active members by full name, or by a first name only one member has ("ge #12 till Olle")."""
-        found = await self.find_by_name(written)
+        members = await self.list()
+        found = _named(members, written)
         if found:
             return found
         wanted = fold(written).strip(" .!?")
-        by_first = [m for m in await self.list() if fold(m.name.split()[0]) == wanted]
+        by_first = [m for m in members if fold(m.name.split()[0]) == wanted]
         return by_first if len(by_first) == 1 else []
 
     async def get(self, member_id: int) -> Member | None:
@@ -152,3 +152,8 @@ async def _identity(
         MemberIdentity.tenant_id == tenant_id,
     )
     return (await session.scalars(statement)).one_or_none()
+
+
+def _named(members: list[Member], name: str) -> list[Member]:
+    wanted = " ".join(name.split()).casefold()
+    return [m for m in members if m.name.casefold() == wanted]
