@@ -30,7 +30,7 @@ from dialogs import (  # noqa: F401
     safety,
     undo,
 )
-from dialogs.access import permitted
+from dialogs.access import permitted, refusal_for
 from dialogs.clarify import CLARIFY_DIALOG, Chosen, ClarifyDialog, offered
 from dialogs.context import (
     DATABASE_KEY,
@@ -39,7 +39,6 @@ from dialogs.context import (
     PREVIOUS_KEY,
     SITUATION_KEY,
     previous_action,
-    unit_of_work,
 )
 from dialogs.help import HelpDialog, Reroute, not_understood
 from dialogs.interruptions import command_on_saved_item, side_question
@@ -54,9 +53,7 @@ from dialogs.replies import send
 from dialogs.safety import UNCLEAR_DIALOG, ScreenedText, UnclearConcernDialog
 from dialogs.time_question import TIME_QUESTION_DIALOG, Answered, TimeQuestionDialog, needs_time
 from dialogs.unread import unread_text
-from domain.rules.access import level, may
 from domain.situation import Situation
-from services import access
 
 if TYPE_CHECKING:  # the process owns the state and the turn; the dialogs only use them
     from botbuilder.core import BotState, TurnContext
@@ -202,9 +199,7 @@ class Conversation:
         self._enter(turn_context, situation)
         number = data.get("number")
         if verb == SUBMIT_DONE and _card_number(number):
-            if not may(level(situation.asker), "complete_action"):
-                async with unit_of_work(turn_context, situation) as uow:
-                    text = await access.refused(uow, situation, "complete_action")
+            if (text := await refusal_for(turn_context, situation, "complete_action")) is not None:
                 return {"statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": text}
             done, text = await action_changes.close_action(turn_context, situation, number)
             if done:
