@@ -120,12 +120,16 @@ class SamverkanBot(ActivityHandler):
     async def _within_rate(self, turn_context: TurnContext, identity: Identity | None) -> bool:
         """Before any work (no lookup, no audit, no reading): one answer when a writer goes over the limit,
         silence for the rest of the burst."""
-        verdict = self.rate_limit.check(str(identity) if identity is not None else reference_key(turn_context.activity))
+        verdict = self._rate_verdict(turn_context, identity)
         if verdict is Verdict.REFUSED:
             log.warning("rate limit: a writer on %s sent more than %d messages in a minute",
                         turn_context.activity.channel_id, self.rate_limit.per_minute)
             await turn_context.send_activity(MessageFactory.text(too_fast_text(self.rate_limit.per_minute)))
         return verdict is Verdict.ADMITTED
+
+    def _rate_verdict(self, turn_context: TurnContext, identity: Identity | None) -> Verdict:
+        """Counted per writer; a writer with no identity (an odd channel) per conversation."""
+        return self.rate_limit.check(str(identity) if identity is not None else reference_key(turn_context.activity))
 
     async def _situation(self, asker: Asker) -> Situation:
         return Situation(self.collaboration, asker, self.clock.now(), await self.members.names())
@@ -172,12 +176,11 @@ class SamverkanBot(ActivityHandler):
             # Answered within the turn (Teams waits a few seconds). The body is a plain dict: botbuilder's
             # AdaptiveCardInvokeResponse types ``value`` as a dict, but a message answer carries a string.
             identity = identity_of(turn_context.activity)
-            if self.rate_limit.check(str(identity) if identity else reference_key(turn_context.activity)) \
-                    is not Verdict.ADMITTED:
+            if self._rate_verdict(turn_context, identity) is not Verdict.ADMITTED:
                 return InvokeResponse(status=200, body={"statusCode": 200,
                                                         "type": "application/vnd.microsoft.activity.message",
                                                         "value": too_fast_text(self.rate_limit.per_minute)})
-            asker = await self._admit(turn_context, identity_of(turn_context.activity))
+            asker = await self._admit(turn_context, identity)
             if asker is None:
                 return InvokeResponse(status=200, body={"statusCode": 200,
                                                         "type": "application/vnd.microsoft.activity.message",
