@@ -10,9 +10,9 @@ load, the turns that find it gone wait for one lookup instead of each making the
 from __future__ import annotations
 
 import asyncio
-from collections import OrderedDict
 from datetime import datetime, timedelta
 
+from bot.channels.recent import Recent
 from bot.channels.references import Identity
 from domain.clock import Clock
 from domain.situation import Asker
@@ -27,7 +27,7 @@ class MemberDirectory:
     def __init__(self, database: Database, clock: Clock):
         self._database = database
         self._clock = clock
-        self._cache: OrderedDict[Identity, tuple[datetime, Asker | None]] = OrderedDict()
+        self._cache: Recent[Identity, tuple[datetime, Asker | None]] = Recent(MAX_ENTRIES)
         self._names: tuple[datetime, tuple[str, ...]] | None = None
         self._refreshing = asyncio.Lock()  # one database lookup at a time; the others then find its answer
 
@@ -56,9 +56,6 @@ class MemberDirectory:
             async with self._database.session() as session:
                 asker = await self._fetch(session, identity)
             self._cache[identity] = (now + (KNOWN_TTL if asker else UNKNOWN_TTL), asker)
-            self._cache.move_to_end(identity)
-            while len(self._cache) > MAX_ENTRIES:
-                self._cache.popitem(last=False)
         return asker
 
     def forget(self, identity: Identity | None = None) -> None:

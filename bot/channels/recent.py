@@ -1,5 +1,6 @@
 """A mapping that remembers only the most recently used keys: a process-lifetime memory that cannot grow
-without bound (the handler's stored-reference fingerprints, the Matrix adapter's own recent events)."""
+without bound (the handler's stored-reference fingerprints, the member directory's answers, the Matrix
+adapter's own recent events)."""
 
 from __future__ import annotations
 
