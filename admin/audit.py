@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from admin.members import NoOneMember, one_member
 from admin.spreadsheets import write_table
 from domain.collaboration import load_collaboration
 from storage import AuditLog, MemberRepository
@@ -164,12 +165,10 @@ def _output_path(fmt: str, output: str | None, today: date) -> Path | None:
 
 async def _member(members: MemberRepository, name: str) -> Member:
     """The member by name, removed ones too: what a former member did stays in the log."""
-    found = await members.find_by_name(name, include_inactive=True)
-    if not found:
-        raise AuditRequestError(f"Det finns ingen medlem som heter {name!r}. Se: samverkan members list")
-    if len(found) > 1:
-        raise AuditRequestError(f"Det finns {len(found)} medlemmar som heter {name!r}; jag vet inte vilken.")
-    return found[0]
+    try:
+        return await one_member(members, name, include_inactive=True)
+    except NoOneMember as missing:
+        raise AuditRequestError(str(missing)) from None
 
 
 def _row(entry: AuditEntry, actor: Member | None, zone: ZoneInfo, party_names: dict[str, str]) -> list[object]:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from admin.gdpr_page import subject_page
+from admin.members import NoOneMember, one_member
 from domain.collaboration import load_collaboration
 from services.members import Changer, MemberChangeRefused, erase_member, identities_text, pseudonym_for
 from storage import AuditLog, MemberRepository
@@ -129,22 +130,12 @@ def _plan(records: SubjectRecords, pseudonym: str) -> str:
 
 async def _one(session, name: str | None, member_id: int | None) -> Member | None:
     """The member asked about, removed ones included; a Swedish error on stderr otherwise."""
-    members = MemberRepository(session)
-    if member_id is not None:
-        member = await members.get(member_id)
-        if member is None:
-            print(f"Det finns ingen medlem med id {member_id}. Se: samverkan members list", file=sys.stderr)
-        return member
-    found = await members.find_by_name(name or "", include_inactive=True)
-    if not found:
-        print(f"Det finns ingen medlem som heter {name!r}. Se: samverkan members list", file=sys.stderr)
+    try:
+        return await one_member(MemberRepository(session), name, member_id=member_id, include_inactive=True,
+                                by_id=True)
+    except NoOneMember as missing:
+        print(str(missing), file=sys.stderr)
         return None
-    if len(found) > 1:
-        ids = ", ".join(str(m.id) for m in found)
-        print(f"Det finns {len(found)} medlemmar som heter {name!r} (id {ids}). Ange vilken med --id.",
-              file=sys.stderr)
-        return None
-    return found[0]
 
 
 def _paths(output: str | None, member: Member) -> tuple[Path, Path]:

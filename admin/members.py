@@ -96,13 +96,32 @@ async def remove(settings: Settings, name: str) -> int:
         return 0
 
 
-async def _one(session, name: str) -> Member | None:
-    found = await MemberRepository(session).find_by_name(name)
+class NoOneMember(Exception):
+    """No single member matches what the command line named; the message is the Swedish reason."""
+
+
+async def one_member(members: MemberRepository, name: str | None, *, member_id: int | None = None,
+                     include_inactive: bool = False, by_id: bool = False) -> Member:
+    """The one member named (or numbered), for every admin command. ``by_id``: the command takes ``--id``,
+    so a name that several members share is answered with their ids."""
+    if member_id is not None:
+        member = await members.get(member_id)
+        if member is None:
+            raise NoOneMember(f"Det finns ingen medlem med id {member_id}. Se: samverkan members list")
+        return member
+    found = await members.find_by_name(name or "", include_inactive=include_inactive)
     if not found:
-        print(f"Det finns ingen medlem som heter {name!r}. Se: samverkan members list", file=sys.stderr)
-        return None
+        raise NoOneMember(f"Det finns ingen medlem som heter {name!r}. Se: samverkan members list")
     if len(found) > 1:
-        print(f"Det finns {len(found)} medlemmar som heter {name!r}; ändra i databasen eller byt namn på en.",
-              file=sys.stderr)
-        return None
+        ids = ", ".join(str(m.id) for m in found)
+        how = "Ange vilken med --id." if by_id else "Byt namn på en av dem i databasen."
+        raise NoOneMember(f"Det finns {len(found)} medlemmar som heter {name!r} (id {ids}). {how}")
     return found[0]
+
+
+async def _one(session, name: str) -> Member | None:
+    try:
+        return await one_member(MemberRepository(session), name)
+    except NoOneMember as missing:
+        print(str(missing), file=sys.stderr)
+        return None
